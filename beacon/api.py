@@ -1,0 +1,183 @@
+"""The API's error format, body parsing and the exception handler.
+
+Every error, whatever raised it, leaves as one envelope:
+
+    {"error": {"code": "validation_error", "message": "...",
+               "details": [{"field": "parameters.content", "message": "...", "code": "..."}],
+               "requestId": "<correlation id>"}}
+
+Bad input is always a 4xx with details; only Beacon's own faults are 5xx.
+"""
+
+import io
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from beacon import correlation
+
+logger = logging.getLogger(__name__)
+
+
+class ApiError(exceptions.APIException):
+    """An API error with a stable machine-readable code and optional field details."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "bad_request"
+    default_detail = "The request could not be processed."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        details: list[dict[str, Any]] | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(detail=message or self.default_detail, code=code or self.default_code)
+        self.error_code = code or self.default_code
+        self.details = details or []
+        if status_code is not None:
+            self.status_code = status_code
+
+
+class PayloadTooLarge(ApiError):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+    default_detail = "The request body is larger than this server accepts."
+
+
+class Conflict(ApiError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "The request conflicts with the current state of the resource."
+
+
+class UnprocessableEntity(ApiError):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "validation_error"
+    default_detail = "The request is well-formed but its content is invalid."
+
+
+class LimitedJSONParser(JSONParser):
+    """JSON parser that refuses bodies above BEACON_MAX_REQUEST_BYTES with a 413.
+
+    It reads at most limit+1 bytes, so a client that sends no Content-Length
+    (chunked) cannot make the server buffer an unbounded body.
+    """
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict[str, Any] | None = None) -> Any:
+        from django.conf import settings
+
+        limit = settings.BEACON_MAX_REQUEST_BYTES
+        request = (parser_context or {}).get("request")
+        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise PayloadTooLarge(f"The request body is {declared} bytes; the limit is {limit} bytes.")
+        body = stream.read(limit + 1) if stream is not None else b""
+        if len(body) > limit:
+            raise PayloadTooLarge(f"The request body exceeds the limit of {limit} bytes.")
+
+        try:
+            return super().parse(io.BytesIO(body), media_type, parser_context)
+        except exceptions.ParseError as exc:
+            raise ApiError(
+                "The request body is not valid JSON.",
+                code="malformed_json",
+                details=[{"field": "", "message": str(exc.detail), "code": "parse_error"}],
+            ) from exc
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
+    """Turn DRF's nested error structure into a flat list of field errors."""
+    if isinstance(detail, dict):
+        items: list[dict[str, Any]] = []
+        for key, value in detail.items():
+            field = prefix if key == "non_field_errors" else (f"{prefix}.{key}" if prefix else str(key))
+            items.extend(flatten_errors(value, field))
+        return items
+    if isinstance(detail, list):
+        if all(isinstance(v, exceptions.ErrorDetail | str) for v in detail):
+            return [
+                {"field": prefix, "message": str(v), "code": getattr(v, "code", "invalid")} for v in detail
+            ]
+        items = []
+        for index, value in enumerate(detail):
+            items.extend(flatten_errors(value, f"{prefix}.{index}" if prefix else str(index)))
+        return items
+    return [{"field": prefix, "message": str(detail), "code": getattr(detail, "code", "invalid")}]
+
+
+def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "details": details or [],
+            "requestId": correlation.current(),
+        }
+    }
+
+
+_DRF_CODES: list[tuple[type[exceptions.APIException], str, str]] = [
+    (exceptions.NotAuthenticated, "unauthenticated", "Authentication credentials were not provided."),
+    (exceptions.AuthenticationFailed, "unauthenticated", "The API key is invalid, expired or revoked."),
+    (exceptions.PermissionDenied, "forbidden", "This API key's role does not allow this action."),
+    (exceptions.NotFound, "not_found", "The resource was not found."),
+    (exceptions.MethodNotAllowed, "method_not_allowed", "This method is not allowed here."),
+    (exceptions.NotAcceptable, "not_acceptable", "This server only produces application/json."),
+    (exceptions.UnsupportedMediaType, "unsupported_media_type", "Send the request body as application/json."),
+    (exceptions.Throttled, "rate_limited", "Too many requests."),
+    (exceptions.ParseError, "malformed_json", "The request body is not valid JSON."),
+]
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF exception handler producing the error envelope for every failure."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    headers: dict[str, str] = {}
+    if isinstance(exc, ApiError):
+        body = error_body(exc.error_code, str(exc.detail), exc.details)
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, exceptions.ValidationError):
+        body = error_body("validation_error", "The request is invalid.", flatten_errors(exc.detail))
+        return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+    if isinstance(exc, exceptions.APIException):
+        code, message = "error", str(exc.detail)
+        for cls, mapped_code, mapped_message in _DRF_CODES:
+            if isinstance(exc, cls):
+                code, message = mapped_code, mapped_message
+                break
+        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+            headers["Retry-After"] = str(int(exc.wait))
+        if isinstance(exc, exceptions.ParseError):
+            details = [{"field": "", "message": str(exc.detail), "code": "parse_error"}]
+        else:
+            details = []
+        return Response(error_body(code, message, details), status=exc.status_code, headers=headers)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is down or unreachable: tell the caller to come back,
+        # never a 500 that looks like a bug.
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        body = error_body("service_unavailable", "The service is temporarily unavailable; retry shortly.")
+        return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "5"})
+    if isinstance(exc, DatabaseError):
+        logger.exception("database error")
+    return None
+
+
+def json_error_view(code: str, message: str, status_code: int):  # type: ignore[no-untyped-def]
+    def view(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+        return JsonResponse(error_body(code, message), status=status_code)
+
+    return view

@@ -1,0 +1,252 @@
+"""Beacon settings: 12-factor, every value from the environment.
+
+Local runs need no configuration at all: without DATABASE_URL / REDIS_URL the
+embedded servers that `make run` and `make test` start are used (their
+addresses are written to `.beacon/services.env`, read below). In production
+(`BEACON_ENV=production`) secrets have no defaults and must be set.
+"""
+
+import os
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RUNTIME_DIR = Path(os.environ.get("BEACON_RUNTIME_DIR", BASE_DIR / ".beacon"))
+
+# The embedded runtime writes the addresses of the servers it started here, so
+# management commands run from the checkout reach the same servers. Variables
+# already in the environment win (django-environ never overrides them).
+_services_env = RUNTIME_DIR / "services.env"
+if _services_env.exists():
+    environ.Env.read_env(str(_services_env))
+
+env = environ.Env()
+
+BEACON_ENV = env.str("BEACON_ENV", default="local")
+PRODUCTION = BEACON_ENV == "production"
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+if PRODUCTION:
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+else:
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="beacon-local-development-only-not-a-secret")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_fsm",
+    "tenants",
+    "prompts",
+    "validation",
+    "llm",
+    "jobs",
+]
+
+MIDDLEWARE = [
+    "beacon.correlation.CorrelationIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "beacon.urls"
+WSGI_APPLICATION = "beacon.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default="postgresql://postgres@127.0.0.1:5432/beacon")}
+# Persistent connections: opening one costs more than most stage transactions.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {})
+# A hung query must not hold a worker or a web thread forever.
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+# --- REST API ---------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["tenants.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["tenants.permissions.IsViewer"],
+    "DEFAULT_PARSER_CLASSES": ["beacon.api.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "beacon.api.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Beacon API",
+    "DESCRIPTION": "Asynchronous AI jobs for BeaconCMS: submit, poll, cancel, read events.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The schema and Swagger UI are public; the endpoints they describe are not.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI's assets come from the installed sidecar package, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+
+# --- Celery -----------------------------------------------------------------
+# Every line here was learnt from an incident somewhere; the comment says which.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_RESULT_BACKEND = None  # Results live in PostgreSQL; the broker only carries job ids.
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged after it ran, so a worker that dies mid-stage leaves the
+# message to be delivered again instead of losing it (at-least-once).
+CELERY_TASK_ACKS_LATE = True
+# ...and a worker killed by the OOM killer or SIGKILL counts as "not done".
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message at a time per process: a model call can take a minute, and
+# prefetched messages would wait behind it while other workers sit idle.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# JSON only: pickle from a broker is remote code execution.
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_SERIALIZER = "json"
+# Redis re-delivers an unacknowledged message after this many seconds. It must
+# exceed the longest stage (hard limit below), or a slow model call would be
+# handed to a second worker while the first is still on it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Time limits for every task; stages with model calls set longer ones of their own.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=30)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=45)
+# Workers keep running when the broker blips, and retry connecting on start.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_CREATE_MISSING_QUEUES = True
+CELERY_WORKER_SEND_TASK_EVENTS = True  # Flower reads these.
+CELERY_TASK_SEND_SENT_EVENT = True
+CELERY_TIMEZONE = "UTC"
+
+# Queues: `default` for short database-bound stages, `llm` for calls to model
+# servers over HTTP, `gpu` for the vLLM deployment's calls, `webhooks` for
+# delivery to producers (a slow receiver must never hold up the pipeline).
+BEACON_QUEUES = ("default", "llm", "gpu", "webhooks")
+
+CELERY_BEAT_SCHEDULE = {
+    "sweep-unstarted-stages": {
+        "task": "jobs.sweep_unstarted",
+        "schedule": env.float("BEACON_SWEEP_INTERVAL_SECONDS", default=30.0),
+    },
+    "reap-expired-leases": {
+        "task": "jobs.reap_expired",
+        "schedule": env.float("BEACON_REAP_INTERVAL_SECONDS", default=15.0),
+    },
+    "purge-idempotency-keys": {
+        "task": "jobs.purge_idempotency_keys",
+        "schedule": 3600.0,
+    },
+}
+
+# --- Beacon -----------------------------------------------------------------
+# Bodies larger than this are refused with 413 before they are parsed.
+BEACON_MAX_REQUEST_BYTES = env.int("BEACON_MAX_REQUEST_BYTES", default=256 * 1024)
+# Stripe keeps idempotency keys for 24 hours; so do we, at least.
+BEACON_IDEMPOTENCY_TTL_HOURS = env.int("BEACON_IDEMPOTENCY_TTL_HOURS", default=24)
+# A stage whose message was published this long ago without being picked up is
+# published again (lost publish: committed job, message never reached Redis).
+BEACON_SWEEP_AFTER_SECONDS = env.int("BEACON_SWEEP_AFTER_SECONDS", default=120)
+# Model calls: time limits of the generate stage, and its lease (how long a
+# claimed stage may run before the reaper hands it to another worker). The
+# lease outlasts the hard limit so a live worker is never reaped.
+BEACON_GENERATE_SOFT_TIME_LIMIT = env.int("BEACON_GENERATE_SOFT_TIME_LIMIT", default=240)
+BEACON_GENERATE_TIME_LIMIT = env.int("BEACON_GENERATE_TIME_LIMIT", default=270)
+BEACON_STAGE_LEASE_SECONDS = env.int("BEACON_STAGE_LEASE_SECONDS", default=300)
+# Transient errors (timeouts, 429, 5xx, connection) are retried this often,
+# with exponential backoff capped at BEACON_RETRY_BACKOFF_MAX and full jitter.
+BEACON_STAGE_MAX_RETRIES = env.int("BEACON_STAGE_MAX_RETRIES", default=4)
+BEACON_RETRY_BACKOFF_MAX = env.int("BEACON_RETRY_BACKOFF_MAX", default=60)
+# The validate stage may send a job back to generate once with the errors as
+# feedback: two generations at most.
+BEACON_MAX_GENERATIONS = env.int("BEACON_MAX_GENERATIONS", default=2)
+BEACON_WEBHOOK_TIMEOUT_SECONDS = env.float("BEACON_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+
+# Raw job input is stored encrypted (Fernet). Comma-separated keys, newest
+# first: MultiFernet decrypts with any and encrypts with the first, which is
+# how keys rotate. Local runs derive one from SECRET_KEY.
+if PRODUCTION:
+    BEACON_ENCRYPTION_KEYS = env.list("BEACON_ENCRYPTION_KEYS")
+else:
+    BEACON_ENCRYPTION_KEYS = env.list("BEACON_ENCRYPTION_KEYS", default=[])
+
+# --- Model gateway ----------------------------------------------------------
+# LiteLLM downloads its price map at import unless told to use the bundled one;
+# this machine (and many production networks) cannot reach it.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+# `local`: the OpenAI-compatible llama.cpp server at LLM_API_BASE.
+# `scripted`: LiteLLM's mock responses, for tests and benchmarks (no model).
+LLM_PROVIDER = env.str("LLM_PROVIDER", default="local")
+LLM_HOST = env.str("LLM_HOST", default="127.0.0.1")
+LLM_PORT = env.int("LLM_PORT", default=8765)
+LLM_API_BASE = env.str("LLM_API_BASE", default=f"http://{LLM_HOST}:{LLM_PORT}/v1")
+LLM_MODEL = env.str("LLM_MODEL", default="openai/smollm2-135m-instruct")
+LLM_API_KEY = env.str("LLM_API_KEY", default="local-no-key")
+# Constrained decoding dialect of the deployment: `llama_cpp` (json_object +
+# schema) or `openai` (json_schema, as vLLM and hosted providers speak it).
+LLM_JSON_MODE = env.str("LLM_JSON_MODE", default="llama_cpp")
+LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=120.0)
+LLM_SCRIPTED_LATENCY_MS = env.int("LLM_SCRIPTED_LATENCY_MS", default=0)
+LLM_THREADS = env.int("LLM_THREADS", default=2)
+
+# --- Logging ----------------------------------------------------------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"correlation": {"()": "beacon.correlation.CorrelationIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["correlation"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "LiteLLM": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,56 @@
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from jobs.models import DeadLetter, Job, JobEvent
+from jobs.services.lifecycle import dead_letter_redrive
+
+
+class JobEventInline(admin.TabularInline):
+    model = JobEvent
+    fields = ("created_at", "type", "from_status", "to_status", "stage", "data", "correlation_id")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("id",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ("id", "task_kind", "status", "stage", "organization", "priority", "created_at", "finished_at")
+    list_filter = ("status", "task_kind", "stage", "priority", "organization")
+    search_fields = ("id", "correlation_id")
+    date_hierarchy = "created_at"
+    inlines = [JobEventInline]
+    # Status changes only through transitions (services); nothing here is editable.
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(admin.ModelAdmin):
+    list_display = ("id", "job", "stage", "error_code", "error_class", "attempts", "permanent", "created_at", "redriven_at")
+    list_filter = ("stage", "error_code", "permanent")
+    readonly_fields = [f.name for f in DeadLetter._meta.fields]
+    actions = ["redrive"]
+
+    @admin.action(description="Re-drive the selected jobs from the start")
+    def redrive(self, request: HttpRequest, queryset: QuerySet[DeadLetter]) -> None:
+        done = 0
+        for dead_letter in queryset.filter(redriven_at__isnull=True):
+            dead_letter_redrive(dead_letter_id=dead_letter.id)
+            done += 1
+        self.message_user(request, f"Re-drove {done} job(s).", messages.SUCCESS)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,131 @@
+"""The generations API: submit, read, list, cancel, and a job's event log."""
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from beacon import correlation
+from beacon.api import ApiError
+from beacon.pagination import EnvelopePagination
+from jobs import selectors
+from jobs.filters import GenerationFilter
+from jobs.models import Job
+from jobs.serializers import (
+    GenerationEnvelopeSerializer,
+    GenerationRequestSerializer,
+    GenerationSerializer,
+    JobEventListSerializer,
+    JobEventSerializer,
+)
+from jobs.services.lifecycle import job_cancel
+from jobs.services.submission import job_submit, request_fingerprint
+from tenants.authentication import request_api_key
+from tenants.permissions import ReadViewerWriteEditor
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+ERROR_RESPONSES = {
+    400: OpenApiResponse(description="Malformed JSON"),
+    401: OpenApiResponse(description="Missing or invalid API key"),
+    403: OpenApiResponse(description="The key's role does not allow this"),
+    404: OpenApiResponse(description="No such job in this organization"),
+    409: OpenApiResponse(description="Conflict (idempotency key reuse, job state)"),
+    413: OpenApiResponse(description="Body too large"),
+    422: OpenApiResponse(description="Invalid request, with field details"),
+}
+
+
+class _JobLookupMixin:
+    def get_job(self, request: Request, job_id: UUID) -> Job:
+        job = selectors.job_get(organization=request_api_key(request).organization, job_id=job_id)
+        if job is None:
+            raise NotFound()
+        return job
+
+
+class GenerationListCreateApi(GenericAPIView):
+    permission_classes = [ReadViewerWriteEditor]
+    pagination_class = EnvelopePagination
+    filterset_class = GenerationFilter
+    serializer_class = GenerationSerializer
+
+    def get_queryset(self) -> QuerySet[Job]:
+        return selectors.jobs_for_organization(organization=request_api_key(self.request).organization)
+
+    @extend_schema(
+        operation_id="generations_create",
+        request=GenerationRequestSerializer,
+        parameters=[
+            OpenApiParameter(IDEMPOTENCY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
+        ],
+        responses={202: GenerationEnvelopeSerializer, **ERROR_RESPONSES},
+    )
+    def post(self, request: Request) -> Response:
+        api_key = request_api_key(request)
+        body = request.data
+        if not isinstance(body, dict):
+            raise ApiError("The request body must be a JSON object.", code="malformed_json")
+        serializer = GenerationRequestSerializer(data=body)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        options = dict(data.get("options") or {})
+        idempotency_key = request.headers.get(IDEMPOTENCY_HEADER) or None
+        if idempotency_key is not None and len(idempotency_key) > 255:
+            raise ApiError(
+                "Idempotency-Key must be at most 255 characters.", code="validation_error", status_code=422
+            )
+        submission = job_submit(
+            api_key=api_key,
+            kind=data["templateId"],
+            parameters=data["parameters"],
+            options={k: v for k, v in options.items() if k not in ("webhookUrl", "priority")},
+            priority=options.get("priority", "normal"),
+            webhook_url=options.get("webhookUrl", ""),
+            output_schema=data.get("outputSchema"),
+            correlation_id=correlation.current(),
+            idempotency_key=idempotency_key,
+            request_hash=request_fingerprint(body),
+        )
+        job = submission.job
+        headers = {"Location": request.build_absolute_uri(f"/api/v1/generations/{job.id}")}
+        if not submission.created:
+            headers["Idempotent-Replayed"] = "true"
+        return Response({"data": selectors.job_representation(job=job)}, status=status.HTTP_202_ACCEPTED, headers=headers)
+
+    @extend_schema(operation_id="generations_list", responses={200: GenerationSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        assert page is not None
+        return self.get_paginated_response([selectors.job_representation(job=job) for job in page])
+
+
+class GenerationDetailApi(_JobLookupMixin, APIView):
+    permission_classes = [ReadViewerWriteEditor]
+
+    @extend_schema(operation_id="generations_retrieve", responses={200: GenerationEnvelopeSerializer, **ERROR_RESPONSES})
+    def get(self, request: Request, job_id: UUID) -> Response:
+        job = self.get_job(request, job_id)
+        return Response({"data": selectors.job_representation(job=job)})
+
+    @extend_schema(operation_id="generations_cancel", responses={204: None, **ERROR_RESPONSES})
+    def delete(self, request: Request, job_id: UUID) -> Response:
+        job = self.get_job(request, job_id)
+        job_cancel(job_id=str(job.id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GenerationEventsApi(_JobLookupMixin, APIView):
+    @extend_schema(operation_id="generations_events", responses={200: JobEventListSerializer, **ERROR_RESPONSES})
+    def get(self, request: Request, job_id: UUID) -> Response:
+        job = self.get_job(request, job_id)
+        events: Any = selectors.job_events(job=job)
+        return Response({"data": JobEventSerializer(events, many=True).data})

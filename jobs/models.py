@@ -1,0 +1,240 @@
+"""Jobs, their append-only event log, results, encrypted payloads, dead letters.
+
+Status changes only through the django-fsm transitions below (the field is
+protected), and the transitions themselves do no I/O: the services in
+`jobs/services/` wrap each one with the row lock, the save and the JobEvent
+in a single transaction.
+"""
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django_fsm import FSMField, transition
+
+from tenants.models import ApiKey, Organization, Project
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued"
+    PREPARING = "preparing"
+    ASSEMBLING = "assembling"
+    GENERATING = "generating"
+    VALIDATING = "validating"
+    REVIEWING = "reviewing"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+TERMINAL_STATUSES = frozenset({Status.COMPLETED, Status.REJECTED, Status.FAILED, Status.CANCELLED})
+NON_TERMINAL_STATUSES = [s.value for s in Status if s not in TERMINAL_STATUSES]
+
+
+class Stage(models.TextChoices):
+    """The stage a job is in or waiting for. `review` and `done` run no task."""
+
+    PREPARE = "prepare"
+    ASSEMBLE = "assemble"
+    GENERATE = "generate"
+    VALIDATE = "validate"
+    DECIDE = "decide"
+    FINALIZE = "finalize"
+    DELIVER = "deliver"
+    REVIEW = "review"
+    DONE = "done"
+
+
+class Priority(models.TextChoices):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+class Job(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="jobs")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="jobs")
+    api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs")
+
+    task_kind = models.CharField(max_length=64)
+    template_version = models.CharField(max_length=32)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    # `options` of the request (mode, maxTokens, temperature): never content.
+    options = models.JSONField(default=dict, blank=True)
+    # A producer's own `outputSchema`, when it sent one instead of the kind's.
+    output_schema = models.JSONField(null=True, blank=True)
+    webhook_url = models.URLField(max_length=2000, blank=True)
+    correlation_id = models.CharField(max_length=64, blank=True)
+
+    status = FSMField(default=Status.QUEUED, choices=Status.choices, protected=True, db_index=True)
+    # Which stage the job is in or waits for; with `lease_expires_at` it tells
+    # a stage in flight (lease set) from one waiting for its message (lease null).
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.PREPARE)
+    # Fencing token: bumped on every claim, so a worker that lost its lease
+    # cannot complete the stage behind the back of the one that took it over.
+    stage_attempt = models.PositiveIntegerField(default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # When the current stage's message was last published (sweeper input).
+    published_at = models.DateTimeField(null=True, blank=True)
+    generation_count = models.PositiveSmallIntegerField(default=0)
+
+    error = models.JSONField(null=True, blank=True)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("0"))
+    stage_latency_ms = models.JSONField(default=dict, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="job_org_created"),
+            # The sweeper and the reaper look only at jobs still moving.
+            models.Index(
+                fields=["stage", "published_at"],
+                name="job_waiting_stage",
+                condition=models.Q(lease_expires_at__isnull=True) & ~models.Q(stage__in=["review", "done"]),
+            ),
+            models.Index(
+                fields=["lease_expires_at"], name="job_lease", condition=models.Q(lease_expires_at__isnull=False)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_kind} {self.id} ({self.status})"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+    # --- transitions: no I/O here; services save and write the event ---------
+    @transition(field=status, source=Status.QUEUED, target=Status.PREPARING)
+    def start_preparing(self) -> None:
+        pass
+
+    @transition(field=status, source=Status.PREPARING, target=Status.ASSEMBLING)
+    def start_assembling(self) -> None:
+        pass
+
+    # From validating: remediation sends the job back with the errors as feedback.
+    @transition(field=status, source=[Status.ASSEMBLING, Status.VALIDATING], target=Status.GENERATING)
+    def start_generating(self) -> None:
+        pass
+
+    @transition(field=status, source=Status.GENERATING, target=Status.VALIDATING)
+    def start_validating(self) -> None:
+        pass
+
+    @transition(field=status, source=Status.VALIDATING, target=Status.REVIEWING)
+    def send_to_review(self) -> None:
+        pass
+
+    @transition(field=status, source=[Status.VALIDATING, Status.REVIEWING], target=Status.COMPLETED)
+    def complete(self) -> None:
+        pass
+
+    @transition(field=status, source=Status.REVIEWING, target=Status.REJECTED)
+    def reject(self) -> None:
+        pass
+
+    @transition(field=status, source=NON_TERMINAL_STATUSES, target=Status.FAILED)
+    def fail(self) -> None:
+        pass
+
+    @transition(field=status, source=NON_TERMINAL_STATUSES, target=Status.CANCELLED)
+    def cancel(self) -> None:
+        pass
+
+    # An operator's re-drive of a dead letter: the one way out of `failed`.
+    @transition(field=status, source=Status.FAILED, target=Status.QUEUED)
+    def redrive(self) -> None:
+        pass
+
+
+class JobEvent(models.Model):
+    """Append-only history of a job. Rows are never updated or deleted.
+
+    A database trigger (migration 0002) refuses UPDATE and DELETE, so the log
+    stays complete even against code that tries.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    job = models.ForeignKey(Job, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    stage = models.CharField(max_length=16, blank=True)
+    # Facts about the event (attempt, latency, error class). Never job content.
+    data = models.JSONField(default=dict, blank=True)
+    correlation_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["job", "id"], name="jobevent_job_id")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("JobEvent rows are append-only")
+        super().save(*args, **kwargs)
+
+
+class JobPayload(models.Model):
+    """The job's input and working data, encrypted at rest (Fernet).
+
+    `raw` is the request's parameters as sent; `working` holds what stages
+    hand to each other (rendered messages, model completions, feedback).
+    """
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="payload")
+    raw = models.BinaryField()
+    working = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class JobResult(models.Model):
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="result")
+    output = models.JSONField(null=True, blank=True)
+    validation = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class IdempotencyRecord(models.Model):
+    """An `Idempotency-Key` seen for an organization, and the job it created."""
+
+    id = models.BigAutoField(primary_key=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    job = models.ForeignKey(Job, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="idempotency_key_unique_per_org")]
+
+
+class DeadLetter(models.Model):
+    """A failed job's record for operators. Holds no input and no PII:
+    only the stage, the error class, Beacon's own message and counts."""
+
+    id = models.BigAutoField(primary_key=True)
+    job = models.ForeignKey(Job, on_delete=models.PROTECT, related_name="dead_letters")
+    stage = models.CharField(max_length=16)
+    error_class = models.CharField(max_length=200)
+    error_code = models.CharField(max_length=64)
+    message = models.CharField(max_length=500)
+    attempts = models.PositiveIntegerField(default=0)
+    permanent = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    redriven_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,57 @@
+"""Reads for jobs, always scoped to one organization."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from jobs.models import Job, JobEvent, JobResult
+from tenants.models import Organization
+
+
+def jobs_for_organization(*, organization: Organization) -> QuerySet[Job]:
+    return Job.objects.filter(organization=organization).select_related("result")
+
+
+def job_get(*, organization: Organization, job_id: Any) -> Job | None:
+    """The job, or None when it does not exist *or belongs to another organization*
+    (the API answers 404 in both cases and never confirms someone else's job)."""
+    return jobs_for_organization(organization=organization).filter(pk=job_id).first()
+
+
+def job_events(*, job: Job) -> QuerySet[JobEvent]:
+    return JobEvent.objects.filter(job=job).order_by("id")
+
+
+def _result(job: Job) -> JobResult | None:
+    try:
+        return job.result
+    except JobResult.DoesNotExist:
+        return None
+
+
+def job_representation(*, job: Job) -> dict[str, Any]:
+    """The job as the API and webhooks show it."""
+    result = _result(job)
+    return {
+        "id": str(job.id),
+        "status": job.status,
+        "stage": job.stage,
+        "templateId": job.task_kind,
+        "templateVersion": job.template_version,
+        "projectId": str(job.project_id),
+        "priority": job.priority,
+        "result": result.output if result is not None and job.status == "completed" else None,
+        "validation": result.validation if result is not None else None,
+        "error": job.error,
+        "cost": {
+            "usd": str(job.cost_usd),
+            "promptTokens": job.prompt_tokens,
+            "completionTokens": job.completion_tokens,
+        },
+        "latencyMs": job.stage_latency_ms,
+        "generations": job.generation_count,
+        "createdAt": job.created_at.isoformat() if job.created_at else None,
+        "updatedAt": job.updated_at.isoformat() if job.updated_at else None,
+        "startedAt": job.started_at.isoformat() if job.started_at else None,
+        "finishedAt": job.finished_at.isoformat() if job.finished_at else None,
+    }

@@ -1,0 +1,126 @@
+"""Request and response shapes of the generations API (camelCase, as the PRD)."""
+
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from rest_framework import serializers
+
+from jobs.models import Priority
+from prompts.task_kinds import TaskKind, task_kind_get, task_kinds
+
+
+class GenerationOptionsSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=["async"], default="async")
+    webhookUrl = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    maxTokens = serializers.IntegerField(required=False, min_value=1, max_value=4096)
+    temperature = serializers.FloatField(required=False, min_value=0.0, max_value=2.0)
+
+    def to_internal_value(self, data: Any) -> Any:
+        _reject_unknown_keys(data, self.fields)
+        return super().to_internal_value(data)
+
+
+def _reject_unknown_keys(data: Any, fields: Any) -> None:
+    if isinstance(data, dict):
+        unknown = sorted(set(data) - set(fields))
+        if unknown:
+            raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+
+
+def _json_path(parts: Any) -> str:
+    return "".join(f".{p}" for p in parts)
+
+
+class GenerationRequestSerializer(serializers.Serializer):
+    templateId = serializers.CharField(max_length=100, help_text="A task kind name or a template UUID.")
+    templateVersion = serializers.CharField(max_length=32, required=False)
+    parameters = serializers.JSONField(help_text="Input of the task kind: content, product, locale, ...")
+    outputSchema = serializers.JSONField(required=False, help_text="A JSON Schema (2020-12) for the output.")
+    options = GenerationOptionsSerializer(required=False)
+
+    def to_internal_value(self, data: Any) -> Any:
+        _reject_unknown_keys(data, self.fields)
+        return super().to_internal_value(data)
+
+    def validate_templateId(self, value: str) -> TaskKind:
+        kind = task_kind_get(value)
+        if kind is None:
+            known = ", ".join(sorted(task_kinds()))
+            raise serializers.ValidationError(f"Unknown template or task kind {value!r}. Known task kinds: {known}.")
+        return kind
+
+    def validate_outputSchema(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Must be a JSON Schema object.")
+        try:
+            Draft202012Validator.check_schema(value)
+        except SchemaError as exc:
+            raise serializers.ValidationError(f"Not a valid JSON Schema: {exc.message}") from exc
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        kind: TaskKind = attrs["templateId"]
+        version = attrs.get("templateVersion")
+        if version is not None and version != kind.version:
+            raise serializers.ValidationError(
+                {"templateVersion": [f"{kind.name} has version {kind.version}; {version!r} does not exist."]}
+            )
+        parameters = attrs["parameters"]
+        if not isinstance(parameters, dict):
+            raise serializers.ValidationError({"parameters": ["Must be an object."]})
+        errors: dict[str, list[str]] = {}
+        for error in sorted(kind.input_validator.iter_errors(parameters), key=lambda e: list(e.absolute_path)):
+            field = "parameters" + _json_path(error.absolute_path)
+            errors.setdefault(field, []).append(error.message)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class CostSerializer(serializers.Serializer):
+    usd = serializers.CharField()
+    promptTokens = serializers.IntegerField()
+    completionTokens = serializers.IntegerField()
+
+
+class GenerationSerializer(serializers.Serializer):
+    """Documentation of the job representation (built by `job_representation`)."""
+
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    stage = serializers.CharField()
+    templateId = serializers.CharField()
+    templateVersion = serializers.CharField()
+    projectId = serializers.UUIDField()
+    priority = serializers.CharField()
+    result = serializers.JSONField(allow_null=True)
+    validation = serializers.JSONField(allow_null=True)
+    error = serializers.JSONField(allow_null=True)
+    cost = CostSerializer()
+    latencyMs = serializers.DictField(child=serializers.IntegerField())
+    generations = serializers.IntegerField()
+    createdAt = serializers.DateTimeField()
+    updatedAt = serializers.DateTimeField()
+    startedAt = serializers.DateTimeField(allow_null=True)
+    finishedAt = serializers.DateTimeField(allow_null=True)
+
+
+class GenerationEnvelopeSerializer(serializers.Serializer):
+    data = GenerationSerializer()
+
+
+class JobEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    fromStatus = serializers.CharField(source="from_status")
+    toStatus = serializers.CharField(source="to_status")
+    stage = serializers.CharField()
+    data = serializers.JSONField()
+    correlationId = serializers.CharField(source="correlation_id")
+    createdAt = serializers.DateTimeField(source="created_at")
+
+
+class JobEventListSerializer(serializers.Serializer):
+    data = JobEventSerializer(many=True)

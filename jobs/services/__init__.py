@@ -1,0 +1,1 @@
+"""Writes for jobs. Every status change goes through `events.job_transition`."""

@@ -1,0 +1,52 @@
+"""Producer- and operator-driven changes: cancel, re-drive a dead letter."""
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed
+
+from beacon.api import Conflict
+from jobs.models import DeadLetter, Job, Stage
+from jobs.services.events import event_record, job_transition
+from jobs.services.publishing import stage_publish_on_commit
+from jobs.services.stages import terminal_stage
+
+
+def job_cancel(*, job_id: str, reason: str = "cancelled by producer") -> Job:
+    """Cancel a job that is not terminal. A stage already running finishes its
+    call, but its result is discarded at the boundary (its completion sees a
+    terminal job) and no later stage runs."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        try:
+            job_transition(job=job, name="cancel", save=False, data={"reason": reason, "stage": job.stage})
+        except TransitionNotAllowed as exc:
+            raise Conflict(f"The job is already {job.status} and cannot be cancelled.", code="invalid_state") from exc
+        job.finished_at = timezone.now()
+        job.stage = terminal_stage(job)
+        job.lease_expires_at = None
+        stage_publish_on_commit(job=job, stage=job.stage)
+        job.save()
+    return job
+
+
+def dead_letter_redrive(*, dead_letter_id: int) -> Job:
+    """Send a dead-lettered job through the pipeline again from the start."""
+    with transaction.atomic():
+        dead_letter = DeadLetter.objects.select_for_update().get(pk=dead_letter_id)
+        job = Job.objects.select_for_update().get(pk=dead_letter.job_id)
+        if dead_letter.redriven_at is not None:
+            raise Conflict("This dead letter was already re-driven.", code="invalid_state")
+        if not hasattr(job, "payload"):
+            raise Conflict("The job's input was purged; it cannot be re-driven.", code="input_purged")
+        job_transition(job=job, name="redrive", save=False, data={"deadLetter": dead_letter.id})
+        job.error = None
+        job.finished_at = None
+        job.generation_count = 0
+        job.stage = Stage.PREPARE
+        job.lease_expires_at = None
+        stage_publish_on_commit(job=job, stage=Stage.PREPARE)
+        job.save()
+        dead_letter.redriven_at = timezone.now()
+        dead_letter.save(update_fields=["redriven_at"])
+        event_record(job=job, type="redriven", data={"deadLetter": dead_letter.id})
+    return job

@@ -1,0 +1,279 @@
+"""The pipeline's stages. Each is small, idempotent and called by one task.
+
+prepare -> assemble -> generate -> validate -> decide -> finalize -> deliver,
+with validate -> generate for one round of remediation. See `stages.py` for
+how each run is claimed and handed over.
+"""
+
+import logging
+import time
+import unicodedata
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.db import connections
+from django.utils import timezone
+from jsonschema import Draft202012Validator
+
+from jobs.models import Job, JobResult, Stage
+from jobs.services.events import event_record, job_transition
+from jobs.services.stages import (
+    StageError,
+    TransientStageError,
+    inline_stage_run,
+    job_mark_started,
+    stage_claim,
+    stage_complete,
+    stage_release,
+    terminal_stage,
+)
+from jobs.services.webhooks import webhook_payload, webhook_sign
+from llm.errors import ModelError
+from llm.gateway import complete
+from prompts.rendering import fence_token_new, render_messages
+from prompts.task_kinds import TaskKind, task_kinds
+from safety.encryption import decrypt_json, encrypt_json
+from validation.output import output_validate
+
+logger = logging.getLogger(__name__)
+
+
+def _kind(job: Job) -> TaskKind:
+    return task_kinds()[job.task_kind]
+
+
+def _output_validator(job: Job, kind: TaskKind) -> Draft202012Validator:
+    if job.output_schema is not None:
+        return Draft202012Validator(job.output_schema)
+    return kind.output_validator
+
+
+def _working(job: Job) -> dict[str, Any]:
+    payload = job.payload
+    return decrypt_json(payload.working) if payload.working else {}
+
+
+def _working_save(job: Job, working: dict[str, Any]) -> None:
+    payload = job.payload
+    payload.working = encrypt_json(working)
+    payload.save(update_fields=["working"])
+
+
+def _normalize_text(value: Any) -> Any:
+    """NFC-normalize strings and drop control characters (but keep newlines and tabs)."""
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFC", value)
+        return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    if isinstance(value, dict):
+        return {key: _normalize_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_normalize_text(item) for item in value]
+    return value
+
+
+# --- prepare ----------------------------------------------------------------
+def prepare_run(*, job_id: str) -> bool:
+    def work(job: Job) -> str:
+        job_transition(job=job, name="start_preparing", save=False)
+        job_mark_started(job)
+        parameters = decrypt_json(job.payload.raw)
+        prepared = _normalize_text(parameters)
+        _working_save(job, {"input": prepared, "fenceToken": fence_token_new()})
+        return Stage.ASSEMBLE
+
+    return inline_stage_run(job_id=job_id, stage=Stage.PREPARE, work=work)
+
+
+# --- assemble ---------------------------------------------------------------
+def assemble_run(*, job_id: str) -> bool:
+    def work(job: Job) -> str:
+        job_transition(job=job, name="start_assembling", save=False)
+        working = _working(job)
+        messages = render_messages(kind=_kind(job), parameters=working["input"], fence_token=working["fenceToken"])
+        working["messages"] = messages
+        working["attempts"] = []
+        _working_save(job, working)
+        return Stage.GENERATE
+
+    return inline_stage_run(job_id=job_id, stage=Stage.ASSEMBLE, work=work)
+
+
+# --- generate ---------------------------------------------------------------
+def generate_run(*, job_id: str) -> bool:
+    """Claim, call the model with no DB connection held, then complete."""
+    started = time.monotonic()
+
+    def on_claim(job: Job) -> None:
+        if job.status != "generating":
+            job_transition(job=job, name="start_generating", save=False, data={"attempt": job.generation_count + 1})
+        job.generation_count += 1
+
+    claim = stage_claim(
+        job_id=job_id, stage=Stage.GENERATE, lease_seconds=settings.BEACON_STAGE_LEASE_SECONDS, on_claim=on_claim
+    )
+    if claim is None:
+        return False
+    job = claim.job
+    kind = _kind(job)
+    working = _working(job)
+    messages = list(working["messages"])
+    feedback = working.get("feedback")
+    if feedback:
+        messages = render_messages(
+            kind=kind, parameters=working["input"], fence_token=working["fenceToken"], feedback=feedback
+        )
+    schema = job.output_schema if job.output_schema is not None else kind.output_schema
+    options = job.options or {}
+
+    # A model call can take minutes; it must not pin a database connection.
+    connections.close_all()
+    try:
+        completion = complete(
+            messages=messages,
+            schema=schema,
+            max_tokens=int(options.get("maxTokens") or kind.max_tokens),
+            temperature=float(options["temperature"] if options.get("temperature") is not None else kind.temperature),
+        )
+    except ModelError as exc:
+        error_class = TransientStageError if not exc.permanent else StageError
+        error = error_class(str(exc), code="model_unavailable" if not exc.permanent else "model_error")
+        if not exc.permanent:
+            stage_release(claim=claim, stage=Stage.GENERATE, error=error)
+            raise error from exc
+
+        def fail(job: Job) -> str:
+            raise error
+
+        stage_complete(claim=claim, stage=Stage.GENERATE, work=fail, started=started)
+        return True
+
+    def work(job: Job) -> str:
+        job_transition(job=job, name="start_validating", save=False)
+        job.prompt_tokens += completion.prompt_tokens
+        job.completion_tokens += completion.completion_tokens
+        job.cost_usd += type(job.cost_usd)(str(completion.cost_usd))
+        current = _working(job)
+        current.setdefault("attempts", []).append({"text": completion.text})
+        _working_save(job, current)
+        event_record(
+            job=job,
+            type="model_called",
+            data={
+                "deployment": completion.deployment,
+                "promptTokens": completion.prompt_tokens,
+                "completionTokens": completion.completion_tokens,
+                "latencyMs": completion.latency_ms,
+                "finishReason": completion.finish_reason,
+                "attempt": job.generation_count,
+            },
+        )
+        return Stage.VALIDATE
+
+    stage_complete(claim=claim, stage=Stage.GENERATE, work=work, started=started)
+    return True
+
+
+# --- validate ---------------------------------------------------------------
+def validate_run(*, job_id: str) -> bool:
+    def work(job: Job) -> str:
+        kind = _kind(job)
+        working = _working(job)
+        text = working["attempts"][-1]["text"]
+        report = output_validate(text=text, validator=_output_validator(job, kind))
+        result, _ = JobResult.objects.get_or_create(job=job)
+        result.validation = {**report.as_dict(), "generation": job.generation_count}
+        if report.valid:
+            result.output = report.parsed
+            result.save()
+            return Stage.DECIDE
+        result.save()
+        if job.generation_count < settings.BEACON_MAX_GENERATIONS:
+            working["feedback"] = report.feedback()
+            _working_save(job, working)
+            event_record(
+                job=job, type="remediation", data={"errors": len(report.errors), "generation": job.generation_count}
+            )
+            return Stage.GENERATE
+        raise StageError(
+            f"the model's output failed validation after {job.generation_count} generations",
+            code="output_invalid",
+        )
+
+    return inline_stage_run(job_id=job_id, stage=Stage.VALIDATE, work=work)
+
+
+# --- decide -----------------------------------------------------------------
+def decide_run(*, job_id: str) -> bool:
+    def work(job: Job) -> str:
+        # Every validated output is approved for now; risk routing to human
+        # review plugs in here and sends the job to `reviewing` instead.
+        event_record(job=job, type="decided", data={"route": "auto_approve", "riskScore": 0.0})
+        return Stage.FINALIZE
+
+    return inline_stage_run(job_id=job_id, stage=Stage.DECIDE, work=work)
+
+
+# --- finalize ---------------------------------------------------------------
+def finalize_run(*, job_id: str) -> bool:
+    def work(job: Job) -> str:
+        job.finished_at = timezone.now()
+        job_transition(
+            job=job,
+            name="complete",
+            save=False,
+            data={"costUsd": str(job.cost_usd), "generations": job.generation_count},
+        )
+        return terminal_stage(job)
+
+    return inline_stage_run(job_id=job_id, stage=Stage.FINALIZE, work=work)
+
+
+# --- deliver ----------------------------------------------------------------
+def deliver_run(*, job_id: str) -> bool:
+    """POST the job to its webhook URL, signed per Standard Webhooks.
+
+    Delivery is at least once: a receiver dedupes on `webhook-id`.
+    """
+    started = time.monotonic()
+    claim = stage_claim(job_id=job_id, stage=Stage.DELIVER, lease_seconds=120, on_claim=lambda job: None)
+    if claim is None:
+        return False
+    job = claim.job
+    message_id = f"msg_{job.id.hex}_{job.status}"
+    body = webhook_payload(job=job)
+    timestamp = int(time.time())
+    headers = {
+        "content-type": "application/json",
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": webhook_sign(
+            secret=job.project.webhook_secret, message_id=message_id, timestamp=timestamp, body=body
+        ),
+    }
+    connections.close_all()
+    try:
+        response = httpx.post(
+            job.webhook_url, content=body, headers=headers, timeout=settings.BEACON_WEBHOOK_TIMEOUT_SECONDS
+        )
+        status_code: int | None = response.status_code
+    except httpx.HTTPError as exc:
+        status_code = None
+        error_name = type(exc).__name__
+    if status_code is None or status_code >= 300:
+        error = TransientStageError(
+            f"webhook receiver answered {status_code or error_name}", code="webhook_failed"
+        )
+        stage_release(claim=claim, stage=Stage.DELIVER, error=error)
+        raise error
+
+    def work(job: Job) -> str:
+        event_record(
+            job=job,
+            type="webhook_delivered",
+            data={"webhookId": message_id, "status": status_code, "attempt": job.stage_attempt},
+        )
+        return Stage.DONE
+
+    stage_complete(claim=claim, stage=Stage.DELIVER, work=work, started=started)
+    return True

@@ -1,0 +1,45 @@
+"""Publishing stage messages. The broker carries job ids, nothing else.
+
+Messages are sent after the transaction that made the stage due commits, so a
+worker never reads a job older than the message. If the publish itself fails
+(Redis down), the job is still committed with `published_at` set, and the
+sweeper publishes it again later: nothing acknowledged is lost.
+"""
+
+import logging
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from beacon.celery import app
+from jobs.models import Job, Stage
+
+logger = logging.getLogger(__name__)
+
+# stage -> (task name, queue)
+STAGE_TASKS: dict[str, tuple[str, str]] = {
+    Stage.PREPARE: ("jobs.stage_prepare", "default"),
+    Stage.ASSEMBLE: ("jobs.stage_assemble", "default"),
+    Stage.GENERATE: ("jobs.stage_generate", "llm"),
+    Stage.VALIDATE: ("jobs.stage_validate", "default"),
+    Stage.DECIDE: ("jobs.stage_decide", "default"),
+    Stage.FINALIZE: ("jobs.stage_finalize", "default"),
+    Stage.DELIVER: ("jobs.stage_deliver", "webhooks"),
+}
+
+
+def stage_message_send(*, job_id: str, stage: str) -> None:
+    task_name, queue = STAGE_TASKS[stage]
+    app.send_task(task_name, args=[job_id], queue=queue)
+
+
+def stage_publish_on_commit(*, job: Job, stage: str) -> None:
+    """Mark `stage` due on the (unsaved) job and send its message after commit."""
+    if stage not in STAGE_TASKS:
+        return
+    job.published_at = timezone.now()
+    transaction.on_commit(
+        partial(stage_message_send, job_id=str(job.id), stage=stage),
+        robust=True,  # a failed publish is logged; the sweeper re-publishes
+    )

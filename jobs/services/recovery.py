@@ -1,0 +1,83 @@
+"""Beat's safety nets: nothing committed is left behind.
+
+* The sweeper re-publishes stages whose message was published long ago but
+  never picked up (a publish lost between commit and Redis, a flushed broker).
+* The reaper takes back stages whose lease expired (a worker killed mid-call)
+  and publishes them again; the fencing token keeps the old worker out.
+
+Both use a conditional UPDATE per job, so two beat processes, or a sweep
+racing a worker, cannot publish the same stage twice for one decision.
+Duplicated messages are harmless anyway: a stage that is not due is a no-op.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from jobs.models import IdempotencyRecord, Job, JobEvent
+from jobs.services.publishing import STAGE_TASKS, stage_message_send
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+def jobs_sweep_unstarted(*, older_than_seconds: int | None = None) -> int:
+    """Re-publish due stages whose message went unanswered; returns how many."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=older_than_seconds or settings.BEACON_SWEEP_AFTER_SECONDS)
+    waiting = (
+        Job.objects.filter(lease_expires_at__isnull=True, published_at__lt=cutoff, stage__in=list(STAGE_TASKS))
+        .values_list("id", "stage", "published_at")
+        .order_by("published_at")[:BATCH]
+    )
+    count = 0
+    for job_id, stage, published_at in waiting:
+        with transaction.atomic():
+            taken = Job.objects.filter(
+                id=job_id, stage=stage, published_at=published_at, lease_expires_at__isnull=True
+            ).update(published_at=now)
+            if not taken:
+                continue
+            JobEvent.objects.create(job_id=job_id, type="stage_republished", stage=stage, data={"reason": "sweep"})
+            transaction.on_commit(lambda j=str(job_id), s=stage: stage_message_send(job_id=j, stage=s), robust=True)
+        count += 1
+    if count:
+        logger.warning("sweeper re-published %d stage message(s)", count)
+    return count
+
+
+def stages_reap_expired() -> int:
+    """Release stages whose lease expired and publish them again."""
+    now = timezone.now()
+    expired = Job.objects.filter(lease_expires_at__lt=now).values_list("id", "stage", "lease_expires_at", "stage_attempt")[
+        :BATCH
+    ]
+    count = 0
+    for job_id, stage, lease, attempt in expired:
+        if stage not in STAGE_TASKS:
+            continue
+        with transaction.atomic():
+            taken = Job.objects.filter(id=job_id, stage=stage, lease_expires_at=lease).update(
+                lease_expires_at=None, published_at=now
+            )
+            if not taken:
+                continue
+            JobEvent.objects.create(job_id=job_id, type="lease_expired", stage=stage, data={"attempt": attempt})
+            transaction.on_commit(lambda j=str(job_id), s=stage: stage_message_send(job_id=j, stage=s), robust=True)
+        count += 1
+    if count:
+        logger.warning("reaper released %d stage(s) with expired leases", count)
+    return count
+
+
+def idempotency_keys_purge() -> int:
+    cutoff = timezone.now() - timedelta(hours=settings.BEACON_IDEMPOTENCY_TTL_HOURS)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+

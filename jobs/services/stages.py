@@ -1,0 +1,229 @@
+"""How a stage runs exactly once under at-least-once delivery.
+
+A job row says which stage it is in or waits for (`stage`) and whether a worker
+holds it (`lease_expires_at`). A message for stage S does work only when the
+row says S is due: `stage == S`, no live lease, and the job not terminal
+(deliver alone runs on terminal jobs). Anything else is a duplicate delivery
+and does nothing.
+
+Two shapes of stage:
+
+* Inline stages (prepare, assemble, validate, decide, finalize) do their work
+  inside one transaction holding the row lock. A worker that dies mid-stage
+  rolls the transaction back; the duplicate that waited on the lock sees the
+  stage already advanced and returns.
+* Leased stages (generate, deliver) do slow network I/O that must not hold a
+  lock or a connection. They claim the stage with a lease and a fencing token
+  (`stage_attempt`) in one short transaction, do the call with no connection
+  held, and complete in a second transaction that checks the token. A worker
+  killed mid-call leaves an expired lease that the reaper hands to another.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from jobs.models import Job, Stage, Status
+from jobs.services.events import event_record
+from jobs.services.publishing import stage_publish_on_commit
+
+logger = logging.getLogger(__name__)
+
+
+class StageError(Exception):
+    """A stage failed. `permanent` errors fail the job at once; the others are
+    retried by the stage task with backoff and dead-letter the job when spent."""
+
+    permanent = True
+    code = "stage_failed"
+
+    def __init__(self, message: str, *, code: str | None = None, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.code
+        self.details = details
+
+
+class TransientStageError(StageError):
+    permanent = False
+    code = "transient_error"
+
+
+def stage_is_due(job: Job, stage: str, now: Any = None) -> bool:
+    if job.stage != stage:
+        return False
+    if job.is_terminal and stage != Stage.DELIVER:
+        return False
+    if job.lease_expires_at is not None and job.lease_expires_at > (now or timezone.now()):
+        return False
+    return True
+
+
+def _lock(job_id: str) -> Job | None:
+    return Job.objects.select_for_update().filter(pk=job_id).first()
+
+
+def stage_handover(*, job: Job, stage: str, next_stage: str, started: float) -> None:
+    """Record the finished stage and make `next_stage` due (caller saves)."""
+    job.stage_latency_ms = {**job.stage_latency_ms, stage: int((time.monotonic() - started) * 1000)}
+    job.stage = next_stage
+    job.lease_expires_at = None
+    stage_publish_on_commit(job=job, stage=next_stage)
+
+
+def terminal_stage(job: Job) -> str:
+    """Where a job goes once terminal: delivery when someone listens, else done."""
+    return Stage.DELIVER if job.webhook_url else Stage.DONE
+
+
+def inline_stage_run(*, job_id: str, stage: str, work: Callable[[Job], str]) -> bool:
+    """Run an inline stage; `work` mutates the locked job and returns the next stage.
+
+    Returns False when the message was a duplicate and nothing ran.
+    """
+    started = time.monotonic()
+    with transaction.atomic():
+        job = _lock(job_id)
+        if job is None or not stage_is_due(job, stage):
+            logger.info("stage %s for job %s not due; duplicate delivery ignored", stage, job_id)
+            return False
+        try:
+            next_stage = work(job)
+        except StageError as exc:
+            if not exc.permanent:
+                raise
+            job_fail(job=job, stage=stage, error=exc, attempts=1)
+            job.save()
+            return True
+        stage_handover(job=job, stage=stage, next_stage=next_stage, started=started)
+        job.save()
+    return True
+
+
+@dataclass(frozen=True)
+class Claim:
+    job: Job
+    token: int
+
+
+def stage_claim(*, job_id: str, stage: str, lease_seconds: int, on_claim: Callable[[Job], None]) -> Claim | None:
+    """Take a leased stage; None when it is not due (duplicate or in flight)."""
+    with transaction.atomic():
+        job = _lock(job_id)
+        now = timezone.now()
+        if job is None or not stage_is_due(job, stage, now):
+            logger.info("stage %s for job %s not due; duplicate delivery ignored", stage, job_id)
+            return None
+        reclaimed = job.stage_attempt > 0 and job.lease_expires_at is not None
+        job.stage_attempt += 1
+        job.lease_expires_at = now + timedelta(seconds=lease_seconds)
+        if reclaimed:
+            event_record(job=job, type="stage_reclaimed", data={"attempt": job.stage_attempt})
+        on_claim(job)
+        job.save()
+        return Claim(job=job, token=job.stage_attempt)
+
+
+def stage_complete(*, claim: Claim, stage: str, work: Callable[[Job], str], started: float) -> bool:
+    """Finish a leased stage if this worker still holds it (fencing token)."""
+    with transaction.atomic():
+        job = _lock(str(claim.job.id))
+        if job is None or job.stage != stage or job.stage_attempt != claim.token:
+            logger.info("stage %s of job %s was taken over or cancelled; result discarded", stage, claim.job.id)
+            return False
+        if job.is_terminal and stage != Stage.DELIVER:
+            return False
+        try:
+            next_stage = work(job)
+        except StageError as exc:
+            if not exc.permanent:
+                raise
+            job_fail(job=job, stage=stage, error=exc, attempts=job.stage_attempt)
+            job.save()
+            return True
+        stage_handover(job=job, stage=stage, next_stage=next_stage, started=started)
+        job.save()
+    return True
+
+
+def stage_release(*, claim: Claim, stage: str, error: StageError) -> None:
+    """Give a leased stage back after a transient failure, for the retry to claim."""
+    with transaction.atomic():
+        job = _lock(str(claim.job.id))
+        if job is None or job.stage != stage or job.stage_attempt != claim.token:
+            return
+        job.lease_expires_at = None
+        # The retry is already scheduled by the task; the sweeper only steps in
+        # if that message is lost, so push its clock to after the backoff.
+        job.published_at = timezone.now() + timedelta(seconds=settings.BEACON_RETRY_BACKOFF_MAX)
+        event_record(job=job, type="stage_retry", data={"attempt": job.stage_attempt, "error": error.code})
+        job.save(update_fields=["lease_expires_at", "published_at", "updated_at"])
+
+
+def job_fail(*, job: Job, stage: str, error: StageError | Exception, attempts: int) -> None:
+    """Fail a locked job and dead-letter it (caller saves). No input is recorded."""
+    from jobs.models import DeadLetter
+    from jobs.services.events import job_transition
+
+    if job.is_terminal:
+        return
+    permanent = getattr(error, "permanent", False)
+    code = getattr(error, "code", "internal_error")
+    # Beacon's own message for its own errors; for anything else only the
+    # class name, since an arbitrary exception text may quote job content.
+    message = error.message if isinstance(error, StageError) else f"unexpected {type(error).__name__}"
+    job.error = {"code": code, "message": message, "stage": stage}
+    job.finished_at = timezone.now()
+    job_transition(job=job, name="fail", data={"stage": stage, "error": code, "attempts": attempts}, save=False)
+    DeadLetter.objects.create(
+        job=job,
+        stage=stage,
+        error_class=type(error).__name__,
+        error_code=code,
+        message=message[:500],
+        attempts=attempts,
+        permanent=permanent,
+    )
+    event_record(job=job, type="dead_lettered", data={"stage": stage, "error": code, "permanent": permanent})
+    job.stage = terminal_stage(job)
+    job.lease_expires_at = None
+    stage_publish_on_commit(job=job, stage=job.stage)
+
+
+def job_fail_by_id(*, job_id: str, stage: str, error: Exception, attempts: int) -> None:
+    """Dead-letter a job whose stage task gave up (retries spent or a bug)."""
+    with transaction.atomic():
+        job = _lock(job_id)
+        if job is None:
+            return
+        if job.stage != stage:
+            return
+        if job.is_terminal:
+            if stage == Stage.DELIVER:
+                event_record(job=job, type="webhook_failed", data={"attempts": attempts})
+                job.stage = Stage.DONE
+                job.lease_expires_at = None
+                job.save()
+            return
+        job_fail(job=job, stage=stage, error=error, attempts=attempts)
+        job.save()
+
+
+def job_mark_started(job: Job) -> None:
+    if job.started_at is None:
+        job.started_at = timezone.now()
+
+
+STATUS_FOR_STAGE = {
+    Stage.PREPARE: Status.PREPARING,
+    Stage.ASSEMBLE: Status.ASSEMBLING,
+    Stage.GENERATE: Status.GENERATING,
+    Stage.VALIDATE: Status.VALIDATING,
+}

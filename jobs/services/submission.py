@@ -1,0 +1,138 @@
+"""Accepting a job: one transaction, then the first stage's message.
+
+`Idempotency-Key` follows Stripe: the same key with the same body returns the
+original job; the same key with another body is a conflict; keys live at least
+BEACON_IDEMPOTENCY_TTL_HOURS per organization. Two concurrent requests with
+one key race on a unique constraint: the loser's insert waits for the winner's
+commit, fails, rolls back its own job and returns the winner's.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from beacon.api import Conflict
+from jobs.models import IdempotencyRecord, Job, JobPayload, Stage
+from jobs.services.events import event_record
+from jobs.services.publishing import stage_publish_on_commit
+from prompts.task_kinds import TaskKind
+from safety.encryption import encrypt_json
+from tenants.models import ApiKey
+
+
+@dataclass(frozen=True)
+class Submission:
+    job: Job
+    created: bool  # False when an idempotent replay returned an existing job
+
+
+def request_fingerprint(body: Any) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _idempotent_job(*, api_key: ApiKey, key: str, request_hash: str) -> Job | None:
+    cutoff = timezone.now() - timedelta(hours=settings.BEACON_IDEMPOTENCY_TTL_HOURS)
+    record = (
+        IdempotencyRecord.objects.select_related("job")
+        .filter(organization_id=api_key.organization_id, key=key, created_at__gte=cutoff)
+        .first()
+    )
+    if record is None:
+        return None
+    if record.request_hash != request_hash:
+        raise Conflict(
+            "This Idempotency-Key was already used with a different request body.",
+            code="idempotency_key_reused",
+        )
+    return record.job
+
+
+def job_submit(
+    *,
+    api_key: ApiKey,
+    kind: TaskKind,
+    parameters: dict[str, Any],
+    options: dict[str, Any],
+    priority: str,
+    webhook_url: str,
+    output_schema: dict[str, Any] | None,
+    correlation_id: str,
+    idempotency_key: str | None,
+    request_hash: str,
+) -> Submission:
+    if idempotency_key:
+        existing = _idempotent_job(api_key=api_key, key=idempotency_key, request_hash=request_hash)
+        if existing is not None:
+            return Submission(job=existing, created=False)
+    try:
+        with transaction.atomic():
+            job = _job_create(
+                api_key=api_key,
+                kind=kind,
+                parameters=parameters,
+                options=options,
+                priority=priority,
+                webhook_url=webhook_url,
+                output_schema=output_schema,
+                correlation_id=correlation_id,
+            )
+            if idempotency_key:
+                cutoff = timezone.now() - timedelta(hours=settings.BEACON_IDEMPOTENCY_TTL_HOURS)
+                IdempotencyRecord.objects.filter(
+                    organization_id=api_key.organization_id, key=idempotency_key, created_at__lt=cutoff
+                ).delete()
+                IdempotencyRecord.objects.create(
+                    organization_id=api_key.organization_id, key=idempotency_key, request_hash=request_hash, job=job
+                )
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        existing = _idempotent_job(api_key=api_key, key=idempotency_key, request_hash=request_hash)
+        if existing is None:
+            raise
+        return Submission(job=existing, created=False)
+    return Submission(job=job, created=True)
+
+
+def _job_create(
+    *,
+    api_key: ApiKey,
+    kind: TaskKind,
+    parameters: dict[str, Any],
+    options: dict[str, Any],
+    priority: str,
+    webhook_url: str,
+    output_schema: dict[str, Any] | None,
+    correlation_id: str,
+) -> Job:
+    assert api_key.project_id is not None, "API keys always carry a project"
+    job = Job(
+        organization_id=api_key.organization_id,
+        project_id=api_key.project_id,
+        api_key=api_key,
+        task_kind=kind.name,
+        template_version=kind.version,
+        priority=priority,
+        options=options,
+        output_schema=output_schema,
+        webhook_url=webhook_url,
+        correlation_id=correlation_id,
+        stage=Stage.PREPARE,
+    )
+    stage_publish_on_commit(job=job, stage=Stage.PREPARE)
+    job.save(force_insert=True)
+    JobPayload.objects.create(job=job, raw=encrypt_json(parameters))
+    event_record(
+        job=job,
+        type="submitted",
+        to_status=job.status,
+        data={"taskKind": kind.name, "templateVersion": kind.version, "priority": priority},
+    )
+    return job

@@ -1,0 +1,110 @@
+"""Celery tasks: thin. Each takes a job id and calls one service.
+
+Retries: transient failures (TransientStageError, a database or broker that
+blipped) are retried with exponential backoff and full jitter; when retries
+run out, or on any other exception, `on_failure` dead-letters the job.
+Permanent failures never reach here: the services fail the job themselves.
+"""
+
+import logging
+from typing import Any
+
+from celery import Task, shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from jobs.services import pipeline, recovery
+from jobs.services.stages import TransientStageError, job_fail_by_id
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS = (TransientStageError, OperationalError, InterfaceError)
+
+
+class StageTask(Task):
+    """Base for stage tasks: retry policy plus dead-lettering on final failure."""
+
+    abstract = True
+    stage: str = ""
+    autoretry_for = TRANSIENT_ERRORS
+    max_retries = settings.BEACON_STAGE_MAX_RETRIES
+    retry_backoff = 2
+    retry_backoff_max = settings.BEACON_RETRY_BACKOFF_MAX
+    retry_jitter = True
+
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        job_id = args[0] if args else kwargs.get("job_id")
+        logger.error(
+            "stage %s of job %s gave up after %d retries: %s",
+            self.stage,
+            job_id,
+            self.request.retries,
+            type(exc).__name__,
+        )
+        if job_id:
+            job_fail_by_id(job_id=job_id, stage=self.stage, error=exc, attempts=self.request.retries + 1)
+
+
+@shared_task(base=StageTask, bind=True, name="jobs.stage_prepare", stage="prepare")
+def stage_prepare(self: StageTask, job_id: str) -> None:
+    pipeline.prepare_run(job_id=job_id)
+
+
+@shared_task(base=StageTask, bind=True, name="jobs.stage_assemble", stage="assemble")
+def stage_assemble(self: StageTask, job_id: str) -> None:
+    pipeline.assemble_run(job_id=job_id)
+
+
+@shared_task(
+    base=StageTask,
+    bind=True,
+    name="jobs.stage_generate",
+    stage="generate",
+    soft_time_limit=settings.BEACON_GENERATE_SOFT_TIME_LIMIT,
+    time_limit=settings.BEACON_GENERATE_TIME_LIMIT,
+)
+def stage_generate(self: StageTask, job_id: str) -> None:
+    pipeline.generate_run(job_id=job_id)
+
+
+@shared_task(base=StageTask, bind=True, name="jobs.stage_validate", stage="validate")
+def stage_validate(self: StageTask, job_id: str) -> None:
+    pipeline.validate_run(job_id=job_id)
+
+
+@shared_task(base=StageTask, bind=True, name="jobs.stage_decide", stage="decide")
+def stage_decide(self: StageTask, job_id: str) -> None:
+    pipeline.decide_run(job_id=job_id)
+
+
+@shared_task(base=StageTask, bind=True, name="jobs.stage_finalize", stage="finalize")
+def stage_finalize(self: StageTask, job_id: str) -> None:
+    pipeline.finalize_run(job_id=job_id)
+
+
+@shared_task(
+    base=StageTask,
+    bind=True,
+    name="jobs.stage_deliver",
+    stage="deliver",
+    # Receivers can be down for a while: more, longer retries than a stage.
+    max_retries=8,
+    retry_backoff_max=600,
+)
+def stage_deliver(self: StageTask, job_id: str) -> None:
+    pipeline.deliver_run(job_id=job_id)
+
+
+@shared_task(name="jobs.sweep_unstarted")
+def sweep_unstarted() -> int:
+    return recovery.jobs_sweep_unstarted()
+
+
+@shared_task(name="jobs.reap_expired")
+def reap_expired() -> int:
+    return recovery.stages_reap_expired()
+
+
+@shared_task(name="jobs.purge_idempotency_keys")
+def purge_idempotency_keys() -> int:
+    return recovery.idempotency_keys_purge()

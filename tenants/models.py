@@ -1,0 +1,75 @@
+"""Organizations own projects and API keys; every API query is scoped to one."""
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+
+class Organization(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Project(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="projects")
+    slug = models.SlugField(max_length=64)
+    name = models.CharField(max_length=200)
+    # Signs webhooks sent for this project's jobs (Standard Webhooks, `whsec_` + base64).
+    webhook_secret = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "slug"], name="project_slug_unique_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.organization.slug}/{self.slug}"
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Viewer"
+    EDITOR = "editor", "Editor"
+    ADMIN = "admin", "Admin"
+
+
+# A role includes every role ranked below it.
+ROLE_RANK = {Role.VIEWER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
+
+
+class ApiKey(models.Model):
+    """An API key. Only its SHA-256 is stored; the raw key is shown once.
+
+    A plain SHA-256 is enough (no bcrypt): keys carry 256 bits of randomness,
+    so there is nothing to brute-force, and the lookup stays one indexed query.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="api_keys")
+    # The key's default project for jobs it submits; None means the org's first.
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, null=True, blank=True, related_name="api_keys")
+    name = models.CharField(max_length=200, blank=True)
+    prefix = models.CharField(max_length=16, db_index=True, help_text="Visible start of the key, for humans.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.role})"
+
+    def is_usable(self, now: "timezone.datetime | None" = None) -> bool:
+        now = now or timezone.now()
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > now
+
+    def has_role(self, role: str) -> bool:
+        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]

@@ -1,0 +1,99 @@
+"""Parse what the model said and check it against the output schema.
+
+The model is never trusted, constrained decoding or not. Two passes for now:
+strict JSON, then the first balanced JSON object inside the text (prose or a
+code fence around it). Every error is a path, a message and the offending value,
+so it can go back to the model as feedback and to the producer as a report.
+"""
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+
+@dataclass
+class ValidationReport:
+    valid: bool
+    parsed: Any = None
+    parse_pass: str | None = None  # "direct" or "extracted"; None when nothing parsed
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"valid": self.valid, "parsePass": self.parse_pass, "errors": self.errors}
+
+    def feedback(self) -> list[str]:
+        """The errors as short sentences for the model's next attempt."""
+        lines = []
+        for error in self.errors[:10]:
+            where = error["path"] or "the answer"
+            lines.append(f"{where}: {error['message']}")
+        return lines
+
+
+def _first_json_object(text: str) -> str | None:
+    """The first balanced {...} in text, honouring strings and escapes."""
+    start = text.find("{")
+    while start != -1:
+        depth = 0
+        in_string = False
+        escaped = False
+        for index in range(start, len(text)):
+            char = text[index]
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth == 0:
+                    return text[start : index + 1]
+        start = text.find("{", start + 1)
+    return None
+
+
+def parse_model_json(text: str) -> tuple[Any, str | None, str | None]:
+    """(value, pass name, error). Pass name is None when nothing parsed."""
+    try:
+        return json.loads(text), "direct", None
+    except json.JSONDecodeError as exc:
+        first_error = f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+    candidate = _first_json_object(text)
+    if candidate is not None:
+        try:
+            return json.loads(candidate), "extracted", None
+        except json.JSONDecodeError:
+            pass
+    return None, None, first_error
+
+
+def _short(value: Any, limit: int = 200) -> Any:
+    text = json.dumps(value, ensure_ascii=False)
+    return value if len(text) <= limit else text[:limit] + "…"
+
+
+def schema_errors(instance: Any, validator: Draft202012Validator) -> list[dict[str, Any]]:
+    errors = []
+    for error in sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path)):
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
+        errors.append({"path": path, "message": error.message, "value": _short(error.instance), "rule": error.validator})
+    return errors
+
+
+def output_validate(*, text: str, validator: Draft202012Validator) -> ValidationReport:
+    parsed, parse_pass, parse_error = parse_model_json(text)
+    if parse_pass is None:
+        return ValidationReport(
+            valid=False,
+            errors=[{"path": "", "message": parse_error, "value": _short(text[:200]), "rule": "json"}],
+        )
+    errors = schema_errors(parsed, validator)
+    return ValidationReport(valid=not errors, parsed=parsed, parse_pass=parse_pass, errors=errors)
