@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "beacon.correlation.CorrelationIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Serves admin and Swagger UI assets from gunicorn; no separate web server needed.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
