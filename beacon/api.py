@@ -11,6 +11,7 @@ Bad input is always a 4xx with details; only Beacon's own faults are 5xx.
 
 import io
 import logging
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 class ApiError(exceptions.APIException):
     """An API error with a stable machine-readable code and optional field details."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     default_code = "bad_request"
     default_detail = "The request could not be processed."
 
@@ -72,7 +73,7 @@ class LimitedJSONParser(JSONParser):
     (chunked) cannot make the server buffer an unbounded body.
     """
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict[str, Any] | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         from django.conf import settings
 
         limit = settings.BEACON_MAX_REQUEST_BYTES
@@ -104,9 +105,7 @@ def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
         return items
     if isinstance(detail, list):
         if all(isinstance(v, exceptions.ErrorDetail | str) for v in detail):
-            return [
-                {"field": prefix, "message": str(v), "code": getattr(v, "code", "invalid")} for v in detail
-            ]
+            return [{"field": prefix, "message": str(v), "code": getattr(v, "code", "invalid")} for v in detail]
         items = []
         for index, value in enumerate(detail):
             items.extend(flatten_errors(value, f"{prefix}.{index}" if prefix else str(index)))
@@ -158,8 +157,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             if isinstance(exc, cls):
                 code, message = mapped_code, mapped_message
                 break
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            headers["Retry-After"] = str(int(exc.wait))
+        wait = getattr(exc, "wait", None)
+        if isinstance(exc, exceptions.Throttled) and wait is not None:
+            headers["Retry-After"] = str(int(wait))
         if isinstance(exc, exceptions.ParseError):
             details = [{"field": "", "message": str(exc.detail), "code": "parse_error"}]
         else:
@@ -176,7 +176,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return None
 
 
-def json_error_view(code: str, message: str, status_code: int):  # type: ignore[no-untyped-def]
+def json_error_view(code: str, message: str, status_code: int) -> Callable[..., JsonResponse]:
     def view(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
         return JsonResponse(error_body(code, message), status=status_code)
 

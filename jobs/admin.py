@@ -39,7 +39,17 @@ class JobAdmin(admin.ModelAdmin):
 
 @admin.register(DeadLetter)
 class DeadLetterAdmin(admin.ModelAdmin):
-    list_display = ("id", "job", "stage", "error_code", "error_class", "attempts", "permanent", "created_at", "redriven_at")
+    list_display = (
+        "id",
+        "job",
+        "stage",
+        "error_code",
+        "error_class",
+        "attempts",
+        "permanent",
+        "created_at",
+        "redriven_at",
+    )
     list_filter = ("stage", "error_code", "permanent")
     readonly_fields = [f.name for f in DeadLetter._meta.fields]
     actions = ["redrive"]

@@ -79,9 +79,7 @@ class GenerationListCreateApi(GenericAPIView):
         options = dict(data.get("options") or {})
         idempotency_key = request.headers.get(IDEMPOTENCY_HEADER) or None
         if idempotency_key is not None and len(idempotency_key) > 255:
-            raise ApiError(
-                "Idempotency-Key must be at most 255 characters.", code="validation_error", status_code=422
-            )
+            raise ApiError("Idempotency-Key must be at most 255 characters.", code="validation_error", status_code=422)
         submission = job_submit(
             api_key=api_key,
             kind=data["templateId"],
@@ -98,7 +96,9 @@ class GenerationListCreateApi(GenericAPIView):
         headers = {"Location": request.build_absolute_uri(f"/api/v1/generations/{job.id}")}
         if not submission.created:
             headers["Idempotent-Replayed"] = "true"
-        return Response({"data": selectors.job_representation(job=job)}, status=status.HTTP_202_ACCEPTED, headers=headers)
+        return Response(
+            {"data": selectors.job_representation(job=job)}, status=status.HTTP_202_ACCEPTED, headers=headers
+        )
 
     @extend_schema(operation_id="generations_list", responses={200: GenerationSerializer(many=True)})
     def get(self, request: Request) -> Response:
@@ -111,7 +111,9 @@ class GenerationListCreateApi(GenericAPIView):
 class GenerationDetailApi(_JobLookupMixin, APIView):
     permission_classes = [ReadViewerWriteEditor]
 
-    @extend_schema(operation_id="generations_retrieve", responses={200: GenerationEnvelopeSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        operation_id="generations_retrieve", responses={200: GenerationEnvelopeSerializer, **ERROR_RESPONSES}
+    )
     def get(self, request: Request, job_id: UUID) -> Response:
         job = self.get_job(request, job_id)
         return Response({"data": selectors.job_representation(job=job)})

@@ -94,6 +94,7 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
         indexes = [
             models.Index(fields=["organization", "-created_at"], name="job_org_created"),
             # The sweeper and the reaper look only at jobs still moving.
@@ -180,6 +181,9 @@ class JobEvent(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["job", "id"], name="jobevent_job_id")]
 
+    def __str__(self) -> str:
+        return f"{self.type} {self.from_status}->{self.to_status}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ValueError("JobEvent rows are append-only")
@@ -198,6 +202,9 @@ class JobPayload(models.Model):
     working = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"payload of {self.job_id}"
+
 
 class JobResult(models.Model):
     job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="result")
@@ -205,6 +212,9 @@ class JobResult(models.Model):
     validation = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"result of {self.job_id}"
 
 
 class IdempotencyRecord(models.Model):
@@ -219,6 +229,9 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "key"], name="idempotency_key_unique_per_org")]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class DeadLetter(models.Model):
@@ -238,3 +251,6 @@ class DeadLetter(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"dead letter {self.id} ({self.stage}: {self.error_code})"

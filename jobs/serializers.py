@@ -108,7 +108,7 @@ class GenerationSerializer(serializers.Serializer):
 
 
 class GenerationEnvelopeSerializer(serializers.Serializer):
-    data = GenerationSerializer()
+    data = GenerationSerializer()  # type: ignore[assignment]
 
 
 class JobEventSerializer(serializers.Serializer):
@@ -117,10 +117,10 @@ class JobEventSerializer(serializers.Serializer):
     fromStatus = serializers.CharField(source="from_status")
     toStatus = serializers.CharField(source="to_status")
     stage = serializers.CharField()
-    data = serializers.JSONField()
+    data = serializers.JSONField()  # type: ignore[assignment]
     correlationId = serializers.CharField(source="correlation_id")
     createdAt = serializers.DateTimeField(source="created_at")
 
 
 class JobEventListSerializer(serializers.Serializer):
-    data = JobEventSerializer(many=True)
+    data = JobEventSerializer(many=True)  # type: ignore[assignment]

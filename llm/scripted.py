@@ -17,7 +17,7 @@ from django.conf import settings
 SCRIPT_KEY = "beacon:scripted:responses"
 
 
-def _redis() -> "redis.Redis[bytes]":
+def _redis() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL)
 
 

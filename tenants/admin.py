@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from tenants.models import ApiKey, Organization, Project
 
@@ -24,6 +25,6 @@ class ApiKeyAdmin(admin.ModelAdmin):
     exclude = ("key_hash",)
     readonly_fields = ("prefix", "last_used_at", "created_at")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Keys are created with `manage.py apikey_create`, which shows the raw key once.
         return False

@@ -1,6 +1,7 @@
 """Organizations own projects and API keys; every API query is scoped to one."""
 
 import uuid
+from datetime import datetime
 
 from django.db import models
 from django.utils import timezone
@@ -65,7 +66,7 @@ class ApiKey(models.Model):
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.role})"
 
-    def is_usable(self, now: "timezone.datetime | None" = None) -> bool:
+    def is_usable(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         if self.revoked_at is not None:
             return False

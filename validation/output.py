@@ -84,7 +84,9 @@ def schema_errors(instance: Any, validator: Draft202012Validator) -> list[dict[s
     errors = []
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path)):
         path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
-        errors.append({"path": path, "message": error.message, "value": _short(error.instance), "rule": error.validator})
+        errors.append(
+            {"path": path, "message": error.message, "value": _short(error.instance), "rule": error.validator}
+        )
     return errors
 
 

@@ -16,6 +16,12 @@ from pathlib import Path
 from beacon.runtime.servers import EmbeddedPostgres, EmbeddedRedis, remove_file, tool, write_services_env
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+DEMO_REQUEST = json.dumps(
+    {
+        "templateId": "metadata_enrichment",
+        "parameters": {"content": "Blue cotton shirt by Acme, size M", "locale": "en-US"},
+    }
+)
 
 
 def _runtime_dir() -> Path:
@@ -114,9 +120,14 @@ def command_run() -> int:
         )
         celery = tool("celery")
         manager.add_process(
-            "worker", f"{celery} -A beacon worker -Q default,webhooks -c 2 -n default@%h -O fair", env=env, cwd=str(BASE_DIR)
+            "worker",
+            f"{celery} -A beacon worker -Q default,webhooks -c 2 -n default@%h -O fair",
+            env=env,
+            cwd=str(BASE_DIR),
         )
-        manager.add_process("worker-llm", f"{celery} -A beacon worker -Q llm,gpu -c 1 -n llm@%h", env=env, cwd=str(BASE_DIR))
+        manager.add_process(
+            "worker-llm", f"{celery} -A beacon worker -Q llm,gpu -c 1 -n llm@%h", env=env, cwd=str(BASE_DIR)
+        )
         manager.add_process(
             "beat", f"{celery} -A beacon beat -s {root / 'celerybeat-schedule'}", env=env, cwd=str(BASE_DIR)
         )
@@ -140,7 +151,7 @@ def command_run() -> int:
             "Try:",
             f"  curl -s -X POST {base}/api/v1/generations -H 'Authorization: Bearer {demo['apiKey']}' \\",
             "    -H 'Content-Type: application/json' \\",
-            '    -d \'{"templateId": "metadata_enrichment", "parameters": {"content": "Blue cotton shirt by Acme, size M", "locale": "en-US"}}\'',
+            "    -d '" + DEMO_REQUEST + "'",
             "",
         ]
         print("\n".join(banner), flush=True)

@@ -261,9 +261,7 @@ def deliver_run(*, job_id: str) -> bool:
         status_code = None
         error_name = type(exc).__name__
     if status_code is None or status_code >= 300:
-        error = TransientStageError(
-            f"webhook receiver answered {status_code or error_name}", code="webhook_failed"
-        )
+        error = TransientStageError(f"webhook receiver answered {status_code or error_name}", code="webhook_failed")
         stage_release(claim=claim, stage=Stage.DELIVER, error=error)
         raise error
 

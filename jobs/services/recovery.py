@@ -12,6 +12,7 @@ Duplicated messages are harmless anyway: a stage that is not due is a no-op.
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -43,7 +44,7 @@ def jobs_sweep_unstarted(*, older_than_seconds: int | None = None) -> int:
             if not taken:
                 continue
             JobEvent.objects.create(job_id=job_id, type="stage_republished", stage=stage, data={"reason": "sweep"})
-            transaction.on_commit(lambda j=str(job_id), s=stage: stage_message_send(job_id=j, stage=s), robust=True)
+            transaction.on_commit(partial(stage_message_send, job_id=str(job_id), stage=stage), robust=True)
         count += 1
     if count:
         logger.warning("sweeper re-published %d stage message(s)", count)
@@ -53,9 +54,9 @@ def jobs_sweep_unstarted(*, older_than_seconds: int | None = None) -> int:
 def stages_reap_expired() -> int:
     """Release stages whose lease expired and publish them again."""
     now = timezone.now()
-    expired = Job.objects.filter(lease_expires_at__lt=now).values_list("id", "stage", "lease_expires_at", "stage_attempt")[
-        :BATCH
-    ]
+    expired = Job.objects.filter(lease_expires_at__lt=now).values_list(
+        "id", "stage", "lease_expires_at", "stage_attempt"
+    )[:BATCH]
     count = 0
     for job_id, stage, lease, attempt in expired:
         if stage not in STAGE_TASKS:
@@ -67,7 +68,7 @@ def stages_reap_expired() -> int:
             if not taken:
                 continue
             JobEvent.objects.create(job_id=job_id, type="lease_expired", stage=stage, data={"attempt": attempt})
-            transaction.on_commit(lambda j=str(job_id), s=stage: stage_message_send(job_id=j, stage=s), robust=True)
+            transaction.on_commit(partial(stage_message_send, job_id=str(job_id), stage=stage), robust=True)
         count += 1
     if count:
         logger.warning("reaper released %d stage(s) with expired leases", count)
@@ -78,6 +79,3 @@ def idempotency_keys_purge() -> int:
     cutoff = timezone.now() - timedelta(hours=settings.BEACON_IDEMPOTENCY_TTL_HOURS)
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
-
-
-

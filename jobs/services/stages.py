@@ -61,9 +61,7 @@ def stage_is_due(job: Job, stage: str, now: Any = None) -> bool:
         return False
     if job.is_terminal and stage != Stage.DELIVER:
         return False
-    if job.lease_expires_at is not None and job.lease_expires_at > (now or timezone.now()):
-        return False
-    return True
+    return job.lease_expires_at is None or job.lease_expires_at <= (now or timezone.now())
 
 
 def _lock(job_id: str) -> Job | None:

@@ -20,4 +20,4 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         command = server_command(host=options["host"], port=options["port"], threads=options["threads"])
         # Replace this process so signals (Ctrl-C, SIGTERM) reach the server directly.
-        os.execv(command[0], command)
+        os.execv(command[0], command)  # noqa: S606 (fixed argument list, no shell)

