@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 from django.conf import settings
-from django.db import connections
+from django.db import connection
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
@@ -58,6 +58,14 @@ def _working_save(job: Job, working: dict[str, Any]) -> None:
     payload = job.payload
     payload.working = encrypt_json(working)
     payload.save(update_fields=["working"])
+
+
+def _release_db_connection() -> None:
+    """Give the connection back before slow network I/O. Never inside a
+    transaction (the caller's work would be lost), which is also why tests,
+    which wrap each test in one, keep theirs."""
+    if not connection.in_atomic_block:
+        connection.close()
 
 
 def _normalize_text(value: Any) -> Any:
@@ -127,7 +135,7 @@ def generate_run(*, job_id: str) -> bool:
     options = job.options or {}
 
     # A model call can take minutes; it must not pin a database connection.
-    connections.close_all()
+    _release_db_connection()
     try:
         completion = complete(
             messages=messages,
@@ -251,7 +259,7 @@ def deliver_run(*, job_id: str) -> bool:
             secret=job.project.webhook_secret, message_id=message_id, timestamp=timestamp, body=body
         ),
     }
-    connections.close_all()
+    _release_db_connection()
     try:
         response = httpx.post(
             job.webhook_url, content=body, headers=headers, timeout=settings.BEACON_WEBHOOK_TIMEOUT_SECONDS

@@ -1,0 +1,281 @@
+"""The pipeline's services, run in-process stage by stage with a scripted model.
+
+The same stages run under a real worker in test_worker.py; here each stage is
+called directly so every branch can be driven and inspected.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from unittest import mock
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed
+
+from beacon.testing import generation_body
+from jobs.models import DeadLetter, Job, JobEvent
+from jobs.services import pipeline, recovery
+from jobs.services.lifecycle import dead_letter_redrive, job_cancel
+from jobs.services.stages import TransientStageError
+from llm.errors import TransientModelError
+from llm.scripted import scripted_responses_push
+
+pytestmark = pytest.mark.django_db
+
+STAGES = [
+    pipeline.prepare_run,
+    pipeline.assemble_run,
+    pipeline.generate_run,
+    pipeline.validate_run,
+    pipeline.decide_run,
+    pipeline.finalize_run,
+]
+
+
+def _submit(api, **options) -> str:
+    body = generation_body()
+    if options:
+        body["options"] = options
+    return api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
+
+
+def _run_all(job_id: str) -> None:
+    for _ in range(12):
+        job = Job.objects.get(pk=job_id)
+        runner = {
+            "prepare": pipeline.prepare_run,
+            "assemble": pipeline.assemble_run,
+            "generate": pipeline.generate_run,
+            "validate": pipeline.validate_run,
+            "decide": pipeline.decide_run,
+            "finalize": pipeline.finalize_run,
+            "deliver": pipeline.deliver_run,
+        }.get(job.stage)
+        if runner is None:
+            return
+        runner(job_id=job_id)
+
+
+def test_a_job_runs_every_stage_to_completed(api, scripted):
+    job_id = _submit(api)
+    _run_all(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert (job.status, job.stage) == ("completed", "done")
+    assert set(job.stage_latency_ms) == {"prepare", "assemble", "generate", "validate", "decide", "finalize"}
+    assert job.result.output == {
+        "attributes": {name: {"value": None, "evidence": None} for name in ["brand", "material", "colour", "size"]}
+    }
+    transitions = list(job.events.filter(type="status_changed").values_list("to_status", flat=True))
+    assert transitions == ["preparing", "assembling", "generating", "validating", "completed"]
+    detail = api.get(f"/api/v1/generations/{job_id}").json()["data"]
+    assert detail["result"] == job.result.output and detail["validation"]["valid"] is True
+
+
+def test_a_duplicate_stage_delivery_does_nothing(api, scripted):
+    job_id = _submit(api)
+    assert pipeline.prepare_run(job_id=job_id) is True
+    events_before = JobEvent.objects.filter(job_id=job_id).count()
+    assert pipeline.prepare_run(job_id=job_id) is False  # redelivered message
+    assert pipeline.finalize_run(job_id=job_id) is False  # a stage that is not due yet
+    assert JobEvent.objects.filter(job_id=job_id).count() == events_before
+    assert Job.objects.get(pk=job_id).stage == "assemble"
+
+
+def test_illegal_transitions_are_refused():
+    job = Job(status="queued")
+    with pytest.raises(TransitionNotAllowed):
+        job.complete()
+    job = Job(status="completed")
+    with pytest.raises(TransitionNotAllowed):
+        job.cancel()
+
+
+def test_status_cannot_be_set_directly():
+    job = Job()
+    with pytest.raises(AttributeError):
+        job.status = "completed"
+
+
+def test_the_event_log_is_append_only(api):
+    job_id = _submit(api)
+    event = JobEvent.objects.get(job_id=job_id)
+    event.type = "tampered"
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
+    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE jobs_jobevent SET type = 'tampered' WHERE id = %s", [event.id])
+    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM jobs_jobevent WHERE id = %s", [event.id])
+
+
+def test_invalid_output_is_regenerated_once_with_the_errors_as_feedback(api, scripted):
+    scripted_responses_push("Sure! Here it is: {not json", json.dumps({"attributes": {}}))
+    job_id = _submit(api)
+    _run_all(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "failed"
+    assert job.generation_count == 2
+    assert job.events.filter(type="remediation").count() == 1
+    dead = DeadLetter.objects.get(job_id=job_id)
+    assert (dead.stage, dead.error_code, dead.permanent) == ("validate", "output_invalid", True)
+    assert "Blue cotton" not in dead.message  # no input in a dead letter
+    assert job.error["code"] == "output_invalid"
+    assert "required property" in json.dumps(job.result.validation)
+
+
+def test_remediation_that_succeeds_completes_the_job(api, scripted):
+    scripted_responses_push('```json\n{"attributes": 1}\n```')  # wrong type, then the schema example
+    job_id = _submit(api)
+    _run_all(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "completed" and job.generation_count == 2
+    assert job.result.validation["parsePass"] == "direct"
+
+
+def test_output_in_prose_is_extracted(api, scripted):
+    answer = {"attributes": {n: {"value": None, "evidence": None} for n in ["brand", "material", "colour", "size"]}}
+    scripted_responses_push("Here you go:\n" + json.dumps(answer) + "\nHope it helps")
+    job_id = _submit(api)
+    _run_all(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "completed" and job.result.validation["parsePass"] == "extracted"
+
+
+def test_a_dead_letter_can_be_redriven_to_completion(api, scripted):
+    scripted_responses_push("nope", "still nope")
+    job_id = _submit(api)
+    _run_all(job_id)
+    dead = DeadLetter.objects.get(job_id=job_id)
+    job = dead_letter_redrive(dead_letter_id=dead.id)
+    assert (job.status, job.stage) == ("queued", "prepare")
+    _run_all(job_id)
+    assert Job.objects.get(pk=job_id).status == "completed"
+    assert JobEvent.objects.filter(job_id=job_id, type="redriven").count() == 1
+
+
+def test_cancel_stops_the_job_at_the_next_stage_boundary(api, scripted):
+    job_id = _submit(api)
+    pipeline.prepare_run(job_id=job_id)
+    job_cancel(job_id=job_id)
+    assert pipeline.assemble_run(job_id=job_id) is False
+    job = Job.objects.get(pk=job_id)
+    assert (job.status, job.stage) == ("cancelled", "done")
+
+
+def test_a_model_result_arriving_after_cancel_is_discarded(api, scripted):
+    job_id = _submit(api)
+    pipeline.prepare_run(job_id=job_id)
+    pipeline.assemble_run(job_id=job_id)
+    real_complete = pipeline.complete
+
+    def cancel_during_call(**kwargs):
+        job_cancel(job_id=job_id)
+        return real_complete(**kwargs)
+
+    with mock.patch.object(pipeline, "complete", side_effect=cancel_during_call):
+        pipeline.generate_run(job_id=job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "cancelled" and job.completion_tokens == 0
+
+
+def test_a_transient_model_error_releases_the_stage_for_a_retry(api, scripted):
+    job_id = _submit(api)
+    pipeline.prepare_run(job_id=job_id)
+    pipeline.assemble_run(job_id=job_id)
+    with (
+        mock.patch.object(pipeline, "complete", side_effect=TransientModelError("timeout")),
+        pytest.raises(TransientStageError),
+    ):
+        pipeline.generate_run(job_id=job_id)
+    job = Job.objects.get(pk=job_id)
+    assert (job.status, job.stage, job.lease_expires_at) == ("generating", "generate", None)
+    assert job.events.filter(type="stage_retry").count() == 1
+    pipeline.generate_run(job_id=job_id)  # the retry
+    assert Job.objects.get(pk=job_id).stage == "validate"
+
+
+def test_the_reaper_releases_an_expired_lease_and_the_old_worker_is_fenced(api, scripted):
+    job_id = _submit(api)
+    pipeline.prepare_run(job_id=job_id)
+    pipeline.assemble_run(job_id=job_id)
+    # A worker claimed generate and died: lease in the past, attempt 1.
+    Job.objects.filter(pk=job_id).update(stage_attempt=1, lease_expires_at=timezone.now() - timedelta(seconds=1))
+    with mock.patch("jobs.services.recovery.stage_message_send"):
+        assert recovery.stages_reap_expired() == 1
+    assert Job.objects.get(pk=job_id).lease_expires_at is None
+    pipeline.generate_run(job_id=job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.stage_attempt == 2 and job.stage == "validate"
+    assert job.events.filter(type="lease_expired").count() == 1
+
+
+def test_the_sweeper_republishes_stages_whose_message_was_lost(api, django_capture_on_commit_callbacks):
+    job_id = _submit(api)
+    Job.objects.filter(pk=job_id).update(published_at=timezone.now() - timedelta(hours=1))
+    with mock.patch("jobs.services.recovery.stage_message_send") as send:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert recovery.jobs_sweep_unstarted() == 1
+            assert recovery.jobs_sweep_unstarted() == 0  # published_at moved on
+    send.assert_called_once_with(job_id=job_id, stage="prepare")
+    assert JobEvent.objects.filter(job_id=job_id, type="stage_republished").count() == 1
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: list[tuple[dict, bytes]] = []
+    status = 200
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["content-length"]))
+        _Receiver.received.append((dict(self.headers), body))
+        self.send_response(_Receiver.status)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def receiver():
+    _Receiver.received = []
+    _Receiver.status = 200
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/hook", _Receiver
+    server.shutdown()
+
+
+def test_completed_jobs_are_delivered_by_signed_webhook(api, scripted, receiver):
+    url, handler = receiver
+    job_id = _submit(api, webhookUrl=url)
+    _run_all(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert (job.status, job.stage) == ("completed", "done")
+    [(headers, body)] = handler.received
+    payload = json.loads(body)
+    assert payload["type"] == "generation.completed" and payload["data"]["id"] == job_id
+    secret = base64.b64decode(job.project.webhook_secret.removeprefix("whsec_"))
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+    expected = "v1," + base64.b64encode(hmac.new(secret, signed, hashlib.sha256).digest()).decode()
+    assert headers["webhook-signature"] == expected
+    assert job.events.filter(type="webhook_delivered").count() == 1
+
+
+def test_a_failing_webhook_receiver_is_retried(api, scripted, receiver):
+    url, handler = receiver
+    handler.status = 503
+    job_id = _submit(api, webhookUrl=url)
+    with pytest.raises(TransientStageError):
+        _run_all(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert (job.status, job.stage, job.lease_expires_at) == ("completed", "deliver", None)
+    handler.status = 200
+    pipeline.deliver_run(job_id=job_id)
+    assert Job.objects.get(pk=job_id).stage == "done"
+    assert len(handler.received) == 2
