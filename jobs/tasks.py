@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
@@ -18,7 +19,9 @@ from jobs.services.stages import TransientStageError, job_fail_by_id
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT_ERRORS = (TransientStageError, OperationalError, InterfaceError)
+# A soft time limit is a slow dependency, not a broken job: retry it too. A
+# stage that hit it may still hold its lease; the reaper frees it if so.
+TRANSIENT_ERRORS = (TransientStageError, OperationalError, InterfaceError, SoftTimeLimitExceeded)
 
 
 class StageTask(Task):

@@ -78,8 +78,8 @@ def complete(
         from llm.scripted import scripted_response_next
 
         kwargs["mock_response"] = scripted_response_next(schema)
-        if settings.LLM_SCRIPTED_LATENCY_MS:
-            time.sleep(settings.LLM_SCRIPTED_LATENCY_MS / 1000)
+        # Simulated model time, so slow calls, kills and leases can be tested.
+        kwargs["mock_delay"] = settings.LLM_SCRIPTED_LATENCY_MS / 1000
     else:
         kwargs["api_base"] = settings.LLM_API_BASE
         kwargs["api_key"] = settings.LLM_API_KEY

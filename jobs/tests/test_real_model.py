@@ -1,0 +1,36 @@
+"""Every task kind through the real path: API, real worker, LiteLLM, llama.cpp
+serving SmolLM2-135M-Instruct on CPU, validation against the kind's schema."""
+
+import pytest
+
+from beacon.testing import generation_body, wait_terminal
+from jobs.models import Job
+from prompts.task_kinds import task_kinds
+
+pytestmark = [pytest.mark.slow]
+
+CONTENT = {
+    "product_description": "Acme Trailblazer hiking boot. Waterproof leather upper, rubber sole, sizes 38-46.",
+    "metadata_enrichment": "Acme cotton T-shirt in navy blue, size L. 100% cotton, machine washable.",
+    "moderation_summary": "Great kettle, boils fast. The lid feels a bit flimsy but works fine.",
+    "taxonomy_tagging": "Stainless steel frying pan, 28 cm, suitable for induction hobs.",
+}
+
+
+def test_each_task_kind_completes_through_the_local_model(api, start_worker, model_server):
+    start_worker(LLM_PROVIDER="local", LLM_API_BASE=model_server)
+    ids = {
+        kind: api.post(
+            "/api/v1/generations",
+            generation_body(kind, content=CONTENT[kind], product={"title": CONTENT[kind][:40]}),
+            format="json",
+        ).json()["data"]["id"]
+        for kind in CONTENT
+    }
+    for kind, job_id in ids.items():
+        status = wait_terminal(job_id, timeout=240)
+        job = Job.objects.get(pk=job_id)
+        assert status == "completed", (kind, job.error, job.result.validation if hasattr(job, "result") else None)
+        assert job.completion_tokens > 0 and job.prompt_tokens > 0
+        errors = list(task_kinds()[kind].output_validator.iter_errors(job.result.output))
+        assert errors == []

@@ -1,0 +1,89 @@
+"""The pipeline under a real Celery worker process on real Redis and PostgreSQL.
+
+The model is scripted (LiteLLM mock responses) so these tests are about the
+platform: serialization, acknowledgement, redelivery, leases and the sweeper.
+test_real_model.py runs the same path against the local model.
+"""
+
+import time
+
+import pytest
+
+from beacon.testing import generation_body, wait_for, wait_terminal
+from jobs.models import Job, JobEvent
+from jobs.services.publishing import stage_message_send
+
+pytestmark = [pytest.mark.slow]
+
+
+def _submit(api, kind: str = "metadata_enrichment") -> str:
+    response = api.post("/api/v1/generations", generation_body(kind), format="json")
+    assert response.status_code == 202
+    return response.json()["data"]["id"]
+
+
+def test_jobs_of_every_task_kind_complete_through_a_real_worker(api, start_worker):
+    start_worker(LLM_PROVIDER="scripted")
+    ids = [
+        _submit(api, kind)
+        for kind in ["product_description", "metadata_enrichment", "moderation_summary", "taxonomy_tagging"]
+    ]
+    for job_id in ids:
+        assert wait_terminal(job_id, timeout=60) == "completed"
+    assert all(Job.objects.get(pk=job_id).stage == "done" for job_id in ids)
+
+
+def test_a_duplicate_stage_message_does_nothing(api, start_worker):
+    start_worker(LLM_PROVIDER="scripted")
+    job_id = _submit(api)
+    assert wait_terminal(job_id) == "completed"
+    events = JobEvent.objects.filter(job_id=job_id).count()
+    for stage in ["prepare", "generate", "validate", "finalize"]:
+        stage_message_send(job_id=job_id, stage=stage)
+    time.sleep(3)
+    assert JobEvent.objects.filter(job_id=job_id).count() == events
+    assert Job.objects.get(pk=job_id).status == "completed"
+
+
+def test_a_worker_killed_mid_stage_is_recovered_and_the_job_finishes_once(api, start_worker):
+    # The model takes 4 s; the stage may take 8 s; leases last 10 s; beat reaps every second.
+    settings = {
+        "LLM_PROVIDER": "scripted",
+        "LLM_SCRIPTED_LATENCY_MS": "4000",
+        "BEACON_STAGE_LEASE_SECONDS": "10",
+        "BEACON_GENERATE_SOFT_TIME_LIMIT": "7",
+        "BEACON_GENERATE_TIME_LIMIT": "8",
+        "BEACON_REAP_INTERVAL_SECONDS": "1",
+    }
+    worker = start_worker(**settings)
+    job_id = _submit(api)
+    wait_for(lambda: Job.objects.get(pk=job_id).lease_expires_at is not None, 30, message="generate to be claimed")
+    worker.kill()  # SIGKILL, main process and children, mid model call
+    assert Job.objects.get(pk=job_id).status == "generating"
+
+    start_worker(beat=True, **settings)
+    assert wait_terminal(job_id, timeout=90) == "completed"
+    events = list(JobEvent.objects.filter(job_id=job_id).values_list("type", "to_status"))
+    assert events.count(("status_changed", "completed")) == 1
+    assert [e for e in events if e[0] == "model_called"] == [("model_called", "")]
+    assert ("lease_expired", "") in events or ("stage_reclaimed", "") in events
+    assert Job.objects.get(pk=job_id).stage_attempt == 2
+
+
+def test_a_job_published_while_no_worker_runs_completes_once_one_starts(api, start_worker):
+    job_id = _submit(api)  # the message waits in Redis
+    time.sleep(1)
+    assert Job.objects.get(pk=job_id).status == "queued"
+    start_worker(LLM_PROVIDER="scripted")
+    assert wait_terminal(job_id) == "completed"
+
+
+def test_a_lost_publish_is_recovered_by_the_sweeper(api, start_worker):
+    import redis
+    from django.conf import settings
+
+    job_id = _submit(api)
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()  # the message is lost
+    start_worker(beat=True, LLM_PROVIDER="scripted", BEACON_SWEEP_AFTER_SECONDS="2", BEACON_SWEEP_INTERVAL_SECONDS="1")
+    assert wait_terminal(job_id, timeout=60) == "completed"
+    assert JobEvent.objects.filter(job_id=job_id, type="stage_republished").exists()
