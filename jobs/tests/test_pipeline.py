@@ -125,7 +125,7 @@ def test_invalid_output_is_regenerated_once_with_the_errors_as_feedback(api, scr
     dead = DeadLetter.objects.get(job_id=job_id)
     assert (dead.stage, dead.error_code, dead.permanent) == ("validate", "output_invalid", True)
     assert "Blue cotton" not in dead.message  # no input in a dead letter
-    assert job.error["code"] == "output_invalid"
+    assert job.error is not None and job.error["code"] == "output_invalid"
     assert "required property" in json.dumps(job.result.validation)
 
 
@@ -218,10 +218,12 @@ def test_the_reaper_releases_an_expired_lease_and_the_old_worker_is_fenced(api, 
 def test_the_sweeper_republishes_stages_whose_message_was_lost(api, django_capture_on_commit_callbacks):
     job_id = _submit(api)
     Job.objects.filter(pk=job_id).update(published_at=timezone.now() - timedelta(hours=1))
-    with mock.patch("jobs.services.recovery.stage_message_send") as send:
-        with django_capture_on_commit_callbacks(execute=True):
-            assert recovery.jobs_sweep_unstarted() == 1
-            assert recovery.jobs_sweep_unstarted() == 0  # published_at moved on
+    with (
+        mock.patch("jobs.services.recovery.stage_message_send") as send,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert recovery.jobs_sweep_unstarted() == 1
+        assert recovery.jobs_sweep_unstarted() == 0  # published_at moved on
     send.assert_called_once_with(job_id=job_id, stage="prepare")
     assert JobEvent.objects.filter(job_id=job_id, type="stage_republished").count() == 1
 

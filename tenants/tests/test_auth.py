@@ -69,5 +69,5 @@ def test_apikey_create_prints_only_the_key_and_creates_org_and_project():
     raw = out.getvalue().strip()
     assert "\n" not in raw and raw.startswith("bk_")
     api_key = api_key_by_raw(raw_key=raw)
-    assert api_key is not None
+    assert api_key is not None and api_key.project is not None
     assert (api_key.organization.slug, api_key.project.slug, api_key.role) == ("newco", "shop", "viewer")

@@ -1,0 +1,40 @@
+from jsonschema import Draft202012Validator
+
+from validation.output import output_validate, parse_model_json
+
+SCHEMA = Draft202012Validator(
+    {
+        "type": "object",
+        "required": ["name", "tags"],
+        "additionalProperties": False,
+        "properties": {"name": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}},
+    }
+)
+
+
+def test_direct_json_parses_in_the_first_pass():
+    assert parse_model_json('{"a": 1}') == ({"a": 1}, "direct", None)
+
+
+def test_json_inside_prose_or_a_fence_is_extracted():
+    value, pass_name, _ = parse_model_json('Sure!\n```json\n{"a": "}{", "b": [1]}\n```')
+    assert (value, pass_name) == ({"a": "}{", "b": [1]}, "extracted")
+
+
+def test_unparseable_text_reports_where():
+    value, pass_name, error = parse_model_json('{"a": ')
+    assert value is None and pass_name is None and error is not None and "line 1" in error
+
+
+def test_schema_errors_carry_path_message_and_value():
+    report = output_validate(text='{"name": 3, "tags": ["a", 4], "extra": true}', validator=SCHEMA)
+    assert not report.valid
+    paths = {error["path"] for error in report.errors}
+    assert paths == {"", "name", "tags[1]"}
+    assert any(error["value"] == 4 for error in report.errors)
+    assert report.feedback() and all(isinstance(line, str) for line in report.feedback())
+
+
+def test_valid_output_passes():
+    report = output_validate(text='{"name": "x", "tags": []}', validator=SCHEMA)
+    assert report.valid and report.parsed == {"name": "x", "tags": []}
