@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DEPS := $(VENV)/.deps-installed
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format deps clean-runtime
+.PHONY: run test bench lint format deps clean-runtime
 
 $(DEPS): requirements/base.txt requirements/dev.txt requirements/local-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ run: $(DEPS)
 ## DATABASE_URL / REDIS_URL are set), with a real worker and the local model.
 test: $(DEPS)
 	$(BIN)/python -m beacon.runtime test -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make bench: the benchmarks under bench/, printing their figures.
+bench: $(DEPS)
+	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/ack_latency.py
+	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/pipeline_throughput.py
 
 lint: $(DEPS)
 	$(BIN)/ruff check .

@@ -1,6 +1,7 @@
 """`python -m beacon.runtime run|test|services`.
 
 run       the whole stack on embedded defaults (what `make run` calls)
+bench     like test, with durable commits, for bench/ scripts
 test      start embedded servers when DATABASE_URL / REDIS_URL are unset, then
           run the command after `--` (pytest) against them
 services  only the embedded servers, until Ctrl-C (for a debugger or shell)
@@ -62,9 +63,10 @@ def _manage(*args: str, env: dict[str, str], capture: bool = False) -> str:
     return result.stdout or ""
 
 
-def command_test(argv: list[str]) -> int:
-    root = _runtime_dir() / "test"
-    values, started = _start_servers(root, test=True)
+def command_test(argv: list[str], *, bench: bool = False) -> int:
+    # Benchmarks keep durable commits so their figures hold for production.
+    root = _runtime_dir() / ("bench" if bench else "test")
+    values, started = _start_servers(root, test=not bench)
     env = {**os.environ, **values, "BEACON_RUNTIME_DIR": str(root)}
     try:
         return subprocess.run(argv or [sys.executable, "-m", "pytest"], env=env, cwd=BASE_DIR).returncode
@@ -164,14 +166,14 @@ def command_run() -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m beacon.runtime")
-    parser.add_argument("command", choices=["run", "test", "services"])
+    parser.add_argument("command", choices=["run", "test", "bench", "services"])
     parser.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
     if args.command == "run":
         return command_run()
-    if args.command == "test":
-        return command_test(rest)
+    if args.command in ("test", "bench"):
+        return command_test(rest, bench=args.command == "bench")
     return command_services()
 
 

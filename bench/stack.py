@@ -1,0 +1,86 @@
+"""Start the parts of Beacon a benchmark needs, against DATABASE_URL / REDIS_URL.
+
+Run benchmarks through `make bench` (or `python -m beacon.runtime bench --
+python bench/NAME.py`), which provides embedded servers when those are unset.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
+
+
+def setup_django() -> None:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def api_key() -> str:
+    from tenants.models import Role
+    from tenants.services import api_key_create, organization_ensure, project_ensure
+
+    org = organization_ensure(slug="bench")
+    project = project_ensure(organization=org, slug="default")
+    return api_key_create(organization=org, project=project, role=Role.EDITOR).raw_key
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONUNBUFFERED": "1", "LLM_PROVIDER": "scripted", "LOG_LEVEL": "WARNING", **extra}
+
+
+@contextmanager
+def processes(*commands: list[str], **env: str) -> Iterator[None]:
+    started = [
+        subprocess.Popen(cmd, cwd=BASE_DIR, env=_env(**env), stdout=subprocess.DEVNULL, start_new_session=True)
+        for cmd in commands
+    ]
+    try:
+        yield
+    finally:
+        for process in started:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in started:
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def celery_worker(concurrency: int = 2) -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "beacon", "worker", "-Q", "default,llm,gpu,webhooks",
+            "-c", str(concurrency), "--without-mingle", "--without-gossip", "-l", "WARNING"]  # fmt: skip
+
+
+def gunicorn(port: int) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "beacon.wsgi", "-b", f"127.0.0.1:{port}",
+            "-k", "gthread", "-w", "2", "--threads", "4", "--log-level", "warning"]  # fmt: skip
+
+
+def wait_http(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer in {timeout}s")
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
