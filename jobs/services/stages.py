@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from jobs.models import Job, Stage, Status
+from jobs.models import Job, Stage
 from jobs.services.events import event_record
 from jobs.services.publishing import stage_publish_on_commit
 
@@ -92,17 +92,22 @@ def inline_stage_run(*, job_id: str, stage: str, work: Callable[[Job], str]) -> 
         if job is None or not stage_is_due(job, stage):
             logger.info("stage %s for job %s not due; duplicate delivery ignored", stage, job_id)
             return False
-        try:
-            next_stage = work(job)
-        except StageError as exc:
-            if not exc.permanent:
-                raise
-            job_fail(job=job, stage=stage, error=exc, attempts=1)
-            job.save()
-            return True
-        stage_handover(job=job, stage=stage, next_stage=next_stage, started=started)
-        job.save()
+        _work_then_handover(job=job, stage=stage, work=work, started=started, attempts=1)
     return True
+
+
+def _work_then_handover(*, job: Job, stage: str, work: Callable[[Job], str], started: float, attempts: int) -> None:
+    """Run a stage's work on the locked job, then hand over to the next stage,
+    or fail the job on a permanent error. Transient errors propagate."""
+    try:
+        next_stage = work(job)
+    except StageError as exc:
+        if not exc.permanent:
+            raise
+        job_fail(job=job, stage=stage, error=exc, attempts=attempts)
+    else:
+        stage_handover(job=job, stage=stage, next_stage=next_stage, started=started)
+    job.save()
 
 
 @dataclass(frozen=True)
@@ -138,16 +143,7 @@ def stage_complete(*, claim: Claim, stage: str, work: Callable[[Job], str], star
             return False
         if job.is_terminal and stage != Stage.DELIVER:
             return False
-        try:
-            next_stage = work(job)
-        except StageError as exc:
-            if not exc.permanent:
-                raise
-            job_fail(job=job, stage=stage, error=exc, attempts=job.stage_attempt)
-            job.save()
-            return True
-        stage_handover(job=job, stage=stage, next_stage=next_stage, started=started)
-        job.save()
+        _work_then_handover(job=job, stage=stage, work=work, started=started, attempts=job.stage_attempt)
     return True
 
 
@@ -217,11 +213,3 @@ def job_fail_by_id(*, job_id: str, stage: str, error: Exception, attempts: int) 
 def job_mark_started(job: Job) -> None:
     if job.started_at is None:
         job.started_at = timezone.now()
-
-
-STATUS_FOR_STAGE = {
-    Stage.PREPARE: Status.PREPARING,
-    Stage.ASSEMBLE: Status.ASSEMBLING,
-    Stage.GENERATE: Status.GENERATING,
-    Stage.VALIDATE: Status.VALIDATING,
-}
