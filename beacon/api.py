@@ -54,6 +54,12 @@ class PayloadTooLarge(ApiError):
     default_detail = "The request body is larger than this server accepts."
 
 
+class TooManyRequests(ApiError):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "rate_limited"
+    default_detail = "Too many requests."
+
+
 class Conflict(ApiError):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"

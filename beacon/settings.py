@@ -202,9 +202,11 @@ BEACON_STAGE_LEASE_SECONDS = env.int("BEACON_STAGE_LEASE_SECONDS", default=300)
 # with exponential backoff capped at BEACON_RETRY_BACKOFF_MAX and full jitter.
 BEACON_STAGE_MAX_RETRIES = env.int("BEACON_STAGE_MAX_RETRIES", default=4)
 BEACON_RETRY_BACKOFF_MAX = env.int("BEACON_RETRY_BACKOFF_MAX", default=60)
-# The validate stage may send a job back to generate once with the errors as
-# feedback: two generations at most.
-BEACON_MAX_GENERATIONS = env.int("BEACON_MAX_GENERATIONS", default=2)
+# The validate stage may send a job back to generate with the errors as
+# feedback: three generations at most (small, small again, then large).
+BEACON_MAX_GENERATIONS = env.int("BEACON_MAX_GENERATIONS", default=3)
+# After this many invalid outputs the next generation runs on the large tier.
+LLM_ESCALATE_AFTER_FAILURES = env.int("LLM_ESCALATE_AFTER_FAILURES", default=2)
 BEACON_WEBHOOK_TIMEOUT_SECONDS = env.float("BEACON_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 
 # Raw job input is stored encrypted (Fernet). Comma-separated keys, newest
@@ -225,12 +227,38 @@ LLM_PROVIDER = env.str("LLM_PROVIDER", default="local")
 LLM_HOST = env.str("LLM_HOST", default="127.0.0.1")
 LLM_PORT = env.int("LLM_PORT", default=8765)
 LLM_API_BASE = env.str("LLM_API_BASE", default=f"http://{LLM_HOST}:{LLM_PORT}/v1")
-LLM_MODEL = env.str("LLM_MODEL", default="openai/smollm2-135m-instruct")
 LLM_API_KEY = env.str("LLM_API_KEY", default="local-no-key")
-# Constrained decoding dialect of the deployment: `llama_cpp` (json_object +
-# schema) or `openai` (json_schema, as vLLM and hosted providers speak it).
-LLM_JSON_MODE = env.str("LLM_JSON_MODE", default="llama_cpp")
-LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=120.0)
+# The deployments registry (llm/deployments.yaml explains each field).
+LLM_DEPLOYMENTS_FILE = env.str("LLM_DEPLOYMENTS_FILE", default=str(BASE_DIR / "llm" / "deployments.yaml"))
+# Routing: inputs at least this long go to the large tier; customer tiers
+# that always run on one tier; whether a tier falls back to the other.
+LLM_ESCALATE_INPUT_TOKENS = env.int("LLM_ESCALATE_INPUT_TOKENS", default=1500)
+LLM_CUSTOMER_TIER_RULES = env.dict("LLM_CUSTOMER_TIER_RULES", default={"premium": "large"})
+LLM_FALLBACK_ACROSS_TIERS = env.bool("LLM_FALLBACK_ACROSS_TIERS", default=True)
+# Resilience: attempts per deployment before the next candidate, backoff with
+# full jitter, and the least time before a deadline worth starting a call in.
+LLM_ATTEMPTS_PER_DEPLOYMENT = env.int("LLM_ATTEMPTS_PER_DEPLOYMENT", default=2)
+LLM_RETRY_BACKOFF_SECONDS = env.float("LLM_RETRY_BACKOFF_SECONDS", default=0.5)
+LLM_RETRY_BACKOFF_MAX_SECONDS = env.float("LLM_RETRY_BACKOFF_MAX_SECONDS", default=8.0)
+LLM_MIN_CALL_SECONDS = env.float("LLM_MIN_CALL_SECONDS", default=2.0)
+# Circuit breakers, one per deployment, shared through Redis.
+LLM_BREAKER_CONSECUTIVE_FAILURES = env.int("LLM_BREAKER_CONSECUTIVE_FAILURES", default=5)
+LLM_BREAKER_FAILURE_RATIO = env.float("LLM_BREAKER_FAILURE_RATIO", default=0.5)
+LLM_BREAKER_MIN_CALLS = env.int("LLM_BREAKER_MIN_CALLS", default=20)
+LLM_BREAKER_WINDOW_SECONDS = env.float("LLM_BREAKER_WINDOW_SECONDS", default=60.0)
+LLM_BREAKER_COOLDOWN_SECONDS = env.float("LLM_BREAKER_COOLDOWN_SECONDS", default=30.0)
+LLM_BREAKER_PROBE_TIMEOUT_SECONDS = env.float("LLM_BREAKER_PROBE_TIMEOUT_SECONDS", default=60.0)
+# Output cache (Redis): deterministic calls only unless a request forces it.
+LLM_CACHE_ENABLED = env.bool("LLM_CACHE_ENABLED", default=True)
+LLM_CACHE_TTL_SECONDS = env.int("LLM_CACHE_TTL_SECONDS", default=7 * 24 * 3600)
+# Budgets: a global monthly ceiling in USD (0: none; organizations set their
+# own in admin), the projection share that starts degrading large to small,
+# how long a deferred low-priority job waits before it checks again.
+LLM_GLOBAL_MONTHLY_BUDGET_USD = env.float("LLM_GLOBAL_MONTHLY_BUDGET_USD", default=0.0)
+LLM_BUDGET_SOFT_RATIO = env.float("LLM_BUDGET_SOFT_RATIO", default=0.9)
+LLM_BUDGET_MIN_ELAPSED_HOURS = env.float("LLM_BUDGET_MIN_ELAPSED_HOURS", default=24.0)
+LLM_BUDGET_DEFER_SECONDS = env.int("LLM_BUDGET_DEFER_SECONDS", default=900)
+BEACON_JOB_DEADLINE_SECONDS = env.int("BEACON_JOB_DEADLINE_SECONDS", default=3600)
 LLM_SCRIPTED_LATENCY_MS = env.int("LLM_SCRIPTED_LATENCY_MS", default=0)
 LLM_THREADS = env.int("LLM_THREADS", default=2)
 

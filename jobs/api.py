@@ -26,6 +26,7 @@ from jobs.serializers import (
     JobEventListSerializer,
     JobEventSerializer,
 )
+from jobs.services.intake import intake_checks
 from jobs.services.lifecycle import job_cancel
 from jobs.services.submission import job_submit, request_fingerprint
 from tenants.authentication import request_api_key
@@ -40,6 +41,7 @@ ERROR_RESPONSES = {
     409: OpenApiResponse(description="Conflict (idempotency key reuse, job state)"),
     413: OpenApiResponse(description="Body too large"),
     422: OpenApiResponse(description="Invalid request, with field details"),
+    429: OpenApiResponse(description="The organization's model budget for the month is spent"),
 }
 
 
@@ -80,6 +82,12 @@ class GenerationListCreateApi(GenericAPIView):
         idempotency_key = request.headers.get(IDEMPOTENCY_HEADER) or None
         if idempotency_key is not None and len(idempotency_key) > 255:
             raise ApiError("Idempotency-Key must be at most 255 characters.", code="validation_error", status_code=422)
+        intake_checks(
+            organization=api_key.organization,
+            kind=data["templateId"],
+            parameters=data["parameters"],
+            max_tokens=options.get("maxTokens"),
+        )
         submission = job_submit(
             api_key=api_key,
             kind=data["templateId"],

@@ -67,6 +67,12 @@ class Job(models.Model):
     # A producer's own `outputSchema`, when it sent one instead of the kind's.
     output_schema = models.JSONField(null=True, blank=True)
     webhook_url = models.URLField(max_length=2000, blank=True)
+    # Routing inputs that are not content: the producer's customer tier.
+    customer_tier = models.CharField(max_length=16, default="standard")
+    # No model call starts when too little time is left before this.
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    # The last routing decision (why this deployment), as the gateway took it.
+    routing = models.JSONField(null=True, blank=True)
     correlation_id = models.CharField(max_length=64, blank=True)
 
     status = FSMField(default=Status.QUEUED, choices=Status.choices, protected=True, db_index=True)

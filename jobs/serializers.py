@@ -16,6 +16,26 @@ class GenerationOptionsSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     maxTokens = serializers.IntegerField(required=False, min_value=1, max_value=4096)
     temperature = serializers.FloatField(required=False, min_value=0.0, max_value=2.0)
+    model = serializers.CharField(
+        required=False, max_length=100, help_text='A tier ("small", "large") or a deployment name to run on.'
+    )
+    cache = serializers.ChoiceField(
+        choices=["auto", "bypass", "force"],
+        required=False,
+        help_text="auto: reuse cached output of deterministic calls; bypass: always call; "
+        "force: cache sampled calls too.",
+    )
+    deadlineSeconds = serializers.IntegerField(
+        required=False, min_value=10, max_value=7 * 24 * 3600, help_text="No model call starts after this."
+    )
+
+    def validate_model(self, value: str) -> str:
+        from llm.registry import registry
+
+        known = {d.name for d in registry().enabled()}
+        if value not in ("small", "large") and value not in known:
+            raise serializers.ValidationError(f"Unknown model {value!r}: use small, large or one of {sorted(known)}.")
+        return value
 
     def to_internal_value(self, data: Any) -> Any:
         _reject_unknown_keys(data, self.fields)

@@ -1,22 +1,67 @@
-"""The one way Beacon calls a model: LiteLLM behind a small, typed function.
+"""The one way Beacon calls a model.
 
-Callers pass plain arguments (messages, schema, limits) and get a Completion or
-a ModelError that says whether a retry can help. This module grows into the
-full gateway (registry, routing, breakers, cost ledger); its signature is the
-contract the pipeline relies on.
+`complete(request, decision)` walks the routing decision's candidates in order
+and, for each, checks the output cache, counts the prompt's tokens with the
+deployment's tokenizer (a prompt that cannot fit is never sent), asks the
+deployment's circuit breaker, and calls it through LiteLLM. Transient errors
+are retried on the same deployment with backoff and jitter, then the next
+candidate takes over; permanent errors stop at once, except those that say
+the deployment itself is broken (auth, unknown model), which move on. No call
+starts when the request's deadline leaves too little time for it.
+
+Every attempt, cache hits and failures included, comes back as an `Attempt`
+(on the Completion, or on the ModelError), for the caller to write to the
+ledger in the same transaction as the job's own update.
 """
 
 import logging
+import random
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 
+from llm.adapters import DEPLOYMENT_FAULTS, error_from, messages_for, response_format_for
+from llm.breaker import breaker_allows, breaker_is_open, breaker_record
+from llm.cache import CachedOutput, cache_applies, cache_get, cache_key, cache_put
 from llm.errors import ModelError, PermanentModelError, TransientModelError
-from llm.json_modes import response_format_for
+from llm.pricing import call_cost
+from llm.registry import Deployment, registry
+from llm.routing import NoDeploymentError, RouteDecision, RouteRequest, route
+from llm.tokens import count_tokens
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    messages: list[dict[str, str]]
+    schema: dict[str, Any] | None
+    max_tokens: int
+    temperature: float
+    deadline: float | None = None  # epoch seconds; no call starts too close to it
+    cache: str = "auto"  # auto | bypass | force
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One row of the ledger: a call, a cache hit or a refusal."""
+
+    deployment: str
+    model: str
+    tier: str
+    outcome: str  # ok | cached | error | breaker_open | too_long
+    error_code: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+    cost_usd: Decimal = Decimal(0)
+    latency_ms: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "cost_usd": str(self.cost_usd)}
 
 
 @dataclass(frozen=True)
@@ -27,86 +72,175 @@ class Completion:
     latency_ms: int
     deployment: str
     finish_reason: str | None
-    cost_usd: float
+    cost_usd: Decimal
+    cached: bool = False
+    attempts: tuple[Attempt, ...] = field(default_factory=tuple)
+
+    @property
+    def total_cost_usd(self) -> Decimal:
+        return sum((a.cost_usd for a in self.attempts), Decimal(0))
 
 
-def _classify(exc: Exception, deployment: str) -> ModelError:
-    """Permanent only when retrying cannot help; anything unknown is transient
-    (bounded by the stage's retry limit), so a network hiccup in a new shape
-    does not fail a job outright."""
-    import litellm
-
-    status = getattr(exc, "status_code", None)
-    permanent_types: tuple[type[Exception], ...] = (
-        litellm.exceptions.AuthenticationError,
-        litellm.exceptions.PermissionDeniedError,
-        litellm.exceptions.NotFoundError,
-        litellm.exceptions.ContextWindowExceededError,
-        litellm.exceptions.ContentPolicyViolationError,
-        litellm.exceptions.UnprocessableEntityError,
-        litellm.exceptions.BadRequestError,
+def default_decision(*, max_tokens: int, routing_key: str = "") -> RouteDecision:
+    """A plain small-tier route, for callers with no job (evaluation, tools)."""
+    request = RouteRequest(
+        task_kind="direct", default_tier="small", input_tokens=0, max_tokens=max_tokens, routing_key=routing_key
     )
-    message = f"{type(exc).__name__} from {deployment}"
-    if status == 429 or (isinstance(status, int) and status >= 500):
-        return TransientModelError(message, deployment=deployment, status_code=status)
-    if isinstance(exc, permanent_types):
-        return PermanentModelError(message, deployment=deployment, status_code=status)
-    return TransientModelError(message, deployment=deployment, status_code=status)
+    return route(request, registry=registry(), is_open=breaker_is_open)
 
 
-def complete(
-    *,
-    messages: list[dict[str, str]],
-    schema: dict[str, Any] | None,
-    max_tokens: int,
-    temperature: float,
-    timeout: float | None = None,
-) -> Completion:
-    """One chat completion, constrained to `schema` where the deployment can."""
+def _backoff(attempt: int) -> float:
+    """Full jitter over an exponential ceiling (AWS's advice for retry storms)."""
+    ceiling = min(settings.LLM_RETRY_BACKOFF_MAX_SECONDS, settings.LLM_RETRY_BACKOFF_SECONDS * 2**attempt)
+    return random.uniform(0, ceiling)  # noqa: S311 - jitter, not cryptography
+
+
+def _litellm_call(deployment: Deployment, request: ModelRequest, timeout: float) -> Any:
     import litellm
 
-    deployment = settings.LLM_MODEL
+    litellm.suppress_debug_info = True  # no "Give Feedback" banners in worker logs
     kwargs: dict[str, Any] = {
-        "model": deployment,
-        "messages": messages,
-        "max_tokens": max_tokens,
-        "temperature": temperature,
-        "timeout": timeout or settings.LLM_TIMEOUT_SECONDS,
-        "num_retries": 0,  # retries belong to the stage task, with backoff and a deadline
+        "model": deployment.model,
+        "messages": messages_for(request.messages, system_prompt=deployment.system_prompt),
+        "max_tokens": request.max_tokens,
+        "temperature": request.temperature,
+        "timeout": timeout,
+        "num_retries": 0,  # retries are the gateway's, bounded by the deadline
+        **deployment.extra,
     }
     if settings.LLM_PROVIDER == "scripted":
         from llm.scripted import scripted_response_next
 
-        kwargs["mock_response"] = scripted_response_next(schema)
+        kwargs["mock_response"] = scripted_response_next(request.schema)
         # Simulated model time, so slow calls, kills and leases can be tested.
         kwargs["mock_delay"] = settings.LLM_SCRIPTED_LATENCY_MS / 1000
     else:
-        kwargs["api_base"] = settings.LLM_API_BASE
-        kwargs["api_key"] = settings.LLM_API_KEY
-        response_format = response_format_for(settings.LLM_JSON_MODE, schema)
+        kwargs["api_base"] = deployment.resolved_api_base
+        kwargs["api_key"] = deployment.api_key
+        response_format = response_format_for(deployment.json_mode, request.schema)
         if response_format is not None:
             kwargs["response_format"] = response_format
+    return litellm.completion(**kwargs)
 
-    started = time.monotonic()
-    try:
-        response = litellm.completion(**kwargs)
-    except Exception as exc:  # LiteLLM raises many types; classify them all here
-        error = _classify(exc, deployment)
-        logger.warning("model call failed: %s (permanent=%s)", error, error.permanent)
-        raise error from exc
-    latency_ms = int((time.monotonic() - started) * 1000)
 
+def _read(response: Any) -> tuple[str, str | None, int, int, int]:
     choice = response.choices[0]
     usage = getattr(response, "usage", None)
-    text = choice.message.content or ""
-    return Completion(
-        text=text,
-        prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
-        completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
-        latency_ms=latency_ms,
-        deployment=deployment,
-        finish_reason=getattr(choice, "finish_reason", None),
-        # Self-hosted deployments are priced per GPU-hour by the gateway's
-        # cost ledger; a call to the local development model costs nothing.
-        cost_usd=0.0,
+    details = getattr(usage, "prompt_tokens_details", None)
+    return (
+        choice.message.content or "",
+        getattr(choice, "finish_reason", None),
+        int(getattr(usage, "prompt_tokens", 0) or 0),
+        int(getattr(usage, "completion_tokens", 0) or 0),
+        int(getattr(details, "cached_tokens", 0) or 0),
     )
+
+
+def complete(request: ModelRequest, decision: RouteDecision | None = None) -> Completion:
+    decision = decision or default_decision(max_tokens=request.max_tokens)
+    attempts: list[Attempt] = []
+    last_error: ModelError | None = None
+    use_cache = cache_applies(temperature=request.temperature, mode=request.cache)
+    parameters = {"maxTokens": request.max_tokens, "temperature": request.temperature, "schema": request.schema}
+
+    for name in decision.candidates:
+        try:
+            deployment = registry().get(name)
+        except KeyError:
+            continue  # the registry changed since routing; skip the stale name
+
+        def note(outcome: str, deployment: Deployment = deployment, **values: Any) -> Attempt:
+            attempt = Attempt(deployment=deployment.name, model=deployment.model, tier=deployment.tier,
+                              outcome=outcome, **values)  # fmt: skip
+            attempts.append(attempt)
+            return attempt
+
+        key = cache_key(deployment=deployment, messages=request.messages, parameters=parameters)
+        if use_cache and (hit := cache_get(key)) is not None:
+            note("cached", prompt_tokens=hit.prompt_tokens, completion_tokens=hit.completion_tokens,
+                 cached_tokens=hit.prompt_tokens)  # fmt: skip
+            return Completion(text=hit.text, prompt_tokens=hit.prompt_tokens, completion_tokens=hit.completion_tokens,
+                              latency_ms=0, deployment=deployment.name, finish_reason=hit.finish_reason,
+                              cost_usd=Decimal(0), cached=True, attempts=tuple(attempts))  # fmt: skip
+
+        prompt_tokens = count_tokens(deployment, request.messages)
+        if prompt_tokens + request.max_tokens > deployment.context_window:
+            note("too_long", error_code="context_length_exceeded", prompt_tokens=prompt_tokens)
+            last_error = PermanentModelError(
+                f"prompt of {prompt_tokens} tokens plus {request.max_tokens} to generate exceeds "
+                f"{deployment.name}'s window of {deployment.context_window}",
+                deployment=deployment.name,
+                code="context_length_exceeded",
+            )
+            continue
+
+        for retry in range(settings.LLM_ATTEMPTS_PER_DEPLOYMENT):
+            timeout = deployment.timeout_seconds
+            if request.deadline is not None:
+                remaining = request.deadline - time.time()
+                if remaining < settings.LLM_MIN_CALL_SECONDS:
+                    raise PermanentModelError(
+                        f"{remaining:.1f}s left before the job's deadline; no call started",
+                        code="deadline_exceeded",
+                        attempts=tuple(attempts),
+                    )
+                timeout = min(timeout, remaining)
+            if not breaker_allows(deployment.name):
+                note("breaker_open", error_code="breaker_open")
+                last_error = last_error or TransientModelError(
+                    f"circuit breaker of {deployment.name} is open", deployment=deployment.name, code="breaker_open"
+                )
+                break
+            started = time.monotonic()
+            try:
+                response = _litellm_call(deployment, request, timeout)
+                text, finish_reason, used_prompt, used_completion, cached_tokens = _read(response)
+            except Exception as exc:  # LiteLLM raises many types; classify them all
+                latency_ms = int((time.monotonic() - started) * 1000)
+                error = error_from(exc, deployment.name)
+                # A bad request is the caller's fault: the deployment answered,
+                # which is evidence of health, and frees a half-open probe.
+                breaker_record(deployment.name, ok=error.permanent and error.code not in DEPLOYMENT_FAULTS)
+                # A failed call bills no tokens, but a self-hosted GPU was still busy.
+                held = call_cost(deployment, prompt_tokens=0, completion_tokens=0, latency_ms=latency_ms)
+                note("error", error_code=error.code, latency_ms=latency_ms, prompt_tokens=prompt_tokens, cost_usd=held)
+                logger.warning("model call to %s failed: %s (%s)", deployment.name, error.code, type(exc).__name__)
+                last_error = error
+                if error.permanent and error.code not in DEPLOYMENT_FAULTS:
+                    error.attempts = tuple(attempts)
+                    raise error from exc
+                if error.permanent:
+                    break  # this deployment is misconfigured; the next may work
+                if retry + 1 < settings.LLM_ATTEMPTS_PER_DEPLOYMENT:
+                    pause = _backoff(retry)
+                    if request.deadline is not None:
+                        pause = min(pause, max(0.0, request.deadline - time.time() - settings.LLM_MIN_CALL_SECONDS))
+                    time.sleep(pause)
+                continue
+            latency_ms = int((time.monotonic() - started) * 1000)
+            breaker_record(deployment.name, ok=True)
+            cost = call_cost(deployment, prompt_tokens=used_prompt, completion_tokens=used_completion,
+                             latency_ms=latency_ms)  # fmt: skip
+            note("ok", prompt_tokens=used_prompt, completion_tokens=used_completion, cached_tokens=cached_tokens,
+                 cost_usd=cost, latency_ms=latency_ms)  # fmt: skip
+            if use_cache and finish_reason != "length":
+                cache_put(key, CachedOutput(text, finish_reason, used_prompt, used_completion))
+            return Completion(text=text, prompt_tokens=used_prompt, completion_tokens=used_completion,
+                              latency_ms=latency_ms, deployment=deployment.name, finish_reason=finish_reason,
+                              cost_usd=cost, attempts=tuple(attempts))  # fmt: skip
+
+    if last_error is None:
+        last_error = TransientModelError("no deployment could take the call", code="no_deployment_available")
+    last_error.attempts = tuple(attempts)
+    raise last_error
+
+
+def decision_for(request: RouteRequest) -> RouteDecision:
+    """Route with the live registry and breakers; NoDeploymentError becomes a ModelError."""
+    try:
+        return route(request, registry=registry(), is_open=breaker_is_open)
+    except NoDeploymentError as exc:
+        error_class = (
+            PermanentModelError if exc.code in ("context_length_exceeded", "unknown_model") else TransientModelError
+        )
+        raise error_class(str(exc), code=exc.code) from exc

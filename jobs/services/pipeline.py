@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
-from jobs.models import Job, JobResult, Stage
+from jobs.models import Job, JobResult, Priority, Stage
 from jobs.services.events import event_record, job_transition
 from jobs.services.stages import (
     StageError,
@@ -25,15 +25,22 @@ from jobs.services.stages import (
     job_mark_started,
     stage_claim,
     stage_complete,
+    stage_defer,
     stage_release,
     terminal_stage,
 )
 from jobs.services.webhooks import webhook_payload, webhook_sign
+from llm.budget import governor_level
 from llm.errors import ModelError
-from llm.gateway import complete
+from llm.gateway import ModelRequest, complete, decision_for
+from llm.ledger import calls_record, job_cost
+from llm.registry import registry
+from llm.routing import RouteDecision, RouteRequest
+from llm.tokens import count_tokens
 from prompts.rendering import fence_token_new, render_messages
 from prompts.task_kinds import TaskKind, task_kinds
 from safety.encryption import decrypt_json, encrypt_json
+from tenants.models import Organization
 from validation.output import output_validate
 
 logger = logging.getLogger(__name__)
@@ -102,12 +109,62 @@ def assemble_run(*, job_id: str) -> bool:
         working["messages"] = messages
         working["attempts"] = []
         _working_save(job, working)
+        _route(job, messages, escalate=False)
         return Stage.GENERATE
 
     return inline_stage_run(job_id=job_id, stage=Stage.ASSEMBLE, work=work)
 
 
+# --- routing ----------------------------------------------------------------
+def _max_tokens(job: Job, kind: TaskKind) -> int:
+    return int((job.options or {}).get("maxTokens") or kind.max_tokens)
+
+
+def _route(job: Job, messages: list[dict[str, str]], *, escalate: bool) -> None:
+    """Decide which deployments answer the next generation (stored on the job,
+    which also picks the generate stage's queue). Budget decisions are events."""
+    kind = _kind(job)
+    deployments = registry()
+    probe = (deployments.tier(kind.tier) or deployments.enabled())[0]
+    input_tokens = count_tokens(probe, messages)
+    budget = Organization.objects.filter(pk=job.organization_id).values_list("monthly_budget_usd", flat=True).first()
+    level, states = governor_level(str(job.organization_id), budget)
+    try:
+        decision = decision_for(
+            RouteRequest(
+                task_kind=job.task_kind,
+                default_tier=kind.tier,
+                input_tokens=input_tokens,
+                max_tokens=_max_tokens(job, kind),
+                routing_key=str(job.id),
+                customer_tier=job.customer_tier,
+                override=(job.options or {}).get("model"),
+                escalate=escalate,
+                budget_level=level,
+            )
+        )
+    except ModelError as exc:
+        error_class = StageError if exc.permanent else TransientStageError
+        raise error_class(str(exc), code=exc.code) from exc
+    job.routing = {**decision.as_dict(), "inputTokens": input_tokens, "budgetLevel": level}
+    if level != "ok":
+        event_record(
+            job=job, type="budget_degraded", data={"level": level, "tier": decision.tier, **states[0].as_dict()}
+        )
+
+
 # --- generate ---------------------------------------------------------------
+def _budget_defers(job: Job) -> dict[str, Any] | None:
+    """At the hard limit `low` priority work waits; the budget state when it does."""
+    if job.priority != Priority.LOW:
+        return None
+    budget = Organization.objects.filter(pk=job.organization_id).values_list("monthly_budget_usd", flat=True).first()
+    level, states = governor_level(str(job.organization_id), budget)
+    if level != "hard":
+        return None
+    return next(state.as_dict() for state in states if state.level == "hard")
+
+
 def generate_run(*, job_id: str) -> bool:
     """Claim, call the model with no DB connection held, then complete."""
     started = time.monotonic()
@@ -123,6 +180,11 @@ def generate_run(*, job_id: str) -> bool:
     if claim is None:
         return False
     job = claim.job
+    deferred = _budget_defers(job)
+    if deferred is not None:
+        stage_defer(claim=claim, stage=Stage.GENERATE, seconds=settings.LLM_BUDGET_DEFER_SECONDS,
+                    event="budget_deferred", data=deferred)  # fmt: skip
+        return True
     kind = _kind(job)
     working = _working(job)
     messages = list(working["messages"])
@@ -131,36 +193,48 @@ def generate_run(*, job_id: str) -> bool:
         messages = render_messages(
             kind=kind, parameters=working["input"], fence_token=working["fenceToken"], feedback=feedback
         )
-    schema = job.output_schema if job.output_schema is not None else kind.output_schema
     options = job.options or {}
+    request = ModelRequest(
+        messages=messages,
+        schema=job.output_schema if job.output_schema is not None else kind.output_schema,
+        max_tokens=_max_tokens(job, kind),
+        temperature=float(options["temperature"] if options.get("temperature") is not None else kind.temperature),
+        deadline=job.deadline_at.timestamp() if job.deadline_at else None,
+        cache=str(options.get("cache") or "auto"),
+    )
+    routing = job.routing or {}
+    decision = RouteDecision.from_dict(routing) if routing else None
+
+    def ledger(attempts: Any) -> None:
+        calls_record(organization_id=job.organization_id, project_id=job.project_id, job_id=job.id,
+                     task_kind=job.task_kind, stage=Stage.GENERATE, attempts=attempts,
+                     routing_reason={"tier": routing.get("tier"), "reasons": routing.get("reasons", [])})  # fmt: skip
 
     # A model call can take minutes; it must not pin a database connection.
     _release_db_connection()
     try:
-        completion = complete(
-            messages=messages,
-            schema=schema,
-            max_tokens=int(options.get("maxTokens") or kind.max_tokens),
-            temperature=float(options["temperature"] if options.get("temperature") is not None else kind.temperature),
-        )
+        completion = complete(request, decision)
     except ModelError as exc:
+        ledger(exc.attempts)
         error_class = TransientStageError if not exc.permanent else StageError
-        error = error_class(str(exc), code="model_unavailable" if not exc.permanent else "model_error")
+        error = error_class(str(exc), code=exc.code)
         if not exc.permanent:
             stage_release(claim=claim, stage=Stage.GENERATE, error=error)
             raise error from exc
 
         def fail(job: Job) -> str:
+            job.cost_usd = job_cost(job.id)
             raise error
 
         stage_complete(claim=claim, stage=Stage.GENERATE, work=fail, started=started)
         return True
+    ledger(completion.attempts)
 
     def work(job: Job) -> str:
         job_transition(job=job, name="start_validating", save=False)
         job.prompt_tokens += completion.prompt_tokens
         job.completion_tokens += completion.completion_tokens
-        job.cost_usd += type(job.cost_usd)(str(completion.cost_usd))
+        job.cost_usd = job_cost(job.id)
         current = _working(job)
         current.setdefault("attempts", []).append({"text": completion.text})
         _working_save(job, current)
@@ -169,11 +243,16 @@ def generate_run(*, job_id: str) -> bool:
             type="model_called",
             data={
                 "deployment": completion.deployment,
+                "tier": routing.get("tier"),
+                "reasons": routing.get("reasons", []),
+                "cached": completion.cached,
+                "attempts": len(completion.attempts),
                 "promptTokens": completion.prompt_tokens,
                 "completionTokens": completion.completion_tokens,
+                "costUsd": str(completion.total_cost_usd),
                 "latencyMs": completion.latency_ms,
                 "finishReason": completion.finish_reason,
-                "attempt": job.generation_count,
+                "generation": job.generation_count,
             },
         )
         return Stage.VALIDATE
@@ -199,6 +278,9 @@ def validate_run(*, job_id: str) -> bool:
         if job.generation_count < settings.BEACON_MAX_GENERATIONS:
             working["feedback"] = report.feedback()
             _working_save(job, working)
+            escalate = job.generation_count >= settings.LLM_ESCALATE_AFTER_FAILURES
+            if escalate or not job.routing:
+                _route(job, working["messages"], escalate=escalate)
             event_record(
                 job=job, type="remediation", data={"errors": len(report.errors), "generation": job.generation_count}
             )

@@ -8,6 +8,7 @@ sweeper publishes it again later: nothing acknowledged is lost.
 
 import logging
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,9 +30,23 @@ STAGE_TASKS: dict[str, tuple[str, str]] = {
 }
 
 
-def stage_message_send(*, job_id: str, stage: str) -> None:
-    task_name, queue = STAGE_TASKS[stage]
-    app.send_task(task_name, args=[job_id], queue=queue)
+def stage_queue(stage: str, routing: dict[str, Any] | None) -> str:
+    """The queue of a stage. Generate runs where its first deployment lives:
+    `gpu` for a vLLM deployment, so only GPU workers take those calls."""
+    queue = STAGE_TASKS[stage][1]
+    if stage == Stage.GENERATE and routing and routing.get("candidates"):
+        from llm.registry import registry
+
+        try:
+            return registry().get(routing["candidates"][0]).queue
+        except KeyError:
+            return queue
+    return queue
+
+
+def stage_message_send(*, job_id: str, stage: str, queue: str | None = None) -> None:
+    task_name, default_queue = STAGE_TASKS[stage]
+    app.send_task(task_name, args=[job_id], queue=queue or default_queue)
 
 
 def stage_publish_on_commit(*, job: Job, stage: str) -> None:
@@ -40,6 +55,6 @@ def stage_publish_on_commit(*, job: Job, stage: str) -> None:
         return
     job.published_at = timezone.now()
     transaction.on_commit(
-        partial(stage_message_send, job_id=str(job.id), stage=stage),
+        partial(stage_message_send, job_id=str(job.id), stage=stage, queue=stage_queue(stage, job.routing)),
         robust=True,  # a failed publish is logged; the sweeper re-publishes
     )

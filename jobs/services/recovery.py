@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.models import IdempotencyRecord, Job, JobEvent
-from jobs.services.publishing import STAGE_TASKS, stage_message_send
+from jobs.services.publishing import STAGE_TASKS, stage_message_send, stage_queue
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +32,11 @@ def jobs_sweep_unstarted(*, older_than_seconds: int | None = None) -> int:
     cutoff = now - timedelta(seconds=older_than_seconds or settings.BEACON_SWEEP_AFTER_SECONDS)
     waiting = (
         Job.objects.filter(lease_expires_at__isnull=True, published_at__lt=cutoff, stage__in=list(STAGE_TASKS))
-        .values_list("id", "stage", "published_at")
+        .values_list("id", "stage", "published_at", "routing")
         .order_by("published_at")[:BATCH]
     )
     count = 0
-    for job_id, stage, published_at in waiting:
+    for job_id, stage, published_at, routing in waiting:
         with transaction.atomic():
             taken = Job.objects.filter(
                 id=job_id, stage=stage, published_at=published_at, lease_expires_at__isnull=True
@@ -44,7 +44,8 @@ def jobs_sweep_unstarted(*, older_than_seconds: int | None = None) -> int:
             if not taken:
                 continue
             JobEvent.objects.create(job_id=job_id, type="stage_republished", stage=stage, data={"reason": "sweep"})
-            transaction.on_commit(partial(stage_message_send, job_id=str(job_id), stage=stage), robust=True)
+            send = partial(stage_message_send, job_id=str(job_id), stage=stage, queue=stage_queue(stage, routing))
+            transaction.on_commit(send, robust=True)
         count += 1
     if count:
         logger.warning("sweeper re-published %d stage message(s)", count)
@@ -55,10 +56,10 @@ def stages_reap_expired() -> int:
     """Release stages whose lease expired and publish them again."""
     now = timezone.now()
     expired = Job.objects.filter(lease_expires_at__lt=now).values_list(
-        "id", "stage", "lease_expires_at", "stage_attempt"
+        "id", "stage", "lease_expires_at", "stage_attempt", "routing"
     )[:BATCH]
     count = 0
-    for job_id, stage, lease, attempt in expired:
+    for job_id, stage, lease, attempt, routing in expired:
         if stage not in STAGE_TASKS:
             continue
         with transaction.atomic():
@@ -68,7 +69,8 @@ def stages_reap_expired() -> int:
             if not taken:
                 continue
             JobEvent.objects.create(job_id=job_id, type="lease_expired", stage=stage, data={"attempt": attempt})
-            transaction.on_commit(partial(stage_message_send, job_id=str(job_id), stage=stage), robust=True)
+            send = partial(stage_message_send, job_id=str(job_id), stage=stage, queue=stage_queue(stage, routing))
+            transaction.on_commit(send, robust=True)
         count += 1
     if count:
         logger.warning("reaper released %d stage(s) with expired leases", count)

@@ -161,6 +161,22 @@ def stage_release(*, claim: Claim, stage: str, error: StageError) -> None:
         job.save(update_fields=["lease_expires_at", "published_at", "updated_at"])
 
 
+def stage_defer(*, claim: Claim, stage: str, seconds: int, event: str, data: dict[str, Any]) -> None:
+    """Put a leased stage back to wait `seconds` without failing it (a budget
+    hold): no message is sent now; the sweeper publishes it when the wait ends."""
+    with transaction.atomic():
+        job = _lock(str(claim.job.id))
+        if job is None or job.stage != stage or job.stage_attempt != claim.token:
+            return
+        job.lease_expires_at = None
+        if stage == Stage.GENERATE and job.generation_count:
+            job.generation_count -= 1  # a deferral is not a generation
+        wake = timezone.now() + timedelta(seconds=seconds)
+        job.published_at = wake - timedelta(seconds=settings.BEACON_SWEEP_AFTER_SECONDS)
+        event_record(job=job, type=event, data={**data, "retryAt": wake.isoformat()})
+        job.save(update_fields=["lease_expires_at", "published_at", "generation_count", "updated_at"])
+
+
 def job_fail(*, job: Job, stage: str, error: StageError | Exception, attempts: int) -> None:
     """Fail a locked job and dead-letter it (caller saves). No input is recorded."""
     from jobs.models import DeadLetter

@@ -124,6 +124,9 @@ def _job_create(
         output_schema=output_schema,
         webhook_url=webhook_url,
         correlation_id=correlation_id,
+        customer_tier=str(parameters.get("customer_tier") or "standard"),
+        deadline_at=timezone.now()
+        + timedelta(seconds=int(options.get("deadlineSeconds") or settings.BEACON_JOB_DEADLINE_SECONDS)),
         stage=Stage.PREPARE,
     )
     stage_publish_on_commit(job=job, stage=Stage.PREPARE)

@@ -46,7 +46,7 @@ def _submit(api, **options) -> str:
 
 
 def _run_all(job_id: str) -> None:
-    for _ in range(12):
+    for _ in range(20):
         job = Job.objects.get(pk=job_id)
         runner = {
             "prepare": pipeline.prepare_run,
@@ -114,19 +114,22 @@ def test_the_event_log_is_append_only(api):
         cursor.execute("DELETE FROM jobs_jobevent WHERE id = %s", [event.id])
 
 
-def test_invalid_output_is_regenerated_once_with_the_errors_as_feedback(api, scripted):
-    scripted_responses_push("Sure! Here it is: {not json", json.dumps({"attributes": {}}))
+def test_invalid_output_is_regenerated_with_feedback_then_escalated_to_large(api, scripted):
+    scripted_responses_push("Sure! Here it is: {not json", json.dumps({"attributes": {}}), "[]")
     job_id = _submit(api)
     _run_all(job_id)
     job = Job.objects.get(pk=job_id)
     assert job.status == "failed"
-    assert job.generation_count == 2
-    assert job.events.filter(type="remediation").count() == 1
+    assert job.generation_count == 3
+    assert job.events.filter(type="remediation").count() == 2
+    tiers = [e.data["tier"] for e in job.events.filter(type="model_called").order_by("id")]
+    assert tiers == ["small", "small", "large"]
+    assert job.routing is not None and "remediation escalated small to large" in job.routing["reasons"]
     dead = DeadLetter.objects.get(job_id=job_id)
     assert (dead.stage, dead.error_code, dead.permanent) == ("validate", "output_invalid", True)
     assert "Blue cotton" not in dead.message  # no input in a dead letter
     assert job.error is not None and job.error["code"] == "output_invalid"
-    assert "required property" in json.dumps(job.result.validation)
+    assert "is not of type 'object'" in json.dumps(job.result.validation)
 
 
 def test_remediation_that_succeeds_completes_the_job(api, scripted):
@@ -148,7 +151,7 @@ def test_output_in_prose_is_extracted(api, scripted):
 
 
 def test_a_dead_letter_can_be_redriven_to_completion(api, scripted):
-    scripted_responses_push("nope", "still nope")
+    scripted_responses_push("nope", "still nope", "not even now")
     job_id = _submit(api)
     _run_all(job_id)
     dead = DeadLetter.objects.get(job_id=job_id)
@@ -174,9 +177,9 @@ def test_a_model_result_arriving_after_cancel_is_discarded(api, scripted):
     pipeline.assemble_run(job_id=job_id)
     real_complete = pipeline.complete
 
-    def cancel_during_call(**kwargs):
+    def cancel_during_call(*args, **kwargs):
         job_cancel(job_id=job_id)
-        return real_complete(**kwargs)
+        return real_complete(*args, **kwargs)
 
     with mock.patch.object(pipeline, "complete", side_effect=cancel_during_call):
         pipeline.generate_run(job_id=job_id)
@@ -224,7 +227,7 @@ def test_the_sweeper_republishes_stages_whose_message_was_lost(api, django_captu
     ):
         assert recovery.jobs_sweep_unstarted() == 1
         assert recovery.jobs_sweep_unstarted() == 0  # published_at moved on
-    send.assert_called_once_with(job_id=job_id, stage="prepare")
+    send.assert_called_once_with(job_id=job_id, stage="prepare", queue="default")
     assert JobEvent.objects.filter(job_id=job_id, type="stage_republished").count() == 1
 
 
