@@ -15,6 +15,7 @@ Levels:
 """
 
 import calendar
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -81,11 +82,9 @@ def spend_month_to_date(scope: str, now: datetime | None = None) -> Decimal:
     if cached is not None:
         return Decimal(cached.decode() if isinstance(cached, bytes) else str(cached))
     spent = _ledger_spend(scope, month_start, month_end)
-    try:
-        # NX: a concurrent increment that landed first already counts this spend.
+    # NX: a concurrent increment that landed first already counts this spend.
+    with contextlib.suppress(redis.RedisError):
         redis_client().set(key, str(spent), nx=True, ex=int(timedelta(days=40).total_seconds()))
-    except redis.RedisError:
-        pass
     return spent
 
 
