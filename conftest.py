@@ -53,10 +53,12 @@ def api(org_factory: Callable[..., Any]) -> APIClient:
 @pytest.fixture
 def scripted(settings: Any) -> Iterator[Any]:
     """In-process scripted model: LiteLLM mock responses, script in Redis."""
+    from llm.cache import cache_clear
     from llm.scripted import scripted_responses_clear
 
     settings.LLM_PROVIDER = "scripted"
     scripted_responses_clear()
+    cache_clear()  # an output cached by an earlier test would skip the script
     yield settings
     scripted_responses_clear()
 

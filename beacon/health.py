@@ -68,6 +68,15 @@ def _model_server() -> str:
     return "reachable"
 
 
+def _breakers() -> dict[str, Any]:
+    """Each deployment's circuit breaker; an open one degrades but does not fail health
+    (routing falls back), so this check is informational."""
+    from llm.breaker import breaker_state
+    from llm.registry import registry
+
+    return {d.name: {"tier": d.tier, "queue": d.queue, **breaker_state(d.name)} for d in registry().enabled()}
+
+
 _DETAILED = inline_serializer("HealthDetailed", {"status": serializers.CharField(), "checks": serializers.DictField()})
 
 
@@ -83,4 +92,5 @@ class HealthDetailedApi(APIView):
             "modelServer": _timed(_model_server),
         }
         healthy = all(check["ok"] for check in checks.values())
+        checks["breakers"] = _timed(_breakers)
         return Response({"status": "ok" if healthy else "degraded", "checks": checks}, status=200 if healthy else 503)

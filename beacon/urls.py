@@ -4,19 +4,23 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from beacon.api import json_error_view
 from beacon.health import HealthApi, HealthDetailedApi
+from beacon.metrics import metrics_view
 from jobs.api import GenerationDetailApi, GenerationEventsApi, GenerationListCreateApi
+from llm.api import UsageApi, UsageQuotaApi
 
 api_v1 = [
     path("api/v1/generations", GenerationListCreateApi.as_view(), name="generations"),
     path("api/v1/generations/<uuid:job_id>", GenerationDetailApi.as_view(), name="generation-detail"),
     path("api/v1/generations/<uuid:job_id>/events", GenerationEventsApi.as_view(), name="generation-events"),
+    path("api/v1/usage", UsageApi.as_view(), name="usage"),
+    path("api/v1/usage/quota", UsageQuotaApi.as_view(), name="usage-quota"),
     path("api/v1/health", HealthApi.as_view(), name="health"),
     path("api/v1/health/detailed", HealthDetailedApi.as_view(), name="health-detailed"),
     path("api/v1/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
 ]
 
-urlpatterns = [*api_v1, path("admin/", admin.site.urls)]
+urlpatterns = [*api_v1, path("metrics", metrics_view, name="metrics"), path("admin/", admin.site.urls)]
 
 handler404 = json_error_view("not_found", "The resource was not found.", 404)
 handler500 = json_error_view("internal_error", "An internal error occurred; it has been logged.", 500)

@@ -48,6 +48,9 @@ def job_representation(*, job: Job) -> dict[str, Any]:
             "promptTokens": job.prompt_tokens,
             "completionTokens": job.completion_tokens,
         },
+        "routing": {"tier": job.routing.get("tier"), "reasons": job.routing.get("reasons", [])}
+        if job.routing
+        else None,
         "latencyMs": job.stage_latency_ms,
         "generations": job.generation_count,
         "createdAt": job.created_at.isoformat() if job.created_at else None,

@@ -121,7 +121,7 @@ def budget_state(scope: str, budget: Decimal | None, now: datetime | None = None
     # expensive first hour must not look like a month-end overrun.
     elapsed = max(now - month_start, timedelta(hours=settings.LLM_BUDGET_MIN_ELAPSED_HOURS))
     share = min(Decimal(1), Decimal(elapsed.total_seconds()) / Decimal((month_end - month_start).total_seconds()))
-    projected = spent / share
+    projected = (spent / share).quantize(Decimal("0.01"))
     return BudgetState(
         scope=scope,
         budget_usd=budget,

@@ -66,6 +66,11 @@ def cache_put(key: str, output: CachedOutput) -> None:
         _redis().set(key, json.dumps(output.__dict__), ex=settings.LLM_CACHE_TTL_SECONDS)
 
 
+def cache_forget(key: str) -> None:
+    with contextlib.suppress(redis.RedisError):
+        _redis().delete(key)
+
+
 def cache_clear() -> int:
     """Drop every cached output (after a prompt fix, say); returns how many."""
     client = _redis()

@@ -75,6 +75,9 @@ class Completion:
     cost_usd: Decimal
     cached: bool = False
     attempts: tuple[Attempt, ...] = field(default_factory=tuple)
+    # Where the output sits in the cache (None: not cached), so a caller whose
+    # validation rejects it can drop it: only outputs that pass stay cached.
+    cache_key: str | None = None
 
     @property
     def total_cost_usd(self) -> Decimal:
@@ -161,7 +164,7 @@ def complete(request: ModelRequest, decision: RouteDecision | None = None) -> Co
                  cached_tokens=hit.prompt_tokens)  # fmt: skip
             return Completion(text=hit.text, prompt_tokens=hit.prompt_tokens, completion_tokens=hit.completion_tokens,
                               latency_ms=0, deployment=deployment.name, finish_reason=hit.finish_reason,
-                              cost_usd=Decimal(0), cached=True, attempts=tuple(attempts))  # fmt: skip
+                              cost_usd=Decimal(0), cached=True, attempts=tuple(attempts), cache_key=key)  # fmt: skip
 
         prompt_tokens = count_tokens(deployment, request.messages)
         if prompt_tokens + request.max_tokens > deployment.context_window:
@@ -227,7 +230,8 @@ def complete(request: ModelRequest, decision: RouteDecision | None = None) -> Co
                 cache_put(key, CachedOutput(text, finish_reason, used_prompt, used_completion))
             return Completion(text=text, prompt_tokens=used_prompt, completion_tokens=used_completion,
                               latency_ms=latency_ms, deployment=deployment.name, finish_reason=finish_reason,
-                              cost_usd=cost, attempts=tuple(attempts))  # fmt: skip
+                              cost_usd=cost, attempts=tuple(attempts),
+                              cache_key=key if use_cache else None)  # fmt: skip
 
     if last_error is None:
         last_error = TransientModelError("no deployment could take the call", code="no_deployment_available")

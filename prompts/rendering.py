@@ -7,18 +7,28 @@ carrying a random per-job token, so content cannot close the fence early by
 guessing the delimiter.
 """
 
-import secrets
+import hashlib
+import hmac
+import json
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from prompts.task_kinds import TASK_KINDS_DIR, TaskKind
 
 
-def fence_token_new() -> str:
-    return "DATA_" + secrets.token_hex(6).upper()
+def fence_token_for(parameters: Any) -> str:
+    """The marker that fences untrusted input in a prompt.
+
+    Keyed by a server secret, so input cannot predict it and forge a closing
+    fence; derived from the input, so identical input renders identical
+    prompts and the model output cache can answer it."""
+    canonical = json.dumps(parameters, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hmac.new(settings.SECRET_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+    return "DATA_" + digest[:12].upper()
 
 
 @cache

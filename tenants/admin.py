@@ -6,7 +6,7 @@ from tenants.models import ApiKey, Organization, Project
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("slug", "name", "created_at")
+    list_display = ("slug", "name", "monthly_budget_usd", "created_at")
     search_fields = ("slug", "name")
 
 

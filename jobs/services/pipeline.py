@@ -31,13 +31,14 @@ from jobs.services.stages import (
 )
 from jobs.services.webhooks import webhook_payload, webhook_sign
 from llm.budget import governor_level
+from llm.cache import cache_forget
 from llm.errors import ModelError
 from llm.gateway import ModelRequest, complete, decision_for
 from llm.ledger import calls_record, job_cost
 from llm.registry import registry
 from llm.routing import RouteDecision, RouteRequest
 from llm.tokens import count_tokens
-from prompts.rendering import fence_token_new, render_messages
+from prompts.rendering import fence_token_for, render_messages
 from prompts.task_kinds import TaskKind, task_kinds
 from safety.encryption import decrypt_json, encrypt_json
 from tenants.models import Organization
@@ -94,7 +95,7 @@ def prepare_run(*, job_id: str) -> bool:
         job_mark_started(job)
         parameters = decrypt_json(job.payload.raw)
         prepared = _normalize_text(parameters)
-        _working_save(job, {"input": prepared, "fenceToken": fence_token_new()})
+        _working_save(job, {"input": prepared, "fenceToken": fence_token_for(prepared)})
         return Stage.ASSEMBLE
 
     return inline_stage_run(job_id=job_id, stage=Stage.PREPARE, work=work)
@@ -236,7 +237,7 @@ def generate_run(*, job_id: str) -> bool:
         job.completion_tokens += completion.completion_tokens
         job.cost_usd = job_cost(job.id)
         current = _working(job)
-        current.setdefault("attempts", []).append({"text": completion.text})
+        current.setdefault("attempts", []).append({"text": completion.text, "cacheKey": completion.cache_key})
         _working_save(job, current)
         event_record(
             job=job,
@@ -275,6 +276,8 @@ def validate_run(*, job_id: str) -> bool:
             result.save()
             return Stage.DECIDE
         result.save()
+        if working["attempts"][-1].get("cacheKey"):
+            cache_forget(working["attempts"][-1]["cacheKey"])  # only valid outputs stay cached
         if job.generation_count < settings.BEACON_MAX_GENERATIONS:
             working["feedback"] = report.feedback()
             _working_save(job, working)

@@ -1,0 +1,13 @@
+"""`GET /metrics`: Prometheus text format from Beacon's own collectors."""
+
+from django.http import HttpRequest, HttpResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+from llm.metrics import BreakerCollector
+
+REGISTRY = CollectorRegistry(auto_describe=False)
+REGISTRY.register(BreakerCollector())
+
+
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)

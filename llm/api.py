@@ -1,0 +1,113 @@
+"""Usage and quota: what an organization's model calls cost (the PRD's section 8)."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from beacon.api import ApiError
+from llm.budget import governor_level
+from llm.models import ModelCall
+from tenants.authentication import request_api_key
+from tenants.permissions import IsViewer
+
+GROUPS = {"day": "day", "taskKind": "task_kind", "model": "deployment", "project": "project__slug"}
+MAX_DAYS = 366
+
+
+def _date(request: Request, name: str, default: date) -> date:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(f"`{name}` must be a date (YYYY-MM-DD).", code="validation_error", status_code=422,
+                       details=[{"field": name, "message": "not a date", "code": "invalid"}]) from None  # fmt: skip
+
+
+def usage_rows(calls: QuerySet[ModelCall], group: str) -> list[dict[str, Any]]:
+    if group == "day":
+        calls = calls.annotate(day=TruncDate("created_at", tzinfo=UTC))
+    rows = (
+        calls.values(key=F(GROUPS[group]))
+        .annotate(
+            calls=Count("id"),
+            cachedCalls=Count("id", filter=Q(cached=True)),
+            failedCalls=Count("id", filter=Q(outcome=ModelCall.Outcome.ERROR)),
+            promptTokens=Sum("prompt_tokens"),
+            completionTokens=Sum("completion_tokens"),
+            costUsd=Sum("cost_usd"),
+        )
+        .order_by("key")
+    )
+    return [{**row, "key": str(row["key"]), "costUsd": str(row["costUsd"])} for row in rows]
+
+
+class UsageApi(APIView):
+    permission_classes = [IsViewer]
+
+    @extend_schema(
+        operation_id="usage",
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First day (UTC), default: 30 days ago"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (UTC), inclusive, default: today"),
+            OpenApiParameter("groupBy", OpenApiTypes.STR, enum=list(GROUPS), description="default: day"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        organization = request_api_key(request).organization
+        today = datetime.now(UTC).date()
+        first = _date(request, "from", today - timedelta(days=29))
+        last = _date(request, "to", today)
+        group = request.query_params.get("groupBy", "day")
+        if group not in GROUPS:
+            detail = {"field": "groupBy", "message": "unknown grouping", "code": "invalid"}
+            raise ApiError(f"`groupBy` must be one of {', '.join(GROUPS)}.", code="validation_error",
+                           status_code=422, details=[detail])  # fmt: skip
+        if last < first or (last - first).days >= MAX_DAYS:
+            raise ApiError(f"`from` must not be after `to`, and the range at most {MAX_DAYS} days.",
+                           code="validation_error", status_code=422)  # fmt: skip
+        start = datetime.combine(first, time.min, tzinfo=UTC)
+        end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC)
+        calls = ModelCall.objects.filter(organization=organization, created_at__gte=start, created_at__lt=end)
+        rows = usage_rows(calls, group)
+        total = calls.aggregate(cost=Sum("cost_usd"), count=Count("id"))
+        return Response({
+            "data": rows,
+            "meta": {"from": first.isoformat(), "to": last.isoformat(), "groupBy": group,
+                     "totalCalls": total["count"], "totalCostUsd": str(total["cost"] or 0)},
+        })  # fmt: skip
+
+
+class UsageQuotaApi(APIView):
+    permission_classes = [IsViewer]
+
+    @extend_schema(operation_id="usage_quota", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        organization = request_api_key(request).organization
+        level, states = governor_level(str(organization.id), organization.monthly_budget_usd)
+        own, platform = states
+        remaining = None
+        if own.budget_usd is not None:
+            remaining = str(max(own.budget_usd - own.spent_usd, Decimal(0)).quantize(Decimal("0.01")))
+        return Response({
+            "data": {
+                "level": level,
+                "organization": {**own.as_dict(), "remainingUsd": remaining},
+                "platformLevel": platform.level,
+                "effects": {
+                    "ok": "all work runs as routed",
+                    "soft": "non-premium large-tier work runs on the small tier",
+                    "hard": "new jobs are refused with 429; low-priority jobs wait",
+                }[level],
+            }
+        })  # fmt: skip
