@@ -160,8 +160,12 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=45)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_CREATE_MISSING_QUEUES = True
-CELERY_WORKER_SEND_TASK_EVENTS = True  # Flower reads these.
-CELERY_TASK_SEND_SENT_EVENT = True
+# Task events feed Flower. They cost about 15% of pipeline throughput, so they
+# are off until a monitor asks: Flower turns them on in running workers with
+# its `enable_events` control command (its default), and off means no cost
+# when nobody watches. Set these to true to have them from the start.
+CELERY_WORKER_SEND_TASK_EVENTS = env.bool("CELERY_WORKER_SEND_TASK_EVENTS", default=False)
+CELERY_TASK_SEND_SENT_EVENT = env.bool("CELERY_TASK_SEND_SENT_EVENT", default=False)
 CELERY_TIMEZONE = "UTC"
 
 # Queues: `default` for short database-bound stages, `llm` for calls to model
@@ -198,6 +202,10 @@ BEACON_SWEEP_AFTER_SECONDS = env.int("BEACON_SWEEP_AFTER_SECONDS", default=120)
 BEACON_GENERATE_SOFT_TIME_LIMIT = env.int("BEACON_GENERATE_SOFT_TIME_LIMIT", default=240)
 BEACON_GENERATE_TIME_LIMIT = env.int("BEACON_GENERATE_TIME_LIMIT", default=270)
 BEACON_STAGE_LEASE_SECONDS = env.int("BEACON_STAGE_LEASE_SECONDS", default=300)
+# A model call still running after this long gives its worker's database
+# connection back (a long call must not hold a connection slot); quicker
+# calls (cache hits, fast models) keep it and skip a reconnect.
+BEACON_DB_RELEASE_AFTER_MS = env.int("BEACON_DB_RELEASE_AFTER_MS", default=250)
 # Transient errors (timeouts, 429, 5xx, connection) are retried this often,
 # with exponential backoff capped at BEACON_RETRY_BACKOFF_MAX and full jitter.
 BEACON_STAGE_MAX_RETRIES = env.int("BEACON_STAGE_MAX_RETRIES", default=4)
@@ -258,6 +266,7 @@ LLM_GLOBAL_MONTHLY_BUDGET_USD = env.float("LLM_GLOBAL_MONTHLY_BUDGET_USD", defau
 LLM_BUDGET_SOFT_RATIO = env.float("LLM_BUDGET_SOFT_RATIO", default=0.9)
 LLM_BUDGET_MIN_ELAPSED_HOURS = env.float("LLM_BUDGET_MIN_ELAPSED_HOURS", default=24.0)
 LLM_BUDGET_DEFER_SECONDS = env.int("LLM_BUDGET_DEFER_SECONDS", default=900)
+LLM_BUDGET_CACHE_SECONDS = env.float("LLM_BUDGET_CACHE_SECONDS", default=30.0)
 BEACON_JOB_DEADLINE_SECONDS = env.int("BEACON_JOB_DEADLINE_SECONDS", default=3600)
 LLM_SCRIPTED_LATENCY_MS = env.int("LLM_SCRIPTED_LATENCY_MS", default=0)
 LLM_THREADS = env.int("LLM_THREADS", default=2)

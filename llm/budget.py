@@ -16,13 +16,17 @@ Levels:
 
 import calendar
 import contextlib
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import redis
 from django.conf import settings
 from django.db.models import Sum
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from beacon.redis_client import redis_client
@@ -136,6 +140,29 @@ def budget_state(scope: str, budget: Decimal | None, now: datetime | None = None
 def global_budget() -> Decimal | None:
     value = settings.LLM_GLOBAL_MONTHLY_BUDGET_USD
     return Decimal(str(value)) if value else None
+
+
+_BUDGETS: dict[str, tuple[float, Decimal | None]] = {}
+
+
+def organization_budget(organization_id: Any) -> Decimal | None:
+    """An organization's monthly budget, cached in the process for
+    LLM_BUDGET_CACHE_SECONDS: read by every job's routing, changed rarely."""
+    from tenants.models import Organization
+
+    key = str(organization_id)
+    now = time.monotonic()
+    cached = _BUDGETS.get(key)
+    if cached is not None and now - cached[0] < settings.LLM_BUDGET_CACHE_SECONDS:
+        return cached[1]
+    budget = Organization.objects.filter(pk=key).values_list("monthly_budget_usd", flat=True).first()
+    _BUDGETS[key] = (now, budget)
+    return budget
+
+
+@receiver(post_save, sender="tenants.Organization")
+def _budget_changed(*, instance: Any, **kwargs: Any) -> None:
+    _BUDGETS.pop(str(instance.pk), None)
 
 
 def governor_level(organization_id: str, organization_budget: Decimal | None) -> tuple[str, list[BudgetState]]:

@@ -6,7 +6,6 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
 
 from llm.budget import spend_record
 from llm.gateway import Attempt
@@ -48,13 +47,12 @@ def calls_record(
     ]
     if not rows:
         return rows
-    with transaction.atomic():
-        ModelCall.objects.bulk_create(rows)
-        total = sum((row.cost_usd for row in rows), Decimal(0))
-        transaction.on_commit(partial(spend_record, organization_id=str(organization_id), cost_usd=total))
+    ModelCall.objects.bulk_create(rows)  # one statement: atomic on its own
+    total = sum((row.cost_usd for row in rows), Decimal(0))
+    # Runs at once in autocommit, or after the caller's transaction commits.
+    transaction.on_commit(partial(spend_record, organization_id=str(organization_id), cost_usd=total))
     return rows
 
 
-def job_cost(job_id: Any) -> Decimal:
-    """A job's cost: the sum over every attempt, repairs and failures included."""
-    return ModelCall.objects.filter(job_id=job_id).aggregate(total=Sum("cost_usd"))["total"] or Decimal(0)
+def attempts_cost(attempts: Iterable[Attempt]) -> Decimal:
+    return sum((attempt.cost_usd for attempt in attempts), Decimal(0))

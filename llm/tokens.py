@@ -10,6 +10,7 @@ Chat formatting adds a few tokens per message (role markers); MESSAGE_OVERHEAD
 covers them, so a count is never below what the server will see.
 """
 
+import atexit
 import logging
 from functools import cache
 from pathlib import Path
@@ -26,7 +27,10 @@ MESSAGE_OVERHEAD = 8
 def _gguf_vocabulary(path: str) -> Any:
     from llama_cpp import Llama
 
-    return Llama(model_path=path, vocab_only=True, verbose=False)
+    vocabulary = Llama(model_path=path, vocab_only=True, verbose=False)
+    # Free it before interpreter shutdown tears down what its destructor needs.
+    atexit.register(vocabulary.close)
+    return vocabulary
 
 
 def _gguf_path(spec: str) -> str:

@@ -5,10 +5,16 @@ with validate -> generate for one round of remediation. See `stages.py` for
 how each run is claimed and handed over.
 """
 
+import contextvars
 import logging
+import os
 import time
 import unicodedata
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from functools import partial
+from typing import Any, TypeVar
 
 import httpx
 from django.conf import settings
@@ -30,21 +36,21 @@ from jobs.services.stages import (
     terminal_stage,
 )
 from jobs.services.webhooks import webhook_payload, webhook_sign
-from llm.budget import governor_level
+from llm.budget import governor_level, organization_budget
 from llm.cache import cache_forget
 from llm.errors import ModelError
 from llm.gateway import ModelRequest, complete, decision_for
-from llm.ledger import calls_record, job_cost
+from llm.ledger import attempts_cost, calls_record
 from llm.registry import registry
 from llm.routing import RouteDecision, RouteRequest
 from llm.tokens import count_tokens
 from prompts.rendering import fence_token_for, render_messages
 from prompts.task_kinds import TaskKind, task_kinds
 from safety.encryption import decrypt_json, encrypt_json
-from tenants.models import Organization
 from validation.output import output_validate
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _kind(job: Job) -> TaskKind:
@@ -74,6 +80,30 @@ def _release_db_connection() -> None:
     which wrap each test in one, keep theirs."""
     if not connection.in_atomic_block:
         connection.close()
+
+
+_executor: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _call_thread() -> ThreadPoolExecutor:
+    """One thread per worker process for slow calls (made after the fork)."""
+    global _executor
+    if _executor is None or _executor[0] != os.getpid():
+        _executor = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="slow-call"))
+    return _executor[1]
+
+
+def _without_db_connection_if_slow(call: Callable[[], T]) -> T:
+    """Run `call` (network I/O that never touches the database); if it is
+    still running after BEACON_DB_RELEASE_AFTER_MS, close this worker's
+    database connection while it finishes. Fast calls keep the connection and
+    the next stage skips a reconnect; long ones hold no connection slot."""
+    future = _call_thread().submit(contextvars.copy_context().run, call)
+    try:
+        return future.result(timeout=settings.BEACON_DB_RELEASE_AFTER_MS / 1000)
+    except FutureTimeout:
+        _release_db_connection()
+        return future.result()
 
 
 def _normalize_text(value: Any) -> Any:
@@ -128,8 +158,7 @@ def _route(job: Job, messages: list[dict[str, str]], *, escalate: bool) -> None:
     deployments = registry()
     probe = (deployments.tier(kind.tier) or deployments.enabled())[0]
     input_tokens = count_tokens(probe, messages)
-    budget = Organization.objects.filter(pk=job.organization_id).values_list("monthly_budget_usd", flat=True).first()
-    level, states = governor_level(str(job.organization_id), budget)
+    level, states = governor_level(str(job.organization_id), organization_budget(job.organization_id))
     try:
         decision = decision_for(
             RouteRequest(
@@ -159,8 +188,7 @@ def _budget_defers(job: Job) -> dict[str, Any] | None:
     """At the hard limit `low` priority work waits; the budget state when it does."""
     if job.priority != Priority.LOW:
         return None
-    budget = Organization.objects.filter(pk=job.organization_id).values_list("monthly_budget_usd", flat=True).first()
-    level, states = governor_level(str(job.organization_id), budget)
+    level, states = governor_level(str(job.organization_id), organization_budget(job.organization_id))
     if level != "hard":
         return None
     return next(state.as_dict() for state in states if state.level == "hard")
@@ -212,19 +240,19 @@ def generate_run(*, job_id: str) -> bool:
                      routing_reason={"tier": routing.get("tier"), "reasons": routing.get("reasons", [])})  # fmt: skip
 
     # A model call can take minutes; it must not pin a database connection.
-    _release_db_connection()
     try:
-        completion = complete(request, decision)
+        completion = _without_db_connection_if_slow(partial(complete, request, decision))
     except ModelError as exc:
         ledger(exc.attempts)
+        failed_cost = attempts_cost(exc.attempts)
         error_class = TransientStageError if not exc.permanent else StageError
         error = error_class(str(exc), code=exc.code)
         if not exc.permanent:
-            stage_release(claim=claim, stage=Stage.GENERATE, error=error)
+            stage_release(claim=claim, stage=Stage.GENERATE, error=error, cost_usd=failed_cost)
             raise error from exc
 
         def fail(job: Job) -> str:
-            job.cost_usd = job_cost(job.id)
+            job.cost_usd += failed_cost
             raise error
 
         stage_complete(claim=claim, stage=Stage.GENERATE, work=fail, started=started)
@@ -235,7 +263,7 @@ def generate_run(*, job_id: str) -> bool:
         job_transition(job=job, name="start_validating", save=False)
         job.prompt_tokens += completion.prompt_tokens
         job.completion_tokens += completion.completion_tokens
-        job.cost_usd = job_cost(job.id)
+        job.cost_usd += completion.total_cost_usd
         current = _working(job)
         current.setdefault("attempts", []).append({"text": completion.text, "cacheKey": completion.cache_key})
         _working_save(job, current)
@@ -269,13 +297,15 @@ def validate_run(*, job_id: str) -> bool:
         working = _working(job)
         text = working["attempts"][-1]["text"]
         report = output_validate(text=text, validator=_output_validator(job, kind))
-        result, _ = JobResult.objects.get_or_create(job=job)
+        # Under the job's lock: no one else creates this row meanwhile.
+        result = JobResult.objects.filter(job=job).first() or JobResult(job=job)
         result.validation = {**report.as_dict(), "generation": job.generation_count}
+        adding = result._state.adding  # saved with one INSERT, not an UPDATE that misses first
         if report.valid:
             result.output = report.parsed
-            result.save()
+            result.save(force_insert=adding)
             return Stage.DECIDE
-        result.save()
+        result.save(force_insert=adding)
         if working["attempts"][-1].get("cacheKey"):
             cache_forget(working["attempts"][-1]["cacheKey"])  # only valid outputs stay cached
         if job.generation_count < settings.BEACON_MAX_GENERATIONS:
@@ -344,10 +374,15 @@ def deliver_run(*, job_id: str) -> bool:
             secret=job.project.webhook_secret, message_id=message_id, timestamp=timestamp, body=body
         ),
     }
-    _release_db_connection()
     try:
-        response = httpx.post(
-            job.webhook_url, content=body, headers=headers, timeout=settings.BEACON_WEBHOOK_TIMEOUT_SECONDS
+        response = _without_db_connection_if_slow(
+            partial(
+                httpx.post,
+                job.webhook_url,
+                content=body,
+                headers=headers,
+                timeout=settings.BEACON_WEBHOOK_TIMEOUT_SECONDS,
+            )
         )
         status_code: int | None = response.status_code
     except httpx.HTTPError as exc:

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -65,7 +66,9 @@ def stage_is_due(job: Job, stage: str, now: Any = None) -> bool:
 
 
 def _lock(job_id: str) -> Job | None:
-    return Job.objects.select_for_update().filter(pk=job_id).first()
+    # The payload comes in the same query (most stages read it), but only the
+    # job row is locked: it is the one every stage and the reaper contend on.
+    return Job.objects.select_for_update(of=("self",)).select_related("payload").filter(pk=job_id).first()
 
 
 def stage_handover(*, job: Job, stage: str, next_stage: str, started: float) -> None:
@@ -147,8 +150,9 @@ def stage_complete(*, claim: Claim, stage: str, work: Callable[[Job], str], star
     return True
 
 
-def stage_release(*, claim: Claim, stage: str, error: StageError) -> None:
-    """Give a leased stage back after a transient failure, for the retry to claim."""
+def stage_release(*, claim: Claim, stage: str, error: StageError, cost_usd: Decimal = Decimal(0)) -> None:
+    """Give a leased stage back after a transient failure, for the retry to claim.
+    `cost_usd` is what the failed attempts cost (a job's cost counts them all)."""
     with transaction.atomic():
         job = _lock(str(claim.job.id))
         if job is None or job.stage != stage or job.stage_attempt != claim.token:
@@ -157,8 +161,9 @@ def stage_release(*, claim: Claim, stage: str, error: StageError) -> None:
         # The retry is already scheduled by the task; the sweeper only steps in
         # if that message is lost, so push its clock to after the backoff.
         job.published_at = timezone.now() + timedelta(seconds=settings.BEACON_RETRY_BACKOFF_MAX)
+        job.cost_usd += cost_usd
         event_record(job=job, type="stage_retry", data={"attempt": job.stage_attempt, "error": error.code})
-        job.save(update_fields=["lease_expires_at", "published_at", "updated_at"])
+        job.save(update_fields=["lease_expires_at", "published_at", "cost_usd", "updated_at"])
 
 
 def stage_defer(*, claim: Claim, stage: str, seconds: int, event: str, data: dict[str, Any]) -> None:

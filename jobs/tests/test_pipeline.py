@@ -181,7 +181,12 @@ def test_a_model_result_arriving_after_cancel_is_discarded(api, scripted):
         job_cancel(job_id=job_id)
         return real_complete(*args, **kwargs)
 
-    with mock.patch.object(pipeline, "complete", side_effect=cancel_during_call):
+    with (
+        mock.patch.object(pipeline, "complete", side_effect=cancel_during_call),
+        # The model call runs in its own thread in production; inline here so
+        # the cancel shares the test's transaction.
+        mock.patch.object(pipeline, "_without_db_connection_if_slow", lambda call: call()),
+    ):
         pipeline.generate_run(job_id=job_id)
     job = Job.objects.get(pk=job_id)
     assert job.status == "cancelled" and job.completion_tokens == 0
@@ -284,3 +289,19 @@ def test_a_failing_webhook_receiver_is_retried(api, scripted, receiver):
     pipeline.deliver_run(job_id=job_id)
     assert Job.objects.get(pk=job_id).stage == "done"
     assert len(handler.received) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_call_gives_the_database_connection_back_and_a_fast_one_keeps_it(settings):
+    import time as clock
+
+    settings.BEACON_DB_RELEASE_AFTER_MS = 50
+    Job.objects.exists()  # open a connection
+    assert pipeline._without_db_connection_if_slow(lambda: "fast") == "fast"
+    assert connection.connection is not None
+    def slow() -> str:
+        clock.sleep(0.3)
+        return "slow"
+
+    assert pipeline._without_db_connection_if_slow(slow) == "slow"
+    assert connection.connection is None
