@@ -299,6 +299,7 @@ def test_a_slow_call_gives_the_database_connection_back_and_a_fast_one_keeps_it(
     Job.objects.exists()  # open a connection
     assert pipeline._without_db_connection_if_slow(lambda: "fast") == "fast"
     assert connection.connection is not None
+
     def slow() -> str:
         clock.sleep(0.3)
         return "slow"
