@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
 
@@ -21,3 +21,24 @@ def _preload_model_client(**_: object) -> None:
     and forked pool processes then share it instead of each paying at their
     first model call (inside a stage's time limit)."""
     import litellm  # noqa: F401
+
+
+@worker_process_init.connect
+def _stage_commits_without_waiting_for_disk(**_: object) -> None:
+    """Stage transactions in workers commit without waiting for the WAL flush.
+
+    Safe by construction: a stage is idempotent and due-checked, so if the
+    server crashes and loses its last few hundred milliseconds of stage
+    commits, the job is simply back at an earlier stage, and the sweeper
+    publishes that stage again. The web tier keeps synchronous commits: an
+    acknowledged job is on disk before its 202 leaves.
+    """
+    from django.conf import settings
+    from django.db import connections
+
+    if not settings.BEACON_WORKER_ASYNC_COMMIT:
+        return
+    connection = connections["default"]
+    connection.close()
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()

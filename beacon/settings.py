@@ -205,6 +205,7 @@ BEACON_STAGE_LEASE_SECONDS = env.int("BEACON_STAGE_LEASE_SECONDS", default=300)
 # A model call still running after this long gives its worker's database
 # connection back (a long call must not hold a connection slot); quicker
 # calls (cache hits, fast models) keep it and skip a reconnect.
+BEACON_WORKER_ASYNC_COMMIT = env.bool("BEACON_WORKER_ASYNC_COMMIT", default=True)  # see beacon/celery.py
 BEACON_DB_RELEASE_AFTER_MS = env.int("BEACON_DB_RELEASE_AFTER_MS", default=250)
 # Transient errors (timeouts, 429, 5xx, connection) are retried this often,
 # with exponential backoff capped at BEACON_RETRY_BACKOFF_MAX and full jitter.

@@ -23,6 +23,8 @@ def job_events(*, job: Job) -> QuerySet[JobEvent]:
 
 
 def _result(job: Job) -> JobResult | None:
+    if job.generation_count == 0:
+        return None  # nothing validated yet (a job just accepted): skip the query
     try:
         return job.result
     except JobResult.DoesNotExist:

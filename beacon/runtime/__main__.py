@@ -120,7 +120,9 @@ def command_run() -> int:
             env=env,
             cwd=str(BASE_DIR),
         )
-        celery = tool("celery")
+        # Workers run niced: on shared cores the web tier's acknowledgements
+        # come before background stage work (docs/benchmarks.md).
+        celery = f"nice -n 10 {tool('celery')}"
         manager.add_process(
             "worker",
             f"{celery} -A beacon worker -Q default,webhooks -c 2 -n default@%h -O fair",
@@ -131,11 +133,11 @@ def command_run() -> int:
             "worker-llm", f"{celery} -A beacon worker -Q llm,gpu -c 1 -n llm@%h", env=env, cwd=str(BASE_DIR)
         )
         manager.add_process(
-            "beat", f"{celery} -A beacon beat -s {root / 'celerybeat-schedule'}", env=env, cwd=str(BASE_DIR)
+            "beat", f"{tool('celery')} -A beacon beat -s {root / 'celerybeat-schedule'}", env=env, cwd=str(BASE_DIR)
         )
         manager.add_process(
             "flower",
-            f"{celery} -A beacon flower --address=127.0.0.1 --port={flower_port}",
+            f"{tool('celery')} -A beacon flower --address=127.0.0.1 --port={flower_port}",
             env=env,
             cwd=str(BASE_DIR),
         )
