@@ -67,8 +67,9 @@ def processes(*commands: list[str], **env: str) -> Iterator[None]:
 def celery_worker(concurrency: int = 2) -> list[str]:
     # Niced as `make run` and docker/compose.yaml run them: on shared cores the
     # web tier's acknowledgements come before background stage work.
-    return ["nice", "-n", str(WORKER_NICE), sys.executable, "-m", "celery", "-A", "beacon", "worker", "-Q", "default,llm,gpu,webhooks",
-            "-c", str(concurrency), "--without-mingle", "--without-gossip", "-l", "WARNING"]  # fmt: skip
+    return ["nice", "-n", str(WORKER_NICE), sys.executable, "-m", "celery", "-A", "beacon", "worker",
+            "-Q", "default,llm,gpu,webhooks", "-c", str(concurrency),
+            "--without-mingle", "--without-gossip", "-l", "WARNING"]  # fmt: skip
 
 
 WORKER_NICE = 10
