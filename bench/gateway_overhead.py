@@ -8,23 +8,36 @@ to share any drift. Target: under 5% added at the median.
 
     python -m beacon.runtime bench -- .venv/bin/python bench/gateway_overhead.py [--calls 300]
 
-`--server URL` measures against another server instead (e.g. the local model).
+`--local-model` measures against the local model server instead (SmolLM2 on
+llama.cpp; use fewer calls, e.g. --calls 60), `--server URL` against another.
 """
 
 import argparse
 import statistics
+import sys
 import time
 
-from stack import percentile, setup_django
+from stack import percentile, processes, setup_django, wait_http
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--server", help="OpenAI base URL; default: a loopback server that answers at once")
+    parser.add_argument("--local-model", action="store_true", help="start the local model server and use it")
     args = parser.parse_args()
     setup_django()
+    if args.local_model:
+        port = 8793
+        args.server = f"http://127.0.0.1:{port}/v1"
+        with processes([sys.executable, "manage.py", "llm_serve", "--port", str(port)]):
+            wait_http(f"{args.server}/models", timeout=120)
+            measure(args)
+    else:
+        measure(args)
 
+
+def measure(args: argparse.Namespace) -> None:
     import litellm
     from django.conf import settings
 

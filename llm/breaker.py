@@ -110,7 +110,8 @@ def breaker_allows(deployment: str, policy: BreakerPolicy | None = None) -> bool
     """
     policy = policy or BreakerPolicy.from_settings()
     try:
-        return bool(_redis().eval(_ALLOW, 1, _key(deployment), time.time(), policy.probe_timeout_seconds))
+        allow = _redis().register_script(_ALLOW)  # EVALSHA: the script is sent once per server
+        return bool(allow(keys=[_key(deployment)], args=[time.time(), policy.probe_timeout_seconds]))
     except redis.RedisError:
         return True
 
@@ -124,18 +125,12 @@ def breaker_is_open(deployment: str) -> bool:
 def breaker_record(deployment: str, *, ok: bool, policy: BreakerPolicy | None = None) -> str:
     policy = policy or BreakerPolicy.from_settings()
     try:
-        result = _redis().eval(
-            _RECORD,
-            1,
-            _key(deployment),
-            time.time(),
-            "1" if ok else "0",
-            policy.consecutive_failures,
-            policy.failure_ratio,
-            policy.min_calls,
-            policy.window_seconds,
-            policy.cooldown_seconds,
-        )
+        record = _redis().register_script(_RECORD)
+        result = record(
+            keys=[_key(deployment)],
+            args=[time.time(), "1" if ok else "0", policy.consecutive_failures, policy.failure_ratio,
+                  policy.min_calls, policy.window_seconds, policy.cooldown_seconds],
+        )  # fmt: skip
     except redis.RedisError:
         return "unknown"
     return _text(result) if isinstance(result, bytes | str) else str(result)

@@ -33,6 +33,7 @@ def _gguf_vocabulary(path: str) -> Any:
     return vocabulary
 
 
+@cache
 def _gguf_path(spec: str) -> str:
     if spec == "smollm2":
         from llm.local_server import model_path
