@@ -18,15 +18,18 @@ import httpx
 from stack import BASE_DIR, processes, wait_http
 
 
-def copy_bandwidth_gbs(megabytes: int = 512, rounds: int = 5) -> float:
-    """Read+write bandwidth of one core copying a buffer much larger than cache."""
-    source = bytearray(megabytes * 1024 * 1024)
+def copy_bandwidth_gbs(megabytes: int = 1024, rounds: int = 5) -> float:
+    """Read+write bandwidth of one core copying between two buffers far larger
+    than any cache (both touched first, so no page faults are timed)."""
+    source = bytearray(b"\x01" * (megabytes * 1024 * 1024))
+    target = bytearray(len(source))
+    view_source, view_target = memoryview(source), memoryview(target)
     best = 0.0
     for _ in range(rounds):
         started = time.perf_counter()
-        target = bytes(source)  # one read and one write of the whole buffer
+        view_target[:] = view_source  # a memcpy: one read and one write of every byte
         seconds = time.perf_counter() - started
-        best = max(best, 2 * len(target) / seconds / 1e9)
+        best = max(best, 2 * len(source) / seconds / 1e9)
     return best
 
 
@@ -71,6 +74,8 @@ def main() -> None:
     print(f"  generation:        {statistics.median(gen_tps):8.1f} tokens/s (median)")
     print(f"  memory bandwidth:  {bandwidth:8.1f} GB/s (one-core copy) -> generation bound "
           f"{bound:.0f} tokens/s = bandwidth / model size")  # fmt: skip
+    # Above 100% means the weights are served from the CPU's cache, not DRAM:
+    # a 98 MB model can fit a server part's last-level cache.
     print(f"  generation reaches {statistics.median(gen_tps) / bound:.0%} of the bandwidth bound")
 
 

@@ -75,8 +75,8 @@ def main() -> None:
                                      webhook_url="", output_schema=None, correlation_id="profile",
                                      idempotency_key=None, request_hash="").job  # fmt: skip
                     for _ in range(12):
-                        job.refresh_from_db()
-                        runner = runners.get(Stage(job.stage))
+                        stage = Job.objects.values_list("stage", flat=True).get(pk=job.pk)
+                        runner = runners.get(Stage(stage))
                         if runner is None:
                             break
                         try:

@@ -59,6 +59,7 @@ class Command(BaseCommand):
             "--gpu-tokens-per-second", type=Decimal, default=Decimal(2000),
             help="generated tokens/s one GPU sustains across concurrent requests (an assumption unless measured)",
         )  # fmt: skip
+        parser.add_argument("--gpu-replicas", type=int, default=2, help="GPUs kept on all month for availability")
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -110,5 +111,8 @@ class Command(BaseCommand):
         verdict = "fits" if result.monthly_default_routing <= result.budget else "does NOT fit"
         out(f"  -> default routing {verdict} the budget")
         out(f"Largest share of jobs on large that fits: {result.max_large_share:.1%}")
-        out(f"Self-hosted alternative: {gpu_hours:,.0f} GPU-hours at {_money(options['gpu_hour'])}/h "
+        out(f"Self-hosted alternative: {gpu_hours:,.0f} GPU-hours of work at {_money(options['gpu_hour'])}/h "
             f"({options['gpu_tokens_per_second']} generated tokens/s per GPU) = {_money(gpu_cost)}/month")  # fmt: skip
+        floor_hours = Decimal(options["gpu_replicas"] * 730)
+        floor = max(floor_hours, gpu_hours) * options["gpu_hour"]
+        out(f"  kept on for availability ({options['gpu_replicas']} GPUs x 730 h): {_money(floor)}/month")
