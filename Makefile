@@ -37,6 +37,9 @@ test: $(DEPS)
 bench: $(DEPS)
 	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/ack_latency.py
 	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/pipeline_throughput.py
+	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/gateway_overhead.py
+	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/gateway_overhead.py --local-model --calls 60
+	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/local_model.py
 
 lint: $(DEPS)
 	$(BIN)/ruff check .
