@@ -72,7 +72,7 @@ def celery_worker(concurrency: int = 2) -> list[str]:
             "--without-mingle", "--without-gossip", "-l", "WARNING"]  # fmt: skip
 
 
-WORKER_NICE = 10
+WORKER_NICE = 19
 
 
 def gunicorn(port: int) -> list[str]:

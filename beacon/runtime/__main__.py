@@ -122,7 +122,7 @@ def command_run() -> int:
         )
         # Workers run niced: on shared cores the web tier's acknowledgements
         # come before background stage work (docs/benchmarks.md).
-        celery = f"nice -n 10 {tool('celery')}"
+        celery = f"nice -n 19 {tool('celery')}"
         manager.add_process(
             "worker",
             f"{celery} -A beacon worker -Q default,webhooks -c 2 -n default@%h -O fair",
