@@ -8,13 +8,17 @@ open       calls are refused (routing skips the deployment) until the cooldown
 half_open  after the cooldown one caller at a time is let through as a probe;
            its success closes the breaker, its failure opens it again.
 
-Each transition is one Lua script, so two workers recording outcomes at the
-same moment cannot lose an update or both take the probe.
+State is one Redis hash per deployment. Recording an outcome is an optimistic
+transaction (WATCH the hash, MULTI/EXEC the update, retry on a conflict), so
+two workers recording at the same moment cannot lose an update; the probe is
+a SET NX with a timeout, so exactly one caller takes it. No Lua: the embedded
+Redis used by `make run` and the tests is 6.2, whose Lua engine has known
+memory-safety bugs, and plain commands are enough here.
 """
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import redis
 from django.conf import settings
@@ -22,59 +26,6 @@ from django.conf import settings
 from beacon.redis_client import redis_client as _redis
 
 KEY_PREFIX = "beacon:breaker:"
-
-# KEYS[1] breaker hash. ARGV: now. Returns 1 when a call may go ahead.
-_ALLOW = """
-local state = redis.call('HGET', KEYS[1], 'state') or 'closed'
-if state == 'closed' then return 1 end
-local now = tonumber(ARGV[1])
-if state == 'open' then
-  if now < tonumber(redis.call('HGET', KEYS[1], 'open_until') or '0') then return 0 end
-  redis.call('HSET', KEYS[1], 'state', 'half_open')
-  state = 'half_open'
-end
--- half_open: one probe at a time; a probe that never reports frees the slot after probe_timeout
-local probe_until = tonumber(redis.call('HGET', KEYS[1], 'probe_until') or '0')
-if now < probe_until then return 0 end
-redis.call('HSET', KEYS[1], 'probe_until', now + tonumber(ARGV[2]))
-return 1
-"""
-
-# KEYS[1] breaker hash. ARGV: now, ok (1/0), consecutive_max, ratio, min_calls, window, cooldown.
-# Returns the state after recording.
-_RECORD = """
-local now = tonumber(ARGV[1])
-local ok = ARGV[2] == '1'
-local state = redis.call('HGET', KEYS[1], 'state') or 'closed'
-local function open()
-  redis.call('HSET', KEYS[1], 'state', 'open', 'open_until', now + tonumber(ARGV[7]), 'opened_at', now,
-             'probe_until', 0, 'consecutive', 0, 'calls', 0, 'failures', 0, 'window_start', now)
-  redis.call('HINCRBY', KEYS[1], 'times_opened', 1)
-  return 'open'
-end
-if state == 'half_open' or state == 'open' then
-  if ok then
-    redis.call('HSET', KEYS[1], 'state', 'closed', 'consecutive', 0, 'calls', 0, 'failures', 0,
-               'window_start', now, 'probe_until', 0)
-    return 'closed'
-  end
-  return open()
-end
-local window_start = tonumber(redis.call('HGET', KEYS[1], 'window_start') or '0')
-if now - window_start >= tonumber(ARGV[6]) then
-  redis.call('HSET', KEYS[1], 'calls', 0, 'failures', 0, 'window_start', now)
-end
-local calls = redis.call('HINCRBY', KEYS[1], 'calls', 1)
-if ok then
-  redis.call('HSET', KEYS[1], 'consecutive', 0)
-  return 'closed'
-end
-local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
-local consecutive = redis.call('HINCRBY', KEYS[1], 'consecutive', 1)
-if consecutive >= tonumber(ARGV[3]) then return open() end
-if calls >= tonumber(ARGV[5]) and failures / calls >= tonumber(ARGV[4]) then return open() end
-return 'closed'
-"""
 
 
 @dataclass(frozen=True)
@@ -102,6 +53,18 @@ def _key(deployment: str) -> str:
     return f"{KEY_PREFIX}{deployment}"
 
 
+def _probe_key(deployment: str) -> str:
+    return f"{KEY_PREFIX}{deployment}:probe"
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _read(raw: dict[Any, Any]) -> dict[str, str]:
+    return {_text(k): _text(v) for k, v in raw.items()}
+
+
 def breaker_allows(deployment: str, policy: BreakerPolicy | None = None) -> bool:
     """May a call to `deployment` go ahead now? Takes the probe slot when half open.
 
@@ -110,41 +73,77 @@ def breaker_allows(deployment: str, policy: BreakerPolicy | None = None) -> bool
     """
     policy = policy or BreakerPolicy.from_settings()
     try:
-        allow = _redis().register_script(_ALLOW)  # EVALSHA: the script is sent once per server
-        return bool(allow(keys=[_key(deployment)], args=[time.time(), policy.probe_timeout_seconds]))
+        state, open_until = _redis().hmget(_key(deployment), ["state", "open_until"])
+        if state is None or _text(state) != "open":
+            return True
+        if time.time() < float(_text(open_until or b"0")):
+            return False
+        # Cooled down: half open. One probe at a time; a probe that never
+        # reports frees the slot after the probe timeout.
+        return bool(_redis().set(_probe_key(deployment), "1", nx=True, px=int(policy.probe_timeout_seconds * 1000)))
     except redis.RedisError:
         return True
 
 
-def breaker_is_open(deployment: str) -> bool:
-    """Read-only: is the deployment refusing calls (open and still cooling down)?"""
-    state = breaker_state(deployment)
-    return state["state"] == "open" and state["openUntil"] > time.time()
+def _next_state(values: dict[str, str], *, ok: bool, now: float, policy: BreakerPolicy) -> dict[str, Any]:
+    """The fields to write after one outcome (pure, so the policy reads in one place)."""
+    opened = {"state": "open", "open_until": now + policy.cooldown_seconds, "opened_at": now, "consecutive": 0,
+              "calls": 0, "failures": 0, "window_start": now,
+              "times_opened": int(values.get("times_opened", 0)) + 1}  # fmt: skip
+    closed = {"state": "closed", "consecutive": 0, "calls": 0, "failures": 0, "window_start": now}
+    if values.get("state") == "open":
+        # The probe's answer (or a call that started before the breaker opened).
+        return closed if ok else opened
+    window_start = float(values.get("window_start", 0))
+    calls, failures = int(values.get("calls", 0)), int(values.get("failures", 0))
+    if now - window_start >= policy.window_seconds:
+        calls, failures, window_start = 0, 0, now
+    calls += 1
+    if ok:
+        return {"state": "closed", "consecutive": 0, "calls": calls, "failures": failures, "window_start": window_start}
+    failures += 1
+    consecutive = int(values.get("consecutive", 0)) + 1
+    if consecutive >= policy.consecutive_failures:
+        return opened
+    if calls >= policy.min_calls and failures / calls >= policy.failure_ratio:
+        return opened
+    return {"state": "closed", "consecutive": consecutive, "calls": calls, "failures": failures,
+            "window_start": window_start}  # fmt: skip
 
 
 def breaker_record(deployment: str, *, ok: bool, policy: BreakerPolicy | None = None) -> str:
+    """Record a call's outcome; returns the state after it."""
     policy = policy or BreakerPolicy.from_settings()
+    key = _key(deployment)
+
+    def update(pipe: Any) -> str:
+        values = _read(pipe.hgetall(key))
+        fields = _next_state(values, ok=ok, now=time.time(), policy=policy)
+        pipe.multi()
+        pipe.hset(key, mapping=fields)
+        if fields["state"] == "open" or values.get("state") == "open":
+            pipe.delete(_probe_key(deployment))  # the probe (if any) has answered
+        return str(fields["state"])
+
     try:
-        record = _redis().register_script(_RECORD)
-        result = record(
-            keys=[_key(deployment)],
-            args=[time.time(), "1" if ok else "0", policy.consecutive_failures, policy.failure_ratio,
-                  policy.min_calls, policy.window_seconds, policy.cooldown_seconds],
-        )  # fmt: skip
+        # redis-py types the callable as returning None; with value_from_callable it returns its value.
+        return str(_redis().transaction(cast(Any, update), key, value_from_callable=True))
     except redis.RedisError:
         return "unknown"
-    return _text(result) if isinstance(result, bytes | str) else str(result)
 
 
 def breaker_state(deployment: str) -> dict[str, Any]:
     try:
-        raw = _redis().hgetall(_key(deployment))
+        values = _read(_redis().hgetall(_key(deployment)))
     except redis.RedisError:
         return {"state": "unknown", "openUntil": 0.0, "failures": 0, "calls": 0, "timesOpened": 0}
-    values = {_text(k): _text(v) for k, v in raw.items()}
+    state = values.get("state", "closed")
+    open_until = float(values.get("open_until", 0))
+    if state == "open" and time.time() >= open_until:
+        state = "half_open"
     return {
-        "state": values.get("state", "closed"),
-        "openUntil": float(values.get("open_until", 0)),
+        "state": state,
+        "openUntil": open_until,
         "failures": int(values.get("failures", 0)),
         "calls": int(values.get("calls", 0)),
         "consecutiveFailures": int(values.get("consecutive", 0)),
@@ -152,9 +151,10 @@ def breaker_state(deployment: str) -> dict[str, Any]:
     }
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+def breaker_is_open(deployment: str) -> bool:
+    """Read-only: is the deployment refusing calls (open and still cooling down)?"""
+    return breaker_state(deployment)["state"] == "open"
 
 
 def breaker_reset(deployment: str) -> None:
-    _redis().delete(_key(deployment))
+    _redis().delete(_key(deployment), _probe_key(deployment))

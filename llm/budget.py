@@ -99,10 +99,19 @@ def spend_record(*, organization_id: str, cost_usd: Decimal, when: datetime | No
     if not cost_usd:
         return
     month_start, _ = month_bounds(when or timezone.now())
-    script = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBYFLOAT', KEYS[1], ARGV[1]) end"
+
+    def bump(key: str) -> Any:
+        def update(pipe: Any) -> None:
+            if pipe.exists(key):
+                pipe.multi()
+                pipe.incrbyfloat(key, float(cost_usd))
+
+        return update
+
     try:
         for scope in (organization_id, GLOBAL):
-            redis_client().eval(script, 1, _key(scope, month_start), str(cost_usd))
+            key = _key(scope, month_start)
+            redis_client().transaction(bump(key), key)  # WATCH: no bump lands on a key rebuilt meanwhile
     except redis.RedisError:
         pass
 

@@ -70,7 +70,13 @@ class EmbeddedRedis:
             "--save", "",
             "--appendonly", "yes" if persistent else "no",
         ]  # fmt: skip
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
+        # Anything the server prints outside its log (a libc abort message)
+        # goes to the same file, next to its own lines.
+        output = (self.data_dir / "redis.log").open("ab")
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        output.close()
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:
