@@ -48,7 +48,11 @@ def usage_rows(calls: QuerySet[ModelCall], group: str) -> list[dict[str, Any]]:
         )
         .order_by("key")
     )
-    return [{**row, "key": str(row["key"]), "costUsd": str(row["costUsd"])} for row in rows]
+    return [{**row, "key": str(row["key"]), "costUsd": _usd(row["costUsd"])} for row in rows]
+
+
+def _usd(value: Decimal | None) -> str:
+    return f"{value or Decimal(0):.8f}"  # never "0E-8"
 
 
 class UsageApi(APIView):
@@ -84,7 +88,7 @@ class UsageApi(APIView):
         return Response({
             "data": rows,
             "meta": {"from": first.isoformat(), "to": last.isoformat(), "groupBy": group,
-                     "totalCalls": total["count"], "totalCostUsd": str(total["cost"] or 0)},
+                     "totalCalls": total["count"], "totalCostUsd": _usd(total["cost"])},
         })  # fmt: skip
 
 
