@@ -10,13 +10,15 @@ guessing the delimiter.
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from django.conf import settings
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from prompts.dsl import extract_entities, few_shot_select, format_json, if_section, truncate_to_tokens
 from prompts.task_kinds import TASK_KINDS_DIR, TaskKind
 
 
@@ -31,15 +33,99 @@ def fence_token_for(parameters: Any) -> str:
     return "DATA_" + digest[:12].upper()
 
 
+VERSION_PREFIX = "version/"
+
+
+def version_template_name(version_id: Any, part: str) -> str:
+    return f"{VERSION_PREFIX}{version_id}/{part}.jinja"
+
+
+def _load_version_source(name: str) -> tuple[str, None, Callable[[], bool]] | None:
+    """Template versions are addressed as `version/<id>/system.jinja`; being
+    immutable, a loaded one never goes stale."""
+    if not name.startswith(VERSION_PREFIX):
+        return None
+    from prompts.models import TemplateVersion
+
+    version_id, part = name.removeprefix(VERSION_PREFIX).split("/", 1)
+    field = {"system.jinja": "system_prompt", "user.jinja": "user_prompt"}.get(part)
+    if field is None:
+        return None
+    source = TemplateVersion.objects.filter(pk=version_id).values_list(field, flat=True).first()
+    if source is None:
+        return None
+    return source, None, lambda: True
+
+
 @cache
 def _environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(
-        loader=FileSystemLoader(str(TASK_KINDS_DIR)),
+        # Versions from the database; the shared `_base` templates from files.
+        loader=ChoiceLoader([FunctionLoader(_load_version_source), FileSystemLoader(str(TASK_KINDS_DIR))]),
         undefined=StrictUndefined,
         autoescape=False,  # prompts are not HTML; untrusted text is fenced instead
         keep_trailing_newline=False,
         trim_blocks=False,
     )
+
+
+def fence_function(token: str) -> Callable[[Any], str]:
+    def fence(text: Any) -> str:
+        # A token that appears in the text itself is removed, so the data can
+        # never contain its own closing marker.
+        body = str(text).replace(token, "")
+        return f"<<{token}>>\n{body}\n<</{token}>>"
+
+    return fence
+
+
+def render_context(
+    *,
+    kind: TaskKind,
+    parameters: dict[str, Any],
+    fence_token: str,
+    feedback: list[str] | None = None,
+    examples: list[Any] | None = None,
+    parent_id: Any = None,
+    count_tokens: Callable[[str], int] | None = None,
+) -> dict[str, Any]:
+    """Everything a template may use: the parameters, the DSL functions, the
+    kind's context (e.g. its taxonomy) and, for a child version, its parent."""
+    content = str(parameters["content"])
+    counter = count_tokens or (lambda text: len(text) // 3 + 1)
+    return {
+        "content": content,
+        "product": parameters.get("product") or {},
+        "locale": parameters.get("locale", "en-US"),
+        "customer_tier": parameters.get("customer_tier", "standard"),
+        "reference_documents": parameters.get("reference_documents") or [],
+        "feedback": feedback or [],
+        "examples": examples or [],
+        "output_schema": kind.output_schema,
+        "parent": {
+            "system": version_template_name(parent_id, "system"),
+            "user": version_template_name(parent_id, "user"),
+        }
+        if parent_id
+        else None,
+        "fence_token": fence_token,
+        "fence": fence_function(fence_token),
+        "truncate": lambda text, max_tokens: truncate_to_tokens(text, int(max_tokens), counter),
+        "few_shot": lambda items, n, by_similarity=False: few_shot_select(
+            list(items), int(n), query=content, by_similarity=bool(by_similarity)
+        ),
+        "format_json": format_json,
+        "if_section": if_section,
+        "extract_entities": extract_entities,
+        **kind.context,
+    }
+
+
+def render_templates(*, system_name: str, user_name: str, context: dict[str, Any]) -> list[dict[str, str]]:
+    environment = _environment()
+    system = environment.get_template(system_name).render(context)
+    user = environment.get_template(user_name).render(context)
+    return [{"role": "system", "content": system.strip()}, {"role": "user", "content": user.strip()}]
 
 
 def render_messages(
@@ -49,27 +135,34 @@ def render_messages(
     fence_token: str,
     feedback: list[str] | None = None,
 ) -> list[dict[str, str]]:
-    """The system and user messages for one job."""
-    token = fence_token
+    """The system and user messages of a task kind's file templates."""
+    context = render_context(kind=kind, parameters=parameters, fence_token=fence_token, feedback=feedback)
+    return render_templates(
+        system_name=f"{kind.name}/system.jinja", user_name=f"{kind.name}/user.jinja", context=context
+    )
 
-    def fence(text: Any) -> str:
-        # A token that appears in the text itself is removed, so the data can
-        # never contain its own closing marker.
-        body = str(text).replace(token, "")
-        return f"<<{token}>>\n{body}\n<</{token}>>"
 
-    context: dict[str, Any] = {
-        "content": parameters["content"],
-        "product": parameters.get("product") or {},
-        "locale": parameters.get("locale", "en-US"),
-        "customer_tier": parameters.get("customer_tier", "standard"),
-        "reference_documents": parameters.get("reference_documents") or [],
-        "feedback": feedback or [],
-        "fence_token": token,
-        "fence": fence,
-        **kind.context,
-    }
-    environment = _environment()
-    system = environment.get_template(f"{kind.name}/system.jinja").render(context)
-    user = environment.get_template(f"{kind.name}/user.jinja").render(context)
-    return [{"role": "system", "content": system.strip()}, {"role": "user", "content": user.strip()}]
+def render_version(
+    *,
+    version: Any,
+    kind: TaskKind,
+    parameters: dict[str, Any],
+    fence_token: str,
+    feedback: list[str] | None = None,
+    count_tokens: Callable[[str], int] | None = None,
+) -> list[dict[str, str]]:
+    """The system and user messages of a stored TemplateVersion."""
+    context = render_context(
+        kind=kind,
+        parameters=parameters,
+        fence_token=fence_token,
+        feedback=feedback,
+        examples=version.few_shot_examples,
+        parent_id=version.parent_id,
+        count_tokens=count_tokens,
+    )
+    return render_templates(
+        system_name=version_template_name(version.id, "system"),
+        user_name=version_template_name(version.id, "user"),
+        context=context,
+    )

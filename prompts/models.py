@@ -1,0 +1,153 @@
+"""Prompt templates as versioned data.
+
+A PromptTemplate belongs to a task kind (the kind fixes the input and output
+contract; the template is how the model is asked). Its TemplateVersions are
+immutable once saved: editing an active version means creating a new one.
+Labels (`production`, `staging`, any name) point at versions, optionally
+splitting traffic between several by weight; moving a label is how a version
+goes live and how it is rolled back, and every move is recorded.
+"""
+
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from django.db import models
+from django_fsm import FSMField, transition
+
+
+class PromptTemplate(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The task kind's own template is named after it; others are free names.
+    name = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    task_kind = models.CharField(max_length=64)
+    owner = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)  # soft delete: history stays
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft"
+    REVIEW = "review"
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"
+
+
+class ImmutableVersionError(Exception):
+    """A saved TemplateVersion's content was about to change."""
+
+
+# Fields that decide what a version renders; hashed into `content_hash` and
+# frozen once the version exists.
+CONTENT_FIELDS = ("system_prompt", "user_prompt", "few_shot_examples", "metadata", "parent_id")
+
+
+def content_hash(fields: dict[str, Any]) -> str:
+    """SHA-256 of what decides rendering (also used by the seed migration)."""
+    material = json.dumps(
+        {key: (str(value) if key == "parent_id" and value is not None else value) for key, value in fields.items()},
+        sort_keys=True,
+        default=str,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+class TemplateVersion(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    template = models.ForeignKey(PromptTemplate, on_delete=models.PROTECT, related_name="versions")
+    version = models.CharField(max_length=32)  # semver
+    system_prompt = models.TextField()
+    user_prompt = models.TextField()
+    few_shot_examples = models.JSONField(default=list, blank=True)
+    # tier, maxTokens, temperature, capabilities, tags (output schema: the task kind's)
+    metadata = models.JSONField(default=dict, blank=True)
+    content_hash = models.CharField(max_length=64, editable=False)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    status = FSMField(default=VersionStatus.DRAFT, choices=VersionStatus.choices, protected=True)
+    created_by = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["template", "version"], name="template_version_unique")]
+        ordering = ["template", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.template.name}@{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        computed = self.compute_content_hash()
+        if not self._state.adding and computed != self.content_hash:
+            raise ImmutableVersionError(f"{self} is immutable: create a new version instead")
+        self.content_hash = computed
+        super().save(*args, **kwargs)
+
+    def compute_content_hash(self) -> str:
+        return content_hash({field: getattr(self, field) for field in CONTENT_FIELDS})
+
+    # --- the review workflow (transitions do no I/O; services save) ---------
+    @transition(field=status, source=VersionStatus.DRAFT, target=VersionStatus.REVIEW)
+    def submit_for_review(self) -> None:
+        pass
+
+    @transition(field=status, source=VersionStatus.REVIEW, target=VersionStatus.DRAFT)
+    def send_back(self) -> None:
+        pass
+
+    @transition(field=status, source=VersionStatus.REVIEW, target=VersionStatus.ACTIVE)
+    def activate(self) -> None:
+        pass
+
+    @transition(field=status, source=VersionStatus.ACTIVE, target=VersionStatus.DEPRECATED)
+    def deprecate(self) -> None:
+        pass
+
+
+class TemplateLabel(models.Model):
+    """A name on a template pointing at one version, or splitting between
+    several by weight (an A/B experiment)."""
+
+    id = models.BigAutoField(primary_key=True)
+    template = models.ForeignKey(PromptTemplate, on_delete=models.CASCADE, related_name="labels")
+    name = models.SlugField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["template", "name"], name="template_label_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.template.name}:{self.name}"
+
+
+class LabelArm(models.Model):
+    label = models.ForeignKey(TemplateLabel, on_delete=models.CASCADE, related_name="arms")
+    version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="label_arms")
+    weight = models.PositiveIntegerField(default=100)
+
+    class Meta:
+        ordering = ["version__created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.label} -> {self.version.version} ({self.weight})"
+
+
+class LabelMove(models.Model):
+    """The history of a label: who pointed it where, and why."""
+
+    label = models.ForeignKey(TemplateLabel, on_delete=models.CASCADE, related_name="moves")
+    arms = models.JSONField()  # [{"version": "1.1.0", "versionId": "...", "weight": 100}]
+    previous_arms = models.JSONField(default=list)
+    moved_by = models.CharField(max_length=200)
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} moved by {self.moved_by}"

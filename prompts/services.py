@@ -1,0 +1,161 @@
+"""Writing prompt templates: versions, the review workflow, labels, rollback.
+
+Versions are immutable (the model refuses changed content) and checked before
+they are saved (prompts/checks.py). A label move records who and why; a
+rollback is a label move back to what the label pointed at before.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from prompts.checks import CheckError, version_check
+from prompts.models import LabelArm, LabelMove, PromptTemplate, TemplateLabel, TemplateVersion, VersionStatus
+from prompts.task_kinds import task_kinds
+
+SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+PRODUCTION = "production"
+
+
+class TemplateError(Exception):
+    """A request to change templates that cannot be done, with field details."""
+
+    def __init__(self, message: str, *, code: str = "invalid_template", errors: list[CheckError] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.errors = errors or []
+
+
+def template_create(*, name: str, task_kind: str, description: str = "", owner: str = "") -> PromptTemplate:
+    if task_kind not in task_kinds():
+        raise TemplateError(f"unknown task kind {task_kind!r}", code="unknown_task_kind")
+    if PromptTemplate.objects.filter(name=name).exists():
+        raise TemplateError(f"a template named {name!r} exists", code="conflict")
+    return PromptTemplate.objects.create(name=name, task_kind=task_kind, description=description, owner=owner)
+
+
+def _next_version(template: PromptTemplate) -> str:
+    numbers = [tuple(int(p) for p in v.split(".")) for v in template.versions.values_list("version", flat=True)
+               if SEMVER.match(v)]  # fmt: skip
+    if not numbers:
+        return "1.0.0"
+    major, minor, _ = max(numbers)
+    return f"{major}.{minor + 1}.0"
+
+
+def version_create(
+    *,
+    template: PromptTemplate,
+    system_prompt: str,
+    user_prompt: str,
+    few_shot_examples: list[Any] | None = None,
+    metadata: dict[str, Any] | None = None,
+    parent: TemplateVersion | None = None,
+    version: str | None = None,
+    created_by: str = "",
+) -> TemplateVersion:
+    """A new draft version, checked before it is saved."""
+    if template.deleted_at is not None:
+        raise TemplateError("the template is deleted", code="not_found")
+    number = version or _next_version(template)
+    if not SEMVER.match(number):
+        raise TemplateError(f"version {number!r} is not semver (MAJOR.MINOR.PATCH)", code="validation_error")
+    if template.versions.filter(version=number).exists():
+        raise TemplateError(f"version {number} exists; versions are immutable", code="conflict")
+    if parent is not None and parent.template.task_kind != template.task_kind:
+        raise TemplateError("a parent version must belong to a template of the same task kind")
+    kind = task_kinds()[template.task_kind]
+    examples = few_shot_examples or []
+    errors = version_check(kind=kind, system_prompt=system_prompt, user_prompt=user_prompt,
+                           few_shot_examples=examples, parent_id=parent.id if parent else None)  # fmt: skip
+    if errors:
+        raise TemplateError("the version does not pass its checks", code="validation_error", errors=errors)
+    return TemplateVersion.objects.create(
+        template=template,
+        version=number,
+        system_prompt=system_prompt,
+        user_prompt=user_prompt,
+        few_shot_examples=examples,
+        metadata=metadata or {},
+        parent=parent,
+        created_by=created_by,
+    )
+
+
+TRANSITIONS = {"submit": "submit_for_review", "send_back": "send_back", "activate": "activate",
+               "deprecate": "deprecate"}  # fmt: skip
+
+
+def version_transition(*, version: TemplateVersion, action: str) -> TemplateVersion:
+    """Move a version through draft -> review -> active -> deprecated."""
+    from django_fsm import TransitionNotAllowed
+
+    method = TRANSITIONS.get(action)
+    if method is None:
+        raise TemplateError(f"unknown action {action!r}; one of {sorted(TRANSITIONS)}", code="validation_error")
+    with transaction.atomic():
+        locked = TemplateVersion.objects.select_for_update().get(pk=version.pk)
+        try:
+            getattr(locked, method)()
+        except TransitionNotAllowed:
+            raise TemplateError(f"a {locked.status} version cannot {action}", code="invalid_state") from None
+        # Only the status changes, never the content: the save keeps the hash.
+        locked.save(update_fields=["status"])
+    return locked
+
+
+@dataclass(frozen=True)
+class Arm:
+    version: TemplateVersion
+    weight: int = 100
+
+
+def _arms_record(arms: list[Any]) -> list[dict[str, Any]]:
+    return [{"version": a.version.version, "versionId": str(a.version.id), "weight": a.weight} for a in arms]
+
+
+def label_set(*, template: PromptTemplate, name: str, arms: list[Arm], moved_by: str, reason: str) -> TemplateLabel:
+    """Point label `name` at one version, or split it between several by weight."""
+    if not reason.strip():
+        raise TemplateError("say why the label moves (reason)", code="validation_error")
+    if not arms or any(a.weight <= 0 for a in arms) or len({a.version.id for a in arms}) != len(arms):
+        raise TemplateError("a label needs one or more distinct versions with positive weights")
+    for arm in arms:
+        if arm.version.template_id != template.id:
+            raise TemplateError(f"version {arm.version.version} belongs to another template")
+        if name == PRODUCTION and arm.version.status != VersionStatus.ACTIVE:
+            raise TemplateError(
+                f"production may only point at active versions; {arm.version.version} is {arm.version.status}",
+                code="invalid_state",
+            )
+    with transaction.atomic():
+        label, _ = TemplateLabel.objects.select_for_update().get_or_create(template=template, name=name)
+        previous = _arms_record(list(label.arms.select_related("version")))
+        label.arms.all().delete()
+        LabelArm.objects.bulk_create([LabelArm(label=label, version=a.version, weight=a.weight) for a in arms])
+        LabelMove.objects.create(label=label, arms=_arms_record(arms), previous_arms=previous, moved_by=moved_by,
+                                 reason=reason)  # fmt: skip
+        label.save()  # bumps updated_at
+    return label
+
+
+def label_rollback(*, template: PromptTemplate, name: str, moved_by: str, reason: str) -> TemplateLabel:
+    """Point the label back where it was before its last move."""
+    label = TemplateLabel.objects.filter(template=template, name=name).first()
+    last = label.moves.first() if label else None
+    if label is None or last is None or not last.previous_arms:
+        raise TemplateError(f"label {name!r} has no earlier position to roll back to", code="invalid_state")
+    versions = {str(v.id): v for v in template.versions.filter(id__in=[a["versionId"] for a in last.previous_arms])}
+    arms = [Arm(versions[a["versionId"]], a["weight"]) for a in last.previous_arms]
+    return label_set(template=template, name=name, arms=arms, moved_by=moved_by, reason=f"rollback: {reason}")
+
+
+def template_delete(*, template: PromptTemplate) -> None:
+    """Soft delete: the template stops resolving; versions and history stay
+    (jobs refer to them)."""
+    template.deleted_at = timezone.now()
+    template.save(update_fields=["deleted_at"])
