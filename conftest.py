@@ -32,6 +32,18 @@ BASE_DIR = Path(__file__).resolve().parent
 OUTPUT_DIR = BASE_DIR / "test-output"
 
 
+@pytest.fixture(autouse=True)
+def _prompt_templates(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush every table after they run, seed data
+    included; put the task kinds' templates back before each one."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker is not None and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+        from prompts.seed import seed_task_kind_templates
+
+        seed_task_kind_templates()
+
+
 @pytest.fixture
 def org_factory(db: Any) -> Callable[..., Any]:
     def make(slug: str = "acme", role: str = Role.EDITOR) -> tuple[Any, str]:

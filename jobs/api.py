@@ -82,16 +82,18 @@ class GenerationListCreateApi(GenericAPIView):
         idempotency_key = request.headers.get(IDEMPOTENCY_HEADER) or None
         if idempotency_key is not None and len(idempotency_key) > 255:
             raise ApiError("Idempotency-Key must be at most 255 characters.", code="validation_error", status_code=422)
+        resolved = data["resolved"]
         intake_checks(
             organization=api_key.organization,
-            kind=data["templateId"],
+            kind=resolved.kind,
             parameters=data["parameters"],
             max_tokens=options.get("maxTokens"),
         )
         submission = job_submit(
             api_key=api_key,
-            kind=data["templateId"],
+            kind=resolved.kind,
             parameters=data["parameters"],
+            prompt=resolved,
             options={k: v for k, v in options.items() if k not in ("webhookUrl", "priority")},
             priority=options.get("priority", "normal"),
             webhook_url=options.get("webhookUrl", ""),

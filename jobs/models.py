@@ -61,6 +61,12 @@ class Job(models.Model):
 
     task_kind = models.CharField(max_length=64)
     template_version = models.CharField(max_length=32)
+    # The prompt version the job renders, and the label (and so the A/B arm)
+    # that chose it; empty when the request pinned a version.
+    prompt_version = models.ForeignKey(
+        "prompts.TemplateVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="jobs"
+    )
+    prompt_label = models.CharField(max_length=64, blank=True)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     # `options` of the request (mode, maxTokens, temperature): never content.
     options = models.JSONField(default=dict, blank=True)

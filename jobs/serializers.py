@@ -7,7 +7,10 @@ from jsonschema.exceptions import SchemaError
 from rest_framework import serializers
 
 from jobs.models import Priority
-from prompts.task_kinds import TaskKind, task_kind_get, task_kinds
+from prompts.models import PromptTemplate
+from prompts.resolution import template_find, template_resolve
+from prompts.services import TemplateError
+from prompts.task_kinds import task_kinds
 
 
 class GenerationOptionsSerializer(serializers.Serializer):
@@ -55,7 +58,9 @@ def _json_path(parts: Any) -> str:
 
 class GenerationRequestSerializer(serializers.Serializer):
     templateId = serializers.CharField(max_length=100, help_text="A task kind name or a template UUID.")
-    templateVersion = serializers.CharField(max_length=32, required=False)
+    templateVersion = serializers.CharField(
+        max_length=64, required=False, help_text='A version ("1.2.0") or a label ("staging"); default "production".'
+    )
     parameters = serializers.JSONField(help_text="Input of the task kind: content, product, locale, ...")
     outputSchema = serializers.JSONField(required=False, help_text="A JSON Schema (2020-12) for the output.")
     options = GenerationOptionsSerializer(required=False)
@@ -64,12 +69,14 @@ class GenerationRequestSerializer(serializers.Serializer):
         _reject_unknown_keys(data, self.fields)
         return super().to_internal_value(data)
 
-    def validate_templateId(self, value: str) -> TaskKind:
-        kind = task_kind_get(value)
-        if kind is None:
-            known = ", ".join(sorted(task_kinds()))
-            raise serializers.ValidationError(f"Unknown template or task kind {value!r}. Known task kinds: {known}.")
-        return kind
+    def validate_templateId(self, value: str) -> PromptTemplate:
+        template = template_find(value)
+        if template is None:
+            known = ", ".join(
+                sorted(PromptTemplate.objects.filter(deleted_at__isnull=True).values_list("name", flat=True))
+            )
+            raise serializers.ValidationError(f"Unknown template or task kind {value!r}. Known templates: {known}.")
+        return template
 
     def validate_outputSchema(self, value: Any) -> Any:
         if not isinstance(value, dict):
@@ -81,12 +88,8 @@ class GenerationRequestSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        kind: TaskKind = attrs["templateId"]
-        version = attrs.get("templateVersion")
-        if version is not None and version != kind.version:
-            raise serializers.ValidationError(
-                {"templateVersion": [f"{kind.name} has version {kind.version}; {version!r} does not exist."]}
-            )
+        template: PromptTemplate = attrs["templateId"]
+        kind = task_kinds()[template.task_kind]
         parameters = attrs["parameters"]
         if not isinstance(parameters, dict):
             raise serializers.ValidationError({"parameters": ["Must be an object."]})
@@ -96,6 +99,12 @@ class GenerationRequestSerializer(serializers.Serializer):
             errors.setdefault(field, []).append(error.message)
         if errors:
             raise serializers.ValidationError(errors)
+        try:
+            attrs["resolved"] = template_resolve(
+                template_id=str(template.id), selector=attrs.get("templateVersion"), parameters=parameters
+            )
+        except TemplateError as exc:
+            raise serializers.ValidationError({"templateVersion": [exc.message]}) from None
         return attrs
 
 

@@ -10,6 +10,7 @@ guessing the delimiter.
 import hashlib
 import hmac
 import json
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -142,6 +143,17 @@ def render_messages(
     )
 
 
+_RENDERED: "OrderedDict[tuple[str, str], list[dict[str, str]]]" = OrderedDict()
+RENDER_CACHE_SIZE = 2048
+
+
+def _render_key(
+    version: Any, parameters: dict[str, Any], fence_token: str, feedback: list[str] | None
+) -> tuple[str, str]:
+    material = json.dumps([parameters, fence_token, feedback or []], sort_keys=True, separators=(",", ":"), default=str)
+    return version.content_hash, hashlib.sha256(material.encode()).hexdigest()
+
+
 def render_version(
     *,
     version: Any,
@@ -151,7 +163,15 @@ def render_version(
     feedback: list[str] | None = None,
     count_tokens: Callable[[str], int] | None = None,
 ) -> list[dict[str, str]]:
-    """The system and user messages of a stored TemplateVersion."""
+    """The system and user messages of a stored TemplateVersion.
+
+    Cached per process by (content_hash, hash of the inputs): identical
+    requests skip rendering, and any change to the template changes the key.
+    Renders that truncate with a caller's tokenizer are not cached."""
+    key = _render_key(version, parameters, fence_token, feedback)
+    if count_tokens is None and key in _RENDERED:
+        _RENDERED.move_to_end(key)
+        return [dict(message) for message in _RENDERED[key]]
     context = render_context(
         kind=kind,
         parameters=parameters,
@@ -161,8 +181,13 @@ def render_version(
         parent_id=version.parent_id,
         count_tokens=count_tokens,
     )
-    return render_templates(
+    messages = render_templates(
         system_name=version_template_name(version.id, "system"),
         user_name=version_template_name(version.id, "user"),
         context=context,
     )
+    if count_tokens is None:
+        _RENDERED[key] = messages
+        if len(_RENDERED) > RENDER_CACHE_SIZE:
+            _RENDERED.popitem(last=False)
+    return [dict(message) for message in messages]

@@ -44,7 +44,7 @@ from llm.ledger import attempts_cost, calls_record
 from llm.registry import registry
 from llm.routing import RouteDecision, RouteRequest
 from llm.tokens import count_tokens
-from prompts.rendering import fence_token_for, render_messages
+from prompts.rendering import fence_token_for, render_messages, render_version
 from prompts.task_kinds import TaskKind, task_kinds
 from safety.encryption import decrypt_json, encrypt_json
 from validation.output import output_validate
@@ -136,7 +136,7 @@ def assemble_run(*, job_id: str) -> bool:
     def work(job: Job) -> str:
         job_transition(job=job, name="start_assembling", save=False)
         working = _working(job)
-        messages = render_messages(kind=_kind(job), parameters=working["input"], fence_token=working["fenceToken"])
+        messages = _render(job, working)
         working["messages"] = messages
         working["attempts"] = []
         _working_save(job, working)
@@ -148,7 +148,33 @@ def assemble_run(*, job_id: str) -> bool:
 
 # --- routing ----------------------------------------------------------------
 def _max_tokens(job: Job, kind: TaskKind) -> int:
-    return int((job.options or {}).get("maxTokens") or kind.max_tokens)
+    settings_of_version = _version_metadata(job)
+    return int((job.options or {}).get("maxTokens") or settings_of_version.get("maxTokens") or kind.max_tokens)
+
+
+def _version_metadata(job: Job) -> dict[str, Any]:
+    return job.prompt_version.metadata if job.prompt_version_id and job.prompt_version else {}
+
+
+def _tier(job: Job, kind: TaskKind) -> str:
+    return str(_version_metadata(job).get("tier") or kind.tier)
+
+
+def _temperature(job: Job, kind: TaskKind) -> float:
+    options = job.options or {}
+    if options.get("temperature") is not None:
+        return float(options["temperature"])
+    return float(_version_metadata(job).get("temperature", kind.temperature))
+
+
+def _render(job: Job, working: dict[str, Any], feedback: list[str] | None = None) -> list[dict[str, str]]:
+    """The job's prompt: its template version (jobs accepted before the
+    registry existed render their task kind's files)."""
+    kind = _kind(job)
+    if job.prompt_version_id:
+        return render_version(version=job.prompt_version, kind=kind, parameters=working["input"],
+                              fence_token=working["fenceToken"], feedback=feedback)  # fmt: skip
+    return render_messages(kind=kind, parameters=working["input"], fence_token=working["fenceToken"], feedback=feedback)
 
 
 def _route(job: Job, messages: list[dict[str, str]], *, escalate: bool) -> None:
@@ -156,14 +182,14 @@ def _route(job: Job, messages: list[dict[str, str]], *, escalate: bool) -> None:
     which also picks the generate stage's queue). Budget decisions are events."""
     kind = _kind(job)
     deployments = registry()
-    probe = (deployments.tier(kind.tier) or deployments.enabled())[0]
+    probe = (deployments.tier(_tier(job, kind)) or deployments.enabled())[0]
     input_tokens = count_tokens(probe, messages)
     level, states = governor_level(str(job.organization_id), organization_budget(job.organization_id))
     try:
         decision = decision_for(
             RouteRequest(
                 task_kind=job.task_kind,
-                default_tier=kind.tier,
+                default_tier=_tier(job, kind),
                 input_tokens=input_tokens,
                 max_tokens=_max_tokens(job, kind),
                 routing_key=str(job.id),
@@ -219,15 +245,13 @@ def generate_run(*, job_id: str) -> bool:
     messages = list(working["messages"])
     feedback = working.get("feedback")
     if feedback:
-        messages = render_messages(
-            kind=kind, parameters=working["input"], fence_token=working["fenceToken"], feedback=feedback
-        )
+        messages = _render(job, working, feedback)
     options = job.options or {}
     request = ModelRequest(
         messages=messages,
         schema=job.output_schema if job.output_schema is not None else kind.output_schema,
         max_tokens=_max_tokens(job, kind),
-        temperature=float(options["temperature"] if options.get("temperature") is not None else kind.temperature),
+        temperature=_temperature(job, kind),
         deadline=job.deadline_at.timestamp() if job.deadline_at else None,
         cache=str(options.get("cache") or "auto"),
     )

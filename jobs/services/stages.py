@@ -68,7 +68,12 @@ def stage_is_due(job: Job, stage: str, now: Any = None) -> bool:
 def _lock(job_id: str) -> Job | None:
     # The payload comes in the same query (most stages read it), but only the
     # job row is locked: it is the one every stage and the reaper contend on.
-    return Job.objects.select_for_update(of=("self",)).select_related("payload").filter(pk=job_id).first()
+    return (
+        Job.objects.select_for_update(of=("self",))
+        .select_related("payload", "prompt_version")
+        .filter(pk=job_id)
+        .first()
+    )
 
 
 def stage_handover(*, job: Job, stage: str, next_stage: str, started: float) -> None:

@@ -66,6 +66,7 @@ def job_submit(
     correlation_id: str,
     idempotency_key: str | None,
     request_hash: str,
+    prompt: Any = None,
 ) -> Submission:
     if idempotency_key:
         existing = _idempotent_job(api_key=api_key, key=idempotency_key, request_hash=request_hash)
@@ -82,6 +83,7 @@ def job_submit(
                 webhook_url=webhook_url,
                 output_schema=output_schema,
                 correlation_id=correlation_id,
+                prompt=prompt,
             )
             if idempotency_key:
                 cutoff = timezone.now() - timedelta(hours=settings.BEACON_IDEMPOTENCY_TTL_HOURS)
@@ -111,14 +113,23 @@ def _job_create(
     webhook_url: str,
     output_schema: dict[str, Any] | None,
     correlation_id: str,
+    prompt: Any = None,
 ) -> Job:
+    """`prompt` is the resolved template version (prompts.resolution.Resolved);
+    without one the job renders its task kind's production version."""
     assert api_key.project_id is not None, "API keys always carry a project"
+    if prompt is None:
+        from prompts.resolution import template_resolve
+
+        prompt = template_resolve(template_id=kind.name, selector=None, parameters=parameters)
     job = Job(
         organization_id=api_key.organization_id,
         project_id=api_key.project_id,
         api_key=api_key,
         task_kind=kind.name,
-        template_version=kind.version,
+        template_version=prompt.version.version,
+        prompt_version=prompt.version,
+        prompt_label=prompt.label,
         priority=priority,
         options=options,
         output_schema=output_schema,
@@ -136,6 +147,12 @@ def _job_create(
         job=job,
         type="submitted",
         to_status=job.status,
-        data={"taskKind": kind.name, "templateVersion": kind.version, "priority": priority},
+        data={
+            "taskKind": kind.name,
+            "template": prompt.template.name,
+            "templateVersion": prompt.version.version,
+            "label": prompt.label,
+            "priority": priority,
+        },
     )
     return job

@@ -1,0 +1,73 @@
+"""Which template version a request gets.
+
+`templateId` names a template (by name, e.g. a task kind's own template
+`metadata_enrichment`, or by UUID). `templateVersion` pins a version
+(`1.2.0`) or names a label (`staging`); the default is the `production` label.
+A label split between versions (an A/B experiment) assigns each request an
+arm by weight, sticky per job key: the same product (its SKU, else its
+content) always lands in the same arm.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from prompts.models import LabelArm, PromptTemplate, TemplateLabel, TemplateVersion
+from prompts.services import PRODUCTION, SEMVER, TemplateError
+from prompts.task_kinds import TaskKind, task_kinds
+
+
+@dataclass(frozen=True)
+class Resolved:
+    template: PromptTemplate
+    version: TemplateVersion
+    kind: TaskKind
+    label: str  # "" when the request pinned a version
+
+
+def template_find(template_id: str) -> PromptTemplate | None:
+    templates = PromptTemplate.objects.filter(deleted_at__isnull=True)
+    try:
+        return templates.filter(id=uuid.UUID(template_id)).first()
+    except ValueError:
+        return templates.filter(name=template_id).first()
+
+
+def sticky_key(parameters: dict[str, Any]) -> str:
+    """The same product gets the same arm: its SKU, else a hash of its content."""
+    product = parameters.get("product") or {}
+    if isinstance(product, dict) and product.get("sku"):
+        return f"sku:{product['sku']}"
+    return "content:" + hashlib.sha256(str(parameters.get("content", "")).encode()).hexdigest()
+
+
+def arm_choose(arms: list[LabelArm], *, seed: str) -> LabelArm:
+    """A weighted choice that depends only on `seed` (stable across processes)."""
+    total = sum(arm.weight for arm in arms)
+    point = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big") % total
+    for arm in arms:
+        if point < arm.weight:
+            return arm
+        point -= arm.weight
+    return arms[-1]
+
+
+def template_resolve(*, template_id: str, selector: str | None, parameters: dict[str, Any]) -> Resolved:
+    template = template_find(template_id)
+    if template is None:
+        known = ", ".join(sorted(PromptTemplate.objects.filter(deleted_at__isnull=True).values_list("name", flat=True)))
+        raise TemplateError(f"Unknown template {template_id!r}. Known templates: {known}.", code="unknown_template")
+    kind = task_kinds()[template.task_kind]
+    wanted = selector or PRODUCTION
+    if SEMVER.match(wanted):
+        version = template.versions.filter(version=wanted).first()
+        if version is None:
+            raise TemplateError(f"{template.name} has no version {wanted}.", code="unknown_version")
+        return Resolved(template=template, version=version, kind=kind, label="")
+    label = TemplateLabel.objects.filter(template=template, name=wanted).first()
+    arms = list(label.arms.select_related("version")) if label else []
+    if not arms:
+        raise TemplateError(f"{template.name} has no label {wanted!r}.", code="unknown_version")
+    arm = arm_choose(arms, seed=f"{template.id}:{wanted}:{sticky_key(parameters)}") if len(arms) > 1 else arms[0]
+    return Resolved(template=template, version=arm.version, kind=kind, label=wanted)
