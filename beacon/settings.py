@@ -110,6 +110,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["tenants.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.permissions.IsViewer"],
     "DEFAULT_PARSER_CLASSES": ["beacon.api.LimitedJSONParser"],
+    # Template tests may call a model synchronously: keep them to a trickle.
+    "DEFAULT_THROTTLE_RATES": {"template_test": env.str("BEACON_TEMPLATE_TEST_RATE", default="30/min")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

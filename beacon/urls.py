@@ -7,11 +7,31 @@ from beacon.health import HealthApi, HealthDetailedApi
 from beacon.metrics import metrics_view
 from jobs.api import GenerationDetailApi, GenerationEventsApi, GenerationListCreateApi
 from llm.api import UsageApi, UsageQuotaApi
+from prompts.api import (
+    LabelApi,
+    LabelRollbackApi,
+    TemplateDetailApi,
+    TemplateDiffApi,
+    TemplateListApi,
+    TemplateTestApi,
+    VersionActionApi,
+    VersionDetailApi,
+    VersionListApi,
+)
 
 api_v1 = [
     path("api/v1/generations", GenerationListCreateApi.as_view(), name="generations"),
     path("api/v1/generations/<uuid:job_id>", GenerationDetailApi.as_view(), name="generation-detail"),
     path("api/v1/generations/<uuid:job_id>/events", GenerationEventsApi.as_view(), name="generation-events"),
+    path("api/v1/templates", TemplateListApi.as_view(), name="templates"),
+    path("api/v1/templates/<uuid:template_id>", TemplateDetailApi.as_view(), name="template-detail"),
+    path("api/v1/templates/<uuid:template_id>/versions", VersionListApi.as_view(), name="template-versions"),
+    path("api/v1/templates/<uuid:template_id>/versions/<str:version>", VersionDetailApi.as_view()),
+    path("api/v1/templates/<uuid:template_id>/versions/<str:version>/<str:action>", VersionActionApi.as_view()),
+    path("api/v1/templates/<uuid:template_id>/labels/<slug:name>", LabelApi.as_view(), name="template-label"),
+    path("api/v1/templates/<uuid:template_id>/labels/<slug:name>/rollback", LabelRollbackApi.as_view()),
+    path("api/v1/templates/<uuid:template_id>/diff", TemplateDiffApi.as_view(), name="template-diff"),
+    path("api/v1/templates/<uuid:template_id>/test", TemplateTestApi.as_view(), name="template-test"),
     path("api/v1/usage", UsageApi.as_view(), name="usage"),
     path("api/v1/usage/quota", UsageQuotaApi.as_view(), name="usage-quota"),
     path("api/v1/health", HealthApi.as_view(), name="health"),

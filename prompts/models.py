@@ -151,3 +151,27 @@ class LabelMove(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} moved by {self.moved_by}"
+
+
+class TemplateTest(models.Model):
+    """A test run of a version with sample parameters, kept for comparison;
+    golden ones are the regression suite of the template."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="tests")
+    parameters = models.JSONField()  # sample input written by prompt engineers, not customer data
+    output = models.JSONField(null=True, blank=True)
+    validation = models.JSONField(default=dict)
+    valid = models.BooleanField(default=False)
+    golden = models.BooleanField(default=False)
+    deployment = models.CharField(max_length=100, blank=True)
+    cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+    latency_ms = models.PositiveIntegerField(default=0)
+    created_by = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"test of {self.version} ({'valid' if self.valid else 'invalid'})"

@@ -1,0 +1,337 @@
+"""The templates API: templates, versions, the review workflow, labels,
+previews and diffs. Viewers read; editors create, move and test; admins delete.
+"""
+
+import difflib
+import json
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from beacon.api import ApiError, Conflict
+from llm.errors import ModelError
+from prompts.models import PromptTemplate, TemplateLabel, TemplateVersion
+from prompts.preview import preview_render
+from prompts.services import (
+    TRANSITIONS,
+    Arm,
+    TemplateError,
+    label_rollback,
+    label_set,
+    template_create,
+    template_delete,
+    version_create,
+    version_transition,
+)
+from tenants.authentication import request_api_key
+from tenants.models import ApiKey
+from tenants.permissions import IsAdmin, IsEditor, ReadViewerWriteEditor
+
+
+def _api_error(exc: TemplateError) -> ApiError:
+    details = [e.as_dict() for e in exc.errors]
+    if exc.code in ("conflict", "invalid_state"):
+        return Conflict(exc.message, code=exc.code, details=details)
+    if exc.code in ("not_found", "unknown_template"):
+        return ApiError(exc.message, code="not_found", status_code=404)
+    return ApiError(exc.message, code=exc.code, status_code=422, details=details)
+
+
+def _actor(request: Request) -> str:
+    key: ApiKey = request_api_key(request)
+    return f"{key.organization.slug}/{key.prefix}"
+
+
+def _template(template_id: UUID | str) -> PromptTemplate:
+    queryset = PromptTemplate.objects.filter(deleted_at__isnull=True)
+    template = queryset.filter(id=template_id).first() if isinstance(template_id, UUID) else None
+    if template is None:
+        raise NotFound()
+    return template
+
+
+def _version(template: PromptTemplate, number: str) -> TemplateVersion:
+    version = template.versions.filter(version=number).first()
+    if version is None:
+        raise NotFound()
+    return version
+
+
+def version_data(version: TemplateVersion, *, full: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": str(version.id),
+        "version": version.version,
+        "status": version.status,
+        "contentHash": version.content_hash,
+        "parentVersion": version.parent.version if version.parent_id and version.parent else None,
+        "createdBy": version.created_by,
+        "createdAt": version.created_at.isoformat(),
+    }
+    if full:
+        data.update(
+            systemPrompt=version.system_prompt,
+            userPrompt=version.user_prompt,
+            fewShotExamples=version.few_shot_examples,
+            metadata=version.metadata,
+        )
+    return data
+
+
+def label_data(label: TemplateLabel, *, history: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": label.name,
+        "arms": [
+            {"version": arm.version.version, "weight": arm.weight} for arm in label.arms.select_related("version")
+        ],
+        "updatedAt": label.updated_at.isoformat(),
+    }
+    if history:
+        data["history"] = [
+            {"arms": m.arms, "previousArms": m.previous_arms, "movedBy": m.moved_by, "reason": m.reason,
+             "at": m.created_at.isoformat()}
+            for m in label.moves.all()[:50]
+        ]  # fmt: skip
+    return data
+
+
+def template_data(template: PromptTemplate) -> dict[str, Any]:
+    return {
+        "id": str(template.id),
+        "name": template.name,
+        "taskKind": template.task_kind,
+        "description": template.description,
+        "owner": template.owner,
+        "createdAt": template.created_at.isoformat(),
+        "versions": [version_data(v, full=False) for v in template.versions.select_related("parent")],
+        "labels": [label_data(label) for label in template.labels.all()],
+    }
+
+
+class TemplateCreateSerializer(serializers.Serializer):
+    name = serializers.SlugField(max_length=100)
+    taskKind = serializers.CharField(max_length=64)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    owner = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class VersionCreateSerializer(serializers.Serializer):
+    systemPrompt = serializers.CharField(trim_whitespace=False)
+    userPrompt = serializers.CharField(trim_whitespace=False)
+    fewShotExamples = serializers.ListField(child=serializers.JSONField(), required=False, default=list)
+    metadata = serializers.DictField(required=False, default=dict)
+    parentVersion = serializers.CharField(required=False, max_length=32)
+    version = serializers.CharField(required=False, max_length=32)
+
+
+class ArmSerializer(serializers.Serializer):
+    version = serializers.CharField(max_length=32)
+    weight = serializers.IntegerField(min_value=1, max_value=10_000, default=100)
+
+
+class LabelSetSerializer(serializers.Serializer):
+    arms = ArmSerializer(many=True)
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class PreviewSerializer(serializers.Serializer):
+    parameters = serializers.DictField()
+    templateVersion = serializers.CharField(required=False, max_length=64)
+    execute = serializers.BooleanField(default=False)
+
+
+def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class TemplateListApi(APIView):
+    permission_classes = [ReadViewerWriteEditor]
+
+    @extend_schema(operation_id="templates_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        templates = PromptTemplate.objects.filter(deleted_at__isnull=True).order_by("name")
+        return Response({"data": [template_data(t) for t in templates]})
+
+    @extend_schema(
+        operation_id="templates_create", request=TemplateCreateSerializer, responses={201: OpenApiTypes.OBJECT}
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(TemplateCreateSerializer, request.data)
+        try:
+            owner = data["owner"] or _actor(request)
+            template = template_create(name=data["name"], task_kind=data["taskKind"],
+                                       description=data["description"], owner=owner)  # fmt: skip
+        except TemplateError as exc:
+            raise _api_error(exc) from exc
+        return Response({"data": template_data(template)}, status=status.HTTP_201_CREATED)
+
+
+class TemplateDetailApi(APIView):
+    def get_permissions(self) -> list[Any]:
+        return [IsAdmin()] if self.request.method == "DELETE" else [ReadViewerWriteEditor()]
+
+    @extend_schema(operation_id="templates_retrieve", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, template_id: UUID) -> Response:
+        template = _template(template_id)
+        labels = [label_data(label, history=True) for label in template.labels.all()]
+        return Response({"data": {**template_data(template), "labels": labels}})
+
+    @extend_schema(operation_id="templates_delete", responses={204: None})
+    def delete(self, request: Request, template_id: UUID) -> Response:
+        template_delete(template=_template(template_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VersionListApi(APIView):
+    permission_classes = [ReadViewerWriteEditor]
+
+    @extend_schema(operation_id="template_versions_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, template_id: UUID) -> Response:
+        template = _template(template_id)
+        return Response({"data": [version_data(v) for v in template.versions.select_related("parent")]})
+
+    @extend_schema(operation_id="template_versions_create", request=VersionCreateSerializer,
+                   responses={201: OpenApiTypes.OBJECT})  # fmt: skip
+    def post(self, request: Request, template_id: UUID) -> Response:
+        template = _template(template_id)
+        data = _valid(VersionCreateSerializer, request.data)
+        parent = _version(template, data["parentVersion"]) if data.get("parentVersion") else None
+        try:
+            version = version_create(
+                template=template, system_prompt=data["systemPrompt"], user_prompt=data["userPrompt"],
+                few_shot_examples=data["fewShotExamples"], metadata=data["metadata"], parent=parent,
+                version=data.get("version"), created_by=_actor(request),
+            )  # fmt: skip
+        except TemplateError as exc:
+            raise _api_error(exc) from exc
+        return Response({"data": version_data(version)}, status=status.HTTP_201_CREATED)
+
+
+class VersionDetailApi(APIView):
+    permission_classes = [ReadViewerWriteEditor]
+
+    @extend_schema(operation_id="template_versions_retrieve", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, template_id: UUID, version: str) -> Response:
+        return Response({"data": version_data(_version(_template(template_id), version))})
+
+
+class VersionActionApi(APIView):
+    permission_classes = [IsEditor]
+
+    @extend_schema(operation_id="template_versions_action", request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, template_id: UUID, version: str, action: str) -> Response:
+        if action not in TRANSITIONS:
+            raise NotFound()
+        target = _version(_template(template_id), version)
+        try:
+            changed = version_transition(version=target, action=action)
+        except TemplateError as exc:
+            raise _api_error(exc) from exc
+        return Response({"data": version_data(changed)})
+
+
+class LabelApi(APIView):
+    permission_classes = [ReadViewerWriteEditor]
+
+    @extend_schema(operation_id="template_labels_retrieve", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, template_id: UUID, name: str) -> Response:
+        label = TemplateLabel.objects.filter(template=_template(template_id), name=name).first()
+        if label is None:
+            raise NotFound()
+        return Response({"data": label_data(label, history=True)})
+
+    @extend_schema(operation_id="template_labels_set", request=LabelSetSerializer, responses={200: OpenApiTypes.OBJECT})
+    def put(self, request: Request, template_id: UUID, name: str) -> Response:
+        template = _template(template_id)
+        data = _valid(LabelSetSerializer, request.data)
+        arms = [Arm(_version(template, arm["version"]), arm["weight"]) for arm in data["arms"]]
+        try:
+            label = label_set(template=template, name=name, arms=arms, moved_by=_actor(request), reason=data["reason"])
+        except TemplateError as exc:
+            raise _api_error(exc) from exc
+        return Response({"data": label_data(label, history=True)})
+
+
+class LabelRollbackApi(APIView):
+    permission_classes = [IsEditor]
+
+    @extend_schema(
+        operation_id="template_labels_rollback", request=ReasonSerializer, responses={200: OpenApiTypes.OBJECT}
+    )
+    def post(self, request: Request, template_id: UUID, name: str) -> Response:
+        data = _valid(ReasonSerializer, request.data)
+        try:
+            label = label_rollback(template=_template(template_id), name=name, moved_by=_actor(request),
+                                   reason=data["reason"])  # fmt: skip
+        except TemplateError as exc:
+            raise _api_error(exc) from exc
+        return Response({"data": label_data(label, history=True)})
+
+
+def _pretty(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+class TemplateDiffApi(APIView):
+    permission_classes = [ReadViewerWriteEditor]
+
+    @extend_schema(operation_id="template_versions_diff", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, template_id: UUID) -> Response:
+        template = _template(template_id)
+        missing = [name for name in ("from", "to") if not request.query_params.get(name)]
+        if missing:
+            raise ApiError("`from` and `to` name the two versions to compare.", code="validation_error",
+                           status_code=422, details=[{"field": m, "message": "required"} for m in missing])  # fmt: skip
+        old = _version(template, request.query_params["from"])
+        new = _version(template, request.query_params["to"])
+        fields: dict[str, tuple[str, Callable[[Any], str]]] = {
+            "systemPrompt": ("system_prompt", str), "userPrompt": ("user_prompt", str),
+            "fewShotExamples": ("few_shot_examples", _pretty), "metadata": ("metadata", _pretty),
+        }  # fmt: skip
+        diff = {}
+        for name, (attribute, as_text) in fields.items():
+            before, after = as_text(getattr(old, attribute)), as_text(getattr(new, attribute))
+            diff[name] = "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                                      fromfile=old.version, tofile=new.version))  # fmt: skip
+        return Response({"data": {"from": old.version, "to": new.version, "diff": diff}})
+
+
+class ApiKeyScopedThrottle(ScopedRateThrottle):
+    """Rate per API key (requests authenticate with keys, not users)."""
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": str(request_api_key(request).id)}
+
+
+class TemplateTestApi(APIView):
+    permission_classes = [IsEditor]
+    throttle_classes = [ApiKeyScopedThrottle]
+    throttle_scope = "template_test"
+
+    @extend_schema(operation_id="templates_test", request=PreviewSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, template_id: UUID) -> Response:
+        template = _template(template_id)
+        data = _valid(PreviewSerializer, request.data)
+        try:
+            result = preview_render(template=template, selector=data.get("templateVersion"),
+                                    parameters=data["parameters"], execute=data["execute"],
+                                    created_by=_actor(request))  # fmt: skip
+        except TemplateError as exc:
+            raise _api_error(exc) from exc
+        except ModelError as exc:
+            raise ApiError(f"The model call failed: {exc.code}.", code=exc.code, status_code=502) from exc
+        return Response({"data": result})

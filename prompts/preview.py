@@ -1,0 +1,74 @@
+"""Previews: render a version with sample parameters, count its tokens and
+price it per tier without calling a model; or, with `execute`, also run the
+generation and validation synchronously and keep the result as a test."""
+
+from decimal import Decimal
+from typing import Any
+
+from llm.gateway import ModelRequest, complete, decision_for
+from llm.pricing import token_prices
+from llm.registry import registry
+from llm.routing import RouteRequest
+from llm.tokens import count_tokens
+from prompts.checks import CheckError
+from prompts.models import PromptTemplate, TemplateTest
+from prompts.rendering import fence_token_for, render_version
+from prompts.resolution import template_resolve
+from prompts.services import TemplateError
+from validation.output import output_validate
+
+
+def _parameters_check(kind: Any, parameters: dict[str, Any]) -> None:
+    errors = sorted(kind.input_validator.iter_errors(parameters), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise TemplateError(
+            "the parameters do not match the task kind's input schema",
+            code="validation_error",
+            errors=[CheckError("parameters" + "".join(f".{p}" for p in e.absolute_path), e.message) for e in errors],
+        )
+
+
+def preview_render(
+    *, template: PromptTemplate, selector: str | None, parameters: dict[str, Any], execute: bool, created_by: str = ""
+) -> dict[str, Any]:
+    resolved = template_resolve(template_id=str(template.id), selector=selector, parameters=parameters)
+    kind, version = resolved.kind, resolved.version
+    _parameters_check(kind, parameters)
+    messages = render_version(version=version, kind=kind, parameters=parameters,
+                              fence_token=fence_token_for(parameters))  # fmt: skip
+    max_tokens = int(version.metadata.get("maxTokens") or kind.max_tokens)
+    estimates: dict[str, dict[str, Any]] = {}
+    for tier in ("small", "large"):
+        deployments = registry().tier(tier)
+        if not deployments:
+            continue
+        deployment = deployments[0]
+        counts = [count_tokens(deployment, [message]) for message in messages]
+        prices = token_prices(deployment)
+        cost = (prices[0] * sum(counts) + prices[1] * max_tokens) if prices else None
+        estimate = str(cost.quantize(Decimal("0.00000001"))) if cost is not None else None
+        estimates[tier] = {"deployment": deployment.name, "messageTokens": counts, "promptTokens": sum(counts),
+                           "maxCompletionTokens": max_tokens, "estimatedCostUsd": estimate}  # fmt: skip
+    result: dict[str, Any] = {"template": template.name, "version": version.version, "label": resolved.label,
+                              "messages": messages, "estimates": estimates}  # fmt: skip
+    if not execute:
+        return result
+    tier = str(version.metadata.get("tier") or kind.tier)
+    input_tokens = int(estimates.get(tier, {}).get("promptTokens", 0))
+    decision = decision_for(RouteRequest(task_kind=kind.name, default_tier=tier, input_tokens=input_tokens,
+                                         max_tokens=max_tokens, routing_key=f"test:{version.id}"))  # fmt: skip
+    completion = complete(
+        ModelRequest(messages=messages, schema=kind.output_schema, max_tokens=max_tokens,
+                     temperature=float(version.metadata.get("temperature", kind.temperature)), cache="bypass"),
+        decision,
+    )  # fmt: skip
+    report = output_validate(text=completion.text, validator=kind.output_validator)
+    test = TemplateTest.objects.create(
+        version=version, parameters=parameters, output=report.parsed if report.valid else None,
+        validation=report.as_dict(), valid=report.valid, deployment=completion.deployment,
+        cost_usd=completion.total_cost_usd, latency_ms=completion.latency_ms, created_by=created_by,
+    )  # fmt: skip
+    result["execution"] = {"testId": str(test.id), "deployment": completion.deployment, "text": completion.text,
+                           "valid": report.valid, "validation": report.as_dict(),
+                           "costUsd": str(completion.total_cost_usd), "latencyMs": completion.latency_ms}  # fmt: skip
+    return result
