@@ -19,9 +19,14 @@ class ValidationReport:
     parsed: Any = None
     parse_pass: str | None = None  # "direct" or "extracted"; None when nothing parsed
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # The model declined (`{"refusal": "<reason>"}`): an outcome, not a parse error.
+    refusal: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"valid": self.valid, "parsePass": self.parse_pass, "errors": self.errors}
+        data = {"valid": self.valid, "parsePass": self.parse_pass, "errors": self.errors}
+        if self.refusal is not None:
+            data["refusal"] = self.refusal
+        return data
 
     def feedback(self) -> list[str]:
         """The errors as short sentences for the model's next attempt."""
@@ -97,5 +102,7 @@ def output_validate(*, text: str, validator: Draft202012Validator) -> Validation
             valid=False,
             errors=[{"path": "", "message": parse_error, "value": _short(text[:200]), "rule": "json"}],
         )
+    if isinstance(parsed, dict) and set(parsed) == {"refusal"} and isinstance(parsed["refusal"], str):
+        return ValidationReport(valid=False, parsed=parsed, parse_pass=parse_pass, refusal=parsed["refusal"][:500])
     errors = schema_errors(parsed, validator)
     return ValidationReport(valid=not errors, parsed=parsed, parse_pass=parse_pass, errors=errors)

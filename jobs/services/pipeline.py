@@ -330,6 +330,11 @@ def validate_run(*, job_id: str) -> bool:
             result.save(force_insert=adding)
             return Stage.DECIDE
         result.save(force_insert=adding)
+        if report.refusal is not None:
+            # The refusal contract: the model declined, and asking again with
+            # feedback would only pressure it. Recorded as such, not retried.
+            event_record(job=job, type="refusal", data={"reason": report.refusal, "generation": job.generation_count})
+            raise StageError(f"the model declined: {report.refusal}", code="refused")
         if working["attempts"][-1].get("cacheKey"):
             cache_forget(working["attempts"][-1]["cacheKey"])  # only valid outputs stay cached
         if job.generation_count < settings.BEACON_MAX_GENERATIONS:

@@ -306,3 +306,14 @@ def test_a_slow_call_gives_the_database_connection_back_and_a_fast_one_keeps_it(
 
     assert pipeline._without_db_connection_if_slow(slow) == "slow"
     assert connection.connection is None
+
+
+def test_a_refusal_is_an_outcome_not_a_parse_error_and_is_not_retried(api, scripted):
+    scripted_responses_push('{"refusal": "this is not a product"}')
+    job_id = _submit(api)
+    _run_all(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "failed" and job.error is not None and job.error["code"] == "refused"
+    assert job.generation_count == 1  # no remediation round
+    assert job.events.get(type="refusal").data["reason"] == "this is not a product"
+    assert job.result.validation["refusal"] == "this is not a product"
