@@ -8,6 +8,7 @@ from beacon.metrics import metrics_view
 from jobs.api import GenerationDetailApi, GenerationEventsApi, GenerationListCreateApi
 from llm.api import UsageApi, UsageQuotaApi
 from prompts.api import (
+    ExperimentsApi,
     LabelApi,
     LabelRollbackApi,
     TemplateDetailApi,
@@ -31,6 +32,7 @@ api_v1 = [
     path("api/v1/templates/<uuid:template_id>/labels/<slug:name>", LabelApi.as_view(), name="template-label"),
     path("api/v1/templates/<uuid:template_id>/labels/<slug:name>/rollback", LabelRollbackApi.as_view()),
     path("api/v1/templates/<uuid:template_id>/diff", TemplateDiffApi.as_view(), name="template-diff"),
+    path("api/v1/templates/<uuid:template_id>/experiments", ExperimentsApi.as_view(), name="template-experiments"),
     path("api/v1/templates/<uuid:template_id>/test", TemplateTestApi.as_view(), name="template-test"),
     path("api/v1/usage", UsageApi.as_view(), name="usage"),
     path("api/v1/usage/quota", UsageQuotaApi.as_view(), name="usage-quota"),

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from beacon.api import ApiError, Conflict
 from llm.errors import ModelError
+from prompts.experiments import experiment_report
 from prompts.models import PromptTemplate, TemplateLabel, TemplateVersion
 from prompts.preview import preview_render
 from prompts.services import (
@@ -308,6 +309,17 @@ class TemplateDiffApi(APIView):
             diff[name] = "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
                                                       fromfile=old.version, tofile=new.version))  # fmt: skip
         return Response({"data": {"from": old.version, "to": new.version, "diff": diff}})
+
+
+class ExperimentsApi(APIView):
+    permission_classes = [ReadViewerWriteEditor]
+
+    @extend_schema(operation_id="template_experiments", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, template_id: UUID) -> Response:
+        template = _template(template_id)
+        wanted = request.query_params.get("label")
+        labels = [wanted] if wanted else sorted(template.labels.values_list("name", flat=True))
+        return Response({"data": [experiment_report(template=template, label=name) for name in labels]})
 
 
 class ApiKeyScopedThrottle(ScopedRateThrottle):

@@ -1,0 +1,100 @@
+"""A/B results per label: arms, outcomes and whether a winner is real.
+
+An arm is a template version served under the label. Its jobs give counts,
+the validation pass rate (jobs whose output validated and completed, among
+those that finished), the review rate, mean cost and latency. The two arms
+with the best pass rates are compared with a two-proportion z-test; a winner
+is declared only when p < ALPHA and both arms have at least MIN_SAMPLE
+finished jobs, so early noise does not ship a prompt.
+"""
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Q
+
+from prompts.models import PromptTemplate
+
+ALPHA = 0.05
+MIN_SAMPLE = 30
+FINISHED = ["completed", "failed", "rejected"]
+
+
+def two_proportion_z(successes_a: int, total_a: int, successes_b: int, total_b: int) -> tuple[float, float]:
+    """(z, two-sided p) for H0: the two success rates are equal (pooled variance)."""
+    if total_a == 0 or total_b == 0:
+        return 0.0, 1.0
+    pooled = (successes_a + successes_b) / (total_a + total_b)
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / total_a + 1 / total_b))
+    if spread == 0:
+        return 0.0, 1.0
+    z = (successes_a / total_a - successes_b / total_b) / spread
+    return z, math.erfc(abs(z) / math.sqrt(2))
+
+
+@dataclass(frozen=True)
+class ArmResult:
+    version: str
+    jobs: int
+    finished: int
+    passed: int
+    reviewed: int
+    mean_cost_usd: Decimal
+    mean_latency_ms: float
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / self.finished if self.finished else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "jobs": self.jobs, "finished": self.finished, "passed": self.passed,
+                "passRate": round(self.pass_rate, 4),
+                "reviewRate": round(self.reviewed / self.finished, 4) if self.finished else 0.0,
+                "meanCostUsd": str(self.mean_cost_usd.quantize(Decimal("0.00000001"))),
+                "meanLatencyMs": round(self.mean_latency_ms, 1)}  # fmt: skip
+
+
+def experiment_report(*, template: PromptTemplate, label: str) -> dict[str, Any]:
+    from jobs.models import Job
+
+    jobs = Job.objects.filter(prompt_version__template=template, prompt_label=label)
+    rows = (
+        jobs.values("prompt_version__version")
+        .annotate(
+            jobs=Count("id"),
+            finished=Count("id", filter=Q(status__in=FINISHED)),
+            passed=Count("id", filter=Q(status="completed")),
+            reviewed=Count("id", filter=Q(events__type="review_requested"), distinct=True),
+            cost=Avg("cost_usd"),
+        )
+        .order_by("prompt_version__version")
+    )
+    latencies: dict[str, list[float]] = {}
+    for version, started, finished in jobs.filter(finished_at__isnull=False, started_at__isnull=False).values_list(
+        "prompt_version__version", "started_at", "finished_at"
+    ):
+        if started is not None and finished is not None:  # filtered above; the type checker cannot know
+            latencies.setdefault(version, []).append((finished - started).total_seconds() * 1000)
+
+    def mean(values: list[float]) -> float:
+        return sum(values) / len(values) if values else 0.0
+
+    arms = [
+        ArmResult(version=r["prompt_version__version"], jobs=r["jobs"], finished=r["finished"], passed=r["passed"],
+                  reviewed=r["reviewed"], mean_cost_usd=r["cost"] or Decimal(0),
+                  mean_latency_ms=mean(latencies.get(r["prompt_version__version"], [])))
+        for r in rows
+    ]  # fmt: skip
+    comparison: dict[str, Any] | None = None
+    ranked = sorted(arms, key=lambda a: a.pass_rate, reverse=True)
+    if len(ranked) >= 2:
+        best, runner_up = ranked[0], ranked[1]
+        z, p = two_proportion_z(best.passed, best.finished, runner_up.passed, runner_up.finished)
+        enough = best.finished >= MIN_SAMPLE and runner_up.finished >= MIN_SAMPLE
+        significant = enough and p < ALPHA
+        comparison = {"test": "two-proportion z-test on pass rate", "a": best.version, "b": runner_up.version,
+                      "z": round(z, 3), "pValue": round(p, 5), "alpha": ALPHA, "minSample": MIN_SAMPLE,
+                      "significant": significant, "winner": best.version if significant else None}  # fmt: skip
+    return {"template": template.name, "label": label, "arms": [a.as_dict() for a in arms], "comparison": comparison}

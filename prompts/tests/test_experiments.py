@@ -1,0 +1,59 @@
+"""A/B reports: per-arm outcomes and the significance test that gates a winner."""
+
+import math
+
+import pytest
+
+from beacon.testing import generation_body
+from jobs.models import Job
+from prompts.experiments import two_proportion_z
+from prompts.models import PromptTemplate
+from prompts.services import Arm, label_set, version_create, version_transition
+
+SYSTEM = '{% extends "_base/system.jinja" %}{% block task %}Extract attributes, tersely.{% endblock %}'
+USER = '{% extends "_base/user.jinja" %}{% block instructions %}Go.{% endblock %}'
+
+
+def test_two_proportion_z_matches_the_textbook():
+    z, p = two_proportion_z(60, 100, 40, 100)
+    assert math.isclose(z, 2.8284, abs_tol=1e-3) and math.isclose(p, 0.00468, abs_tol=1e-4)
+    assert two_proportion_z(0, 0, 5, 10) == (0.0, 1.0)
+    assert two_proportion_z(10, 10, 10, 10) == (0.0, 1.0)
+
+
+@pytest.mark.django_db
+def test_the_report_counts_arms_and_declares_a_winner_only_when_significant(api):
+    template = PromptTemplate.objects.get(name="metadata_enrichment")
+    first = template.versions.get(version="1.0.0")
+    second = version_create(template=template, system_prompt=SYSTEM, user_prompt=USER)
+    version_transition(version=second, action="submit")
+    second = version_transition(version=second, action="activate")
+    label_set(template=template, name="production", arms=[Arm(first, 50), Arm(second, 50)], moved_by="t",
+              reason="ab")  # fmt: skip
+
+    def submit(n, *, sku_prefix):
+        ids = []
+        for i in range(n):
+            body = generation_body(product={"sku": f"{sku_prefix}-{i}"})
+            ids.append(api.post("/api/v1/generations", body, format="json").json()["data"]["id"])
+        return Job.objects.filter(id__in=ids)
+
+    jobs = submit(160, sku_prefix="A")
+    by_version = {
+        v: list(jobs.filter(prompt_version__version=v).values_list("id", flat=True)) for v in ("1.0.0", "1.1.0")
+    }
+    assert all(len(ids) > 50 for ids in by_version.values())  # both arms served
+    # 1.1.0 passes every job, 1.0.0 half of them.
+    Job.objects.filter(id__in=by_version["1.1.0"]).update(status="completed")
+    half = by_version["1.0.0"][: len(by_version["1.0.0"]) // 2]
+    Job.objects.filter(id__in=half).update(status="completed")
+    Job.objects.filter(id__in=by_version["1.0.0"][len(half) :]).update(status="failed")
+    report = api.get(f"/api/v1/templates/{template.id}/experiments?label=production").json()["data"][0]
+    arms = {arm["version"]: arm for arm in report["arms"]}
+    assert arms["1.1.0"]["passRate"] == 1.0 and 0.45 < arms["1.0.0"]["passRate"] < 0.55
+    assert report["comparison"]["significant"] is True and report["comparison"]["winner"] == "1.1.0"
+
+    # Too few finished jobs: no winner, however large the difference.
+    Job.objects.filter(id__in=by_version["1.0.0"][5:] + by_version["1.1.0"][5:]).update(status="generating")
+    report = api.get(f"/api/v1/templates/{template.id}/experiments?label=production").json()["data"][0]
+    assert report["comparison"]["winner"] is None
