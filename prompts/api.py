@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from beacon.api import ApiError, Conflict
 from llm.errors import ModelError
 from prompts.experiments import experiment_report
-from prompts.models import PromptTemplate, TemplateLabel, TemplateVersion
+from prompts.models import PromptTemplate, TemplateLabel, TemplateTest, TemplateVersion
 from prompts.preview import preview_render
 from prompts.services import (
     TRANSITIONS,
@@ -77,6 +77,8 @@ def version_data(version: TemplateVersion, *, full: bool = True) -> dict[str, An
         "createdBy": version.created_by,
         "createdAt": version.created_at.isoformat(),
     }
+    latest = version.golden_runs.first()
+    data["goldenRun"] = {"status": latest.status, "results": latest.results} if latest else None
     if full:
         data.update(
             systemPrompt=version.system_prompt,
@@ -320,6 +322,42 @@ class ExperimentsApi(APIView):
         wanted = request.query_params.get("label")
         labels = [wanted] if wanted else sorted(template.labels.values_list("name", flat=True))
         return Response({"data": [experiment_report(template=template, label=name) for name in labels]})
+
+
+def test_data(test: TemplateTest) -> dict[str, Any]:
+    return {"id": str(test.id), "version": test.version.version, "parameters": test.parameters, "valid": test.valid,
+            "golden": test.golden, "output": test.output, "validation": test.validation,
+            "deployment": test.deployment, "costUsd": f"{test.cost_usd:.8f}", "latencyMs": test.latency_ms,
+            "createdBy": test.created_by, "createdAt": test.created_at.isoformat()}  # fmt: skip
+
+
+class GoldenSerializer(serializers.Serializer):
+    golden = serializers.BooleanField()
+
+
+class TemplateTestListApi(APIView):
+    permission_classes = [ReadViewerWriteEditor]
+
+    @extend_schema(operation_id="template_tests_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, template_id: UUID) -> Response:
+        tests = TemplateTest.objects.filter(version__template=_template(template_id)).select_related("version")[:200]
+        return Response({"data": [test_data(t) for t in tests]})
+
+
+class TemplateTestDetailApi(APIView):
+    permission_classes = [ReadViewerWriteEditor]
+
+    @extend_schema(operation_id="template_tests_update", request=GoldenSerializer, responses={200: OpenApiTypes.OBJECT})
+    def patch(self, request: Request, template_id: UUID, test_id: UUID) -> Response:
+        test = TemplateTest.objects.filter(version__template=_template(template_id), pk=test_id).first()
+        if test is None:
+            raise NotFound()
+        golden = _valid(GoldenSerializer, request.data)["golden"]
+        if golden and not test.valid:
+            raise ApiError("Only a test whose output validated can be golden.", code="invalid_state", status_code=409)
+        test.golden = golden
+        test.save(update_fields=["golden"])
+        return Response({"data": test_data(test)})
 
 
 class ApiKeyScopedThrottle(ScopedRateThrottle):

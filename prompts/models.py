@@ -175,3 +175,25 @@ class TemplateTest(models.Model):
 
     def __str__(self) -> str:
         return f"test of {self.version} ({'valid' if self.valid else 'invalid'})"
+
+
+class GoldenRun(models.Model):
+    """A version's run of its template's golden tests; activation waits for a pass."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PASSED = "passed"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="golden_runs")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    results = models.JSONField(default=list)  # [{"testId", "valid", "errors"}]
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"golden run of {self.version}: {self.status}"

@@ -53,16 +53,8 @@ def preview_render(
                               "messages": messages, "estimates": estimates}  # fmt: skip
     if not execute:
         return result
-    tier = str(version.metadata.get("tier") or kind.tier)
-    input_tokens = int(estimates.get(tier, {}).get("promptTokens", 0))
-    decision = decision_for(RouteRequest(task_kind=kind.name, default_tier=tier, input_tokens=input_tokens,
-                                         max_tokens=max_tokens, routing_key=f"test:{version.id}"))  # fmt: skip
-    completion = complete(
-        ModelRequest(messages=messages, schema=kind.output_schema, max_tokens=max_tokens,
-                     temperature=float(version.metadata.get("temperature", kind.temperature)), cache="bypass"),
-        decision,
-    )  # fmt: skip
-    report = output_validate(text=completion.text, validator=kind.output_validator)
+    input_tokens = int(estimates.get(_tier(version, kind), {}).get("promptTokens", 0))
+    completion, report = version_execute(version=version, kind=kind, messages=messages, input_tokens=input_tokens)
     test = TemplateTest.objects.create(
         version=version, parameters=parameters, output=report.parsed if report.valid else None,
         validation=report.as_dict(), valid=report.valid, deployment=completion.deployment,
@@ -72,3 +64,21 @@ def preview_render(
                            "valid": report.valid, "validation": report.as_dict(),
                            "costUsd": str(completion.total_cost_usd), "latencyMs": completion.latency_ms}  # fmt: skip
     return result
+
+
+def _tier(version: Any, kind: Any) -> str:
+    return str(version.metadata.get("tier") or kind.tier)
+
+
+def version_execute(*, version: Any, kind: Any, messages: list[dict[str, str]], input_tokens: int) -> tuple[Any, Any]:
+    """Generate with the version's settings through the gateway, then validate."""
+    max_tokens = int(version.metadata.get("maxTokens") or kind.max_tokens)
+    decision = decision_for(RouteRequest(task_kind=kind.name, default_tier=_tier(version, kind),
+                                         input_tokens=input_tokens, max_tokens=max_tokens,
+                                         routing_key=f"test:{version.id}"))  # fmt: skip
+    completion = complete(
+        ModelRequest(messages=messages, schema=kind.output_schema, max_tokens=max_tokens,
+                     temperature=float(version.metadata.get("temperature", kind.temperature)), cache="bypass"),
+        decision,
+    )  # fmt: skip
+    return completion, output_validate(text=completion.text, validator=kind.output_validator)

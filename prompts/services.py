@@ -97,14 +97,20 @@ def version_transition(*, version: TemplateVersion, action: str) -> TemplateVers
     method = TRANSITIONS.get(action)
     if method is None:
         raise TemplateError(f"unknown action {action!r}; one of {sorted(TRANSITIONS)}", code="validation_error")
+    from prompts.golden import golden_gate, golden_run_start
+
     with transaction.atomic():
         locked = TemplateVersion.objects.select_for_update().get(pk=version.pk)
+        if action == "activate" and locked.status == VersionStatus.REVIEW and (why := golden_gate(locked)):
+            raise TemplateError(f"cannot activate: {why}", code="invalid_state")
         try:
             getattr(locked, method)()
         except TransitionNotAllowed:
             raise TemplateError(f"a {locked.status} version cannot {action}", code="invalid_state") from None
         # Only the status changes, never the content: the save keeps the hash.
         locked.save(update_fields=["status"])
+        if action == "submit":
+            golden_run_start(locked)
     return locked
 
 
