@@ -218,6 +218,8 @@ BEACON_RETRY_BACKOFF_MAX = env.int("BEACON_RETRY_BACKOFF_MAX", default=60)
 BEACON_MAX_GENERATIONS = env.int("BEACON_MAX_GENERATIONS", default=3)
 # After this many invalid outputs the next generation runs on the large tier.
 LLM_ESCALATE_AFTER_FAILURES = env.int("LLM_ESCALATE_AFTER_FAILURES", default=2)
+# Taxonomy tagging offers a job at most this many categories (prompts/taxonomy.py).
+BEACON_TAXONOMY_CANDIDATES = env.int("BEACON_TAXONOMY_CANDIDATES", default=30)
 BEACON_WEBHOOK_TIMEOUT_SECONDS = env.float("BEACON_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 
 # Raw job input is stored encrypted (Fernet). Comma-separated keys, newest

@@ -197,3 +197,39 @@ class GoldenRun(models.Model):
 
     def __str__(self) -> str:
         return f"golden run of {self.version}: {self.status}"
+
+
+class Taxonomy(models.Model):
+    """A category tree taxonomy tagging chooses from: an organization's own,
+    or the platform default (organization empty) when it has none."""
+
+    id = models.BigAutoField(primary_key=True)
+    organization = models.OneToOneField(
+        "tenants.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="taxonomy"
+    )
+    name = models.CharField(max_length=200)
+    source = models.CharField(max_length=500, blank=True)  # where it was imported from
+    node_count = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "taxonomies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaxonomyNode(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    taxonomy = models.ForeignKey(Taxonomy, on_delete=models.CASCADE, related_name="nodes")
+    external_id = models.CharField(max_length=200, blank=True)  # e.g. gid://shopify/TaxonomyCategory/aa-1
+    path = models.CharField(max_length=1000)  # "Apparel & Accessories > Clothing > Shirts & Tops"
+    depth = models.PositiveSmallIntegerField()
+    # Lower-cased words of the path, the leaf's doubled: what candidate narrowing matches.
+    terms = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["taxonomy", "depth"], name="taxonomy_node_depth")]
+
+    def __str__(self) -> str:
+        return self.path

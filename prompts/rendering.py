@@ -89,6 +89,7 @@ def render_context(
     examples: list[Any] | None = None,
     parent_id: Any = None,
     count_tokens: Callable[[str], int] | None = None,
+    extra_context: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything a template may use: the parameters, the DSL functions, the
     kind's context (e.g. its taxonomy) and, for a child version, its parent."""
@@ -119,6 +120,7 @@ def render_context(
         "if_section": if_section,
         "extract_entities": extract_entities,
         **kind.context,
+        **(extra_context or {}),
     }
 
 
@@ -135,9 +137,11 @@ def render_messages(
     parameters: dict[str, Any],
     fence_token: str,
     feedback: list[str] | None = None,
+    extra_context: dict[str, Any] | None = None,
 ) -> list[dict[str, str]]:
     """The system and user messages of a task kind's file templates."""
-    context = render_context(kind=kind, parameters=parameters, fence_token=fence_token, feedback=feedback)
+    context = render_context(kind=kind, parameters=parameters, fence_token=fence_token, feedback=feedback,
+                             extra_context=extra_context)  # fmt: skip
     return render_templates(
         system_name=f"{kind.name}/system.jinja", user_name=f"{kind.name}/user.jinja", context=context
     )
@@ -162,13 +166,16 @@ def render_version(
     fence_token: str,
     feedback: list[str] | None = None,
     count_tokens: Callable[[str], int] | None = None,
+    extra_context: dict[str, Any] | None = None,
 ) -> list[dict[str, str]]:
     """The system and user messages of a stored TemplateVersion.
 
     Cached per process by (content_hash, hash of the inputs): identical
     requests skip rendering, and any change to the template changes the key.
     Renders that truncate with a caller's tokenizer are not cached."""
-    key = _render_key(version, parameters, fence_token, feedback)
+    key = _render_key(
+        version, parameters, fence_token, [*(feedback or []), json.dumps(extra_context or {}, sort_keys=True)]
+    )
     if count_tokens is None and key in _RENDERED:
         _RENDERED.move_to_end(key)
         return [dict(message) for message in _RENDERED[key]]
@@ -180,6 +187,7 @@ def render_version(
         examples=version.few_shot_examples,
         parent_id=version.parent_id,
         count_tokens=count_tokens,
+        extra_context=extra_context,
     )
     messages = render_templates(
         system_name=version_template_name(version.id, "system"),

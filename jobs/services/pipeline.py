@@ -6,6 +6,7 @@ how each run is claimed and handed over.
 """
 
 import contextvars
+import copy
 import logging
 import os
 import time
@@ -46,6 +47,7 @@ from llm.routing import RouteDecision, RouteRequest
 from llm.tokens import count_tokens
 from prompts.rendering import fence_token_for, render_messages, render_version
 from prompts.task_kinds import TaskKind, task_kinds
+from prompts.taxonomy import taxonomy_candidates, taxonomy_for
 from safety.encryption import decrypt_json, encrypt_json
 from validation.output import output_validate
 
@@ -57,10 +59,34 @@ def _kind(job: Job) -> TaskKind:
     return task_kinds()[job.task_kind]
 
 
-def _output_validator(job: Job, kind: TaskKind) -> Draft202012Validator:
+def _output_schema(job: Job, kind: TaskKind, working: dict[str, Any]) -> dict[str, Any]:
+    """The producer's own schema, else the job's (a taxonomy job's narrowed
+    choices), else the task kind's."""
     if job.output_schema is not None:
-        return Draft202012Validator(job.output_schema)
-    return kind.output_validator
+        return job.output_schema
+    return working.get("outputSchema") or kind.output_schema
+
+
+def _output_validator(job: Job, kind: TaskKind, working: dict[str, Any]) -> Draft202012Validator:
+    if job.output_schema is None and not working.get("outputSchema"):
+        return kind.output_validator
+    return Draft202012Validator(_output_schema(job, kind, working))
+
+
+def _taxonomy_choices(job: Job, kind: TaskKind, working: dict[str, Any]) -> None:
+    """Taxonomy tagging chooses from the organization's taxonomy (else the
+    platform default), narrowed to the job's candidates: listed in the prompt
+    and the only paths its output schema allows."""
+    if "taxonomy" not in kind.context:
+        return
+    taxonomy = taxonomy_for(job.organization_id)
+    if taxonomy is None:
+        return  # no taxonomy imported at all: the kind's built-in list applies
+    choices = taxonomy_candidates(taxonomy=taxonomy, parameters=working["input"])
+    schema = copy.deepcopy(kind.output_schema)
+    schema["properties"]["categories"]["items"]["properties"]["path"]["enum"] = choices
+    working["taxonomy"] = choices
+    working["outputSchema"] = schema
 
 
 def _working(job: Job) -> dict[str, Any]:
@@ -136,6 +162,7 @@ def assemble_run(*, job_id: str) -> bool:
     def work(job: Job) -> str:
         job_transition(job=job, name="start_assembling", save=False)
         working = _working(job)
+        _taxonomy_choices(job, _kind(job), working)
         messages = _render(job, working)
         working["messages"] = messages
         working["attempts"] = []
@@ -171,10 +198,12 @@ def _render(job: Job, working: dict[str, Any], feedback: list[str] | None = None
     """The job's prompt: its template version (jobs accepted before the
     registry existed render their task kind's files)."""
     kind = _kind(job)
+    extra = {"taxonomy": working["taxonomy"]} if "taxonomy" in working else None
     if job.prompt_version_id:
         return render_version(version=job.prompt_version, kind=kind, parameters=working["input"],
-                              fence_token=working["fenceToken"], feedback=feedback)  # fmt: skip
-    return render_messages(kind=kind, parameters=working["input"], fence_token=working["fenceToken"], feedback=feedback)
+                              fence_token=working["fenceToken"], feedback=feedback, extra_context=extra)  # fmt: skip
+    return render_messages(kind=kind, parameters=working["input"], fence_token=working["fenceToken"], feedback=feedback,
+                           extra_context=extra)  # fmt: skip
 
 
 def _route(job: Job, messages: list[dict[str, str]], *, escalate: bool) -> None:
@@ -249,7 +278,7 @@ def generate_run(*, job_id: str) -> bool:
     options = job.options or {}
     request = ModelRequest(
         messages=messages,
-        schema=job.output_schema if job.output_schema is not None else kind.output_schema,
+        schema=_output_schema(job, kind, working),
         max_tokens=_max_tokens(job, kind),
         temperature=_temperature(job, kind),
         deadline=job.deadline_at.timestamp() if job.deadline_at else None,
@@ -320,7 +349,7 @@ def validate_run(*, job_id: str) -> bool:
         kind = _kind(job)
         working = _working(job)
         text = working["attempts"][-1]["text"]
-        report = output_validate(text=text, validator=_output_validator(job, kind))
+        report = output_validate(text=text, validator=_output_validator(job, kind, working))
         # Under the job's lock: no one else creates this row meanwhile.
         result = JobResult.objects.filter(job=job).first() or JobResult(job=job)
         result.validation = {**report.as_dict(), "generation": job.generation_count}

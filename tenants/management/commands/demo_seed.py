@@ -32,7 +32,10 @@ class Command(BaseCommand):
         key_file = runtime / "demo-api-key"
         password_file = runtime / "admin-password"
 
+        from prompts.taxonomy import demo_taxonomy_ensure
+
         with transaction.atomic():
+            demo_taxonomy_ensure()  # the platform default taxonomy tagging chooses from
             org = organization_ensure(slug="demo", name="Demo Organization")
             project = project_ensure(organization=org, slug="default", name="Default project")
             raw_key = key_file.read_text().strip() if key_file.exists() else ""

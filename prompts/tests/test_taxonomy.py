@@ -1,0 +1,94 @@
+"""Taxonomies: import from the Shopify formats, narrowing, and jobs that choose from them."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+from beacon.testing import generation_body
+from jobs.models import Job
+from jobs.services import pipeline
+from prompts.models import Taxonomy
+from prompts.taxonomy import (
+    demo_taxonomy_ensure,
+    parse_shopify_text,
+    parse_shopify_yaml,
+    taxonomy_candidates,
+    taxonomy_import,
+)
+from safety.encryption import decrypt_json
+from tenants.models import Organization
+
+pytestmark = pytest.mark.django_db
+SHOPIFY = Path(__file__).resolve().parents[3] / "shared" / "data" / "shopify-product-taxonomy-2024-07"
+TEXT = """# Shopify Product Taxonomy - Categories: 2024-07
+gid://shopify/TaxonomyCategory/hg        : Home & Garden
+gid://shopify/TaxonomyCategory/hg-1      : Home & Garden > Kitchen & Dining
+gid://shopify/TaxonomyCategory/hg-1-1    : Home & Garden > Kitchen & Dining > Cookware > Frying Pans
+gid://shopify/TaxonomyCategory/aa        : Apparel & Accessories
+gid://shopify/TaxonomyCategory/aa-1      : Apparel & Accessories > Clothing > Shirts & Tops
+"""
+
+
+def test_both_shopify_formats_parse(tmp_path):
+    categories = parse_shopify_text(TEXT.splitlines())
+    assert [c.path for c in categories][2] == "Home & Garden > Kitchen & Dining > Cookware > Frying Pans"
+    assert categories[0].external_id == "gid://shopify/TaxonomyCategory/hg"
+    (tmp_path / "hg.yml").write_text(yaml.safe_dump([
+        {"id": "hg", "name": "Home & Garden", "children": ["hg-1"]},
+        {"id": "hg-1", "name": "Kitchen & Dining", "children": []},
+    ]))  # fmt: skip
+    assert [c.path for c in parse_shopify_yaml(tmp_path)] == ["Home & Garden", "Home & Garden > Kitchen & Dining"]
+    with pytest.raises(ValueError):
+        parse_shopify_text(["not a taxonomy line"])
+
+
+def test_narrowing_ranks_by_shared_rare_words_and_fills_with_top_levels():
+    taxonomy = taxonomy_import(categories=parse_shopify_text(TEXT.splitlines()), name="t", source="test")
+    chosen = taxonomy_candidates(taxonomy=taxonomy, parameters={"content": "Steel frying pan for induction"}, limit=3)
+    assert chosen[0] == "Home & Garden > Kitchen & Dining > Cookware > Frying Pans"
+    assert len(chosen) == 3 and "Home & Garden" in chosen  # filled with top levels
+    assert len(taxonomy_candidates(taxonomy=taxonomy, parameters={"content": "x"}, limit=10)) == 5  # small: all
+
+
+@pytest.mark.skipif(not SHOPIFY.exists(), reason="../shared/data is not on this machine")
+def test_the_real_shopify_taxonomy_imports_and_narrows(org_factory):
+    org, _ = org_factory("shop")
+    out = StringIO()
+    call_command("taxonomy_import", str(SHOPIFY / "dist" / "en" / "categories.txt"), "--org", "shop", stdout=out)
+    assert "imported 10281 categories for shop" in out.getvalue()
+    taxonomy = Taxonomy.objects.get(organization=org)
+    parameters = {
+        "content": "Stainless steel frying pan, 28 cm, for induction hobs",
+        "product": {"title": "Frying pan"},
+    }
+    chosen = taxonomy_candidates(taxonomy=taxonomy, parameters=parameters)
+    assert len(chosen) == 30
+    assert any("Frying Pans" in path for path in chosen[:5]), chosen[:5]
+
+
+def test_a_taxonomy_job_chooses_only_from_its_organizations_narrowed_categories(api, scripted, settings):
+    settings.BEACON_TAXONOMY_CANDIDATES = 2
+    org = Organization.objects.get(slug="acme")
+    taxonomy_import(categories=parse_shopify_text(TEXT.splitlines()), name="acme", source="test", organization=org)
+    body = generation_body("taxonomy_tagging", content="A steel frying pan")
+    job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
+    for stage in (pipeline.prepare_run, pipeline.assemble_run, pipeline.generate_run, pipeline.validate_run):
+        stage(job_id=job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.payload.working is not None
+    working = decrypt_json(job.payload.working)
+    assert working["taxonomy"] == ["Home & Garden > Kitchen & Dining > Cookware > Frying Pans", "Apparel & Accessories"]
+    assert "Frying Pans" in working["messages"][0]["content"]
+    output = job.result.output
+    assert output is not None and output["categories"][0]["path"] in working["taxonomy"]
+    enum = working["outputSchema"]["properties"]["categories"]["items"]["properties"]["path"]["enum"]
+    assert enum == working["taxonomy"]
+
+
+def test_the_demo_taxonomy_is_the_platform_default():
+    taxonomy = demo_taxonomy_ensure()
+    assert taxonomy.organization is None and taxonomy.node_count > 10
+    assert demo_taxonomy_ensure() == taxonomy
