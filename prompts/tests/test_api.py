@@ -103,3 +103,13 @@ def test_an_executed_test_runs_the_model_and_is_stored(clients, scripted):
     assert execution["valid"] is True and execution["deployment"] == "local-small"
     stored = TemplateTest.objects.get(pk=execution["testId"])
     assert stored.valid and stored.version.version == "1.0.0"
+
+
+def test_admin_shows_a_side_by_side_diff(admin_client):
+    from prompts.services import version_create
+
+    template = PromptTemplate.objects.get(name="metadata_enrichment")
+    version = version_create(template=template, system_prompt=SYSTEM, user_prompt=USER)
+    page = admin_client.get(f"/admin/prompts/templateversion/{version.id}/change/")
+    assert page.status_code == 200
+    assert b"diff_add" in page.content or b"diff_chg" in page.content
