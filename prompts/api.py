@@ -31,6 +31,7 @@ from prompts.services import (
     template_create,
     template_delete,
     version_create,
+    version_edit,
     version_transition,
 )
 from tenants.authentication import request_api_key
@@ -193,6 +194,16 @@ class TemplateDetailApi(APIView):
         labels = [label_data(label, history=True) for label in template.labels.all()]
         return Response({"data": {**template_data(template), "labels": labels}})
 
+    @extend_schema(operation_id="templates_update", request=TemplateUpdateSerializer,
+                   responses={200: OpenApiTypes.OBJECT})  # fmt: skip
+    def patch(self, request: Request, template_id: UUID) -> Response:
+        template = _template(template_id)
+        data = _valid(TemplateUpdateSerializer, request.data)
+        for field, value in data.items():
+            setattr(template, field, value)
+        template.save(update_fields=["description", "owner"])
+        return Response({"data": template_data(template)})
+
     @extend_schema(operation_id="templates_delete", responses={204: None})
     def delete(self, request: Request, template_id: UUID) -> Response:
         template_delete(template=_template(template_id))
@@ -224,12 +235,40 @@ class VersionListApi(APIView):
         return Response({"data": version_data(version)}, status=status.HTTP_201_CREATED)
 
 
+class TemplateUpdateSerializer(serializers.Serializer):
+    description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    owner = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class VersionEditSerializer(serializers.Serializer):
+    systemPrompt = serializers.CharField(trim_whitespace=False, required=False)
+    userPrompt = serializers.CharField(trim_whitespace=False, required=False)
+    fewShotExamples = serializers.ListField(child=serializers.JSONField(), required=False)
+    metadata = serializers.DictField(required=False)
+    version = serializers.CharField(required=False, max_length=32)
+
+
 class VersionDetailApi(APIView):
     permission_classes = [ReadViewerWriteEditor]
 
     @extend_schema(operation_id="template_versions_retrieve", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, template_id: UUID, version: str) -> Response:
         return Response({"data": version_data(_version(_template(template_id), version))})
+
+    @extend_schema(operation_id="template_versions_edit", request=VersionEditSerializer,
+                   responses={201: OpenApiTypes.OBJECT})  # fmt: skip
+    def patch(self, request: Request, template_id: UUID, version: str) -> Response:
+        """Versions are immutable: an edit answers 201 with a new draft version."""
+        source = _version(_template(template_id), version)
+        data = _valid(VersionEditSerializer, request.data)
+        names = {"systemPrompt": "system_prompt", "userPrompt": "user_prompt",
+                 "fewShotExamples": "few_shot_examples", "metadata": "metadata", "version": "version"}  # fmt: skip
+        try:
+            created = version_edit(version=source, changes={names[k]: v for k, v in data.items()},
+                                   created_by=_actor(request))  # fmt: skip
+        except TemplateError as exc:
+            raise _api_error(exc) from exc
+        return Response({"data": version_data(created)}, status=status.HTTP_201_CREATED)
 
 
 class VersionActionApi(APIView):

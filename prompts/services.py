@@ -86,6 +86,21 @@ def version_create(
     )
 
 
+def version_edit(*, version: TemplateVersion, changes: dict[str, Any], created_by: str = "") -> TemplateVersion:
+    """Editing never mutates: the result is a new draft with the changes
+    applied to a copy of `version` (same parent)."""
+    return version_create(
+        template=version.template,
+        system_prompt=changes.get("system_prompt", version.system_prompt),
+        user_prompt=changes.get("user_prompt", version.user_prompt),
+        few_shot_examples=changes.get("few_shot_examples", version.few_shot_examples),
+        metadata=changes.get("metadata", version.metadata),
+        parent=version.parent,
+        version=changes.get("version"),
+        created_by=created_by,
+    )
+
+
 TRANSITIONS = {"submit": "submit_for_review", "send_back": "send_back", "activate": "activate",
                "deprecate": "deprecate"}  # fmt: skip
 

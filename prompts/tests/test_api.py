@@ -113,3 +113,19 @@ def test_admin_shows_a_side_by_side_diff(admin_client):
     page = admin_client.get(f"/admin/prompts/templateversion/{version.id}/change/")
     assert page.status_code == 200
     assert b"diff_add" in page.content or b"diff_chg" in page.content
+
+
+def test_editing_a_version_creates_a_new_one_and_template_fields_update(clients):
+    editor = clients[Role.EDITOR]
+    template = PromptTemplate.objects.get(name="metadata_enrichment")
+    base = f"/api/v1/templates/{template.id}"
+    edited = editor.patch(f"{base}/versions/1.0.0", {"metadata": {"tier": "large", "maxTokens": 300}}, format="json")
+    assert edited.status_code == 201
+    data = edited.json()["data"]
+    assert data["version"] == "1.1.0" and data["status"] == "draft" and data["metadata"]["tier"] == "large"
+    original = editor.get(f"{base}/versions/1.0.0").json()["data"]
+    assert original["status"] == "active" and original["metadata"]["tier"] == "small"
+    assert (
+        editor.patch(base, {"description": "Attributes with evidence"}, format="json").json()["data"]["description"]
+        == "Attributes with evidence"
+    )
