@@ -127,6 +127,11 @@ class TemplateCreateSerializer(serializers.Serializer):
     owner = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
+class TemplateUpdateSerializer(serializers.Serializer):
+    description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    owner = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
 class VersionCreateSerializer(serializers.Serializer):
     systemPrompt = serializers.CharField(trim_whitespace=False)
     userPrompt = serializers.CharField(trim_whitespace=False)
@@ -233,11 +238,6 @@ class VersionListApi(APIView):
         except TemplateError as exc:
             raise _api_error(exc) from exc
         return Response({"data": version_data(version)}, status=status.HTTP_201_CREATED)
-
-
-class TemplateUpdateSerializer(serializers.Serializer):
-    description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    owner = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class VersionEditSerializer(serializers.Serializer):
