@@ -7,6 +7,7 @@ so it can go back to the model as feedback and to the producer as a report.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,9 +22,12 @@ class ValidationReport:
     errors: list[dict[str, Any]] = field(default_factory=list)
     # The model declined (`{"refusal": "<reason>"}`): an outcome, not a parse error.
     refusal: str | None = None
+    parse_changes: list[str] = field(default_factory=list)  # what passes 2 and 3 changed
 
     def as_dict(self) -> dict[str, Any]:
-        data = {"valid": self.valid, "parsePass": self.parse_pass, "errors": self.errors}
+        data: dict[str, Any] = {"valid": self.valid, "parsePass": self.parse_pass, "errors": self.errors}
+        if self.parse_changes:
+            data["parseChanges"] = self.parse_changes
         if self.refusal is not None:
             data["refusal"] = self.refusal
         return data
@@ -65,19 +69,60 @@ def _first_json_object(text: str) -> str | None:
     return None
 
 
-def parse_model_json(text: str) -> tuple[Any, str | None, str | None]:
-    """(value, pass name, error). Pass name is None when nothing parsed."""
+@dataclass(frozen=True)
+class ParseResult:
+    value: Any
+    parse_pass: str | None  # "direct", "extracted", "repaired"; None when nothing parsed
+    error: str | None  # why the direct parse failed (also set when a later pass succeeded)
+    changes: list[str] = field(default_factory=list)  # what a later pass changed, in words
+
+
+def parse_model_output(text: str) -> ParseResult:
+    """Passes 1 and 2 of parsing (pass 3, a repair call to the small tier,
+    belongs to the pipeline: it needs a model).
+
+    1. direct: the text is JSON.
+    2. extracted: the first balanced JSON object inside the text (prose or a
+       code fence around it); then json-repair for broken syntax (trailing
+       commas, single quotes, unquoted keys, a truncated tail).
+    """
     try:
-        return json.loads(text), "direct", None
+        return ParseResult(json.loads(text), "direct", None)
     except json.JSONDecodeError as exc:
-        first_error = f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        error = f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
     candidate = _first_json_object(text)
     if candidate is not None:
         try:
-            return json.loads(candidate), "extracted", None
+            start = text.find(candidate)
+            return ParseResult(json.loads(candidate), "extracted", error,
+                               [f"took the JSON object at characters {start}-{start + len(candidate)}; "
+                                f"dropped {len(text) - len(candidate)} characters around it"])  # fmt: skip
         except json.JSONDecodeError:
             pass
-    return None, None, first_error
+    repaired = _json_repair(candidate or text)
+    if isinstance(repaired, dict | list) and repaired not in ({}, []):
+        return ParseResult(repaired, "extracted", error, ["json-repair fixed the JSON syntax"])
+    return ParseResult(None, None, error)
+
+
+def _json_repair(text: str) -> Any:
+    from json_repair import repair_json
+
+    fenced = re.search(r"```(?:json)?\s*(.*?)(?:```|$)", text, flags=re.DOTALL)
+    source = fenced.group(1) if fenced else text
+    start = min((i for i in (source.find("{"), source.find("[")) if i != -1), default=-1)
+    if start == -1:
+        return None
+    try:
+        return repair_json(source[start:], return_objects=True)
+    except (ValueError, RecursionError):
+        return None
+
+
+def parse_model_json(text: str) -> tuple[Any, str | None, str | None]:
+    """(value, pass name, error). Pass name is None when nothing parsed."""
+    result = parse_model_output(text)
+    return result.value, result.parse_pass, result.error if result.parse_pass is None else None
 
 
 def _short(value: Any, limit: int = 200) -> Any:
@@ -96,13 +141,16 @@ def schema_errors(instance: Any, validator: Draft202012Validator) -> list[dict[s
 
 
 def output_validate(*, text: str, validator: Draft202012Validator) -> ValidationReport:
-    parsed, parse_pass, parse_error = parse_model_json(text)
+    result = parse_model_output(text)
+    parsed, parse_pass = result.value, result.parse_pass
     if parse_pass is None:
         return ValidationReport(
             valid=False,
-            errors=[{"path": "", "message": parse_error, "value": _short(text[:200]), "rule": "json"}],
+            errors=[{"path": "", "message": result.error, "value": _short(text[:200]), "rule": "json"}],
         )
     if isinstance(parsed, dict) and set(parsed) == {"refusal"} and isinstance(parsed["refusal"], str):
-        return ValidationReport(valid=False, parsed=parsed, parse_pass=parse_pass, refusal=parsed["refusal"][:500])
+        return ValidationReport(valid=False, parsed=parsed, parse_pass=parse_pass, refusal=parsed["refusal"][:500],
+                                parse_changes=result.changes)  # fmt: skip
     errors = schema_errors(parsed, validator)
-    return ValidationReport(valid=not errors, parsed=parsed, parse_pass=parse_pass, errors=errors)
+    return ValidationReport(valid=not errors, parsed=parsed, parse_pass=parse_pass, errors=errors,
+                            parse_changes=result.changes)  # fmt: skip

@@ -1,6 +1,7 @@
+import pytest
 from jsonschema import Draft202012Validator
 
-from validation.output import output_validate, parse_model_json
+from validation.output import output_validate, parse_model_json, parse_model_output
 
 SCHEMA = Draft202012Validator(
     {
@@ -22,8 +23,19 @@ def test_json_inside_prose_or_a_fence_is_extracted():
 
 
 def test_unparseable_text_reports_where():
-    value, pass_name, error = parse_model_json('{"a": ')
+    value, pass_name, error = parse_model_json("I cannot help with that, sorry.")
     assert value is None and pass_name is None and error is not None and "line 1" in error
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [('Sure! ```json\n{"a": 1,}\n```', {"a": 1}), ("{'a': 'x', b: 2}", {"a": "x", "b": 2}),
+     ('{"a": [1, 2', {"a": [1, 2]}), ('{"a": ', {"a": ""})],
+)  # fmt: skip
+def test_json_repair_fixes_broken_syntax_and_says_so(text, value):
+    result = parse_model_output(text)
+    assert (result.value, result.parse_pass) == (value, "extracted")
+    assert result.changes == ["json-repair fixed the JSON syntax"] and result.error is not None
 
 
 def test_schema_errors_carry_path_message_and_value():
