@@ -44,6 +44,8 @@ def job_representation(*, job: Job) -> dict[str, Any]:
         "priority": job.priority,
         "result": result.output if result is not None and job.status == "completed" else None,
         "validation": result.validation if result is not None else None,
+        # Some fields failed grounding and were dropped (or, for generated text, flagged).
+        "partial": bool(result and result.validation.get("partial")),
         "error": job.error,
         "cost": {
             "usd": str(job.cost_usd),

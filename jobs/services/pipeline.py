@@ -9,6 +9,7 @@ import contextvars
 import copy
 import logging
 import os
+import re
 import time
 import unicodedata
 from collections.abc import Callable
@@ -49,6 +50,7 @@ from prompts.rendering import fence_token_for, render_messages, render_version
 from prompts.task_kinds import TaskKind, task_kinds
 from prompts.taxonomy import taxonomy_candidates, taxonomy_for
 from safety.encryption import decrypt_json, encrypt_json
+from validation.grounding import GroundingReport, ground_extraction, ground_generation
 from validation.output import output_validate
 
 logger = logging.getLogger(__name__)
@@ -344,15 +346,48 @@ def generate_run(*, job_id: str) -> bool:
 
 
 # --- validate ---------------------------------------------------------------
+def _grounding(kind: TaskKind, output: Any, parameters: dict[str, Any]) -> GroundingReport | None:
+    if kind.output_kind == "extraction":
+        return ground_extraction(output, parameters)
+    if kind.output_kind == "generation":
+        return ground_generation(output, parameters)
+    return None
+
+
+def _accept_grounded(kind: TaskKind, output: Any, grounding: GroundingReport) -> tuple[Any, bool, list[str]]:
+    """Partial acceptance. Extraction: ungrounded fields become "not stated"
+    (null value and evidence) and are listed. Generation: a claim cannot be
+    cut out of prose, so the text is kept, flagged, with its unsupported
+    claims in the report, for review to decide (the decide stage)."""
+    if kind.output_kind != "extraction":
+        return output, True, []
+    accepted = copy.deepcopy(output)
+    dropped = []
+    for failed in grounding.ungrounded:
+        node = accepted
+        for part in re.findall(r"[^.\[\]]+", failed.field):
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node["value"], node["evidence"] = None, None
+        dropped.append(failed.field)
+    return accepted, True, dropped
+
+
 def validate_run(*, job_id: str) -> bool:
     def work(job: Job) -> str:
         kind = _kind(job)
         working = _working(job)
         text = working["attempts"][-1]["text"]
         report = output_validate(text=text, validator=_output_validator(job, kind, working))
+        grounding = _grounding(kind, report.parsed, working["input"]) if report.valid else None
+        if grounding is not None and grounding.ungrounded:
+            report.valid = False
+            report.errors = [{"path": r.field, "message": r.reason, "value": None, "rule": "grounding"}
+                             for r in grounding.ungrounded]  # fmt: skip
         # Under the job's lock: no one else creates this row meanwhile.
         result = JobResult.objects.filter(job=job).first() or JobResult(job=job)
         result.validation = {**report.as_dict(), "generation": job.generation_count}
+        if grounding is not None:
+            result.validation["grounding"] = grounding.as_dict()
         adding = result._state.adding  # saved with one INSERT, not an UPDATE that misses first
         if report.valid:
             result.output = report.parsed
@@ -372,10 +407,17 @@ def validate_run(*, job_id: str) -> bool:
             escalate = job.generation_count >= settings.LLM_ESCALATE_AFTER_FAILURES
             if escalate or not job.routing:
                 _route(job, working["messages"], escalate=escalate)
-            event_record(
-                job=job, type="remediation", data={"errors": len(report.errors), "generation": job.generation_count}
-            )
+            data = {"errors": len(report.errors), "generation": job.generation_count,
+                    "ungrounded": len(grounding.ungrounded) if grounding else 0}  # fmt: skip
+            event_record(job=job, type="remediation", data=data)
             return Stage.GENERATE
+        if grounding is not None:
+            # Out of generations, and only grounding failed: keep what is grounded.
+            result.output, result.validation["partial"], dropped = _accept_grounded(kind, report.parsed, grounding)
+            result.validation["dropped"] = dropped
+            result.save()
+            event_record(job=job, type="partially_accepted", data={"dropped": dropped, "flagged": not dropped})
+            return Stage.DECIDE
         raise StageError(
             f"the model's output failed validation after {job.generation_count} generations",
             code="output_invalid",

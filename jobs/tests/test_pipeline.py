@@ -317,3 +317,36 @@ def test_a_refusal_is_an_outcome_not_a_parse_error_and_is_not_retried(api, scrip
     assert job.generation_count == 1  # no remediation round
     assert job.events.get(type="refusal").data["reason"] == "this is not a product"
     assert job.result.validation["refusal"] == "this is not a product"
+
+
+def _enrichment(brand, evidence):
+    fields = {name: {"value": None, "evidence": None} for name in ("material", "colour", "size")}
+    return json.dumps({"attributes": {"brand": {"value": brand, "evidence": evidence}, **fields}})
+
+
+def test_an_ungrounded_field_is_repaired_with_feedback(api, scripted):
+    scripted_responses_push(
+        _enrichment("Acme", "Made by Acme in Italy"), _enrichment("Acme", "Blue cotton shirt by Acme")
+    )
+    job_id = _submit(api)
+    _run_all(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "completed" and job.generation_count == 2
+    output = job.result.output
+    assert output is not None and output["attributes"]["brand"]["value"] == "Acme"
+    remediation = job.events.get(type="remediation")
+    assert remediation.data["ungrounded"] == 1
+
+
+def test_fields_still_ungrounded_after_the_last_generation_are_dropped_and_listed(api, scripted):
+    scripted_responses_push(*[_enrichment("Zenith", "Zenith brand shirt")] * 3)
+    job_id = _submit(api)
+    _run_all(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "completed" and job.generation_count == 3
+    output = job.result.output
+    assert output is not None and output["attributes"]["brand"] == {"value": None, "evidence": None}
+    assert job.result.validation["partial"] is True
+    assert job.result.validation["dropped"] == ["attributes.brand"]
+    assert api.get(f"/api/v1/generations/{job_id}").json()["data"]["partial"] is True
+    assert job.events.filter(type="partially_accepted").exists()
