@@ -10,7 +10,7 @@ by a stable UUID derived from the name, so producers may send either as
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,9 @@ class TaskKind:
     input_schema: dict[str, Any]
     output_schema: dict[str, Any]
     context: dict[str, Any]
+    # Semantic rules and quality checks (validation.json beside kind.json).
+    rules: tuple[dict[str, Any], ...] = ()
+    quality: dict[str, Any] = field(default_factory=dict)
 
     @property
     def uuid(self) -> uuid.UUID:
@@ -70,6 +73,7 @@ def _load(folder: Path) -> TaskKind:
         context["taxonomy"] = categories
     Draft202012Validator.check_schema(input_schema)
     Draft202012Validator.check_schema(output_schema)
+    checks = _read_json(folder / "validation.json") if (folder / "validation.json").exists() else {}
     return TaskKind(
         name=meta["name"],
         version=meta["version"],
@@ -81,6 +85,8 @@ def _load(folder: Path) -> TaskKind:
         input_schema=input_schema,
         output_schema=output_schema,
         context=context,
+        rules=tuple(checks.get("rules") or ()),
+        quality=checks.get("quality") or {},
     )
 
 

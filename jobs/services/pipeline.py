@@ -52,6 +52,8 @@ from prompts.taxonomy import taxonomy_candidates, taxonomy_for
 from safety.encryption import decrypt_json, encrypt_json
 from validation.grounding import GroundingReport, ground_extraction, ground_generation
 from validation.output import output_validate
+from validation.quality import quality_evaluate
+from validation.rules import RuleResult, rules_evaluate
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -346,6 +348,19 @@ def generate_run(*, job_id: str) -> bool:
 
 
 # --- validate ---------------------------------------------------------------
+def _check_error(result: RuleResult) -> dict[str, Any]:
+    message = result.message + (f" (fix: {result.fix})" if result.fix else "")
+    return {"path": result.path, "message": message, "value": result.values[0] if result.values else None,
+            "rule": result.rule}  # fmt: skip
+
+
+def _checks(kind: TaskKind, output: Any, working: dict[str, Any]) -> list[RuleResult]:
+    """The kind's semantic rules and quality checks, as one trace."""
+    tables = {"taxonomy": working["taxonomy"]} if "taxonomy" in working else {}
+    locale = str(working["input"].get("locale", "en-US"))
+    return rules_evaluate(list(kind.rules), output, tables) + quality_evaluate(kind.quality, output, locale=locale)
+
+
 def _grounding(kind: TaskKind, output: Any, parameters: dict[str, Any]) -> GroundingReport | None:
     if kind.output_kind == "extraction":
         return ground_extraction(output, parameters)
@@ -378,6 +393,11 @@ def validate_run(*, job_id: str) -> bool:
         working = _working(job)
         text = working["attempts"][-1]["text"]
         report = output_validate(text=text, validator=_output_validator(job, kind, working))
+        trace = _checks(kind, report.parsed, working) if report.valid else []
+        failed_checks = [r for r in trace if not r.passed and not r.kind.endswith(":warn")]
+        if failed_checks:
+            report.valid = False
+            report.errors = [_check_error(r) for r in failed_checks]
         grounding = _grounding(kind, report.parsed, working["input"]) if report.valid else None
         if grounding is not None and grounding.ungrounded:
             report.valid = False
@@ -388,6 +408,9 @@ def validate_run(*, job_id: str) -> bool:
         result.validation = {**report.as_dict(), "generation": job.generation_count}
         if grounding is not None:
             result.validation["grounding"] = grounding.as_dict()
+        if trace:
+            result.validation["trace"] = [r.as_dict() for r in trace]
+            result.validation["warnings"] = [r.message for r in trace if not r.passed and r.kind.endswith(":warn")]
         adding = result._state.adding  # saved with one INSERT, not an UPDATE that misses first
         if report.valid:
             result.output = report.parsed

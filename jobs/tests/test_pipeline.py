@@ -25,6 +25,7 @@ from jobs.services.lifecycle import dead_letter_redrive, job_cancel
 from jobs.services.stages import TransientStageError
 from llm.errors import TransientModelError
 from llm.scripted import scripted_responses_push
+from safety.encryption import decrypt_json
 
 pytestmark = pytest.mark.django_db
 
@@ -350,3 +351,18 @@ def test_fields_still_ungrounded_after_the_last_generation_are_dropped_and_liste
     assert job.result.validation["dropped"] == ["attributes.brand"]
     assert api.get(f"/api/v1/generations/{job_id}").json()["data"]["partial"] is True
     assert job.events.filter(type="partially_accepted").exists()
+
+
+def test_a_failed_rule_is_fed_back_with_its_fix_and_the_trace_is_kept(api, scripted):
+    blocked = json.dumps({"verdict": "block", "categories": ["none"], "summary": "A rude review."})
+    fixed = json.dumps({"verdict": "block", "categories": ["harassment"], "summary": "A rude review."})
+    scripted_responses_push(blocked, fixed)
+    job_id = api.post("/api/v1/generations", generation_body("moderation_summary"), format="json").json()["data"]["id"]
+    _run_all(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "completed" and job.generation_count == 2
+    trace = {entry["rule"]: entry for entry in job.result.validation["trace"]}
+    assert trace["block-names-a-category"]["passed"] is True
+    assert job.payload.working is not None
+    first_feedback = decrypt_json(job.payload.working)["feedback"]
+    assert any("must name the policy categories" in line and "fix:" in line for line in first_feedback)

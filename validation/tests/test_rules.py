@@ -78,3 +78,10 @@ def test_results_are_cached_by_output_and_rules(monkeypatch):
     assert rules_evaluate(spec, OUTPUT) is first
     assert rules_evaluate(spec, {**OUTPUT, "verdict": "allow"}) is not first
     assert len(rules._RESULTS) >= 2
+
+
+def test_every_task_kinds_rules_compile():
+    from prompts.task_kinds import task_kinds
+
+    for kind in task_kinds().values():
+        rules_compile(list(kind.rules))
