@@ -53,6 +53,7 @@ from safety.encryption import decrypt_json, encrypt_json
 from validation.grounding import GroundingReport, ground_extraction, ground_generation
 from validation.output import output_validate
 from validation.quality import quality_evaluate
+from validation.repair import repair_messages
 from validation.rules import RuleResult, rules_evaluate
 
 logger = logging.getLogger(__name__)
@@ -277,7 +278,11 @@ def generate_run(*, job_id: str) -> bool:
     working = _working(job)
     messages = list(working["messages"])
     feedback = working.get("feedback")
-    if feedback:
+    repair = working.get("repair")
+    if repair:
+        messages = repair_messages(broken=repair["text"], error=repair["error"],
+                                   schema=_output_schema(job, kind, working))  # fmt: skip
+    elif feedback:
         messages = _render(job, working, feedback)
     options = job.options or {}
     request = ModelRequest(
@@ -322,7 +327,9 @@ def generate_run(*, job_id: str) -> bool:
         job.completion_tokens += completion.completion_tokens
         job.cost_usd += completion.total_cost_usd
         current = _working(job)
-        current.setdefault("attempts", []).append({"text": completion.text, "cacheKey": completion.cache_key})
+        current.setdefault("attempts", []).append(
+            {"text": completion.text, "cacheKey": completion.cache_key, "repair": bool(current.pop("repair", None))}
+        )
         _working_save(job, current)
         event_record(
             job=job,
@@ -393,6 +400,9 @@ def validate_run(*, job_id: str) -> bool:
         working = _working(job)
         text = working["attempts"][-1]["text"]
         report = output_validate(text=text, validator=_output_validator(job, kind, working))
+        if working["attempts"][-1].get("repair") and report.parse_pass is not None:
+            report.parse_pass = "repaired"  # noqa: S105 - a pass name, not a secret
+            report.parse_changes.append("a repair call to the small tier restated the output as JSON")
         trace = _checks(kind, report.parsed, working) if report.valid else []
         failed_checks = [r for r in trace if not r.passed and not r.kind.endswith(":warn")]
         if failed_checks:
@@ -424,6 +434,13 @@ def validate_run(*, job_id: str) -> bool:
             raise StageError(f"the model declined: {report.refusal}", code="refused")
         if working["attempts"][-1].get("cacheKey"):
             cache_forget(working["attempts"][-1]["cacheKey"])  # only valid outputs stay cached
+        unparsed = report.parse_pass is None and not working["attempts"][-1].get("repair")
+        if unparsed and job.generation_count < settings.BEACON_MAX_GENERATIONS:
+            # Parsing pass 3: ask the small tier to restate the text as JSON.
+            working["repair"] = {"text": text, "error": report.errors[0]["message"] if report.errors else ""}
+            _working_save(job, working)
+            event_record(job=job, type="repair_requested", data={"generation": job.generation_count})
+            return Stage.GENERATE
         if job.generation_count < settings.BEACON_MAX_GENERATIONS:
             working["feedback"] = report.feedback()
             _working_save(job, working)

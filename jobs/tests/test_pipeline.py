@@ -366,3 +366,15 @@ def test_a_failed_rule_is_fed_back_with_its_fix_and_the_trace_is_kept(api, scrip
     assert job.payload.working is not None
     first_feedback = decrypt_json(job.payload.working)["feedback"]
     assert any("must name the policy categories" in line and "fix:" in line for line in first_feedback)
+
+
+def test_unparseable_output_gets_one_repair_call_before_regeneration(api, scripted):
+    scripted_responses_push("The brand is Acme but I will not write JSON today.")  # then the schema example
+    job_id = _submit(api)
+    _run_all(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "completed" and job.generation_count == 2
+    assert job.result.validation["parsePass"] == "repaired"
+    assert "a repair call to the small tier" in job.result.validation["parseChanges"][-1]
+    assert job.events.filter(type="repair_requested").count() == 1
+    assert not job.events.filter(type="remediation").exists()
