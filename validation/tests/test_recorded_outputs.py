@@ -11,7 +11,7 @@ RECORDS = json.loads((Path(__file__).parent / "fixtures" / "local_model_outputs.
 
 
 def test_every_recorded_output_parses_or_says_why_without_raising():
-    passes = Counter()
+    passes: Counter[str | None] = Counter()
     for record in RECORDS:
         result = parse_model_output(record["text"])
         passes[result.parse_pass] += 1
