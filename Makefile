@@ -41,6 +41,7 @@ bench: $(DEPS)
 	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/gateway_overhead.py --local-model --calls 60
 	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/local_model.py
 	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/render.py
+	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/validate.py
 
 lint: $(DEPS)
 	$(BIN)/ruff check .
