@@ -40,8 +40,10 @@ def _prompt_templates(request: pytest.FixtureRequest) -> None:
     if "transactional_db" in request.fixturenames or (marker is not None and marker.kwargs.get("transaction")):
         request.getfixturevalue("transactional_db")
         from prompts.seed import seed_task_kind_templates
+        from validation.seed import seed_output_schemas
 
         seed_task_kind_templates()
+        seed_output_schemas()
 
 
 @pytest.fixture

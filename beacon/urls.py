@@ -21,7 +21,7 @@ from prompts.api import (
     VersionDetailApi,
     VersionListApi,
 )
-from validation.api import ValidationMetricsApi
+from validation.api import SchemaDetailApi, SchemaListApi, SchemaVersionApi, ValidationMetricsApi
 
 api_v1 = [
     path("api/v1/generations", GenerationListCreateApi.as_view(), name="generations"),
@@ -39,6 +39,9 @@ api_v1 = [
     path("api/v1/templates/<uuid:template_id>/tests", TemplateTestListApi.as_view(), name="template-tests"),
     path("api/v1/templates/<uuid:template_id>/tests/<uuid:test_id>", TemplateTestDetailApi.as_view()),
     path("api/v1/templates/<uuid:template_id>/test", TemplateTestApi.as_view(), name="template-test"),
+    path("api/v1/schemas", SchemaListApi.as_view(), name="schemas"),
+    path("api/v1/schemas/<slug:name>", SchemaDetailApi.as_view(), name="schema-detail"),
+    path("api/v1/schemas/<slug:name>/versions/<str:version>", SchemaVersionApi.as_view(), name="schema-version"),
     path("api/v1/validation/metrics", ValidationMetricsApi.as_view(), name="validation-metrics"),
     path("api/v1/usage", UsageApi.as_view(), name="usage"),
     path("api/v1/usage/quota", UsageQuotaApi.as_view(), name="usage-quota"),

@@ -8,13 +8,13 @@ splitting traffic between several by weight; moving a label is how a version
 goes live and how it is rolled back, and every move is recorded.
 """
 
-import hashlib
-import json
 import uuid
 from typing import Any
 
 from django.db import models
 from django_fsm import FSMField, transition
+
+from beacon.hashing import content_hash
 
 
 class PromptTemplate(models.Model):
@@ -45,17 +45,6 @@ class ImmutableVersionError(Exception):
 # Fields that decide what a version renders; hashed into `content_hash` and
 # frozen once the version exists.
 CONTENT_FIELDS = ("system_prompt", "user_prompt", "few_shot_examples", "metadata", "parent_id")
-
-
-def content_hash(fields: dict[str, Any]) -> str:
-    """SHA-256 of what decides rendering (also used by the seed migration)."""
-    material = json.dumps(
-        {key: (str(value) if key == "parent_id" and value is not None else value) for key, value in fields.items()},
-        sort_keys=True,
-        default=str,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(material.encode()).hexdigest()
 
 
 class TemplateVersion(models.Model):

@@ -7,7 +7,7 @@ database). Idempotent: an existing template of that name is left alone.
 
 from typing import Any
 
-from prompts.models import content_hash
+from beacon.hashing import content_hash
 from prompts.task_kinds import TASK_KINDS_DIR, task_kinds
 
 

@@ -4,11 +4,14 @@ by task kind, template version, model or day, for the key's organization."""
 from datetime import UTC, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,7 +20,9 @@ from beacon.api import ApiError
 from jobs.models import Job
 from llm.models import ModelCall
 from tenants.authentication import request_api_key
-from tenants.permissions import IsViewer
+from tenants.permissions import IsViewer, ReadViewerWriteEditor
+from validation.models import OutputSchema, SchemaVersion
+from validation.schemas import SchemaRegistryError, next_minor, schema_version_create
 
 GROUPS = ("taskKind", "templateVersion", "model", "day")
 
@@ -80,3 +85,143 @@ class ValidationMetricsApi(APIView):
         organization = request_api_key(request).organization
         data = validation_metrics(organization=organization, group=group, days=int(raw_days))
         return Response({"data": data, "meta": {"groupBy": group, "days": int(raw_days)}})
+
+
+# --- the output schema registry -------------------------------------------------
+def _rule_in_words(rule: dict[str, Any]) -> str:
+    kind, path = rule.get("kind"), rule.get("path", "")
+    words = {
+        "range": f"{path} between {rule.get('min')} and {rule.get('max')}",
+        "enum": f"{path} is one of {rule.get('values')}",
+        "regex": f"{path} matches {rule.get('pattern')}",
+        "required_if": f"{path} is required when {rule.get('if')}",
+        "reference": f"{path} is in the job's {rule.get('table')}",
+        "expression": f"{rule.get('expression')}",
+    }.get(str(kind), str(kind))
+    return f"{rule.get('id')}: {rule.get('message') or words}"
+
+
+def schema_version_data(version: SchemaVersion, *, full: bool = True) -> dict[str, Any]:
+    from llm.scripted import schema_example
+
+    data: dict[str, Any] = {"version": version.version, "contentHash": version.content_hash,
+                            "createdBy": version.created_by, "createdAt": version.created_at.isoformat()}  # fmt: skip
+    if full:
+        data.update(
+            jsonSchema=version.json_schema,
+            rules=version.rules,
+            quality=version.quality,
+            documentation={
+                "exampleOutput": schema_example(version.json_schema),
+                "rules": [_rule_in_words(rule) for rule in version.rules],
+                "quality": version.quality,
+            },
+        )
+    return data
+
+
+def schema_usage(schema: OutputSchema) -> dict[str, Any]:
+    """Templates and jobs of the task kind this schema belongs to."""
+    from prompts.models import TemplateVersion
+
+    versions = TemplateVersion.objects.filter(template__task_kind=schema.name, template__deleted_at__isnull=True)
+    return {
+        "templates": sorted(f"{v.template.name}@{v.version}" for v in versions.select_related("template")),
+        "jobs": Job.objects.filter(task_kind=schema.name, output_schema__isnull=True).count(),
+    }
+
+
+class SchemaWriteSerializer(serializers.Serializer):
+    name = serializers.SlugField(max_length=100, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.CharField(required=False, max_length=32)
+    jsonSchema = serializers.JSONField()
+    rules = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+    quality = serializers.DictField(required=False, default=dict)
+
+
+def _schema_error(exc: SchemaRegistryError) -> ApiError:
+    status_code = 409 if exc.code in ("conflict", "incompatible_schema") else 422
+    return ApiError(exc.message, code=exc.code, status_code=status_code, details=exc.details)
+
+
+def _schema(name: str) -> OutputSchema:
+    schema = OutputSchema.objects.filter(name=name).first()
+    if schema is None:
+        raise NotFound()
+    return schema
+
+
+class SchemaListApi(APIView):
+    permission_classes = [ReadViewerWriteEditor]
+
+    @extend_schema(operation_id="schemas_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        schemas = OutputSchema.objects.order_by("name").prefetch_related("versions")
+        return Response({"data": [{"name": s.name, "description": s.description,
+                                   "versions": [schema_version_data(v, full=False) for v in s.versions.all()]}
+                                  for s in schemas]})  # fmt: skip
+
+    @extend_schema(operation_id="schemas_create", request=SchemaWriteSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        serializer = SchemaWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if not data.get("name"):
+            raise ApiError("`name` is required.", code="validation_error", status_code=422)
+        if OutputSchema.objects.filter(name=data["name"]).exists():
+            raise ApiError(f"a schema named {data['name']!r} exists", code="conflict", status_code=409)
+        try:
+            with transaction.atomic():
+                schema = OutputSchema.objects.create(name=data["name"], description=data["description"])
+                version = schema_version_create(schema=schema, version=data.get("version") or "1.0.0",
+                                                json_schema=data["jsonSchema"], rules=data["rules"],
+                                                quality=data["quality"], created_by=_actor(request))  # fmt: skip
+        except SchemaRegistryError as exc:
+            raise _schema_error(exc) from exc
+        return Response({"data": {"name": schema.name, **schema_version_data(version)}}, status=201)
+
+
+class SchemaDetailApi(APIView):
+    permission_classes = [ReadViewerWriteEditor]
+
+    @extend_schema(operation_id="schemas_retrieve", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, name: str) -> Response:
+        schema = _schema(name)
+        latest = schema.versions.order_by("-created_at").first()
+        return Response({"data": {
+            "name": schema.name, "description": schema.description,
+            "versions": [schema_version_data(v, full=False) for v in schema.versions.all()],
+            "latest": schema_version_data(latest) if latest else None, "usage": schema_usage(schema),
+        }})  # fmt: skip
+
+    @extend_schema(operation_id="schemas_update", request=SchemaWriteSerializer, responses={201: OpenApiTypes.OBJECT})
+    def put(self, request: Request, name: str) -> Response:
+        """Schemas are immutable per version: an update answers 201 with a new version."""
+        schema = _schema(name)
+        serializer = SchemaWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            version = schema_version_create(schema=schema, version=data.get("version") or next_minor(schema),
+                                            json_schema=data["jsonSchema"], rules=data["rules"],
+                                            quality=data["quality"], created_by=_actor(request))  # fmt: skip
+        except SchemaRegistryError as exc:
+            raise _schema_error(exc) from exc
+        return Response({"data": {"name": schema.name, **schema_version_data(version)}}, status=201)
+
+
+class SchemaVersionApi(APIView):
+    permission_classes = [ReadViewerWriteEditor]
+
+    @extend_schema(operation_id="schema_versions_retrieve", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, name: str, version: str) -> Response:
+        found = _schema(name).versions.filter(version=version).first()
+        if found is None:
+            raise NotFound()
+        return Response({"data": {"name": name, **schema_version_data(found)}})
+
+
+def _actor(request: Request) -> str:
+    key = request_api_key(request)
+    return f"{key.organization.slug}/{key.prefix}"

@@ -1,0 +1,44 @@
+"""Each task kind's output schema, rules and quality checks as version 1.0.0
+of a schema named after the kind, plus the shared `evidence-field` component.
+Used by the data migration and wherever tables are emptied (flushed tests)."""
+
+from typing import Any
+
+from beacon.hashing import content_hash
+
+EVIDENCE_FIELD = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["value", "evidence"],
+    "properties": {
+        "value": {"type": ["string", "number", "null"]},
+        "evidence": {"type": ["string", "null"], "description": "a quote copied from the input"},
+    },
+}
+
+
+def seed_output_schemas(get_model: Any = None) -> int:
+    from prompts.task_kinds import task_kinds
+
+    if get_model is None:
+        from django.apps import apps
+
+        def get_model(name: str) -> Any:
+            return apps.get_model("validation", name)
+
+    component, schema_model, version_model = (get_model(n) for n in ("SchemaComponent", "OutputSchema",
+                                                                     "SchemaVersion"))  # fmt: skip
+    component.objects.get_or_create(
+        name="evidence-field",
+        defaults={"json_schema": EVIDENCE_FIELD, "description": "A value with the quote from the input it rests on."},
+    )
+    created = 0
+    for kind in task_kinds().values():
+        if schema_model.objects.filter(name=kind.name).exists():
+            continue
+        schema = schema_model.objects.create(name=kind.name, description=f"Output of the {kind.name} task kind.")
+        fields = {"json_schema": kind.output_schema, "rules": list(kind.rules), "quality": kind.quality}
+        version_model.objects.create(schema=schema, version="1.0.0", created_by="beacon",
+                                     content_hash=content_hash(fields), **fields)  # fmt: skip
+        created += 1
+    return created

@@ -1,0 +1,93 @@
+"""The output schema registry: seeded kinds, checks on save, components,
+compatibility, immutability, endpoints with roles, docs and usage."""
+
+from typing import Any
+
+import pytest
+
+from beacon.testing import client_for
+from tenants.models import Role
+from validation.models import ImmutableSchemaError, OutputSchema, SchemaVersion
+from validation.schemas import breaking_changes, schema_validator
+
+pytestmark = pytest.mark.django_db
+PROPERTIES: dict[str, Any] = {"sku": {"type": "string"}, "price": {"type": "number"}}
+PRICE: dict[str, Any] = {"type": "object", "required": ["sku", "price"], "properties": PROPERTIES}
+
+
+@pytest.fixture
+def editor(org_factory):
+    return client_for(org_factory("acme", Role.EDITOR)[1])
+
+
+def test_each_task_kind_is_seeded_with_its_rules():
+    version = SchemaVersion.objects.get(schema__name="moderation_summary", version="1.0.0")
+    assert version.json_schema["required"] == ["verdict", "categories", "summary"]
+    assert [r["id"] for r in version.rules] == ["block-names-a-category", "allow-has-none"]
+
+
+def test_versions_are_immutable():
+    version = SchemaVersion.objects.get(schema__name="moderation_summary", version="1.0.0")
+    version.rules = []
+    with pytest.raises(ImmutableSchemaError):
+        version.save()
+
+
+def test_breaking_changes_are_found():
+    assert breaking_changes(PRICE, {**PRICE, "required": ["sku"]}) == ["required field price removed"]
+    retyped = {**PRICE, "properties": {**PROPERTIES, "price": {"type": "string"}}}
+    assert breaking_changes(PRICE, retyped) == ["required field price changed type from number to string"]
+    added = {**PRICE, "required": ["sku", "price", "currency"],
+             "properties": {**PROPERTIES, "currency": {"type": "string"}}}  # fmt: skip
+    assert breaking_changes(PRICE, added) == []
+
+
+def test_the_api_creates_checks_and_versions_schemas(editor, org_factory):
+    created = editor.post("/api/v1/schemas", {"name": "offer", "jsonSchema": PRICE,
+                                              "rules": [{"id": "price", "kind": "range", "path": "price", "min": 0}]},
+                          format="json")  # fmt: skip
+    assert created.status_code == 201 and created.json()["data"]["version"] == "1.0.0"
+    docs = created.json()["data"]["documentation"]
+    assert docs["exampleOutput"] == {"sku": "x", "price": 0.0} and docs["rules"] == ["price: price between 0 and None"]
+    minor = editor.put("/api/v1/schemas/offer", {"jsonSchema": {**PRICE, "properties": {
+        **PROPERTIES, "note": {"type": "string"}}}}, format="json")  # fmt: skip
+    assert minor.status_code == 201 and minor.json()["data"]["version"] == "1.1.0"
+    breaking = editor.put("/api/v1/schemas/offer", {"jsonSchema": {**PRICE, "required": ["sku"]}}, format="json")
+    assert breaking.status_code == 409 and breaking.json()["error"]["code"] == "incompatible_schema"
+    assert breaking.json()["error"]["details"][0]["message"] == "required field price removed"
+    major = editor.put("/api/v1/schemas/offer", {"jsonSchema": {**PRICE, "required": ["sku"]}, "version": "2.0.0"},
+                       format="json")  # fmt: skip
+    assert major.status_code == 201
+    invalid = editor.put("/api/v1/schemas/offer", {"jsonSchema": {"type": "nonsense"}}, format="json")
+    assert invalid.status_code == 422
+    body = {"jsonSchema": PRICE, "version": "3.0.0", "rules": [{"id": "r", "kind": "telepathy"}]}
+    bad_rule = editor.put("/api/v1/schemas/offer", body, format="json")
+    assert bad_rule.status_code == 422
+    viewer = client_for(org_factory("acme", Role.VIEWER)[1])
+    assert viewer.put("/api/v1/schemas/offer", {"jsonSchema": PRICE}, format="json").status_code == 403
+    detail = viewer.get("/api/v1/schemas/offer").json()["data"]
+    assert [v["version"] for v in detail["versions"]] == ["2.0.0", "1.1.0", "1.0.0"]
+    assert viewer.get("/api/v1/schemas/offer/versions/1.1.0").status_code == 200
+
+
+def test_components_compose_by_ref(editor):
+    schema = {"type": "object", "required": ["brand"],
+              "properties": {"brand": {"$ref": "urn:beacon:component:evidence-field"}}}  # fmt: skip
+    response = editor.post("/api/v1/schemas", {"name": "brand-only", "jsonSchema": schema}, format="json")
+    assert response.status_code == 201
+    validator = schema_validator(schema)
+    assert validator.is_valid({"brand": {"value": "Acme", "evidence": "Acme shirt"}})
+    assert not validator.is_valid({"brand": {"value": "Acme"}})
+    unknown = {"type": "object", "properties": {"x": {"$ref": "urn:beacon:component:nope"}}}
+    assert editor.post("/api/v1/schemas", {"name": "bad-ref", "jsonSchema": unknown}, format="json").status_code == 422
+    remote = {"type": "object", "properties": {"x": {"$ref": "https://example.com/schema.json"}}}
+    assert editor.post("/api/v1/schemas", {"name": "remote", "jsonSchema": remote}, format="json").status_code == 422
+
+
+def test_usage_lists_the_templates_and_jobs_of_a_kind(api, editor):
+    from beacon.testing import generation_body
+
+    api.post("/api/v1/generations", generation_body(), format="json")
+    usage = editor.get("/api/v1/schemas/metadata_enrichment").json()["data"]["usage"]
+    assert usage == {"templates": ["metadata_enrichment@1.0.0"], "jobs": 1}
+    assert OutputSchema.objects.count() >= 4
