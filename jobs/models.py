@@ -67,6 +67,10 @@ class Job(models.Model):
         "prompts.TemplateVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="jobs"
     )
     prompt_label = models.CharField(max_length=64, blank=True)
+    # The output schema version (with its rules and quality checks) the job is validated against.
+    output_schema_version = models.ForeignKey(
+        "validation.SchemaVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="jobs"
+    )
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     # `options` of the request (mode, maxTokens, temperature): never content.
     options = models.JSONField(default=dict, blank=True)

@@ -121,13 +121,16 @@ def schema_version_data(version: SchemaVersion, *, full: bool = True) -> dict[st
 
 
 def schema_usage(schema: OutputSchema) -> dict[str, Any]:
-    """Templates and jobs of the task kind this schema belongs to."""
+    """The templates of the schema's task kind, and jobs validated against each version."""
     from prompts.models import TemplateVersion
 
     versions = TemplateVersion.objects.filter(template__task_kind=schema.name, template__deleted_at__isnull=True)
+    jobs = Job.objects.filter(output_schema_version__schema=schema).values("output_schema_version__version")
     return {
         "templates": sorted(f"{v.template.name}@{v.version}" for v in versions.select_related("template")),
-        "jobs": Job.objects.filter(task_kind=schema.name, output_schema__isnull=True).count(),
+        "jobs": {
+            row["output_schema_version__version"]: row["count"] for row in jobs.annotate(count=Count("id")).order_by()
+        },
     }
 
 

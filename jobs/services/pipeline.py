@@ -53,8 +53,10 @@ from safety.encryption import decrypt_json, encrypt_json
 from validation.grounding import GroundingReport, ground_extraction, ground_generation
 from validation.output import output_validate
 from validation.quality import quality_evaluate
+from validation.registry import version_validator
 from validation.repair import repair_messages
 from validation.rules import RuleResult, rules_evaluate
+from validation.schemas import schema_validator
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -64,18 +66,28 @@ def _kind(job: Job) -> TaskKind:
     return task_kinds()[job.task_kind]
 
 
+def _registered_schema(job: Job, kind: TaskKind) -> dict[str, Any]:
+    """The job's schema version from the registry (jobs accepted before it
+    existed use the task kind's file)."""
+    if job.output_schema_version_id and job.output_schema_version:
+        return job.output_schema_version.json_schema
+    return kind.output_schema
+
+
 def _output_schema(job: Job, kind: TaskKind, working: dict[str, Any]) -> dict[str, Any]:
-    """The producer's own schema, else the job's (a taxonomy job's narrowed
-    choices), else the task kind's."""
+    """The producer's own schema, else the job's narrowed one (a taxonomy
+    job's categories), else its registered schema version."""
     if job.output_schema is not None:
         return job.output_schema
-    return working.get("outputSchema") or kind.output_schema
+    return working.get("outputSchema") or _registered_schema(job, kind)
 
 
 def _output_validator(job: Job, kind: TaskKind, working: dict[str, Any]) -> Draft202012Validator:
     if job.output_schema is None and not working.get("outputSchema"):
+        if job.output_schema_version_id and job.output_schema_version:
+            return version_validator(job.output_schema_version)
         return kind.output_validator
-    return Draft202012Validator(_output_schema(job, kind, working))
+    return schema_validator(_output_schema(job, kind, working))
 
 
 def _taxonomy_choices(job: Job, kind: TaskKind, working: dict[str, Any]) -> None:
@@ -88,7 +100,7 @@ def _taxonomy_choices(job: Job, kind: TaskKind, working: dict[str, Any]) -> None
     if taxonomy is None:
         return  # no taxonomy imported at all: the kind's built-in list applies
     choices = taxonomy_candidates(taxonomy=taxonomy, parameters=working["input"])
-    schema = copy.deepcopy(kind.output_schema)
+    schema = copy.deepcopy(_registered_schema(job, kind))
     schema["properties"]["categories"]["items"]["properties"]["path"]["enum"] = choices
     working["taxonomy"] = choices
     working["outputSchema"] = schema
@@ -361,11 +373,13 @@ def _check_error(result: RuleResult) -> dict[str, Any]:
             "rule": result.rule}  # fmt: skip
 
 
-def _checks(kind: TaskKind, output: Any, working: dict[str, Any]) -> list[RuleResult]:
-    """The kind's semantic rules and quality checks, as one trace."""
+def _checks(job: Job, kind: TaskKind, output: Any, working: dict[str, Any]) -> list[RuleResult]:
+    """The schema version's semantic rules and quality checks, as one trace."""
     tables = {"taxonomy": working["taxonomy"]} if "taxonomy" in working else {}
     locale = str(working["input"].get("locale", "en-US"))
-    return rules_evaluate(list(kind.rules), output, tables) + quality_evaluate(kind.quality, output, locale=locale)
+    version = job.output_schema_version if job.output_schema_version_id else None
+    rules, quality = (version.rules, version.quality) if version else (list(kind.rules), kind.quality)
+    return rules_evaluate(rules, output, tables) + quality_evaluate(quality, output, locale=locale)
 
 
 def _grounding(kind: TaskKind, output: Any, parameters: dict[str, Any]) -> GroundingReport | None:
@@ -403,7 +417,7 @@ def validate_run(*, job_id: str) -> bool:
         if working["attempts"][-1].get("repair") and report.parse_pass is not None:
             report.parse_pass = "repaired"  # noqa: S105 - a pass name, not a secret
             report.parse_changes.append("a repair call to the small tier restated the output as JSON")
-        trace = _checks(kind, report.parsed, working) if report.valid else []
+        trace = _checks(job, kind, report.parsed, working) if report.valid else []
         failed_checks = [r for r in trace if not r.passed and not r.kind.endswith(":warn")]
         if failed_checks:
             report.valid = False

@@ -70,7 +70,7 @@ def _lock(job_id: str) -> Job | None:
     # job row is locked: it is the one every stage and the reaper contend on.
     return (
         Job.objects.select_for_update(of=("self",))
-        .select_related("payload", "prompt_version")
+        .select_related("payload", "prompt_version", "output_schema_version")
         .filter(pk=job_id)
         .first()
     )

@@ -24,6 +24,7 @@ from jobs.services.publishing import stage_publish_on_commit
 from prompts.task_kinds import TaskKind
 from safety.encryption import encrypt_json
 from tenants.models import ApiKey
+from validation.registry import schema_version_for
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def _job_create(
         template_version=prompt.version.version,
         prompt_version=prompt.version,
         prompt_label=prompt.label,
+        output_schema_version=schema_version_for(prompt.version, kind.name),
         priority=priority,
         options=options,
         output_schema=output_schema,

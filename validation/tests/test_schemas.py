@@ -89,5 +89,28 @@ def test_usage_lists_the_templates_and_jobs_of_a_kind(api, editor):
 
     api.post("/api/v1/generations", generation_body(), format="json")
     usage = editor.get("/api/v1/schemas/metadata_enrichment").json()["data"]["usage"]
-    assert usage == {"templates": ["metadata_enrichment@1.0.0"], "jobs": 1}
+    assert usage == {"templates": ["metadata_enrichment@1.0.0"], "jobs": {"1.0.0": 1}}
     assert OutputSchema.objects.count() >= 4
+
+
+def test_a_jobs_rules_come_from_its_schema_version(api, scripted, editor):
+    from beacon.testing import generation_body
+    from jobs.models import Job
+    from jobs.services import pipeline
+    from llm.scripted import scripted_responses_push
+
+    latest = SchemaVersion.objects.get(schema__name="moderation_summary", version="1.0.0")
+    rule = {"id": "no-shouting", "kind": "expression", "expression": "summary != upper(summary)",
+            "message": "the summary is in capitals"}  # fmt: skip
+    response = editor.put("/api/v1/schemas/moderation_summary",
+                          {"jsonSchema": latest.json_schema, "rules": [*latest.rules, rule],
+                           "quality": latest.quality}, format="json")  # fmt: skip
+    assert response.json()["data"]["version"] == "1.1.0"
+    scripted_responses_push('{"verdict": "allow", "categories": ["none"], "summary": "A KETTLE REVIEW."}')
+    job_id = api.post("/api/v1/generations", generation_body("moderation_summary"), format="json").json()["data"]["id"]
+    for stage in (pipeline.prepare_run, pipeline.assemble_run, pipeline.generate_run, pipeline.validate_run):
+        stage(job_id=job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.output_schema_version is not None and job.output_schema_version.version == "1.1.0"
+    trace = {entry["rule"]: entry for entry in job.result.validation["trace"]}
+    assert trace["no-shouting"]["passed"] is False  # sent back with feedback
