@@ -4,8 +4,30 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from jobs.models import DeadLetter, Job, JobEvent
+from jobs.models import DeadLetter, Job, JobEvent, JobResult
 from jobs.services.lifecycle import dead_letter_redrive
+
+
+class JobResultInline(admin.StackedInline):
+    """The output and its validation report, trace included (the checks run,
+    pass or fail, values and suggested fixes)."""
+
+    model = JobResult
+    fields = ("output", "validation_summary", "validation")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="Summary")
+    def validation_summary(self, obj: JobResult) -> str:
+        report = obj.validation or {}
+        failed = [entry["rule"] for entry in report.get("trace", []) if not entry.get("passed")]
+        checks = ", ".join(failed) or "none"
+        parts = [f"valid: {report.get('valid')}", f"parse pass: {report.get('parsePass')}",
+                 f"partial: {bool(report.get('partial'))}", f"failed checks: {checks}"]  # fmt: skip
+        return " | ".join(parts)
 
 
 class JobEventInline(admin.TabularInline):
@@ -26,7 +48,7 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ("status", "task_kind", "stage", "priority", "organization")
     search_fields = ("id", "correlation_id")
     date_hierarchy = "created_at"
-    inlines = [JobEventInline]
+    inlines = [JobResultInline, JobEventInline]
     # Status changes only through transitions (services); nothing here is editable.
     readonly_fields = [f.name for f in Job._meta.fields]
 

@@ -77,15 +77,20 @@ class ParseResult:
     changes: list[str] = field(default_factory=list)  # what a later pass changed, in words
 
 
-def parse_model_output(text: str) -> ParseResult:
+def parse_model_output(text: str, *, text_format: str = "json") -> ParseResult:
     """Passes 1 and 2 of parsing (pass 3, a repair call to the small tier,
     belongs to the pipeline: it needs a model).
 
-    1. direct: the text is JSON.
+    1. direct: the text is JSON (or YAML or XML, when the schema declares
+       `"x-beacon-format": "yaml"` or `"xml"`; the JSON passes still follow).
     2. extracted: the first balanced JSON object inside the text (prose or a
        code fence around it); then json-repair for broken syntax (trailing
        commas, single quotes, unquoted keys, a truncated tail).
     """
+    if text_format in ("yaml", "xml"):
+        other = _parse_other(text, text_format)
+        if other is not None:
+            return ParseResult(other, "direct", None, [f"read as {text_format.upper()}"])
     try:
         return ParseResult(json.loads(text), "direct", None)
     except json.JSONDecodeError as exc:
@@ -103,6 +108,25 @@ def parse_model_output(text: str) -> ParseResult:
     if isinstance(repaired, dict | list) and repaired not in ({}, []):
         return ParseResult(repaired, "extracted", error, ["json-repair fixed the JSON syntax"])
     return ParseResult(None, None, error)
+
+
+def _parse_other(text: str, text_format: str) -> Any:
+    """YAML (safe loader) or XML (xmltodict; the root element's content) as a
+    dict, or None when the text is not that."""
+    source = re.sub(r"^```\w*\s*|```\s*$", "", text.strip())
+    try:
+        if text_format == "yaml":
+            import yaml
+
+            value = yaml.safe_load(source)
+        else:
+            import xmltodict
+
+            document = xmltodict.parse(source)
+            value = next(iter(document.values())) if len(document) == 1 else document
+    except Exception:  # any parse failure: fall through to the JSON passes
+        return None
+    return value if isinstance(value, dict | list) else None
 
 
 def _json_repair(text: str) -> Any:
@@ -141,7 +165,7 @@ def schema_errors(instance: Any, validator: Draft202012Validator) -> list[dict[s
 
 
 def output_validate(*, text: str, validator: Draft202012Validator) -> ValidationReport:
-    result = parse_model_output(text)
+    result = parse_model_output(text, text_format=str(validator.schema.get("x-beacon-format", "json")))
     parsed, parse_pass = result.value, result.parse_pass
     if parse_pass is None:
         return ValidationReport(

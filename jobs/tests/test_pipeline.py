@@ -378,3 +378,10 @@ def test_unparseable_output_gets_one_repair_call_before_regeneration(api, script
     assert "a repair call to the small tier" in job.result.validation["parseChanges"][-1]
     assert job.events.filter(type="repair_requested").count() == 1
     assert not job.events.filter(type="remediation").exists()
+
+
+def test_admin_shows_the_result_and_its_trace(api, scripted, admin_client):
+    job_id = _submit(api)
+    _run_all(job_id)
+    page = admin_client.get(f"/admin/jobs/job/{job_id}/change/")
+    assert page.status_code == 200 and b"failed checks: none" in page.content

@@ -87,3 +87,22 @@ def test_a_lost_publish_is_recovered_by_the_sweeper(api, start_worker):
     start_worker(beat=True, LLM_PROVIDER="scripted", BEACON_SWEEP_AFTER_SECONDS="2", BEACON_SWEEP_INTERVAL_SECONDS="1")
     assert wait_terminal(job_id, timeout=60) == "completed"
     assert JobEvent.objects.filter(job_id=job_id, type="stage_republished").exists()
+
+
+def test_remediation_and_partial_acceptance_through_a_real_worker(api, start_worker):
+    import json
+
+    from llm.scripted import scripted_responses_push
+
+    start_worker(LLM_PROVIDER="scripted")
+    empty = {name: {"value": None, "evidence": None} for name in ("material", "colour", "size")}
+    invented = json.dumps({"attributes": {"brand": {"value": "Zed", "evidence": "Zed shirt"}, **empty}})
+    # Unparseable, then (after the repair call) ungrounded twice: the field is dropped.
+    scripted_responses_push("I will not answer in JSON.", invented, invented)
+    job_id = _submit(api)
+    assert wait_terminal(job_id, timeout=60) == "completed"
+    job = Job.objects.get(pk=job_id)
+    assert job.generation_count == 3
+    assert job.result.validation["partial"] is True and job.result.validation["dropped"] == ["attributes.brand"]
+    types = list(job.events.order_by("id").values_list("type", flat=True))
+    assert types.index("repair_requested") < types.index("remediation") < types.index("partially_accepted")

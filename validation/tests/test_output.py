@@ -50,3 +50,16 @@ def test_schema_errors_carry_path_message_and_value():
 def test_valid_output_passes():
     report = output_validate(text='{"name": "x", "tags": []}', validator=SCHEMA)
     assert report.valid and report.parsed == {"name": "x", "tags": []}
+
+
+def test_yaml_and_xml_are_read_when_the_schema_says_so():
+    yaml_text = "```yaml\nname: Acme\ntags:\n  - a\n  - b\n```"
+    result = parse_model_output(yaml_text, text_format="yaml")
+    assert (result.value, result.parse_pass) == ({"name": "Acme", "tags": ["a", "b"]}, "direct")
+    xml_text = "<product><name>Acme</name><colour>blue</colour></product>"
+    assert parse_model_output(xml_text, text_format="xml").value == {"name": "Acme", "colour": "blue"}
+    assert parse_model_output('{"name": "x"}', text_format="yaml").value == {"name": "x"}  # JSON is YAML
+    assert parse_model_output("<broken", text_format="xml").parse_pass is None
+    report = output_validate(text="name: Acme\ntags: [a]", validator=Draft202012Validator(
+        {"x-beacon-format": "yaml", "type": "object", "required": ["name"]}))  # fmt: skip
+    assert report.valid and report.parse_changes == ["read as YAML"]
