@@ -4,9 +4,11 @@ from django.http import HttpRequest, HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from llm.metrics import BreakerCollector
+from validation.metrics import ValidationCollector
 
 REGISTRY = CollectorRegistry(auto_describe=False)
 REGISTRY.register(BreakerCollector())
+REGISTRY.register(ValidationCollector())
 
 
 def metrics_view(request: HttpRequest) -> HttpResponse:
