@@ -155,6 +155,19 @@ def _schema(name: str) -> OutputSchema:
     return schema
 
 
+def _new_version(request: Request, schema: OutputSchema, data: dict[str, Any], *, default_version: str) -> Response:
+    """Create a checked version and answer 201 with it, or raise the API error
+    (inside the caller's transaction, a refused first version takes its new
+    schema with it)."""
+    try:
+        version = schema_version_create(schema=schema, version=data.get("version") or default_version,
+                                        json_schema=data["jsonSchema"], rules=data["rules"],
+                                        quality=data["quality"], created_by=_actor(request))  # fmt: skip
+    except SchemaRegistryError as exc:
+        raise _schema_error(exc) from exc
+    return Response({"data": {"name": schema.name, **schema_version_data(version)}}, status=201)
+
+
 class SchemaListApi(APIView):
     permission_classes = [ReadViewerWriteEditor]
 
@@ -174,15 +187,9 @@ class SchemaListApi(APIView):
             raise ApiError("`name` is required.", code="validation_error", status_code=422)
         if OutputSchema.objects.filter(name=data["name"]).exists():
             raise ApiError(f"a schema named {data['name']!r} exists", code="conflict", status_code=409)
-        try:
-            with transaction.atomic():
-                schema = OutputSchema.objects.create(name=data["name"], description=data["description"])
-                version = schema_version_create(schema=schema, version=data.get("version") or "1.0.0",
-                                                json_schema=data["jsonSchema"], rules=data["rules"],
-                                                quality=data["quality"], created_by=_actor(request))  # fmt: skip
-        except SchemaRegistryError as exc:
-            raise _schema_error(exc) from exc
-        return Response({"data": {"name": schema.name, **schema_version_data(version)}}, status=201)
+        with transaction.atomic():
+            schema = OutputSchema.objects.create(name=data["name"], description=data["description"])
+            return _new_version(request, schema, data, default_version="1.0.0")
 
 
 class SchemaDetailApi(APIView):
@@ -204,14 +211,7 @@ class SchemaDetailApi(APIView):
         schema = _schema(name)
         serializer = SchemaWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        try:
-            version = schema_version_create(schema=schema, version=data.get("version") or next_minor(schema),
-                                            json_schema=data["jsonSchema"], rules=data["rules"],
-                                            quality=data["quality"], created_by=_actor(request))  # fmt: skip
-        except SchemaRegistryError as exc:
-            raise _schema_error(exc) from exc
-        return Response({"data": {"name": schema.name, **schema_version_data(version)}}, status=201)
+        return _new_version(request, schema, serializer.validated_data, default_version=next_minor(schema))
 
 
 class SchemaVersionApi(APIView):

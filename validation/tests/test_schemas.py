@@ -114,3 +114,9 @@ def test_a_jobs_rules_come_from_its_schema_version(api, scripted, editor):
     assert job.output_schema_version is not None and job.output_schema_version.version == "1.1.0"
     trace = {entry["rule"]: entry for entry in job.result.validation["trace"]}
     assert trace["no-shouting"]["passed"] is False  # sent back with feedback
+
+
+def test_a_refused_first_version_leaves_no_schema_behind(editor):
+    response = editor.post("/api/v1/schemas", {"name": "broken", "jsonSchema": {"type": "nonsense"}}, format="json")
+    assert response.status_code == 422
+    assert editor.get("/api/v1/schemas/broken").status_code == 404
