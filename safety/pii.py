@@ -1,0 +1,157 @@
+"""PII detection and redaction: Microsoft Presidio plus Beacon's own recognizers.
+
+Presidio's pattern recognizers find emails, phone numbers (libphonenumber),
+card numbers (Luhn), IBANs (mod-97), IP addresses, US SSNs and more, with
+their checksums. Presidio finds person names through a spaCy NER pipeline,
+and no English spaCy pipeline is installable from PyPI on Beacon's build
+machines; so the spaCy engine here is a blank English tokenizer, and Beacon
+adds its own recognizers for what that leaves out: person names in common
+written forms (titles, "name:" fields, greetings and sign-offs), street
+addresses and API keys/secrets. docs/security.md measures what the missing
+NER costs in recall.
+
+Redaction replaces each value with a typed placeholder, consistent within a
+job (`<EMAIL_1>` is the same address everywhere in that job), so the model
+still sees the structure. The mapping back is itself PII: it is kept only in
+the job's encrypted payload.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+# Presidio's email recognizer asks tldextract for the public suffix list, which
+# tldextract would fetch over the network; use the snapshot it ships instead.
+import tldextract
+from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
+
+ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "US_SSN", "UK_NHS",
+            "PERSON", "STREET_ADDRESS", "API_KEY")  # fmt: skip
+# Placeholder names by entity (shorter, and stable if Presidio renames one).
+LABELS = {"EMAIL_ADDRESS": "EMAIL", "PHONE_NUMBER": "PHONE", "CREDIT_CARD": "CARD", "IBAN_CODE": "IBAN",
+          "IP_ADDRESS": "IP", "US_SSN": "NATIONAL_ID", "UK_NHS": "NATIONAL_ID", "PERSON": "PERSON",
+          "STREET_ADDRESS": "ADDRESS", "API_KEY": "SECRET"}  # fmt: skip
+# Presidio scores a bare phone number 0.4 (higher with context words nearby).
+MIN_SCORE = 0.4
+PLACEHOLDER = re.compile(r"<([A-Z_]+)_(\d+)>")
+
+NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
+PERSON_PATTERNS = [
+    Pattern("title", rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Herr|Frau|Mme|M)\.?\s+{NAME}(?:\s+{NAME})?", 0.85),
+    Pattern("field", rf"(?i:\b(?:name|customer|contact|buyer|reviewer|signed)\s*[:=]\s*){NAME}(?:\s+{NAME})+", 0.85),
+    Pattern("greeting", rf"\b(?:Dear|Hi|Hello|Thanks|Regards|Cheers|Best),?\s+{NAME}(?:\s+{NAME})?", 0.6),
+    Pattern("full-name", rf"\b{NAME}\s+(?:[A-Z]\.\s+)?{NAME}(?=\s+(?:wrote|said|ordered|bought|from|at)\b)", 0.6),
+]  # fmt: skip
+STREET = (r"Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Square|Sq|"
+          r"Stra(?:ss|ß)e|Str|Weg|Platz|Allee|Gasse|Rue|Avenue|Via|Calle")  # fmt: skip
+ADDRESS_PATTERNS = [
+    Pattern("number-street",
+            rf"\b\d{{1,5}}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){{1,3}}(?:{STREET})\b\.?(?:,?\s+\d{{4,5}})?", 0.7),
+    Pattern("street-number", rf"\b[A-Z][\w-]*(?:{STREET.lower()}|\s(?:{STREET}))\s+\d{{1,5}}[a-z]?\b", 0.7),
+]  # fmt: skip
+SECRET_PATTERNS = [
+    Pattern("beacon-key", r"\bbk_[A-Za-z0-9_-]{20,}\b", 1.0),
+    Pattern("openai-key", r"\bsk-[A-Za-z0-9_-]{20,}\b", 1.0),
+    Pattern("aws-access-key", r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b", 1.0),
+    Pattern("github-token", r"\bgh[pousr]_[A-Za-z0-9]{30,}\b", 1.0),
+    Pattern("assignment", r"(?i:\b(?:api[_-]?key|secret|token|password)\b\s*[:=]\s*)[^\s'\"]{8,}", 0.9),
+]  # fmt: skip
+
+
+class BlankEnglishEngine(SpacyNlpEngine):
+    """spaCy's English tokenizer without a trained pipeline (see the module doc)."""
+
+    def __init__(self) -> None:
+        super().__init__(models=[{"lang_code": "en", "model_name": "blank:en"}])
+
+    def load(self) -> None:
+        import spacy
+
+        self.nlp = {"en": spacy.blank("en")}  # type: ignore[assignment]  # Presidio types it loosely
+
+
+@cache
+def analyzer() -> AnalyzerEngine:
+    engine = BlankEnglishEngine()
+    engine.load()
+    registry = RecognizerRegistry()
+    registry.load_predefined_recognizers(nlp_engine=engine)
+    # Case matters to these patterns (a name is capitalized); Presidio's default
+    # flags include IGNORECASE, so they are given explicitly.
+    flags = re.DOTALL | re.MULTILINE
+    for entity, patterns, name in (("PERSON", PERSON_PATTERNS, "BeaconPersonRecognizer"),
+                                   ("STREET_ADDRESS", ADDRESS_PATTERNS, "BeaconAddressRecognizer"),
+                                   ("API_KEY", SECRET_PATTERNS, "BeaconSecretRecognizer")):  # fmt: skip
+        registry.add_recognizer(PatternRecognizer(entity, patterns=patterns, name=name, global_regex_flags=flags))
+    return AnalyzerEngine(nlp_engine=engine, registry=registry, supported_languages=["en"])
+
+
+def detect(text: str) -> list[RecognizerResult]:
+    """Non-overlapping findings, highest score first where they overlap."""
+    if not text or not text.strip():
+        return []
+    found = [r for r in analyzer().analyze(text=text, language="en", entities=list(ENTITIES)) if r.score >= MIN_SCORE]
+    kept: list[RecognizerResult] = []
+    for result in sorted(found, key=lambda r: (-r.score, -(r.end - r.start))):
+        if all(result.end <= k.start or result.start >= k.end for k in kept):
+            kept.append(result)
+    return sorted(kept, key=lambda r: r.start)
+
+
+@dataclass
+class Redactor:
+    """Per-job consistent placeholders: the same value gets the same one."""
+
+    mapping: dict[str, str] = field(default_factory=dict)  # placeholder -> original
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def placeholder(self, label: str, value: str) -> str:
+        for existing, original in self.mapping.items():
+            if original == value and existing.startswith(f"<{label}_"):
+                return existing
+        self.counters[label] = self.counters.get(label, 0) + 1
+        token = f"<{label}_{self.counters[label]}>"
+        self.mapping[token] = value
+        return token
+
+    def redact(self, text: str) -> str:
+        parts, last = [], 0
+        for result in detect(text):
+            parts.append(text[last : result.start])
+            parts.append(
+                self.placeholder(LABELS.get(result.entity_type, result.entity_type), text[result.start : result.end])
+            )
+            last = result.end
+        parts.append(text[last:])
+        return "".join(parts)
+
+    def redact_value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, dict):
+            return {key: self.redact_value(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.redact_value(item) for item in value]
+        return value
+
+    def restore(self, value: Any) -> Any:
+        """Put the originals back (only where the task kind allows it)."""
+        if isinstance(value, str):
+            return PLACEHOLDER.sub(lambda m: self.mapping.get(m.group(0), m.group(0)), value)
+        if isinstance(value, dict):
+            return {key: self.restore(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.restore(item) for item in value]
+        return value
+
+    def state(self) -> dict[str, Any]:
+        return {"mapping": self.mapping, "counters": self.counters}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any] | None) -> "Redactor":
+        state = state or {}
+        return cls(mapping=dict(state.get("mapping", {})), counters=dict(state.get("counters", {})))

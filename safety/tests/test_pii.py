@@ -1,0 +1,47 @@
+"""PII recognizers (Presidio's and Beacon's), placeholders and restoring."""
+
+import pytest
+
+from safety.pii import Redactor, detect
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        ("Write to jane.doe@example.com today", "EMAIL_ADDRESS", "jane.doe@example.com"),
+        ("Call +1 415 555 0100 now", "PHONE_NUMBER", "+1 415 555 0100"),
+        ("Card 4111 1111 1111 1111 used", "CREDIT_CARD", "4111 1111 1111 1111"),  # passes Luhn
+        ("IBAN DE89 3704 0044 0532 0130 00 please", "IBAN_CODE", "DE89 3704 0044 0532 0130 00"),  # mod-97
+        ("from 192.168.1.20 yesterday", "IP_ADDRESS", "192.168.1.20"),
+        ("Dear Jane Smith, thanks", "PERSON", "Dear Jane Smith"),
+        ("Customer: Peter Miller complained", "PERSON", "Customer: Peter Miller"),
+        ("Mr. John Baker ordered it", "PERSON", "Mr. John Baker"),
+        ("Ship to 221B Baker Street, London", "STREET_ADDRESS", "221B Baker Street"),
+        ("Lieferung an Hauptstraße 5 in Berlin", "STREET_ADDRESS", "Hauptstraße 5"),
+        ("the key sk-abcdefghijklmnopqrstuvwx leaked", "API_KEY", "sk-abcdefghijklmnopqrstuvwx"),
+        ("api_key=Zx81nQ02pLmA93 in the config", "API_KEY", "api_key=Zx81nQ02pLmA93"),
+    ],
+)
+def test_each_recognizer_finds_its_entity(text, entity, value):
+    found = [(r.entity_type, text[r.start : r.end]) for r in detect(text)]
+    assert (entity, value) in found, found
+
+
+@pytest.mark.parametrize("text", ["Card 4111 1111 1111 1112 used", "IBAN DE00 3704 0044 0532 0130 00 please"])
+def test_checksums_reject_look_alike_numbers(text):
+    assert not [r for r in detect(text) if r.entity_type in ("CREDIT_CARD", "IBAN_CODE")]
+
+
+def test_clean_product_text_has_no_findings():
+    text = "Acme Trailblazer hiking boot. Waterproof leather upper, rubber sole, sizes 38-46, 1.2 kg."
+    assert detect(text) == []
+
+
+def test_placeholders_are_typed_consistent_per_job_and_restorable():
+    redactor = Redactor()
+    first = redactor.redact("Mail jane@example.com or bob@example.com, again jane@example.com.")
+    assert first == "Mail <EMAIL_1> or <EMAIL_2>, again <EMAIL_1>."
+    nested = redactor.redact_value({"content": "reply to bob@example.com", "product": {"note": ["jane@example.com"]}})
+    assert nested == {"content": "reply to <EMAIL_2>", "product": {"note": ["<EMAIL_1>"]}}
+    again = Redactor.from_state(redactor.state())
+    assert again.restore("Thanks <EMAIL_1>, see <PHONE_9>") == "Thanks jane@example.com, see <PHONE_9>"
