@@ -38,6 +38,8 @@ class TaskKind:
     # Semantic rules and quality checks (validation.json beside kind.json).
     rules: tuple[dict[str, Any], ...] = ()
     quality: dict[str, Any] = field(default_factory=dict)
+    # Whether placeholders of redacted PII go back into this kind's output.
+    restore_pii: bool = False
 
     @property
     def uuid(self) -> uuid.UUID:
@@ -87,6 +89,7 @@ def _load(folder: Path) -> TaskKind:
         context=context,
         rules=tuple(checks.get("rules") or ()),
         quality=checks.get("quality") or {},
+        restore_pii=bool(meta.get("restore_pii", False)),
     )
 
 

@@ -12,6 +12,7 @@ import os
 import re
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -50,6 +51,7 @@ from prompts.rendering import fence_token_for, render_messages, render_version
 from prompts.task_kinds import TaskKind, task_kinds
 from prompts.taxonomy import taxonomy_candidates, taxonomy_for
 from safety.encryption import decrypt_json, encrypt_json
+from safety.pii import Redactor
 from validation.grounding import GroundingReport, ground_extraction, ground_generation
 from validation.output import output_validate
 from validation.quality import quality_evaluate
@@ -60,6 +62,8 @@ from validation.schemas import schema_validator
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+# Enumerated parameters, not free text: never redacted.
+STRUCTURED_PARAMETERS = frozenset({"locale", "customer_tier"})
 
 
 def _kind(job: Job) -> TaskKind:
@@ -167,8 +171,15 @@ def prepare_run(*, job_id: str) -> bool:
         job_transition(job=job, name="start_preparing", save=False)
         job_mark_started(job)
         parameters = decrypt_json(job.payload.raw)
-        prepared = _normalize_text(parameters)
-        _working_save(job, {"input": prepared, "fenceToken": fence_token_for(prepared)})
+        # PII is redacted here, before anything is rendered or stored: prompts,
+        # model calls, events and results see only typed placeholders.
+        redactor = Redactor()
+        prepared = {key: value if key in STRUCTURED_PARAMETERS else redactor.redact_value(value)
+                    for key, value in _normalize_text(parameters).items()}  # fmt: skip
+        found = Counter(token.strip("<>").rsplit("_", 1)[0] for token in redactor.mapping)
+        if found:
+            event_record(job=job, type="pii_redacted", data={"entities": dict(found)})
+        _working_save(job, {"input": prepared, "fenceToken": fence_token_for(prepared), "pii": redactor.state()})
         return Stage.ASSEMBLE
 
     return inline_stage_run(job_id=job_id, stage=Stage.PREPARE, work=work)
@@ -492,8 +503,22 @@ def decide_run(*, job_id: str) -> bool:
 
 
 # --- finalize ---------------------------------------------------------------
+def _restore_pii(job: Job) -> None:
+    """Put redacted values back into the output, for task kinds whose output
+    is meant to carry them (kind.json `restore_pii`); the stored prompts and
+    events keep the placeholders."""
+    result = JobResult.objects.filter(job=job).first()
+    pii = _working(job).get("pii")
+    if result is None or result.output is None or not pii:
+        return
+    result.output = Redactor.from_state(pii).restore(result.output)
+    result.save(update_fields=["output", "updated_at"])
+
+
 def finalize_run(*, job_id: str) -> bool:
     def work(job: Job) -> str:
+        if _kind(job).restore_pii:
+            _restore_pii(job)
         job.finished_at = timezone.now()
         job_transition(
             job=job,

@@ -385,3 +385,38 @@ def test_admin_shows_the_result_and_its_trace(api, scripted, admin_client):
     _run_all(job_id)
     page = admin_client.get(f"/admin/jobs/job/{job_id}/change/")
     assert page.status_code == 200 and b"failed checks: none" in page.content
+
+
+PII_CONTENT = "Review by Mr. John Baker (john.baker@example.com): the kettle is great, call +1 415 555 0100."
+
+
+def test_pii_is_redacted_before_anything_is_rendered_or_stored(api, scripted):
+    job_id = api.post("/api/v1/generations", generation_body("moderation_summary", content=PII_CONTENT),
+                      format="json").json()["data"]["id"]  # fmt: skip
+    _run_all(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.payload.working is not None
+    working = decrypt_json(job.payload.working)
+    assert "john.baker@example.com" not in json.dumps(working["input"]) and "<EMAIL_1>" in working["input"]["content"]
+    prompt = json.dumps(working["messages"])
+    assert "john.baker@example.com" not in prompt and "John Baker" not in prompt and "555 0100" not in prompt
+    events = json.dumps(list(job.events.values_list("data", flat=True)))
+    assert "john.baker" not in events
+    assert job.events.get(type="pii_redacted").data["entities"] == {"PERSON": 1, "EMAIL": 1, "PHONE": 1}
+
+
+def test_placeholders_go_back_into_the_output_only_where_the_kind_allows(api, scripted):
+    import dataclasses
+    from unittest import mock
+
+    from prompts.task_kinds import task_kinds
+
+    job_id = api.post("/api/v1/generations", generation_body("moderation_summary", content=PII_CONTENT),
+                      format="json").json()["data"]["id"]  # fmt: skip
+    scripted_responses_push(json.dumps({"verdict": "allow", "categories": ["none"],
+                                        "summary": "A happy review; contact <EMAIL_1>."}))  # fmt: skip
+    restoring = dataclasses.replace(task_kinds()["moderation_summary"], restore_pii=True)
+    with mock.patch.object(pipeline, "_kind", return_value=restoring):
+        _run_all(job_id)
+    output = Job.objects.get(pk=job_id).result.output
+    assert output is not None and output["summary"] == "A happy review; contact john.baker@example.com."
