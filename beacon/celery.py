@@ -19,8 +19,15 @@ import beacon.correlation  # noqa: E402,F401
 def _preload_model_client(**_: object) -> None:
     """Import LiteLLM once in the worker's parent process: it takes seconds,
     and forked pool processes then share it instead of each paying at their
-    first model call (inside a stage's time limit)."""
+    first model call (inside a stage's time limit). The same for the PII
+    analyzer (Presidio, spaCy) and the language identifier used by validation."""
     import litellm  # noqa: F401
+
+    from safety.pii import analyzer
+    from validation.quality import _identifier
+
+    analyzer()
+    _identifier()
 
 
 @worker_process_init.connect
