@@ -188,11 +188,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.purge_idempotency_keys",
         "schedule": 3600.0,
     },
+    "purge-raw-payloads": {
+        "task": "jobs.purge_payloads",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Beacon -----------------------------------------------------------------
 # Bodies larger than this are refused with 413 before they are parsed.
 BEACON_MAX_REQUEST_BYTES = env.int("BEACON_MAX_REQUEST_BYTES", default=256 * 1024)
+# Raw input (encrypted) is purged this long after a job ends, unless on legal hold.
+BEACON_RAW_RETENTION_HOURS = env.int("BEACON_RAW_RETENTION_HOURS", default=24 * 30)
 # Stripe keeps idempotency keys for 24 hours; so do we, at least.
 BEACON_IDEMPOTENCY_TTL_HOURS = env.int("BEACON_IDEMPOTENCY_TTL_HOURS", default=24)
 # A stage whose message was published this long ago without being picked up is

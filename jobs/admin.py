@@ -51,6 +51,17 @@ class JobAdmin(admin.ModelAdmin):
     inlines = [JobResultInline, JobEventInline]
     # Status changes only through transitions (services); nothing here is editable.
     readonly_fields = [f.name for f in Job._meta.fields]
+    actions = ["legal_hold_place", "legal_hold_lift"]
+
+    @admin.action(description="Place on legal hold (keep the raw input past retention)")
+    def legal_hold_place(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        count = queryset.update(legal_hold=True)
+        self.message_user(request, f"{count} job(s) on legal hold.", messages.SUCCESS)
+
+    @admin.action(description="Lift the legal hold")
+    def legal_hold_lift(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        count = queryset.update(legal_hold=False)
+        self.message_user(request, f"{count} job(s) released from legal hold.", messages.SUCCESS)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

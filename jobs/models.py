@@ -81,6 +81,8 @@ class Job(models.Model):
     customer_tier = models.CharField(max_length=16, default="standard")
     # No model call starts when too little time is left before this.
     deadline_at = models.DateTimeField(null=True, blank=True)
+    # Legal hold: the raw input is kept past retention until the hold is lifted.
+    legal_hold = models.BooleanField(default=False)
     # The last routing decision (why this deployment), as the gateway took it.
     routing = models.JSONField(null=True, blank=True)
     correlation_id = models.CharField(max_length=64, blank=True)
@@ -217,6 +219,9 @@ class JobPayload(models.Model):
     raw = models.BinaryField()
     working = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when retention purged `raw` and `working` (the job row, its events
+    # and its result stay; they hold no raw input).
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"payload of {self.job_id}"

@@ -111,3 +111,8 @@ def reap_expired() -> int:
 @shared_task(name="jobs.purge_idempotency_keys")
 def purge_idempotency_keys() -> int:
     return recovery.idempotency_keys_purge()
+
+
+@shared_task(name="jobs.purge_payloads")
+def purge_payloads() -> int:
+    return recovery.payloads_purge()

@@ -420,3 +420,18 @@ def test_placeholders_go_back_into_the_output_only_where_the_kind_allows(api, sc
         _run_all(job_id)
     output = Job.objects.get(pk=job_id).result.output
     assert output is not None and output["summary"] == "A happy review; contact john.baker@example.com."
+
+
+def test_raw_input_is_purged_after_retention_except_under_legal_hold(api, scripted, settings):
+    settings.BEACON_RAW_RETENTION_HOURS = 1
+    kept, purged = (_submit(api) for _ in range(2))
+    for job_id in (kept, purged):
+        _run_all(job_id)
+    Job.objects.filter(pk=kept).update(legal_hold=True)
+    Job.objects.filter(pk__in=[kept, purged]).update(finished_at=timezone.now() - timedelta(hours=2))
+    assert recovery.payloads_purge() == 1
+    payload = Job.objects.get(pk=purged).payload
+    assert bytes(payload.raw) == b"" and payload.working is None and payload.purged_at is not None
+    assert bytes(Job.objects.get(pk=kept).payload.raw) != b""
+    assert Job.objects.get(pk=purged).result.output is not None  # the result stays
+    assert recovery.payloads_purge() == 0
