@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tenants",
     "prompts",
     "validation",
+    "safety",
     "llm",
     "jobs",
 ]
