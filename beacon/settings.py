@@ -225,6 +225,10 @@ BEACON_RETRY_BACKOFF_MAX = env.int("BEACON_RETRY_BACKOFF_MAX", default=60)
 BEACON_MAX_GENERATIONS = env.int("BEACON_MAX_GENERATIONS", default=3)
 # After this many invalid outputs the next generation runs on the large tier.
 LLM_ESCALATE_AFTER_FAILURES = env.int("LLM_ESCALATE_AFTER_FAILURES", default=2)
+# Prompt-injection input scan (safety/injection.py): at or above the block score
+# a job fails before any model sees it; at or above the flag score it is flagged.
+BEACON_INJECTION_BLOCK_SCORE = env.float("BEACON_INJECTION_BLOCK_SCORE", default=0.9)
+BEACON_INJECTION_FLAG_SCORE = env.float("BEACON_INJECTION_FLAG_SCORE", default=0.5)
 # Taxonomy tagging offers a job at most this many categories (prompts/taxonomy.py).
 BEACON_TAXONOMY_CANDIDATES = env.int("BEACON_TAXONOMY_CANDIDATES", default=30)
 BEACON_WEBHOOK_TIMEOUT_SECONDS = env.float("BEACON_WEBHOOK_TIMEOUT_SECONDS", default=10.0)

@@ -51,6 +51,7 @@ from prompts.rendering import fence_token_for, render_messages, render_version
 from prompts.task_kinds import TaskKind, task_kinds
 from prompts.taxonomy import taxonomy_candidates, taxonomy_for
 from safety.encryption import decrypt_json, encrypt_json
+from safety.injection import scan_parameters
 from safety.pii import Redactor
 from validation.grounding import GroundingReport, ground_extraction, ground_generation
 from validation.output import output_validate
@@ -157,7 +158,9 @@ def _normalize_text(value: Any) -> Any:
     """NFC-normalize strings and drop control characters (but keep newlines and tabs)."""
     if isinstance(value, str):
         text = unicodedata.normalize("NFC", value)
-        return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+        # Control and invisible format characters (zero-width joiners, bidi
+        # overrides) carry nothing a product text needs and hide attacks.
+        return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf"))
     if isinstance(value, dict):
         return {key: _normalize_text(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -166,6 +169,21 @@ def _normalize_text(value: Any) -> Any:
 
 
 # --- prepare ----------------------------------------------------------------
+def _injection_check(job: Job, parameters: dict[str, Any]) -> None:
+    """Input layer of the injection defence: a decision event for any hit;
+    above the block score the job fails (no model sees the input), above the
+    flag score it goes on flagged for review."""
+    report = scan_parameters(parameters)
+    if not report.hits:
+        return
+    score = report.score
+    decision = ("block" if score >= settings.BEACON_INJECTION_BLOCK_SCORE
+                else "flag" if score >= settings.BEACON_INJECTION_FLAG_SCORE else "allow")  # fmt: skip
+    event_record(job=job, type="injection_scan", data={**report.as_dict(), "decision": decision, "layer": "input"})
+    if decision == "block":
+        raise StageError(f"the input looks like a prompt-injection attempt (score {score})", code="injection_blocked")
+
+
 def prepare_run(*, job_id: str) -> bool:
     def work(job: Job) -> str:
         job_transition(job=job, name="start_preparing", save=False)
@@ -179,6 +197,7 @@ def prepare_run(*, job_id: str) -> bool:
         found = Counter(token.strip("<>").rsplit("_", 1)[0] for token in redactor.mapping)
         if found:
             event_record(job=job, type="pii_redacted", data={"entities": dict(found)})
+        _injection_check(job, parameters)
         _working_save(job, {"input": prepared, "fenceToken": fence_token_for(prepared), "pii": redactor.state()})
         return Stage.ASSEMBLE
 

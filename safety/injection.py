@@ -1,0 +1,96 @@
+"""Prompt-injection defence, input layer 1: a pattern set maintained as data.
+
+The input is scanned as given, after normalization (zero-width and other
+invisible characters removed, look-alike letters folded, as grounding does),
+and inside encodings an attacker uses to smuggle text past filters: base64
+runs and rot13 are decoded and scanned again. Each hit adds its weight; the
+score is capped at 1. Invisible characters and homoglyph mixing are signals
+of their own.
+"""
+
+import base64
+import binascii
+import codecs
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from validation.grounding import LOOK_ALIKES
+
+PATTERNS_FILE = Path(__file__).parent / "data" / "injection_patterns.json"
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
+MIXED_SCRIPT_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff\u0370-\u03ff])\w+\b")
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: str
+    category: str
+    weight: float
+    layer: str  # "as given", "normalized", "base64", "rot13", "signal"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "category": self.category, "weight": self.weight, "layer": self.layer}
+
+
+@dataclass
+class InjectionReport:
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return round(min(1.0, sum(hit.weight for hit in self.hits)), 3)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"score": self.score, "hits": [hit.as_dict() for hit in self.hits]}
+
+
+@cache
+def patterns() -> tuple[tuple[str, str, float, re.Pattern[str]], ...]:
+    data = json.loads(PATTERNS_FILE.read_text())
+    return tuple((p["id"], p["category"], float(p["weight"]), re.compile(p["regex"], re.IGNORECASE))
+                 for p in data["patterns"])  # fmt: skip
+
+
+def _decoded_segments(text: str) -> list[tuple[str, str]]:
+    segments = []
+    for run in BASE64_RUN.findall(text):
+        try:
+            decoded = base64.b64decode(run + "=" * (-len(run) % 4), validate=False).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            continue
+        if sum(ch.isprintable() for ch in decoded) >= 0.9 * len(decoded):
+            segments.append(("base64", decoded))
+    segments.append(("rot13", codecs.decode(text, "rot13")))
+    return segments
+
+
+def scan_text(text: str) -> InjectionReport:
+    report = InjectionReport()
+    fired: set[str] = set()
+    normalized = unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).translate(LOOK_ALIKES)
+    for layer, candidate in [("as given", text), ("normalized", normalized), *_decoded_segments(normalized)]:
+        for rule, category, weight, pattern in patterns():
+            if rule not in fired and pattern.search(candidate):
+                fired.add(rule)
+                report.hits.append(Hit(rule, category, weight, layer))
+    if INVISIBLE.search(text):
+        report.hits.append(Hit("invisible-characters", "obfuscation", 0.3, "signal"))
+    if MIXED_SCRIPT_WORD.search(text):
+        report.hits.append(Hit("mixed-script-word", "obfuscation", 0.3, "signal"))
+    return report
+
+
+def scan_parameters(parameters: dict[str, Any]) -> InjectionReport:
+    """Every free-text field a prompt will carry: content, product metadata, reference documents."""
+    parts = [str(parameters.get("content", ""))]
+    product = parameters.get("product") or {}
+    if isinstance(product, dict):
+        parts += [str(v) for v in product.values()]
+    parts += [f"{doc.get('title', '')}\n{doc.get('text', '')}" for doc in parameters.get("reference_documents") or []]
+    return scan_text("\n".join(parts))
