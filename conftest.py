@@ -33,6 +33,12 @@ OUTPUT_DIR = BASE_DIR / "test-output"
 
 
 @pytest.fixture(autouse=True)
+def _no_intake_cache(settings: Any) -> None:
+    """Tests move labels and add schema versions and expect the next request to see them."""
+    settings.BEACON_INTAKE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _prompt_templates(request: pytest.FixtureRequest) -> None:
     """Transactional tests flush every table after they run, seed data
     included; put the task kinds' templates back before each one."""

@@ -229,6 +229,9 @@ LLM_ESCALATE_AFTER_FAILURES = env.int("LLM_ESCALATE_AFTER_FAILURES", default=2)
 # a job fails before any model sees it; at or above the flag score it is flagged.
 BEACON_INJECTION_BLOCK_SCORE = env.float("BEACON_INJECTION_BLOCK_SCORE", default=0.9)
 BEACON_INJECTION_FLAG_SCORE = env.float("BEACON_INJECTION_FLAG_SCORE", default=0.5)
+# Intake caches template labels and schema versions per process for 5 s (a
+# label move is seen within that); 0 turns the cache off (tests do).
+BEACON_INTAKE_CACHE_SECONDS = env.int("BEACON_INTAKE_CACHE_SECONDS", default=5)
 # Taxonomy tagging offers a job at most this many categories (prompts/taxonomy.py).
 BEACON_TAXONOMY_CANDIDATES = env.int("BEACON_TAXONOMY_CANDIDATES", default=30)
 BEACON_WEBHOOK_TIMEOUT_SECONDS = env.float("BEACON_WEBHOOK_TIMEOUT_SECONDS", default=10.0)

@@ -13,6 +13,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
+from beacon.ttl_cache import ttl_cache
 from prompts.models import LabelArm, PromptTemplate, TemplateLabel, TemplateVersion
 from prompts.services import PRODUCTION, SEMVER, TemplateError
 from prompts.task_kinds import TaskKind, task_kinds
@@ -27,11 +30,30 @@ class Resolved:
 
 
 def template_find(template_id: str) -> PromptTemplate | None:
+    return _template_find(template_id) if settings.BEACON_INTAKE_CACHE_SECONDS else _template_lookup(template_id)
+
+
+def _template_lookup(template_id: str) -> PromptTemplate | None:
     templates = PromptTemplate.objects.filter(deleted_at__isnull=True)
     try:
         return templates.filter(id=uuid.UUID(template_id)).first()
     except ValueError:
         return templates.filter(name=template_id).first()
+
+
+@ttl_cache(seconds=5)
+def _template_find(template_id: str) -> PromptTemplate | None:
+    return _template_lookup(template_id)
+
+
+def _label_arms(template: PromptTemplate, name: str) -> list[LabelArm]:
+    label = TemplateLabel.objects.filter(template=template, name=name).first()
+    return list(label.arms.select_related("version")) if label else []
+
+
+@ttl_cache(seconds=5)
+def _label_arms_cached(template: PromptTemplate, name: str) -> list[LabelArm]:
+    return _label_arms(template, name)
 
 
 def sticky_key(parameters: dict[str, Any]) -> str:
@@ -65,8 +87,7 @@ def template_resolve(*, template_id: str, selector: str | None, parameters: dict
         if version is None:
             raise TemplateError(f"{template.name} has no version {wanted}.", code="unknown_version")
         return Resolved(template=template, version=version, kind=kind, label="")
-    label = TemplateLabel.objects.filter(template=template, name=wanted).first()
-    arms = list(label.arms.select_related("version")) if label else []
+    arms = (_label_arms_cached if settings.BEACON_INTAKE_CACHE_SECONDS else _label_arms)(template, wanted)
     if not arms:
         raise TemplateError(f"{template.name} has no label {wanted!r}.", code="unknown_version")
     arm = arm_choose(arms, seed=f"{template.id}:{wanted}:{sticky_key(parameters)}") if len(arms) > 1 else arms[0]
