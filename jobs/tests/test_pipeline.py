@@ -20,7 +20,7 @@ from django_fsm import TransitionNotAllowed
 
 from beacon.testing import generation_body
 from jobs.models import DeadLetter, Job, JobEvent
-from jobs.services import pipeline, recovery
+from jobs.services import pipeline, recovery, slow_io
 from jobs.services.lifecycle import dead_letter_redrive, job_cancel
 from jobs.services.stages import TransientStageError
 from llm.errors import TransientModelError
@@ -186,7 +186,7 @@ def test_a_model_result_arriving_after_cancel_is_discarded(api, scripted):
         mock.patch.object(pipeline, "complete", side_effect=cancel_during_call),
         # The model call runs in its own thread in production; inline here so
         # the cancel shares the test's transaction.
-        mock.patch.object(pipeline, "_without_db_connection_if_slow", lambda call: call()),
+        mock.patch.object(pipeline, "without_db_connection_if_slow", lambda call: call()),
     ):
         pipeline.generate_run(job_id=job_id)
     job = Job.objects.get(pk=job_id)
@@ -298,14 +298,14 @@ def test_a_slow_call_gives_the_database_connection_back_and_a_fast_one_keeps_it(
 
     settings.BEACON_DB_RELEASE_AFTER_MS = 50
     Job.objects.exists()  # open a connection
-    assert pipeline._without_db_connection_if_slow(lambda: "fast") == "fast"
+    assert slow_io.without_db_connection_if_slow(lambda: "fast") == "fast"
     assert connection.connection is not None
 
     def slow() -> str:
         clock.sleep(0.3)
         return "slow"
 
-    assert pipeline._without_db_connection_if_slow(slow) == "slow"
+    assert slow_io.without_db_connection_if_slow(slow) == "slow"
     assert connection.connection is None
 
 
@@ -416,7 +416,7 @@ def test_placeholders_go_back_into_the_output_only_where_the_kind_allows(api, sc
     scripted_responses_push(json.dumps({"verdict": "allow", "categories": ["none"],
                                         "summary": "A happy review; contact <EMAIL_1>."}))  # fmt: skip
     restoring = dataclasses.replace(task_kinds()["moderation_summary"], restore_pii=True)
-    with mock.patch.object(pipeline, "_kind", return_value=restoring):
+    with mock.patch.object(pipeline, "task_kind_of", return_value=restoring):
         _run_all(job_id)
     output = Job.objects.get(pk=job_id).result.output
     assert output is not None and output["summary"] == "A happy review; contact john.baker@example.com."

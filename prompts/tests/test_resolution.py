@@ -12,6 +12,7 @@ from prompts import rendering
 from prompts.models import PromptTemplate
 from prompts.resolution import template_resolve
 from prompts.services import Arm, label_set, version_create, version_transition
+from prompts.task_kinds import task_kinds
 from safety.encryption import decrypt_json
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +81,7 @@ def test_the_pipeline_renders_the_jobs_version(api, enrichment, scripted):
 
 def test_identical_renders_come_from_the_cache_and_a_new_version_misses_it(enrichment):
     _, first, second = enrichment
-    kind = pipeline.task_kinds()["metadata_enrichment"]
+    kind = task_kinds()["metadata_enrichment"]
     params = {"content": "cache me", "locale": "en-US"}
     rendering._RENDERED.clear()
     with mock.patch.object(rendering, "render_templates", wraps=rendering.render_templates) as render:

@@ -1,0 +1,102 @@
+"""What a job runs with: its task kind, its working state (encrypted), the
+generation settings of its template version, its output schema, its prompt."""
+
+import copy
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from jobs.models import Job
+from prompts.rendering import render_messages, render_version
+from prompts.task_kinds import TaskKind, task_kinds
+from prompts.taxonomy import taxonomy_candidates, taxonomy_for
+from safety.encryption import decrypt_json, encrypt_json
+from validation.registry import version_validator
+from validation.schemas import schema_validator
+
+
+def task_kind_of(job: Job) -> TaskKind:
+    return task_kinds()[job.task_kind]
+
+
+def working_of(job: Job) -> dict[str, Any]:
+    payload = job.payload
+    return decrypt_json(payload.working) if payload.working else {}
+
+
+def working_save(job: Job, working: dict[str, Any]) -> None:
+    payload = job.payload
+    payload.working = encrypt_json(working)
+    payload.save(update_fields=["working"])
+
+
+def version_metadata(job: Job) -> dict[str, Any]:
+    return job.prompt_version.metadata if job.prompt_version_id and job.prompt_version else {}
+
+
+def max_tokens_of(job: Job, kind: TaskKind) -> int:
+    settings_of_version = version_metadata(job)
+    return int((job.options or {}).get("maxTokens") or settings_of_version.get("maxTokens") or kind.max_tokens)
+
+
+def tier_of(job: Job, kind: TaskKind) -> str:
+    return str(version_metadata(job).get("tier") or kind.tier)
+
+
+def temperature_of(job: Job, kind: TaskKind) -> float:
+    options = job.options or {}
+    if options.get("temperature") is not None:
+        return float(options["temperature"])
+    return float(version_metadata(job).get("temperature", kind.temperature))
+
+
+def registered_schema(job: Job, kind: TaskKind) -> dict[str, Any]:
+    """The job's schema version from the registry (jobs accepted before it
+    existed use the task kind's file)."""
+    if job.output_schema_version_id and job.output_schema_version:
+        return job.output_schema_version.json_schema
+    return kind.output_schema
+
+
+def output_schema_of(job: Job, kind: TaskKind, working: dict[str, Any]) -> dict[str, Any]:
+    """The producer's own schema, else the job's narrowed one (a taxonomy
+    job's categories), else its registered schema version."""
+    if job.output_schema is not None:
+        return job.output_schema
+    return working.get("outputSchema") or registered_schema(job, kind)
+
+
+def output_validator_of(job: Job, kind: TaskKind, working: dict[str, Any]) -> Draft202012Validator:
+    if job.output_schema is None and not working.get("outputSchema"):
+        if job.output_schema_version_id and job.output_schema_version:
+            return version_validator(job.output_schema_version)
+        return kind.output_validator
+    return schema_validator(output_schema_of(job, kind, working))
+
+
+def taxonomy_choices_apply(job: Job, kind: TaskKind, working: dict[str, Any]) -> None:
+    """Taxonomy tagging chooses from the organization's taxonomy (else the
+    platform default), narrowed to the job's candidates: listed in the prompt
+    and the only paths its output schema allows."""
+    if "taxonomy" not in kind.context:
+        return
+    taxonomy = taxonomy_for(job.organization_id)
+    if taxonomy is None:
+        return  # no taxonomy imported at all: the kind's built-in list applies
+    choices = taxonomy_candidates(taxonomy=taxonomy, parameters=working["input"])
+    schema = copy.deepcopy(registered_schema(job, kind))
+    schema["properties"]["categories"]["items"]["properties"]["path"]["enum"] = choices
+    working["taxonomy"] = choices
+    working["outputSchema"] = schema
+
+
+def prompt_render(job: Job, working: dict[str, Any], feedback: list[str] | None = None) -> list[dict[str, str]]:
+    """The job's prompt: its template version (jobs accepted before the
+    registry existed render their task kind's files)."""
+    kind = task_kind_of(job)
+    extra = {"taxonomy": working["taxonomy"]} if "taxonomy" in working else None
+    if job.prompt_version_id:
+        return render_version(version=job.prompt_version, kind=kind, parameters=working["input"],
+                              fence_token=working["fenceToken"], feedback=feedback, extra_context=extra)  # fmt: skip
+    return render_messages(kind=kind, parameters=working["input"], fence_token=working["fenceToken"], feedback=feedback,
+                           extra_context=extra)  # fmt: skip
