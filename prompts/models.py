@@ -9,12 +9,11 @@ goes live and how it is rolled back, and every move is recorded.
 """
 
 import uuid
-from typing import Any
 
 from django.db import models
 from django_fsm import FSMField, transition
 
-from beacon.hashing import content_hash
+from beacon.immutable import ImmutableContent, ImmutableContentError
 
 
 class PromptTemplate(models.Model):
@@ -38,7 +37,7 @@ class VersionStatus(models.TextChoices):
     DEPRECATED = "deprecated"
 
 
-class ImmutableVersionError(Exception):
+class ImmutableVersionError(ImmutableContentError):
     """A saved TemplateVersion's content was about to change."""
 
 
@@ -47,7 +46,7 @@ class ImmutableVersionError(Exception):
 CONTENT_FIELDS = ("system_prompt", "user_prompt", "few_shot_examples", "metadata", "parent_id")
 
 
-class TemplateVersion(models.Model):
+class TemplateVersion(ImmutableContent):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     template = models.ForeignKey(PromptTemplate, on_delete=models.PROTECT, related_name="versions")
     version = models.CharField(max_length=32)  # semver
@@ -56,11 +55,13 @@ class TemplateVersion(models.Model):
     few_shot_examples = models.JSONField(default=list, blank=True)
     # tier, maxTokens, temperature, capabilities, tags (output schema: the task kind's)
     metadata = models.JSONField(default=dict, blank=True)
-    content_hash = models.CharField(max_length=64, editable=False)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     status = FSMField(default=VersionStatus.DRAFT, choices=VersionStatus.choices, protected=True)
     created_by = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    content_fields = CONTENT_FIELDS
+    immutable_error = ImmutableVersionError
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["template", "version"], name="template_version_unique")]
@@ -68,16 +69,6 @@ class TemplateVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template.name}@{self.version}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        computed = self.compute_content_hash()
-        if not self._state.adding and computed != self.content_hash:
-            raise ImmutableVersionError(f"{self} is immutable: create a new version instead")
-        self.content_hash = computed
-        super().save(*args, **kwargs)
-
-    def compute_content_hash(self) -> str:
-        return content_hash({field: getattr(self, field) for field in CONTENT_FIELDS})
 
     # --- the review workflow (transitions do no I/O; services save) ---------
     @transition(field=status, source=VersionStatus.DRAFT, target=VersionStatus.REVIEW)

@@ -7,16 +7,15 @@ quality checks that go with it. Each task kind's schema is seeded as version
 """
 
 import uuid
-from typing import Any
 
 from django.db import models
 
-from beacon.hashing import content_hash
+from beacon.immutable import ImmutableContent, ImmutableContentError
 
 COMPONENT_PREFIX = "urn:beacon:component:"
 
 
-class ImmutableSchemaError(Exception):
+class ImmutableSchemaError(ImmutableContentError):
     """A saved schema version's content was about to change."""
 
 
@@ -49,16 +48,18 @@ class OutputSchema(models.Model):
 SCHEMA_CONTENT = ("json_schema", "rules", "quality")
 
 
-class SchemaVersion(models.Model):
+class SchemaVersion(ImmutableContent):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     schema = models.ForeignKey(OutputSchema, on_delete=models.PROTECT, related_name="versions")
     version = models.CharField(max_length=32)
     json_schema = models.JSONField()
     rules = models.JSONField(default=list, blank=True)
     quality = models.JSONField(default=dict, blank=True)
-    content_hash = models.CharField(max_length=64, editable=False)
     created_by = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    content_fields = SCHEMA_CONTENT
+    immutable_error = ImmutableSchemaError
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["schema", "version"], name="schema_version_unique")]
@@ -66,10 +67,3 @@ class SchemaVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schema.name}@{self.version}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        computed = content_hash({field: getattr(self, field) for field in SCHEMA_CONTENT})
-        if not self._state.adding and computed != self.content_hash:
-            raise ImmutableSchemaError(f"{self} is immutable: create a new version instead")
-        self.content_hash = computed
-        super().save(*args, **kwargs)

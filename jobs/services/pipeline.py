@@ -1,8 +1,10 @@
 """The pipeline's stages. Each is small, idempotent and called by one task.
 
 prepare -> assemble -> generate -> validate -> decide -> finalize -> deliver,
-with validate -> generate for one round of remediation. See `stages.py` for
-how each run is claimed and handed over.
+with validate -> generate for a repair call or a remediation round (at most
+BEACON_MAX_GENERATIONS generations). See `stages.py` for how each run is
+claimed and handed over; the work each stage delegates lives beside it
+(`preparation`, `job_settings`, `model_routing`, `slow_io`, `output_checks`).
 """
 
 import logging
