@@ -34,8 +34,7 @@ from prompts.services import (
     version_edit,
     version_transition,
 )
-from tenants.authentication import request_api_key
-from tenants.models import ApiKey
+from tenants.authentication import request_actor, request_api_key
 from tenants.permissions import IsAdmin, IsEditor, ReadViewerWriteEditor
 
 
@@ -46,11 +45,6 @@ def _api_error(exc: TemplateError) -> ApiError:
     if exc.code in ("not_found", "unknown_template"):
         return ApiError(exc.message, code="not_found", status_code=404)
     return ApiError(exc.message, code=exc.code, status_code=422, details=details)
-
-
-def _actor(request: Request) -> str:
-    key: ApiKey = request_api_key(request)
-    return f"{key.organization.slug}/{key.prefix}"
 
 
 def _template(template_id: UUID | str) -> PromptTemplate:
@@ -181,7 +175,7 @@ class TemplateListApi(APIView):
     def post(self, request: Request) -> Response:
         data = _valid(TemplateCreateSerializer, request.data)
         try:
-            owner = data["owner"] or _actor(request)
+            owner = data["owner"] or request_actor(request)
             template = template_create(name=data["name"], task_kind=data["taskKind"],
                                        description=data["description"], owner=owner)  # fmt: skip
         except TemplateError as exc:
@@ -233,7 +227,7 @@ class VersionListApi(APIView):
             version = version_create(
                 template=template, system_prompt=data["systemPrompt"], user_prompt=data["userPrompt"],
                 few_shot_examples=data["fewShotExamples"], metadata=data["metadata"], parent=parent,
-                version=data.get("version"), created_by=_actor(request),
+                version=data.get("version"), created_by=request_actor(request),
             )  # fmt: skip
         except TemplateError as exc:
             raise _api_error(exc) from exc
@@ -265,7 +259,7 @@ class VersionDetailApi(APIView):
                  "fewShotExamples": "few_shot_examples", "metadata": "metadata", "version": "version"}  # fmt: skip
         try:
             created = version_edit(version=source, changes={names[k]: v for k, v in data.items()},
-                                   created_by=_actor(request))  # fmt: skip
+                                   created_by=request_actor(request))  # fmt: skip
         except TemplateError as exc:
             raise _api_error(exc) from exc
         return Response({"data": version_data(created)}, status=status.HTTP_201_CREATED)
@@ -302,7 +296,9 @@ class LabelApi(APIView):
         data = _valid(LabelSetSerializer, request.data)
         arms = [Arm(_version(template, arm["version"]), arm["weight"]) for arm in data["arms"]]
         try:
-            label = label_set(template=template, name=name, arms=arms, moved_by=_actor(request), reason=data["reason"])
+            label = label_set(
+                template=template, name=name, arms=arms, moved_by=request_actor(request), reason=data["reason"]
+            )
         except TemplateError as exc:
             raise _api_error(exc) from exc
         return Response({"data": label_data(label, history=True)})
@@ -317,7 +313,7 @@ class LabelRollbackApi(APIView):
     def post(self, request: Request, template_id: UUID, name: str) -> Response:
         data = _valid(ReasonSerializer, request.data)
         try:
-            label = label_rollback(template=_template(template_id), name=name, moved_by=_actor(request),
+            label = label_rollback(template=_template(template_id), name=name, moved_by=request_actor(request),
                                    reason=data["reason"])  # fmt: skip
         except TemplateError as exc:
             raise _api_error(exc) from exc
@@ -418,7 +414,7 @@ class TemplateTestApi(APIView):
         try:
             result = preview_render(template=template, selector=data.get("templateVersion"),
                                     parameters=data["parameters"], execute=data["execute"],
-                                    created_by=_actor(request))  # fmt: skip
+                                    created_by=request_actor(request))  # fmt: skip
         except TemplateError as exc:
             raise _api_error(exc) from exc
         except ModelError as exc:

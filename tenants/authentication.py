@@ -50,3 +50,10 @@ def request_api_key(request: Any) -> ApiKey:
     api_key = request.auth
     assert isinstance(api_key, ApiKey), "view reached without API key authentication"
     return api_key
+
+
+def request_actor(request: Any) -> str:
+    """Who made a change, for records like label moves and versions: the key's
+    organization and visible prefix (never the key itself)."""
+    key = request_api_key(request)
+    return f"{key.organization.slug}/{key.prefix}"

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from beacon.api import ApiError
 from jobs.models import Job
 from llm.models import ModelCall
-from tenants.authentication import request_api_key
+from tenants.authentication import request_actor, request_api_key
 from tenants.permissions import IsViewer, ReadViewerWriteEditor
 from validation.models import OutputSchema, SchemaVersion
 from validation.schemas import SchemaRegistryError, next_minor, schema_version_create
@@ -162,7 +162,7 @@ def _new_version(request: Request, schema: OutputSchema, data: dict[str, Any], *
     try:
         version = schema_version_create(schema=schema, version=data.get("version") or default_version,
                                         json_schema=data["jsonSchema"], rules=data["rules"],
-                                        quality=data["quality"], created_by=_actor(request))  # fmt: skip
+                                        quality=data["quality"], created_by=request_actor(request))  # fmt: skip
     except SchemaRegistryError as exc:
         raise _schema_error(exc) from exc
     return Response({"data": {"name": schema.name, **schema_version_data(version)}}, status=201)
@@ -223,8 +223,3 @@ class SchemaVersionApi(APIView):
         if found is None:
             raise NotFound()
         return Response({"data": {"name": name, **schema_version_data(found)}})
-
-
-def _actor(request: Request) -> str:
-    key = request_api_key(request)
-    return f"{key.organization.slug}/{key.prefix}"
