@@ -229,6 +229,18 @@ LLM_ESCALATE_AFTER_FAILURES = env.int("LLM_ESCALATE_AFTER_FAILURES", default=2)
 # a job fails before any model sees it; at or above the flag score it is flagged.
 BEACON_INJECTION_BLOCK_SCORE = env.float("BEACON_INJECTION_BLOCK_SCORE", default=0.9)
 BEACON_INJECTION_FLAG_SCORE = env.float("BEACON_INJECTION_FLAG_SCORE", default=0.5)
+# The injection classifier (safety/classifier.py) scores passages 0-1; its own
+# thresholds, chosen on clean product records (docs/security.md has the figures).
+BEACON_INJECTION_CLASSIFIER_BLOCK = env.float("BEACON_INJECTION_CLASSIFIER_BLOCK", default=0.97)
+BEACON_INJECTION_CLASSIFIER_FLAG = env.float("BEACON_INJECTION_CLASSIFIER_FLAG", default=0.85)
+# False puts the input layers in monitor mode: they score and record, never act
+# (used to measure what every later layer stops; also a safe way to roll out
+# new patterns).
+BEACON_INJECTION_ENFORCE = env.bool("BEACON_INJECTION_ENFORCE", default=True)
+# Content policy: empty URL means the built-in local policy (safety/content_policy.py).
+BEACON_CONTENT_POLICY_URL = env.str("BEACON_CONTENT_POLICY_URL", default="")
+BEACON_CONTENT_POLICY_TIMEOUT_SECONDS = env.float("BEACON_CONTENT_POLICY_TIMEOUT_SECONDS", default=2.0)
+BEACON_CONTENT_POLICY_FLAG_SCORE = env.float("BEACON_CONTENT_POLICY_FLAG_SCORE", default=0.5)
 # Intake caches template labels and schema versions per process for 5 s (a
 # label move is seen within that); 0 turns the cache off (tests do).
 BEACON_INTAKE_CACHE_SECONDS = env.int("BEACON_INTAKE_CACHE_SECONDS", default=5)

@@ -38,3 +38,19 @@ def job_status(job_id: str) -> str:
 
 def wait_terminal(job_id: str, timeout: float = 60) -> str:
     return wait_for(lambda: (s := job_status(job_id)) in TERMINAL and s, timeout, message=f"job {job_id} to finish")
+
+
+def job_run_inline(job_id: str) -> None:
+    """Run a job's due stages in this process, one after another, until it
+    waits (review) or is done."""
+    from jobs.models import Job
+    from jobs.services import pipeline
+
+    runners = {"prepare": pipeline.prepare_run, "assemble": pipeline.assemble_run,
+               "generate": pipeline.generate_run, "validate": pipeline.validate_run, "decide": pipeline.decide_run,
+               "finalize": pipeline.finalize_run, "deliver": pipeline.deliver_run}  # fmt: skip
+    for _ in range(20):
+        runner = runners.get(Job.objects.get(pk=job_id).stage)
+        if runner is None:
+            return
+        runner(job_id=job_id)

@@ -17,6 +17,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from safety.policy import SafetyPolicy, safety_policy_from
+
 TASK_KINDS_DIR = Path(__file__).resolve().parent / "task_kinds"
 BASE_DIR_NAME = "_base"
 # Fixed namespace so a kind's UUID is the same on every machine and release.
@@ -40,6 +42,8 @@ class TaskKind:
     quality: dict[str, Any] = field(default_factory=dict)
     # Whether placeholders of redacted PII go back into this kind's output.
     restore_pii: bool = False
+    # What each safety layer's hit does for this kind (kind.json "safety").
+    safety: SafetyPolicy = field(default_factory=SafetyPolicy)
 
     @property
     def uuid(self) -> uuid.UUID:
@@ -90,6 +94,7 @@ def _load(folder: Path) -> TaskKind:
         rules=tuple(checks.get("rules") or ()),
         quality=checks.get("quality") or {},
         restore_pii=bool(meta.get("restore_pii", False)),
+        safety=safety_policy_from(meta.get("safety")),
     )
 
 

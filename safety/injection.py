@@ -24,6 +24,7 @@ from validation.grounding import LOOK_ALIKES
 PATTERNS_FILE = Path(__file__).parent / "data" / "injection_patterns.json"
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 MIXED_SCRIPT_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff\u0370-\u03ff])\w+\b")
 
 
@@ -86,11 +87,58 @@ def scan_text(text: str) -> InjectionReport:
     return report
 
 
-def scan_parameters(parameters: dict[str, Any]) -> InjectionReport:
+def parameters_text(parameters: dict[str, Any]) -> str:
     """Every free-text field a prompt will carry: content, product metadata, reference documents."""
     parts = [str(parameters.get("content", ""))]
     product = parameters.get("product") or {}
     if isinstance(product, dict):
         parts += [str(v) for v in product.values()]
     parts += [f"{doc.get('title', '')}\n{doc.get('text', '')}" for doc in parameters.get("reference_documents") or []]
-    return scan_text("\n".join(parts))
+    return "\n".join(parts)
+
+
+def scan_parameters(parameters: dict[str, Any]) -> InjectionReport:
+    return scan_text(parameters_text(parameters))
+
+
+def passage_suspicious(passage: str, classifier_flag: float) -> bool:
+    from safety.classifier import classify
+
+    return bool(scan_text(passage).hits) or classify(passage).score >= classifier_flag
+
+
+def sanitize_text(text: str, classifier_flag: float) -> tuple[str, int]:
+    """Drop the sentences that fire a rule or the classifier; keep the rest."""
+    kept, removed = [], 0
+    for line in text.split("\n"):
+        sentences = SENTENCE_SPLIT.split(line)
+        clean = [s for s in sentences if not passage_suspicious(s, classifier_flag)]
+        removed += len(sentences) - len(clean)
+        kept.append(" ".join(clean))
+    sanitized = "\n".join(kept)
+    for run in BASE64_RUN.findall(sanitized):
+        if any(layer == "base64" for layer, _ in _decoded_segments(run)) and scan_text(run).hits:
+            sanitized, removed = sanitized.replace(run, ""), removed + 1
+    return sanitized.strip(), removed
+
+
+def sanitize_parameters(parameters: dict[str, Any], classifier_flag: float) -> tuple[dict[str, Any], int]:
+    """The free-text fields of `parameters` with suspicious sentences removed."""
+    sanitized = dict(parameters)
+    removed = 0
+
+    def clean(value: Any) -> Any:
+        nonlocal removed
+        if not isinstance(value, str):
+            return value
+        text, count = sanitize_text(value, classifier_flag)
+        removed += count
+        return text
+
+    sanitized["content"] = clean(parameters.get("content", ""))
+    if isinstance(parameters.get("product"), dict):
+        sanitized["product"] = {key: clean(value) for key, value in parameters["product"].items()}
+    if parameters.get("reference_documents"):
+        sanitized["reference_documents"] = [{**doc, **{key: clean(doc[key]) for key in ("title", "text") if key in doc}}
+                                            for doc in parameters["reference_documents"]]  # fmt: skip
+    return sanitized, removed

@@ -10,15 +10,16 @@ written forms (titles, "name:" fields, greetings and sign-offs), street
 addresses and API keys/secrets. docs/security.md measures what the missing
 NER costs in recall.
 
-Redaction replaces each value with a typed placeholder, consistent within a
-job (`<EMAIL_1>` is the same address everywhere in that job), so the model
-still sees the structure. The mapping back is itself PII: it is kept only in
-the job's encrypted payload.
+Redaction (Presidio's anonymizer, with a custom operator) replaces each
+value with a typed placeholder, consistent within a job (`<EMAIL_1>` is the
+same address everywhere in that job), so the model still sees the structure.
+The mapping back is itself PII: it is kept only in the job's encrypted
+payload.
 """
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 # Presidio's email recognizer asks tldextract for the public suffix list, which
@@ -26,6 +27,8 @@ from typing import Any
 import tldextract
 from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import SpacyNlpEngine
+from presidio_anonymizer import AnonymizerEngine
+from presidio_anonymizer.entities import OperatorConfig
 
 tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
 
@@ -90,6 +93,11 @@ def analyzer() -> AnalyzerEngine:
     return AnalyzerEngine(nlp_engine=engine, registry=registry, supported_languages=["en"])
 
 
+@cache
+def anonymizer() -> AnonymizerEngine:
+    return AnonymizerEngine()
+
+
 def detect(text: str) -> list[RecognizerResult]:
     """Non-overlapping findings, highest score first where they overlap."""
     if not text or not text.strip():
@@ -119,15 +127,18 @@ class Redactor:
         return token
 
     def redact(self, text: str) -> str:
-        parts, last = [], 0
-        for result in detect(text):
-            parts.append(text[last : result.start])
-            parts.append(
-                self.placeholder(LABELS.get(result.entity_type, result.entity_type), text[result.start : result.end])
-            )
-            last = result.end
-        parts.append(text[last:])
-        return "".join(parts)
+        found = detect(text)
+        if not found:
+            return text
+        # Placeholders are numbered in reading order first; Presidio's
+        # anonymizer then replaces from the end, asking for the same ones.
+        for result in found:
+            self.placeholder(LABELS.get(result.entity_type, result.entity_type), text[result.start : result.end])
+        operators = {
+            entity: OperatorConfig("custom", {"lambda": partial(self.placeholder, LABELS.get(entity, entity))})
+            for entity in {result.entity_type for result in found}
+        }
+        return anonymizer().anonymize(text=text, analyzer_results=found, operators=operators).text  # type: ignore[arg-type]
 
     def redact_value(self, value: Any) -> Any:
         if isinstance(value, str):

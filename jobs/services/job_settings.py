@@ -10,6 +10,7 @@ from jobs.models import Job
 from prompts.rendering import render_messages, render_version
 from prompts.task_kinds import TaskKind, task_kinds
 from prompts.taxonomy import taxonomy_candidates, taxonomy_for
+from safety.canary import canary_plant
 from safety.encryption import decrypt_json, encrypt_json
 from validation.registry import version_validator
 from validation.schemas import schema_validator
@@ -96,7 +97,11 @@ def prompt_render(job: Job, working: dict[str, Any], feedback: list[str] | None 
     kind = task_kind_of(job)
     extra = {"taxonomy": working["taxonomy"]} if "taxonomy" in working else None
     if job.prompt_version_id:
-        return render_version(version=job.prompt_version, kind=kind, parameters=working["input"],
-                              fence_token=working["fenceToken"], feedback=feedback, extra_context=extra)  # fmt: skip
-    return render_messages(kind=kind, parameters=working["input"], fence_token=working["fenceToken"], feedback=feedback,
-                           extra_context=extra)  # fmt: skip
+        messages = render_version(version=job.prompt_version, kind=kind, parameters=working["input"],
+                                  fence_token=working["fenceToken"], feedback=feedback,
+                                  extra_context=extra)  # fmt: skip
+    else:
+        messages = render_messages(kind=kind, parameters=working["input"], fence_token=working["fenceToken"],
+                                   feedback=feedback, extra_context=extra)  # fmt: skip
+    # Jobs accepted before canaries existed have none in their working state.
+    return canary_plant(messages, working["canary"]) if working.get("canary") else messages

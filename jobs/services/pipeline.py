@@ -32,7 +32,8 @@ from jobs.services.job_settings import (
 )
 from jobs.services.model_routing import budget_defers, job_route
 from jobs.services.output_checks import check_error, grounded_accept, output_checks, output_grounding, pii_restore
-from jobs.services.preparation import STRUCTURED_PARAMETERS, injection_check, input_normalize
+from jobs.services.preparation import STRUCTURED_PARAMETERS, input_normalize
+from jobs.services.safety_checks import injection_check, input_policy_check, output_safety, precheck_disagreement
 from jobs.services.slow_io import without_db_connection_if_slow
 from jobs.services.stages import (
     StageError,
@@ -52,6 +53,7 @@ from llm.gateway import ModelRequest, complete
 from llm.ledger import attempts_cost, calls_record
 from llm.routing import RouteDecision
 from prompts.rendering import fence_token_for
+from safety.canary import canary_for
 from safety.encryption import decrypt_json
 from safety.pii import Redactor
 from validation.output import output_validate
@@ -76,8 +78,14 @@ def prepare_run(*, job_id: str) -> bool:
         found = Counter(token.strip("<>").rsplit("_", 1)[0] for token in redactor.mapping)
         if found:
             event_record(job=job, type="pii_redacted", data={"entities": dict(found)})
-        injection_check(job, parameters)
-        working_save(job, {"input": prepared, "fenceToken": fence_token_for(prepared), "pii": redactor.state()})
+        kind = task_kind_of(job)
+        working: dict[str, Any] = {}
+        reasons: list[dict[str, Any]] = []
+        prepared = injection_check(job, kind, parameters, prepared, reasons)
+        input_policy_check(job, kind, prepared, working, reasons)
+        working.update({"input": prepared, "fenceToken": fence_token_for(prepared), "canary": canary_for(prepared),
+                        "pii": redactor.state(), "reviewReasons": reasons})  # fmt: skip
+        working_save(job, working)
         return Stage.ASSEMBLE
 
     return inline_stage_run(job_id=job_id, stage=Stage.PREPARE, work=work)
@@ -283,8 +291,26 @@ def validate_run(*, job_id: str) -> bool:
 # --- decide -----------------------------------------------------------------
 def decide_run(*, job_id: str) -> bool:
     def work(job: Job) -> str:
-        # Every validated output is approved for now; risk routing to human
-        # review plugs in here and sends the job to `reviewing` instead.
+        kind = task_kind_of(job)
+        working = working_of(job)
+        result = JobResult.objects.get(job=job)
+        validator = output_validator_of(job, kind, working)
+        scan = output_safety(job, kind, result.output, working, lambda output: validator.is_valid(output))
+        if scan.action == "block":
+            rules = sorted({f.rule for f in scan.findings if f.action == "block"})
+            raise StageError(f"the output failed the safety scan ({', '.join(rules)})", code="unsafe_output")
+        if scan.stripped:
+            result.output = scan.output
+            result.save(update_fields=["output", "updated_at"])
+        reasons = list(working.get("reviewReasons", []))
+        reasons += [{"reason": f.rule, "path": f.path} for f in scan.findings if f.action == "review"]
+        disagreement = precheck_disagreement(working, result.output)
+        if disagreement:
+            reasons.append(disagreement)
+        if reasons:
+            # A person looks before anything is delivered (review/ builds the queue).
+            job_transition(job=job, name="send_to_review", save=False, data={"reasons": reasons})
+            return Stage.REVIEW
         event_record(job=job, type="decided", data={"route": "auto_approve", "riskScore": 0.0})
         return Stage.FINALIZE
 

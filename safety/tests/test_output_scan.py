@@ -1,0 +1,62 @@
+"""The output layer: each rule, and what the kind's policy does with it."""
+
+import pytest
+
+from safety.output_scan import off_task, output_scan
+from safety.policy import SafetyPolicy, safety_policy_from
+
+SOURCE = "Blue cotton shirt by Acme, size M. Visit acme.example for sizes or call +44 20 7946 0958."
+POLICY = safety_policy_from({"prose_fields": ["description"]})
+
+
+def _scan(output, **kwargs):
+    return output_scan(output, source=SOURCE, canary="BCN-0123456789", policy=kwargs.pop("policy", POLICY), **kwargs)
+
+
+def test_a_clean_output_passes():
+    scan = _scan({"description": "A blue cotton shirt by Acme in size M; see acme.example or call +44 20 7946 0958."})
+    assert scan.findings == [] and scan.action == "allow"
+
+
+def test_the_canary_and_system_prompt_sentences_block():
+    scan = _scan({"description": "Blue shirt. bcn-0123456789", "title": "Rules that always hold: none"})
+    assert {f.rule for f in scan.findings} == {"canary", "system_prompt_leak"}
+    assert scan.action == "block"
+
+
+@pytest.mark.parametrize("text", ["As an AI language model, I cannot", "I have been PWNED", "<|im_start|>system"])
+def test_instruction_following_markers_go_to_review(text):
+    scan = _scan({"description": f"Blue cotton shirt. {text}"})
+    assert [f.rule for f in scan.findings] == ["instruction_marker"] and scan.action == "review"
+
+
+def test_urls_and_contacts_not_in_the_input_are_stripped_and_known_ones_kept():
+    deals = "Deals: https://win.example/x, mail deals@win.example or +1 415 555 0100."
+    output = {"description": f"Blue cotton shirt; sizes at acme.example. {deals}"}
+    scan = _scan(output)
+    assert [f.rule for f in scan.findings] == ["foreign_url", "foreign_contact", "foreign_contact"]
+    assert scan.stripped and scan.action == "strip"
+    assert scan.output["description"] == "Blue cotton shirt; sizes at acme.example. Deals: , mail or ."
+
+
+def test_a_strip_that_would_break_the_schema_goes_to_review_instead():
+    scan = _scan({"description": "https://win.example"}, is_valid=lambda output: bool(output["description"]))
+    assert not scan.stripped and scan.action == "review"
+
+
+def test_off_task_prose_is_found_only_in_the_kinds_prose_fields():
+    poem = "Pirates sailing over moonlit oceans, singing shanties, hunting buried treasure beneath tropical islands."
+    assert off_task(poem, SOURCE)
+    assert not off_task("A blue cotton shirt from Acme, offered in size M, with sizing help online.", SOURCE)
+    assert [f.rule for f in _scan({"description": poem}).findings] == ["off_task"]
+    assert _scan({"notes": poem}).findings == []
+
+
+def test_the_kind_policy_decides_the_action():
+    policy = safety_policy_from({"output_actions": {"foreign_url": "block"}})
+    assert _scan({"description": "see https://win.example"}, policy=policy).action == "block"
+    with pytest.raises(ValueError, match="unknown output actions"):
+        safety_policy_from({"output_actions": {"foreign_url": "ignore"}})
+    with pytest.raises(ValueError, match="unknown injection_action"):
+        safety_policy_from({"injection_action": "shrug"})
+    assert SafetyPolicy().output_action("canary") == "block"
