@@ -133,3 +133,14 @@ def test_a_fail_open_kind_goes_on_and_records_the_outage(api, scripted, settings
     job = Job.objects.get(pk=job_id)
     assert job.status == "completed"
     assert job.events.filter(type="content_policy_unavailable").count() == 2  # input and output
+
+
+def test_reference_documents_are_fenced_title_and_text(api, scripted):
+    documents = [{"title": "Supplier sheet", "text": "Solid oak, 40 x 28 cm."}]
+    job_id = _submit(api, "metadata_enrichment", content="Oak board.", reference_documents=documents)
+    pipeline.prepare_run(job_id=job_id)
+    pipeline.assemble_run(job_id=job_id)
+    working = working_of(Job.objects.get(pk=job_id))
+    token = working["fenceToken"]
+    prompt = working["messages"][-1]["content"]
+    assert f"<<{token}>>\nSupplier sheet\nSolid oak, 40 x 28 cm.\n<</{token}>>" in prompt
