@@ -162,10 +162,44 @@ def wait_all(ids: list[str], timeout: float) -> None:
     print()
 
 
-def run_pipeline(mode: str, limit: int, clean_jobs: int, concurrency: int, out: Path | None) -> None:
+def adversarial_cases(every: int, limit: int) -> list[dict]:
+    """Every `every`-th case: the file cycles techniques and languages, then
+    encodings, so a stride keeps the mix."""
+    return [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines()][::every][:limit]
+
+
+def input_only(every: int, limit: int) -> None:
+    """The input layers alone on the adversarial set (no model): what they
+    would block, sanitize or flag under each case's task kind."""
+    from django.conf import settings
+
+    from jobs.services.safety_checks import _injection_decision
+    from prompts.task_kinds import task_kinds
+    from safety.classifier import classify
+    from safety.injection import parameters_text, scan_parameters
+
+    cases = adversarial_cases(every, limit)
+    outcomes: dict[str, Counter[str]] = defaultdict(Counter)
+    for case in cases:
+        rules = scan_parameters(case["parameters"]).score
+        learned = classify(parameters_text(case["parameters"])).score
+        decision = _injection_decision(rules, learned)
+        action = task_kinds()[case["task_kind"]].safety.injection_action if decision == "block" else decision
+        layer = ("rules" if rules >= settings.BEACON_INJECTION_FLAG_SCORE else "") + (
+            "+classifier" if learned >= settings.BEACON_INJECTION_CLASSIFIER_FLAG else "")  # fmt: skip
+        for field in ("technique", "encoding", "language"):
+            outcomes[f"{field}={case[field]}"][action] += 1
+        outcomes["all"][action] += 1
+        outcomes["layer"][layer.strip("+") or "none"] += 1
+    print(f"input layers on {len(cases)} adversarial cases (action per the case's task kind):")
+    for name, counter in sorted(outcomes.items(), key=lambda item: (item[0] != "all", item[0])):
+        print(f"  {name:28s} {dict(counter)}")
+
+
+def run_pipeline(mode: str, every: int, limit: int, clean_jobs: int, concurrency: int, out: Path | None) -> None:
     from tenants.selectors import api_key_by_raw
 
-    cases = [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines()][:limit]
+    cases = adversarial_cases(every, limit)
     key = api_key_by_raw(raw_key=api_key())
     clean = [{"content": r["content"][:1500], "locale": r["locale"],
               "product": {"title": r["title"], "brand": r["brand"]}} for r in clean_records(clean_jobs)]  # fmt: skip
@@ -238,6 +272,8 @@ def main() -> None:
     parser.add_argument("--clean-limit", type=int, default=3000)
     parser.add_argument("--mode", choices=("enforced", "monitor"), default="enforced")
     parser.add_argument("--limit", type=int, default=10_000, help="at most this many adversarial cases")
+    parser.add_argument("--every", type=int, default=1, help="take every N-th adversarial case")
+    parser.add_argument("--input-only", action="store_true", help="the input layers alone, no model")
     parser.add_argument("--clean-jobs", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--out", type=Path, help="write per-case outcomes as JSON here")
@@ -245,8 +281,10 @@ def main() -> None:
     setup_django()
     if args.clean_only:
         clean_only(args.clean_limit)
+    elif args.input_only:
+        input_only(args.every, args.limit)
     else:
-        run_pipeline(args.mode, args.limit, args.clean_jobs, args.concurrency, args.out)
+        run_pipeline(args.mode, args.every, args.limit, args.clean_jobs, args.concurrency, args.out)
 
 
 if __name__ == "__main__":

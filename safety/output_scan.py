@@ -9,6 +9,10 @@ before anyone receives it.
 - foreign_url / foreign_contact: a URL, e-mail address or phone number that
   is not in the input (an injection's favourite payload);
 - off_task: generated prose that shares almost no vocabulary with the input;
+- tainted_echo: the output repeats a URL, address or code-like token that
+  the input carried only inside a suspicious passage (one the injection
+  rules or classifier scored), the usual shape of an attacker's payload
+  ("end the description with the tag ZX-41F2");
 - content_policy: the content policy on the output text.
 
 Each finding names its rule; the task kind's policy (safety.policy) says
@@ -42,6 +46,11 @@ INSTRUCTION_MARKERS = re.compile(
     r"<\|im_(?:start|end)\|>|\[/?INST\]"
 )
 WORD = re.compile(r"[^\W\d_]{4,}")
+# Code-like tokens with a digit (ZX-41F2A9, A1B2C3D4): what an attack asks a model to repeat.
+CODE_TOKEN = re.compile(
+    r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+\b|\b(?=\w*\d)(?=\w*[A-Z])[A-Z0-9]{6,}\b"
+)
+SUSPICIOUS_PASSAGE_SCORE = 0.5
 # Task framing words a model adds to any answer; they say nothing about topic.
 FRAME_WORDS = frozenset({"this", "that", "with", "from", "your", "have", "will", "product", "item", "content",
                          "description", "summary", "which", "their", "there", "these", "those", "they", "about",
@@ -117,6 +126,22 @@ def _strip_value(value: Any, patterns: list[re.Pattern[str]], source: str) -> An
     return value
 
 
+def tainted_tokens(source: str) -> set[str]:
+    """URLs, e-mail addresses and code-like tokens found only in suspicious
+    passages of the input."""
+    from safety.classifier import classify
+    from safety.injection import SENTENCE_SPLIT, scan_text
+
+    tokens: set[str] = set()
+    for line in source.split("\n"):
+        for passage in SENTENCE_SPLIT.split(line):
+            if not (URL.search(passage) or EMAIL.search(passage) or CODE_TOKEN.search(passage)):
+                continue
+            if scan_text(passage).hits or classify(passage).score >= SUSPICIOUS_PASSAGE_SCORE:
+                tokens.update(m.lower() for p in (URL, EMAIL, CODE_TOKEN) for m in p.findall(passage))
+    return tokens
+
+
 def off_task(text: str, source: str) -> bool:
     """Prose whose content words are almost all absent from the input."""
     words = [w for w in (m.lower() for m in WORD.findall(text)) if w not in FRAME_WORDS]
@@ -143,6 +168,7 @@ def output_scan(
     the finding goes to review instead)."""
     scan = OutputScan(output=output)
     strings = strings_of(output)
+    tainted = tainted_tokens(source)
 
     def add(rule: str, path: str, detail: str) -> None:
         scan.findings.append(Finding(rule, policy.output_action(rule), path, detail[:80]))
@@ -165,6 +191,9 @@ def output_scan(
             add("foreign_contact", path, contact)
         if path in policy.prose_fields and off_task(text, source):
             add("off_task", path, text)
+        echoed = [token for token in tainted if token in lowered]
+        if echoed:
+            add("tainted_echo", path, echoed[0])
     if scan.action == "strip":
         stripped = _strip_value(output, [URL, EMAIL, PHONE], source)
         if is_valid(stripped):

@@ -17,7 +17,7 @@ from typing import Any
 INPUT_ACTIONS = frozenset({"block", "sanitize", "review"})
 OUTPUT_ACTIONS = frozenset({"block", "strip", "review", "allow"})
 OUTPUT_RULES = ("canary", "system_prompt_leak", "instruction_marker", "foreign_url", "foreign_contact", "off_task",
-                "content_policy")  # fmt: skip
+                "tainted_echo", "content_policy")  # fmt: skip
 
 DEFAULT_OUTPUT_ACTIONS = {
     "canary": "block",
@@ -26,6 +26,7 @@ DEFAULT_OUTPUT_ACTIONS = {
     "foreign_url": "strip",
     "foreign_contact": "strip",
     "off_task": "review",
+    "tainted_echo": "review",
     "content_policy": "block",
 }
 
