@@ -3,7 +3,8 @@
 The input is scanned as given, after normalization (zero-width and other
 invisible characters removed, look-alike letters folded, as grounding does),
 and inside encodings an attacker uses to smuggle text past filters: base64
-runs and rot13 are decoded and scanned again. Each hit adds its weight; the
+runs and rot13 are decoded, l33tspeak is read back as letters and s p a c e d
+words are joined, and each is scanned again. Each hit adds its weight; the
 score is capped at 1. Invisible characters and homoglyph mixing are signals
 of their own.
 """
@@ -24,6 +25,9 @@ from validation.grounding import LOOK_ALIKES
 PATTERNS_FILE = Path(__file__).parent / "data" / "injection_patterns.json"
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
+LEET_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[013457])\w+\b")
+LEET_BACK = str.maketrans("013457", "oieast")
+SPACED_LETTERS = re.compile(r"\b(?:\w ){3,}\w\b")
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 MIXED_SCRIPT_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff\u0370-\u03ff])\w+\b")
 
@@ -33,7 +37,7 @@ class Hit:
     rule: str
     category: str
     weight: float
-    layer: str  # "as given", "normalized", "base64", "rot13", "signal"
+    layer: str  # "as given", "normalized", "base64", "rot13", "leetspeak", "spaced", "signal"
 
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "category": self.category, "weight": self.weight, "layer": self.layer}
@@ -68,6 +72,14 @@ def _decoded_segments(text: str) -> list[tuple[str, str]]:
         if sum(ch.isprintable() for ch in decoded) >= 0.9 * len(decoded):
             segments.append(("base64", decoded))
     segments.append(("rot13", codecs.decode(text, "rot13")))
+    # L33t: digits read as the letters they stand for, inside words that mix both.
+    leet = LEET_WORD.sub(lambda m: m.group(0).translate(LEET_BACK), text)
+    if leet != text:
+        segments.append(("leetspeak", leet))
+    # S p a c e d letters joined back into words.
+    joined = SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
+    if joined != text:
+        segments.append(("spaced", joined))
     return segments
 
 
