@@ -20,13 +20,17 @@ def _preload_model_client(**_: object) -> None:
     """Import LiteLLM once in the worker's parent process: it takes seconds,
     and forked pool processes then share it instead of each paying at their
     first model call (inside a stage's time limit). The same for the PII
-    analyzer (Presidio, spaCy) and the language identifier used by validation."""
+    analyzer (Presidio, spaCy), the injection classifier (trained on load) and
+    the language identifier used by validation."""
     import litellm  # noqa: F401
 
-    from safety.pii import analyzer
+    from safety.classifier import model
+    from safety.pii import analyzer, anonymizer
     from validation.quality import _identifier
 
     analyzer()
+    anonymizer()
+    model()
     _identifier()
 
 
