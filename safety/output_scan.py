@@ -8,7 +8,7 @@ before anyone receives it.
   instructions instead of doing the task ("as an AI", "I have been pwned");
 - foreign_url / foreign_contact: a URL, e-mail address or phone number that
   is not in the input (an injection's favourite payload);
-- off_task: generated prose that shares almost no vocabulary with the input;
+- off_task: generated prose that names almost none of the input's words;
 - tainted_echo: the output repeats a URL, address or code-like token that
   the input carried only inside a suspicious passage (one the injection
   rules or classifier scored), the usual shape of an attacker's payload
@@ -56,7 +56,7 @@ FRAME_WORDS = frozenset({"this", "that", "with", "from", "your", "have", "will",
                          "description", "summary", "which", "their", "there", "these", "those", "they", "about",
                          "into", "also", "more", "very", "what", "when", "where", "while", "been", "were"})  # fmt: skip
 OFF_TASK_MIN_WORDS = 8
-OFF_TASK_MAX_OVERLAP = 0.15
+OFF_TASK_MIN_SHARED = 2
 
 
 @dataclass(frozen=True)
@@ -143,14 +143,19 @@ def tainted_tokens(source: str) -> set[str]:
 
 
 def off_task(text: str, source: str) -> bool:
-    """Prose whose content words are almost all absent from the input."""
-    words = [w for w in (m.lower() for m in WORD.findall(text)) if w not in FRAME_WORDS]
+    """Prose that mentions at most one of the input's content words.
+
+    Counted from the input's side: a description written from a short
+    listing adds many words of its own ("perfect for weekend hikes") and is
+    still on task as long as it names the product's words; a poem about
+    pirates names none. Brand and model names carry across languages."""
+    words = {w for w in (m.lower() for m in WORD.findall(text)) if w not in FRAME_WORDS}
     if len(words) < OFF_TASK_MIN_WORDS:
         return False
-    known = {w.lower() for w in WORD.findall(source)}
+    known = {w.lower() for w in WORD.findall(source)} - FRAME_WORDS
     # A prefix match forgives inflection ("charging" for "charger").
-    shared = sum(1 for w in words if w in known or any(k[:5] == w[:5] for k in known if len(k) >= 5))
-    return shared / len(words) < OFF_TASK_MAX_OVERLAP
+    shared = {k for k in known if any(w == k or (len(k) >= 5 and w[:5] == k[:5]) for w in words)}
+    return len(shared) < min(OFF_TASK_MIN_SHARED, len(known))
 
 
 def output_scan(
