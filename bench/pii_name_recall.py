@@ -46,8 +46,8 @@ def main() -> None:
                 text = template.format(f=first, l=last, fl=first.lower(), ll=last.lower())
                 name = first.lower() if "{f}" in template or "{fl}" in template else last.lower()
                 start = text.lower().index(name)
-                hits = [r for r in detect(text) if r.entity_type == "PERSON" and r.start <= start < r.end]
-                found[form].append(bool(hits))
+                covering = [r for r in detect(text) if r.entity_type == "PERSON" and r.start <= start < r.end]
+                found[form].append(bool(covering))
     total = [hit for hits in found.values() for hit in hits]
     print(f"PERSON recall without NER: {sum(total)}/{len(total)} = {100 * sum(total) / len(total):.1f}%")
     for form, hits in found.items():

@@ -28,7 +28,11 @@ def test_each_task_kind_completes_through_the_local_model(api, start_worker, mod
     }
     for kind, job_id in ids.items():
         # A job held for review has ended its automatic run too: say why.
-        status = wait_for(lambda job_id=job_id: (s := job_status(job_id)) in {*TERMINAL, "reviewing"} and s, 240)
+        def ended(job_id: str = job_id) -> str | None:
+            status = job_status(job_id)
+            return status if status in {*TERMINAL, "reviewing"} else None
+
+        status = wait_for(ended, 240)
         job = Job.objects.get(pk=job_id)
         reasons = [e.data for e in job.events.filter(type__in=["output_scan", "injection_scan", "content_policy"])]
         assert status == "completed", (
