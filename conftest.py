@@ -39,6 +39,12 @@ def _no_intake_cache(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_review_sampling(settings: Any) -> None:
+    """The audit sample picks random jobs for review; a test picks its own."""
+    settings.BEACON_REVIEW_SAMPLING = False
+
+
+@pytest.fixture(autouse=True)
 def _prompt_templates(request: pytest.FixtureRequest) -> None:
     """Transactional tests flush every table after they run, seed data
     included; put the task kinds' templates back before each one."""
@@ -156,6 +162,7 @@ def worker_env(**overrides: str) -> dict[str, str]:
         "REDIS_URL": settings.REDIS_URL,
         "PYTHONUNBUFFERED": "1",
         "DATABASE_CONN_MAX_AGE": "0",
+        "BEACON_REVIEW_SAMPLING": "false",
         **overrides,
     }
     return env

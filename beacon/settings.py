@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "safety",
     "llm",
     "jobs",
+    "review",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.purge_payloads",
         "schedule": 3600.0,
     },
+    # A review task never waits silently: overdue ones are escalated.
+    "escalate-overdue-reviews": {
+        "task": "review.escalate_overdue",
+        "schedule": 60.0,
+    },
 }
 
 # --- Beacon -----------------------------------------------------------------
@@ -241,6 +247,12 @@ BEACON_INJECTION_ENFORCE = env.bool("BEACON_INJECTION_ENFORCE", default=True)
 BEACON_CONTENT_POLICY_URL = env.str("BEACON_CONTENT_POLICY_URL", default="")
 BEACON_CONTENT_POLICY_TIMEOUT_SECONDS = env.float("BEACON_CONTENT_POLICY_TIMEOUT_SECONDS", default=2.0)
 BEACON_CONTENT_POLICY_FLAG_SCORE = env.float("BEACON_CONTENT_POLICY_FLAG_SCORE", default=0.5)
+# Human review (review/): overdue tasks are escalated (priority + 1, a log line
+# and this webhook when set) at most once per this many minutes each.
+BEACON_REVIEW_ESCALATION_WEBHOOK = env.str("BEACON_REVIEW_ESCALATION_WEBHOOK", default="")
+BEACON_REVIEW_ESCALATION_MINUTES = env.int("BEACON_REVIEW_ESCALATION_MINUTES", default=15)
+# The random audit sample of otherwise low-risk jobs (rates per kind in review/data).
+BEACON_REVIEW_SAMPLING = env.bool("BEACON_REVIEW_SAMPLING", default=True)
 # Intake caches template labels and schema versions per process for 5 s (a
 # label move is seen within that); 0 turns the cache off (tests do).
 BEACON_INTAKE_CACHE_SECONDS = env.int("BEACON_INTAKE_CACHE_SECONDS", default=5)

@@ -98,3 +98,14 @@ def experiment_report(*, template: PromptTemplate, label: str) -> dict[str, Any]
                       "z": round(z, 3), "pValue": round(p, 5), "alpha": ALPHA, "minSample": MIN_SAMPLE,
                       "significant": significant, "winner": best.version if significant else None}  # fmt: skip
     return {"template": template.name, "label": label, "arms": [a.as_dict() for a in arms], "comparison": comparison}
+
+
+def label_in_experiment(job: Any) -> bool:
+    """Whether the job's template version was drawn from a label with more
+    than one arm (an A/B experiment is running on it)."""
+    from prompts.models import LabelArm
+
+    if not job.prompt_version_id or not job.prompt_label:
+        return False
+    arms = LabelArm.objects.filter(label__template_id=job.prompt_version.template_id, label__name=job.prompt_label)
+    return arms.count() > 1

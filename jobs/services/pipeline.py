@@ -52,7 +52,10 @@ from llm.errors import ModelError
 from llm.gateway import ModelRequest, complete
 from llm.ledger import attempts_cost, calls_record
 from llm.routing import RouteDecision
+from prompts.experiments import label_in_experiment
 from prompts.rendering import fence_token_for
+from review.risk import risk_assess
+from review.services import review_task_create
 from safety.canary import canary_for
 from safety.encryption import decrypt_json
 from safety.pii import Redactor
@@ -307,11 +310,15 @@ def decide_run(*, job_id: str) -> bool:
         disagreement = precheck_disagreement(working, result.output)
         if disagreement:
             reasons.append(disagreement)
-        if reasons:
-            # A person looks before anything is delivered (review/ builds the queue).
-            job_transition(job=job, name="send_to_review", save=False, data={"reasons": reasons})
+        assessment = risk_assess(job_id=job.id, kind_name=kind.name, safety_reasons=reasons, output=result.output,
+                                 validation=result.validation or {}, customer_tier=job.customer_tier,
+                                 in_experiment=label_in_experiment(job))  # fmt: skip
+        if assessment.needs_review:
+            # A person looks before anything is delivered.
+            review_task_create(job=job, assessment=assessment, output=result.output)
+            job_transition(job=job, name="send_to_review", save=False, data=assessment.as_dict())
             return Stage.REVIEW
-        event_record(job=job, type="decided", data={"route": "auto_approve", "riskScore": 0.0})
+        event_record(job=job, type="decided", data={"route": "auto_approve", **assessment.as_dict()})
         return Stage.FINALIZE
 
     return inline_stage_run(job_id=job_id, stage=Stage.DECIDE, work=work)

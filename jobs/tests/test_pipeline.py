@@ -343,7 +343,9 @@ def test_a_failed_rule_is_fed_back_with_its_fix_and_the_trace_is_kept(api, scrip
     job_id = api.post("/api/v1/generations", generation_body("moderation_summary"), format="json").json()["data"]["id"]
     job_run_inline(job_id)
     job = Job.objects.get(pk=job_id)
-    assert job.status == "completed" and job.generation_count == 2
+    # A block verdict on harassment is a sensitive category: a person confirms it.
+    assert job.status == "reviewing" and job.generation_count == 2
+    assert job.review_task.reason_codes == ["sensitive_category"]
     trace = {entry["rule"]: entry for entry in job.result.validation["trace"]}
     assert trace["block-names-a-category"]["passed"] is True
     assert job.payload.working is not None
