@@ -204,15 +204,16 @@ def run_pipeline(mode: str, every: int, limit: int, clean_jobs: int, concurrency
     clean = [{"content": r["content"][:1500], "locale": r["locale"],
               "product": {"title": r["title"], "brand": r["brand"]}} for r in clean_records(clean_jobs)]  # fmt: skip
     base = f"http://127.0.0.1:{LLM_PORT}/v1"
-    env = {
-        "LLM_PROVIDER": "local",
-        "LLM_API_BASE": base,
-        "BEACON_INJECTION_ENFORCE": "1" if mode == "enforced" else "0",
-    }
+    enforce = "1" if mode == "enforced" else "0"
+    # The audit sample would hide a random few attacks behind review; it is no defence.
+    env = {"LLM_PROVIDER": "local", "LLM_API_BASE": base, "BEACON_INJECTION_ENFORCE": enforce,
+           "BEACON_REVIEW_SAMPLING": "false"}  # fmt: skip
     started = time.monotonic()
-    with processes(
-        [sys.executable, "manage.py", "llm_serve", "--port", str(LLM_PORT)], celery_worker(concurrency), **env
-    ):
+    server = [sys.executable, "manage.py", "llm_serve", "--port", str(LLM_PORT)]
+    # As in production (docker/compose.yaml): database stages and model calls
+    # on separate workers, so slow calls never starve the short stages. One
+    # model worker: the local server answers one request at a time.
+    with processes(server, celery_worker(concurrency, queues="default"), celery_worker(1, queues="llm"), **env):
         wait_http(f"{base}/models", timeout=180)
         from django.conf import settings
 
@@ -275,7 +276,7 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=1, help="take every N-th adversarial case")
     parser.add_argument("--input-only", action="store_true", help="the input layers alone, no model")
     parser.add_argument("--clean-jobs", type=int, default=40)
-    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=2, help="processes of the default-queue worker")
     parser.add_argument("--out", type=Path, help="write per-case outcomes as JSON here")
     args = parser.parse_args()
     setup_django()

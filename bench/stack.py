@@ -64,11 +64,11 @@ def processes(*commands: list[str], **env: str) -> Iterator[None]:
                 os.killpg(process.pid, signal.SIGKILL)
 
 
-def celery_worker(concurrency: int = 2) -> list[str]:
+def celery_worker(concurrency: int = 2, queues: str = "default,llm,gpu,webhooks") -> list[str]:
     # Niced as `make run` and docker/compose.yaml run them: on shared cores the
     # web tier's acknowledgements come before background stage work.
     return ["nice", "-n", str(WORKER_NICE), sys.executable, "-m", "celery", "-A", "beacon", "worker",
-            "-Q", "default,llm,gpu,webhooks", "-c", str(concurrency),
+            "-Q", queues, "-c", str(concurrency), "-n", f"{queues.split(',')[0]}@%h",
             "--without-mingle", "--without-gossip", "-l", "WARNING"]  # fmt: skip
 
 
