@@ -83,7 +83,7 @@ def risk_assess(
         if dropped:
             signal("dropped_fields", fields=dropped)
         else:
-            claims = [r.get("field") for r in (validation.get("grounding") or {}).get("ungrounded", [])]
+            claims = [r.get("field") for r in validation.get("grounding") or [] if not r.get("grounded")]
             signal("ungrounded_claims", fields=claims)
     if validation.get("parsePass") in ("extracted", "repaired"):
         signal("repaired_output", parsePass=validation["parsePass"])

@@ -28,7 +28,7 @@ def test_safety_findings_always_route_with_their_details():
     ("overrides", "reason", "routed"),
     [
         ({"validation": {"partial": True, "dropped": ["attributes.brand"]}}, "dropped_fields", False),
-        ({"validation": {"partial": True, "grounding": {"ungrounded": [{"field": "description"}]}}},
+        ({"validation": {"partial": True, "grounding": [{"field": "description", "grounded": False}]}},
          "ungrounded_claims", True),
         ({"validation": {"parsePass": "repaired"}}, "repaired_output", False),
         ({"output": {"categories": [{"path": "Home", "confidence": 0.3}]}}, "low_confidence", True),
