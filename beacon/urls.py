@@ -21,6 +21,7 @@ from prompts.api import (
     VersionDetailApi,
     VersionListApi,
 )
+from review.api import ReviewMetricsApi
 from validation.api import SchemaDetailApi, SchemaListApi, SchemaVersionApi, ValidationMetricsApi
 
 api_v1 = [
@@ -43,6 +44,7 @@ api_v1 = [
     path("api/v1/schemas/<slug:name>", SchemaDetailApi.as_view(), name="schema-detail"),
     path("api/v1/schemas/<slug:name>/versions/<str:version>", SchemaVersionApi.as_view(), name="schema-version"),
     path("api/v1/validation/metrics", ValidationMetricsApi.as_view(), name="validation-metrics"),
+    path("api/v1/review/metrics", ReviewMetricsApi.as_view(), name="review-metrics"),
     path("api/v1/usage", UsageApi.as_view(), name="usage"),
     path("api/v1/usage/quota", UsageQuotaApi.as_view(), name="usage-quota"),
     path("api/v1/health", HealthApi.as_view(), name="health"),

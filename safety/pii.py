@@ -44,7 +44,7 @@ PLACEHOLDER = re.compile(r"<([A-Z_]+)_(\d+)>")
 
 NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
 PERSON_PATTERNS = [
-    Pattern("title", rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Herr|Frau|Mme|M)\.?\s+{NAME}(?:\s+{NAME})?", 0.85),
+    Pattern("title", rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Herr|Frau|Mme)\.?\s+{NAME}(?:\s+{NAME})?", 0.85),
     Pattern("field", rf"(?i:\b(?:name|customer|contact|buyer|reviewer|signed)\s*[:=]\s*){NAME}(?:\s+{NAME})+", 0.85),
     Pattern("greeting", rf"\b(?:Dear|Hi|Hello|Thanks|Regards|Cheers|Best),?\s+{NAME}(?:\s+{NAME})?", 0.6),
     Pattern("full-name", rf"\b{NAME}\s+(?:[A-Z]\.\s+)?{NAME}(?=\s+(?:wrote|said|ordered|bought|from|at)\b)", 0.6),

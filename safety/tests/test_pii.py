@@ -45,3 +45,8 @@ def test_placeholders_are_typed_consistent_per_job_and_restorable():
     assert nested == {"content": "reply to <EMAIL_2>", "product": {"note": ["<EMAIL_1>"]}}
     again = Redactor.from_state(redactor.state())
     assert again.restore("Thanks <EMAIL_1>, see <PHONE_9>") == "Thanks jane@example.com, see <PHONE_9>"
+
+
+def test_a_clothing_size_before_a_capitalized_word_is_not_a_name():
+    # "M." is also a French title; "size M. Machine washable" must stay as it is.
+    assert Redactor().redact("Blue shirt, size M. Machine washable.") == "Blue shirt, size M. Machine washable."

@@ -1,0 +1,82 @@
+"""`GET /api/v1/review/metrics`: how often outputs are held for review and
+what reviewers decide, per task kind, template version or model, for the
+key's organization."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from beacon.api import ApiError
+from jobs.models import TERMINAL_STATUSES, Job
+from llm.models import ModelCall
+from tenants.authentication import request_api_key
+from tenants.permissions import IsViewer
+
+GROUPS = ("taskKind", "templateVersion", "model")
+
+
+def review_metrics(*, organization: Any, group: str, days: int) -> list[dict[str, Any]]:
+    since = timezone.now() - timedelta(days=days)
+    jobs = Job.objects.filter(organization=organization, created_at__gte=since)
+    jobs = jobs.filter(Q(status__in=[str(s) for s in TERMINAL_STATUSES]) | Q(status="reviewing"))
+    if group == "model":
+        last_model = ModelCall.objects.filter(job=OuterRef("pk"), outcome__in=["ok", "cached"]).order_by("-created_at")
+        jobs = jobs.annotate(key=Subquery(last_model.values("deployment")[:1]))
+        keys = ["key"]
+    elif group == "templateVersion":
+        keys = ["task_kind", "template_version"]
+    else:
+        keys = ["task_kind"]
+    rows = jobs.values(*keys).annotate(
+        jobs=Count("id"),
+        reviewed=Count("review_task"),
+        decided=Count("review_task", filter=Q(review_task__status="done")),
+        approved=Count("review_task", filter=Q(review_task__decision="approved")),
+        edited=Count("review_task", filter=Q(review_task__decision="edited")),
+        rejected=Count("review_task", filter=Q(review_task__decision="rejected")),
+    )
+    results = []
+    for row in rows.order_by(*keys):
+        if "key" in row:
+            key = row["key"]
+        elif group == "templateVersion":
+            key = f"{row['task_kind']}@{row['template_version']}"
+        else:
+            key = row["task_kind"]
+        decided = row["decided"] or 1
+        results.append({
+            "key": str(key), "jobs": row["jobs"], "reviewed": row["reviewed"], "decided": row["decided"],
+            "approved": row["approved"], "edited": row["edited"], "rejected": row["rejected"],
+            "reviewRate": round(row["reviewed"] / (row["jobs"] or 1), 4),
+            "editRate": round(row["edited"] / decided, 4), "rejectionRate": round(row["rejected"] / decided, 4),
+        })  # fmt: skip
+    return results
+
+
+class ReviewMetricsApi(APIView):
+    permission_classes = [IsViewer]
+
+    @extend_schema(
+        operation_id="review_metrics",
+        parameters=[
+            OpenApiParameter("groupBy", OpenApiTypes.STR, enum=list(GROUPS), description="default: taskKind"),
+            OpenApiParameter("days", OpenApiTypes.INT, description="look-back in days (default 30, at most 366)"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        group = request.query_params.get("groupBy", "taskKind")
+        raw_days = request.query_params.get("days", "30")
+        if group not in GROUPS or not raw_days.isdigit() or not 1 <= int(raw_days) <= 366:
+            raise ApiError(f"`groupBy` is one of {', '.join(GROUPS)}; `days` is 1 to 366.", code="validation_error",
+                           status_code=422)  # fmt: skip
+        organization = request_api_key(request).organization
+        data = review_metrics(organization=organization, group=group, days=int(raw_days))
+        return Response({"data": data, "meta": {"groupBy": group, "days": int(raw_days)}})
