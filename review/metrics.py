@@ -30,10 +30,11 @@ class ReviewCollector(Collector):
             backlog.add_metric([row["task_kind"]], row["backlog"])
             overdue.add_metric([row["task_kind"]], row["overdue"])
         decided = ReviewTask.objects.filter(status="done", decided_at__gte=now - timedelta(days=7))
-        for row in decided.values("task_kind").annotate(
+        outcomes = decided.values("task_kind").annotate(
             n=Count("id"), rejected=Count("id", filter=Q(decision="rejected"))
-        ):
-            rejection.add_metric([row["task_kind"]], row["rejected"] / row["n"])
+        )
+        for outcome in outcomes:
+            rejection.add_metric([outcome["task_kind"]], outcome["rejected"] / outcome["n"])
         yield backlog
         yield overdue
         yield rejection
