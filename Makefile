@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEPS := $(VENV)/.deps-installed
 PYTEST_ARGS ?=
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test bench lint format deps clean-runtime
 
@@ -30,8 +32,14 @@ run: $(DEPS)
 
 ## make test: the full suite against real PostgreSQL and Redis (embedded unless
 ## DATABASE_URL / REDIS_URL are set), with a real worker and the local model.
-test: $(DEPS)
+test: $(DEPS) $(CHROMIUM)
 	$(BIN)/python -m beacon.runtime test -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The reviewer's end-to-end test (review/tests/test_browser.py) drives
+# Debian's Chromium through Playwright; Playwright's own browser download
+# is not used.
+$(CHROMIUM):
+	$(SUDO) apt-get install -y -q chromium || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium)
 
 ## make bench: the benchmarks under bench/, printing their figures.
 bench: $(DEPS)
