@@ -54,10 +54,14 @@ def review_claim(*, task_id: Any, user: User) -> ReviewTask:
     claimed = ReviewTask.objects.filter(id=task_id, status=ReviewStatus.OPEN).update(
         status=ReviewStatus.CLAIMED, assignee=user, claimed_at=timezone.now()
     )
-    task = ReviewTask.objects.select_related("assignee").get(id=task_id)
+    task = ReviewTask.objects.select_related("assignee", "job").get(id=task_id)
     if not claimed and task.assignee_id != user.pk:
         holder = task.assignee.get_username() if task.assignee else "nobody"
         raise ReviewError(f"this task is {task.status} (held by {holder})")
+    if claimed:
+        event_record(
+            job=task.job, type="review_claimed", data={"reviewer": user.get_username(), "taskId": str(task.id)}
+        )
     return task
 
 
@@ -67,6 +71,8 @@ def review_release(*, task_id: Any, user: User) -> None:
     )
     if not released:
         raise ReviewError("only the reviewer holding a task can release it")
+    job = Job.objects.get(review_task__id=task_id)
+    event_record(job=job, type="review_released", data={"reviewer": user.get_username(), "taskId": str(task_id)})
 
 
 def _held_task(task_id: Any, user: User) -> tuple[ReviewTask, Job]:

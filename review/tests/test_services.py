@@ -76,6 +76,8 @@ def test_a_claim_is_exclusive_and_only_the_holder_releases(api, scripted, review
         review_release(task_id=task.id, user=ravi)
     review_release(task_id=task.id, user=rita)
     assert review_claim(task_id=task.id, user=ravi).assignee == ravi
+    events = [(e.type, e.data["reviewer"]) for e in task.job.events.filter(type__startswith="review_").order_by("id")]
+    assert events == [("review_claimed", "rita"), ("review_released", "rita"), ("review_claimed", "ravi")]
 
 
 @pytest.mark.django_db(transaction=True)
