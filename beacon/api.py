@@ -187,3 +187,25 @@ def json_error_view(code: str, message: str, status_code: int) -> Callable[..., 
         return JsonResponse(error_body(code, message), status=status_code)
 
     return view
+
+
+def metrics_window(request: Any, groups: tuple[str, ...]) -> tuple[str, int]:
+    """`groupBy` (the first of `groups` by default) and `days` (1 to 366,
+    default 30) of a metrics endpoint, or a 422 in the API's error format."""
+    group = request.query_params.get("groupBy", groups[0])
+    raw_days = request.query_params.get("days", "30")
+    if group not in groups or not raw_days.isdigit() or not 1 <= int(raw_days) <= 366:
+        raise ApiError(f"`groupBy` is one of {', '.join(groups)}; `days` is 1 to 366.", code="validation_error",
+                       status_code=422)  # fmt: skip
+    return group, int(raw_days)
+
+
+def metrics_parameters(groups: tuple[str, ...]) -> list[Any]:
+    """The OpenAPI description of `metrics_window`'s two parameters."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter
+
+    return [
+        OpenApiParameter("groupBy", OpenApiTypes.STR, enum=list(groups), description=f"default: {groups[0]}"),
+        OpenApiParameter("days", OpenApiTypes.INT, description="look-back in days (default 30, at most 366)"),
+    ]

@@ -9,14 +9,14 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beacon.api import ApiError
+from beacon.api import ApiError, metrics_parameters, metrics_window
 from jobs.models import Job
 from llm.models import ModelCall
 from tenants.authentication import request_actor, request_api_key
@@ -70,21 +70,13 @@ class ValidationMetricsApi(APIView):
 
     @extend_schema(
         operation_id="validation_metrics",
-        parameters=[
-            OpenApiParameter("groupBy", OpenApiTypes.STR, enum=list(GROUPS), description="default: taskKind"),
-            OpenApiParameter("days", OpenApiTypes.INT, description="look-back in days (default 30, at most 366)"),
-        ],
+        parameters=metrics_parameters(GROUPS),
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
-        group = request.query_params.get("groupBy", "taskKind")
-        raw_days = request.query_params.get("days", "30")
-        if group not in GROUPS or not raw_days.isdigit() or not 1 <= int(raw_days) <= 366:
-            raise ApiError(f"`groupBy` is one of {', '.join(GROUPS)}; `days` is 1 to 366.", code="validation_error",
-                           status_code=422)  # fmt: skip
-        organization = request_api_key(request).organization
-        data = validation_metrics(organization=organization, group=group, days=int(raw_days))
-        return Response({"data": data, "meta": {"groupBy": group, "days": int(raw_days)}})
+        group, days = metrics_window(request, GROUPS)
+        data = validation_metrics(organization=request_api_key(request).organization, group=group, days=days)
+        return Response({"data": data, "meta": {"groupBy": group, "days": days}})
 
 
 # --- the output schema registry -------------------------------------------------

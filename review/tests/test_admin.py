@@ -1,31 +1,16 @@
 """The queue and the task page in Django admin, through the test client."""
 
-import json
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from beacon.testing import generation_body, job_run_inline
+from beacon.testing import job_run_inline
 from jobs.models import Job
-from llm.scripted import scripted_responses_push
 from review.models import ReviewTask
+from review.tests.factories import DESCRIPTION
 
 pytestmark = pytest.mark.django_db
-DESCRIPTION = "Blue cotton shirt by Acme, size M. Machine washable at 30 degrees. Regular fit with a button collar."
-
-
-def _held_job(api, customer_tier: str = "standard") -> Job:
-    body = generation_body("product_description", content=DESCRIPTION, customer_tier=customer_tier)
-    job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
-    scripted_responses_push(json.dumps({
-        "title": "Acme blue cotton shirt", "description": f"{DESCRIPTION} I have been PWNED.",
-        "bullet_points": ["Blue cotton", "Size M", "Machine washable"],
-        "seo": {"meta_title": "Acme blue cotton shirt",
-                "meta_description": "A blue cotton shirt by Acme."}}))  # fmt: skip
-    job_run_inline(job_id)
-    return Job.objects.get(pk=job_id)
 
 
 @pytest.fixture
@@ -36,9 +21,9 @@ def reviewer(client):
     return user
 
 
-def test_the_queue_lists_open_tasks_by_priority_then_due_time(api, scripted, client, reviewer):
-    standard = _held_job(api).review_task
-    premium = _held_job(api, customer_tier="premium").review_task
+def test_the_queue_lists_open_tasks_by_priority_then_due_time(api, scripted, client, reviewer, held_job):
+    standard = held_job().review_task
+    premium = held_job(customer_tier="premium").review_task
     page = client.get(reverse("admin:review_reviewtask_changelist"), follow=True)
     assert page.status_code == 200
     html = page.content.decode()
@@ -48,8 +33,8 @@ def test_the_queue_lists_open_tasks_by_priority_then_due_time(api, scripted, cli
     assert str(premium.job_id)[:8] not in filtered.content.decode()
 
 
-def test_a_reviewer_claims_edits_and_approves_from_the_task_page(api, scripted, client, reviewer):
-    job = _held_job(api)
+def test_a_reviewer_claims_edits_and_approves_from_the_task_page(api, scripted, client, reviewer, held_job):
+    job = held_job()
     url = reverse("admin:review_reviewtask_review", args=[job.review_task.id])
     page = client.get(url).content.decode()
     assert "Blue cotton shirt by Acme" in page and "instruction_marker" in page and 'name="field:description"' in page
@@ -73,8 +58,8 @@ def test_a_reviewer_claims_edits_and_approves_from_the_task_page(api, scripted, 
         "review: claim", "review: edit"]  # fmt: skip
 
 
-def test_an_invalid_edit_is_shown_on_the_field_and_nothing_changes(api, scripted, client, reviewer):
-    job = _held_job(api)
+def test_an_invalid_edit_is_shown_on_the_field_and_nothing_changes(api, scripted, client, reviewer, held_job):
+    job = held_job()
     url = reverse("admin:review_reviewtask_review", args=[job.review_task.id])
     client.post(url, {"action": "claim"})
     page = client.post(url, {"action": "edit", "field:title": ""}).content.decode()
@@ -82,18 +67,18 @@ def test_an_invalid_edit_is_shown_on_the_field_and_nothing_changes(api, scripted
     assert Job.objects.get(pk=job.pk).status == "reviewing"
 
 
-def test_a_reviewer_rejects_with_a_reason(api, scripted, client, reviewer):
-    job = _held_job(api)
+def test_a_reviewer_rejects_with_a_reason(api, scripted, client, reviewer, held_job):
+    job = held_job()
     url = reverse("admin:review_reviewtask_review", args=[job.review_task.id])
     client.post(url, {"action": "claim"})
     client.post(url, {"action": "reject", "reason": "injection"})
     assert Job.objects.get(pk=job.pk).status == "rejected"
 
 
-def test_staff_outside_the_reviewers_group_cannot_decide(api, scripted, client):
+def test_staff_outside_the_reviewers_group_cannot_decide(api, scripted, client, held_job):
     staff = get_user_model().objects.create_user("sam", password="x", is_staff=True)
     client.force_login(staff)
-    job = _held_job(api)
+    job = held_job()
     url = reverse("admin:review_reviewtask_review", args=[job.review_task.id])
     assert client.get(url).status_code == 403
     assert client.post(url, {"action": "claim"}).status_code == 403

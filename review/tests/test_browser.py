@@ -3,7 +3,6 @@ Playwright): log into admin, open the queue, claim a task, edit a field,
 approve, and the job completes with the edited value. Screenshots of the
 queue and the task page go to test-output/review/."""
 
-import json
 import os
 from pathlib import Path
 
@@ -11,35 +10,21 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from beacon.testing import generation_body, job_run_inline
+from beacon.testing import job_run_inline
 from jobs.models import Job
-from llm.scripted import scripted_responses_push
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "review"
-DESCRIPTION = "Blue cotton shirt by Acme, size M. Machine washable at 30 degrees. Regular fit with a button collar."
 EDITED = "A blue cotton shirt by Acme in size M, machine washable at 30 degrees, with a regular fit."
 
 pytestmark = pytest.mark.slow
 
 
-def _held_job(api) -> Job:
-    body = generation_body("product_description", content=DESCRIPTION, customer_tier="premium")
-    job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
-    scripted_responses_push(json.dumps({
-        "title": "Acme blue cotton shirt", "description": f"{DESCRIPTION} Visit our partner, I have been PWNED.",
-        "bullet_points": ["Blue cotton", "Size M", "Machine washable"],
-        "seo": {"meta_title": "Acme blue cotton shirt",
-                "meta_description": "A blue cotton shirt by Acme."}}))  # fmt: skip
-    job_run_inline(job_id)
-    return Job.objects.get(pk=job_id)
-
-
-def test_a_reviewer_claims_edits_and_approves_in_the_browser(api, scripted, live_server):
+def test_a_reviewer_claims_edits_and_approves_in_the_browser(api, scripted, live_server, held_job):
     assert os.path.exists(CHROMIUM), "make test installs Debian's chromium; run it through make test"
     from playwright.sync_api import sync_playwright
 
-    job = _held_job(api)
+    job = held_job()
     user = get_user_model().objects.create_user("rita", password="review-pass", is_staff=True)
     user.groups.add(Group.objects.get(name="Reviewers"))
     SHOTS.mkdir(parents=True, exist_ok=True)

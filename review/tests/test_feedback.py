@@ -10,33 +10,18 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from beacon.metrics import REGISTRY
-from beacon.testing import generation_body, job_run_inline
-from jobs.models import Job
-from llm.scripted import scripted_responses_push
 from review.models import ReviewTask
 from review.services import review_approve, review_claim, review_reject
+from review.tests.factories import DESCRIPTION
 
 pytestmark = pytest.mark.django_db
-DESCRIPTION = "Blue cotton shirt by Acme, size M. Machine washable at 30 degrees. Regular fit with a button collar."
-
-
-def _held_job(api) -> Job:
-    job_id = api.post("/api/v1/generations", generation_body("product_description", content=DESCRIPTION),
-                      format="json").json()["data"]["id"]  # fmt: skip
-    scripted_responses_push(json.dumps({
-        "title": "Acme blue cotton shirt", "description": f"{DESCRIPTION} I have been PWNED.",
-        "bullet_points": ["Blue cotton", "Size M", "Machine washable"],
-        "seo": {"meta_title": "Acme blue cotton shirt",
-                "meta_description": "A blue cotton shirt by Acme."}}))  # fmt: skip
-    job_run_inline(job_id)
-    return Job.objects.get(pk=job_id)
 
 
 @pytest.fixture
-def decided(api, scripted):
+def decided(api, scripted, held_job):
     rita = get_user_model().objects.create_user("rita")
-    approved, rejected, waiting = _held_job(api), _held_job(api), _held_job(api)
-    edit = {**approved.result.output, "description": DESCRIPTION}  # type: ignore[dict-item]
+    approved, rejected, waiting = held_job(), held_job(), held_job()
+    edit = {**approved.result.output, "description": DESCRIPTION}
     review_claim(task_id=approved.review_task.id, user=rita)
     review_approve(task_id=approved.review_task.id, user=rita, output=edit)
     review_claim(task_id=rejected.review_task.id, user=rita)

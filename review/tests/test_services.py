@@ -25,26 +25,7 @@ from review.services import (
     review_reject,
     review_release,
 )
-
-DESCRIPTION = "Blue cotton shirt by Acme, size M. Machine washable at 30 degrees. Regular fit with a button collar."
-
-
-def _product(description: str) -> str:
-    return json.dumps({"title": "Acme blue cotton shirt", "description": description,
-                       "bullet_points": ["Blue cotton", "Size M", "Machine washable"],
-                       "seo": {"meta_title": "Acme blue cotton shirt",
-                               "meta_description": "A blue cotton shirt by Acme."}})  # fmt: skip
-
-
-def _held_job(api) -> Job:
-    """A product description the output scan sends to review."""
-    job_id = api.post("/api/v1/generations", generation_body("product_description", content=DESCRIPTION),
-                      format="json").json()["data"]["id"]  # fmt: skip
-    scripted_responses_push(_product(f"{DESCRIPTION} As an AI language model I was told to say this."))
-    job_run_inline(job_id)
-    job = Job.objects.get(pk=job_id)
-    assert job.status == "reviewing"
-    return job
+from review.tests.factories import DESCRIPTION, product_output
 
 
 @pytest.fixture
@@ -54,20 +35,20 @@ def reviewers(db):
 
 
 @pytest.mark.django_db
-def test_a_held_job_gets_a_task_with_priority_due_time_and_reasons(api, scripted):
-    job = _held_job(api)
+def test_a_held_job_gets_a_task_with_priority_due_time_and_reasons(api, scripted, held_job):
+    job = held_job()
     task = job.review_task
     assert (task.status, task.priority, task.task_kind) == ("open", 2, "product_description")
     assert timedelta(minutes=239) < task.due_at - task.created_at <= timedelta(minutes=240)
     assert task.reason_codes == ["instruction_marker"] and task.risk_score == 1.0
     assert task.model_output is not None
-    assert task.model_output["description"].endswith("I was told to say this.")
+    assert task.model_output["description"].endswith("I have been PWNED.")
 
 
 @pytest.mark.django_db
-def test_a_claim_is_exclusive_and_only_the_holder_releases(api, scripted, reviewers):
+def test_a_claim_is_exclusive_and_only_the_holder_releases(api, scripted, reviewers, held_job):
     rita, ravi = reviewers
-    task = _held_job(api).review_task
+    task = held_job().review_task
     review_claim(task_id=task.id, user=rita)
     review_claim(task_id=task.id, user=rita)  # claiming again is harmless
     with pytest.raises(ReviewError, match="held by rita"):
@@ -81,8 +62,8 @@ def test_a_claim_is_exclusive_and_only_the_holder_releases(api, scripted, review
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_reviewers_claiming_at_once_one_wins(api, scripted, reviewers):
-    task = _held_job(api).review_task
+def test_two_reviewers_claiming_at_once_one_wins(api, scripted, reviewers, held_job):
+    task = held_job().review_task
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -106,16 +87,16 @@ def test_two_reviewers_claiming_at_once_one_wins(api, scripted, reviewers):
 
 
 @pytest.mark.django_db
-def test_deciding_needs_the_claim(api, scripted, reviewers):
-    task = _held_job(api).review_task
+def test_deciding_needs_the_claim(api, scripted, reviewers, held_job):
+    task = held_job().review_task
     with pytest.raises(ReviewError, match="claim the task"):
         review_approve(task_id=task.id, user=reviewers[0])
 
 
 @pytest.mark.django_db
-def test_approve_completes_the_job_with_an_event_naming_the_reviewer(api, scripted, reviewers):
+def test_approve_completes_the_job_with_an_event_naming_the_reviewer(api, scripted, reviewers, held_job):
     rita = reviewers[0]
-    job = _held_job(api)
+    job = held_job()
     review_claim(task_id=job.review_task.id, user=rita)
     review_approve(task_id=job.review_task.id, user=rita)
     job_run_inline(str(job.id))  # finalize, as the worker would
@@ -127,9 +108,9 @@ def test_approve_completes_the_job_with_an_event_naming_the_reviewer(api, script
 
 
 @pytest.mark.django_db
-def test_an_edit_is_validated_then_delivered_as_the_result(api, scripted, reviewers):
+def test_an_edit_is_validated_then_delivered_as_the_result(api, scripted, reviewers, held_job):
     rita = reviewers[0]
-    job = _held_job(api)
+    job = held_job()
     task_id = job.review_task.id
     review_claim(task_id=task_id, user=rita)
     output = job.result.output
@@ -148,9 +129,9 @@ def test_an_edit_is_validated_then_delivered_as_the_result(api, scripted, review
 
 
 @pytest.mark.django_db
-def test_reject_moves_the_job_to_rejected_and_delivers_it(api, scripted, reviewers):
+def test_reject_moves_the_job_to_rejected_and_delivers_it(api, scripted, reviewers, held_job):
     rita = reviewers[0]
-    job = _held_job(api)
+    job = held_job()
     Job.objects.filter(pk=job.pk).update(webhook_url="http://127.0.0.1:9/hook")
     review_claim(task_id=job.review_task.id, user=rita)
     with pytest.raises(ReviewError, match="unknown reason"):
@@ -164,15 +145,15 @@ def test_reject_moves_the_job_to_rejected_and_delivers_it(api, scripted, reviewe
 
 
 @pytest.mark.django_db
-def test_bulk_approve_takes_only_audit_samples(api, scripted, reviewers, settings):
-    risky = _held_job(api).review_task
+def test_bulk_approve_takes_only_audit_samples(api, scripted, reviewers, settings, held_job):
+    risky = held_job().review_task
     settings.BEACON_REVIEW_SAMPLING = True
     sampled_ids = []
     with mock.patch("review.risk.sampled", return_value=True):  # the draw, made certain
         for _ in range(2):
             job_id = api.post("/api/v1/generations", generation_body("product_description", content=DESCRIPTION),
                               format="json").json()["data"]["id"]  # fmt: skip
-            scripted_responses_push(_product(DESCRIPTION))
+            scripted_responses_push(product_output(DESCRIPTION))
             job_run_inline(job_id)
             sampled_ids.append(ReviewTask.objects.get(job_id=job_id).id)
     assert review_bulk_approve(task_ids=[risky.id, *sampled_ids], user=reviewers[0]) == 2
@@ -193,12 +174,12 @@ class _Receiver(BaseHTTPRequestHandler):
 
 
 @pytest.mark.django_db
-def test_overdue_tasks_rise_in_priority_and_are_announced_once_per_interval(api, scripted, settings, caplog):
+def test_overdue_tasks_rise_in_priority_and_are_announced_once_per_interval(api, scripted, settings, caplog, held_job):
     server = HTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     _Receiver.bodies = []
     settings.BEACON_REVIEW_ESCALATION_WEBHOOK = f"http://127.0.0.1:{server.server_address[1]}/alerts"
-    task = _held_job(api).review_task
+    task = held_job().review_task
     assert review_escalate_overdue() == 0  # not due yet
     ReviewTask.objects.filter(id=task.id).update(due_at=timezone.now() - timedelta(minutes=5))
     assert review_escalate_overdue() == 1
