@@ -47,15 +47,18 @@ def _no_review_sampling(settings: Any) -> None:
 @pytest.fixture(autouse=True)
 def _prompt_templates(request: pytest.FixtureRequest) -> None:
     """Transactional tests flush every table after they run, seed data
-    included; put the task kinds' templates back before each one."""
+    included; put the task kinds' templates, the output schemas and the
+    Reviewers group back before each one."""
     marker = request.node.get_closest_marker("django_db")
     if "transactional_db" in request.fixturenames or (marker is not None and marker.kwargs.get("transaction")):
         request.getfixturevalue("transactional_db")
         from prompts.seed import seed_task_kind_templates
+        from review.roles import reviewers_group_ensure
         from validation.seed import seed_output_schemas
 
         seed_task_kind_templates()
         seed_output_schemas()
+        reviewers_group_ensure()
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ import time
 
 import pytest
 
-from beacon.testing import generation_body, wait_for, wait_terminal
+from beacon.testing import generation_body, job_status, wait_for, wait_terminal
 from jobs.models import Job, JobEvent
 from jobs.services.publishing import stage_message_send
+from review.models import ReviewTask
 
 pytestmark = [pytest.mark.slow]
 
@@ -28,9 +29,14 @@ def test_jobs_of_every_task_kind_complete_through_a_real_worker(api, start_worke
         _submit(api, kind)
         for kind in ["product_description", "metadata_enrichment", "moderation_summary", "taxonomy_tagging"]
     ]
-    for job_id in ids:
+    *completing, tagging = ids
+    for job_id in completing:
         assert wait_terminal(job_id, timeout=60) == "completed"
-    assert all(Job.objects.get(pk=job_id).stage == "done" for job_id in ids)
+    assert all(Job.objects.get(pk=job_id).stage == "done" for job_id in completing)
+    # The scripted model's smallest valid answer gives its tag confidence 0:
+    # the risk policy holds that for a reviewer.
+    wait_for(lambda: job_status(tagging) == "reviewing", 60, message="the tagging job to reach review")
+    assert ReviewTask.objects.get(job_id=tagging).reason_codes == ["low_confidence"]
 
 
 def test_a_duplicate_stage_message_does_nothing(api, start_worker):
