@@ -147,3 +147,15 @@ def test_reference_documents_are_fenced_title_and_text(api, scripted):
     token = working["fenceToken"]
     prompt = working["messages"][-1]["content"]
     assert f"<<{token}>>\nSupplier sheet\nSolid oak, 40 x 28 cm.\n<</{token}>>" in prompt
+
+
+def test_a_description_still_claiming_what_the_input_lacks_goes_to_review(api, scripted):
+    # Generated prose cannot be cut: after the last generation it is kept,
+    # flagged, and a reviewer decides (the risk policy's ungrounded_claims).
+    job_id = _submit(api, "product_description", content=DESCRIPTION)
+    scripted_responses_push(*[_product(description=f"{DESCRIPTION} It weighs 2 kg.")] * 3)
+    job_run_inline(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "reviewing" and job.generation_count == 3
+    assert job.review_task.reason_codes == ["ungrounded_claims"]
+    assert job.review_task.reasons[0]["fields"] == ["description"]
