@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "llm",
     "jobs",
     "review",
+    "evals",
 ]
 
 MIDDLEWARE = [
