@@ -11,6 +11,7 @@ from django.db import models
 class DatasetKind(models.TextChoices):
     GOLDEN = "golden"
     ADVERSARIAL = "adversarial"
+    HISTORY = "history"  # reviewed past jobs, the pool the sampler proposes items from
 
 
 class Provenance(models.TextChoices):
