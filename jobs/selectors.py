@@ -62,3 +62,33 @@ def job_representation(*, job: Job) -> dict[str, Any]:
         "startedAt": job.started_at.isoformat() if job.started_at else None,
         "finishedAt": job.finished_at.isoformat() if job.finished_at else None,
     }
+
+
+def jobs_grouped(jobs: QuerySet[Job], group: str) -> tuple[QuerySet[Job], list[str]]:
+    """Jobs ready for `.values(*keys)` by a metrics group: `taskKind`,
+    `templateVersion`, `model` (the deployment of the job's last successful
+    call) or `day` (the day it finished)."""
+    from datetime import UTC
+
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import TruncDate
+
+    from llm.models import ModelCall
+
+    if group == "model":
+        last_model = ModelCall.objects.filter(job=OuterRef("pk"), outcome__in=["ok", "cached"]).order_by("-created_at")
+        return jobs.annotate(key=Subquery(last_model.values("deployment")[:1])), ["key"]
+    if group == "day":
+        return jobs.annotate(key=TruncDate("finished_at", tzinfo=UTC)), ["key"]
+    if group == "templateVersion":
+        return jobs, ["task_kind", "template_version"]
+    return jobs, ["task_kind"]
+
+
+def group_key(row: dict[str, Any], group: str) -> str:
+    """The display key of a row grouped by `jobs_grouped`."""
+    if "key" in row:
+        return str(row["key"])
+    if group == "templateVersion":
+        return f"{row['task_kind']}@{row['template_version']}"
+    return str(row["task_kind"])

@@ -5,7 +5,7 @@ key's organization."""
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from beacon.api import metrics_parameters, metrics_window
 from jobs.models import TERMINAL_STATUSES, Job
-from llm.models import ModelCall
+from jobs.selectors import group_key, jobs_grouped
 from tenants.authentication import request_api_key
 from tenants.permissions import IsViewer
 
@@ -26,14 +26,7 @@ def review_metrics(*, organization: Any, group: str, days: int) -> list[dict[str
     since = timezone.now() - timedelta(days=days)
     jobs = Job.objects.filter(organization=organization, created_at__gte=since)
     jobs = jobs.filter(Q(status__in=[str(s) for s in TERMINAL_STATUSES]) | Q(status="reviewing"))
-    if group == "model":
-        last_model = ModelCall.objects.filter(job=OuterRef("pk"), outcome__in=["ok", "cached"]).order_by("-created_at")
-        jobs = jobs.annotate(key=Subquery(last_model.values("deployment")[:1]))
-        keys = ["key"]
-    elif group == "templateVersion":
-        keys = ["task_kind", "template_version"]
-    else:
-        keys = ["task_kind"]
+    jobs, keys = jobs_grouped(jobs, group)
     rows = jobs.values(*keys).annotate(
         jobs=Count("id"),
         reviewed=Count("review_task"),
@@ -44,15 +37,10 @@ def review_metrics(*, organization: Any, group: str, days: int) -> list[dict[str
     )
     results = []
     for row in rows.order_by(*keys):
-        if "key" in row:
-            key = row["key"]
-        elif group == "templateVersion":
-            key = f"{row['task_kind']}@{row['template_version']}"
-        else:
-            key = row["task_kind"]
+        key = group_key(row, group)
         decided = row["decided"] or 1
         results.append({
-            "key": str(key), "jobs": row["jobs"], "reviewed": row["reviewed"], "decided": row["decided"],
+            "key": key, "jobs": row["jobs"], "reviewed": row["reviewed"], "decided": row["decided"],
             "approved": row["approved"], "edited": row["edited"], "rejected": row["rejected"],
             "reviewRate": round(row["reviewed"] / (row["jobs"] or 1), 4),
             "editRate": round(row["edited"] / decided, 4), "rejectionRate": round(row["rejected"] / decided, 4),

@@ -1,12 +1,11 @@
 """`GET /api/v1/validation/metrics`: how outputs fare in validation, grouped
 by task kind, template version, model or day, for the key's organization."""
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -18,7 +17,7 @@ from rest_framework.views import APIView
 
 from beacon.api import ApiError, metrics_parameters, metrics_window
 from jobs.models import Job
-from llm.models import ModelCall
+from jobs.selectors import group_key, jobs_grouped
 from tenants.authentication import request_actor, request_api_key
 from tenants.permissions import IsViewer, ReadViewerWriteEditor
 from validation.models import OutputSchema, SchemaVersion
@@ -30,17 +29,7 @@ GROUPS = ("taskKind", "templateVersion", "model", "day")
 def validation_metrics(*, organization: Any, group: str, days: int) -> list[dict[str, Any]]:
     since = timezone.now() - timedelta(days=days)
     jobs = Job.objects.filter(organization=organization, finished_at__gte=since, status__in=["completed", "failed"])
-    if group == "model":
-        last_model = ModelCall.objects.filter(job=OuterRef("pk"), outcome__in=["ok", "cached"]).order_by("-created_at")
-        jobs = jobs.annotate(key=Subquery(last_model.values("deployment")[:1]))
-        keys = ["key"]
-    elif group == "day":
-        jobs = jobs.annotate(key=TruncDate("finished_at", tzinfo=UTC))
-        keys = ["key"]
-    elif group == "templateVersion":
-        keys = ["task_kind", "template_version"]
-    else:
-        keys = ["task_kind"]
+    jobs, keys = jobs_grouped(jobs, group)
     rows = jobs.values(*keys).annotate(
         finished=Count("id"),
         completed=Count("id", filter=Q(status="completed")),
@@ -51,14 +40,9 @@ def validation_metrics(*, organization: Any, group: str, days: int) -> list[dict
     results = []
     for row in rows.order_by(*keys):
         finished = row["finished"] or 1
-        if "key" in row:
-            key = row["key"]
-        elif group == "templateVersion":
-            key = f"{row['task_kind']}@{row['template_version']}"
-        else:
-            key = row["task_kind"]
+        key = group_key(row, group)
         results.append({
-            "key": str(key), "finished": row["finished"], "completed": row["completed"],
+            "key": key, "finished": row["finished"], "completed": row["completed"],
             "passRate": round(row["completed"] / finished, 4), "firstPassRate": round(row["firstPass"] / finished, 4),
             "partialRate": round(row["partial"] / finished, 4), "refused": row["refused"],
         })  # fmt: skip
