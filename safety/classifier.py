@@ -17,7 +17,6 @@ description must not be averaged away. The score is the highest one.
 import itertools
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -26,7 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
-from validation.grounding import LOOK_ALIKES
+from safety.injection import normalize_text
 
 CORPUS_DIR = Path(__file__).parent / "data" / "injection_corpus"
 MODEL_NAME = "tfidf-char-word-logreg-v1"
@@ -50,7 +49,7 @@ def corpus() -> tuple[list[str], list[int]]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
-                texts.append(_normalize(row["text"]))
+                texts.append(normalize_text(row["text"]))
                 labels.append(int(row["label"]))
     return texts, labels
 
@@ -73,12 +72,8 @@ def model() -> Pipeline:
     return train(*corpus())
 
 
-def _normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).translate(LOOK_ALIKES)
-
-
 def passages(text: str) -> list[str]:
-    sentences = [s.strip() for s in SENTENCE_END.split(_normalize(text)) if s and s.strip()]
+    sentences = [s.strip() for s in SENTENCE_END.split(normalize_text(text)) if s and s.strip()]
     pairs = [f"{a} {b}" for a, b in itertools.pairwise(sentences)]
     # A fragment of a few words ("Instructions for use:") says too little to
     # score alone; it is still read together with its neighbour.

@@ -83,10 +83,15 @@ def _decoded_segments(text: str) -> list[tuple[str, str]]:
     return segments
 
 
+def normalize_text(text: str) -> str:
+    """Invisible characters removed, compatibility forms and look-alike letters folded."""
+    return unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).translate(LOOK_ALIKES)
+
+
 def scan_text(text: str) -> InjectionReport:
     report = InjectionReport()
     fired: set[str] = set()
-    normalized = unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).translate(LOOK_ALIKES)
+    normalized = normalize_text(text)
     for layer, candidate in [("as given", text), ("normalized", normalized), *_decoded_segments(normalized)]:
         for rule, category, weight, pattern in patterns():
             if rule not in fired and pattern.search(candidate):
