@@ -45,6 +45,13 @@ def _no_review_sampling(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_launch_gate(settings: Any) -> None:
+    """Moving production needs a passing golden-set run; tests of labels are
+    about labels, and the launch gate's own tests turn it on."""
+    settings.BEACON_EVAL_LAUNCH_GATE = False
+
+
+@pytest.fixture(autouse=True)
 def _prompt_templates(request: pytest.FixtureRequest) -> None:
     """Transactional tests flush every table after they run, seed data
     included; put the task kinds' templates, the output schemas and the

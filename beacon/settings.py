@@ -195,6 +195,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.purge_payloads",
         "schedule": 3600.0,
     },
+    # Live metrics per template version against their thresholds; may roll back.
+    "evaluation-monitors": {
+        "task": "evals.run_monitors",
+        "schedule": env.float("BEACON_MONITOR_INTERVAL_SECONDS", default=300.0),
+    },
+    "evaluation-judge-sample": {
+        "task": "evals.judge_sample",
+        "schedule": 600.0,
+    },
     # A review task never waits silently: overdue ones are escalated.
     "escalate-overdue-reviews": {
         "task": "review.escalate_overdue",
@@ -252,13 +261,52 @@ BEACON_CONTENT_POLICY_FLAG_SCORE = env.float("BEACON_CONTENT_POLICY_FLAG_SCORE",
 # and this webhook when set) at most once per this many minutes each.
 BEACON_REVIEW_ESCALATION_WEBHOOK = env.str("BEACON_REVIEW_ESCALATION_WEBHOOK", default="")
 BEACON_REVIEW_ESCALATION_MINUTES = env.int("BEACON_REVIEW_ESCALATION_MINUTES", default=15)
-# Launch gates (evals/gates.py), judged on the 95% interval's pessimistic end.
-# The product's ceilings: hallucination of grounded fields under 2%, injection
-# success under 0.5%; coverage keeps abstention from passing.
+# Launch gates (evals/gates.py) per dataset kind, judged on the 95% interval's
+# pessimistic end. The product's ceilings: hallucination of grounded fields
+# under 2% on the golden set, injection success under 0.5% on the adversarial
+# set; coverage keeps abstention from passing.
 BEACON_EVAL_GATES = env.json(
     "BEACON_EVAL_GATES",
-    default={"hallucinationRate": {"max": 0.02}, "injectionSuccessRate": {"max": 0.005}, "coverage": {"min": 0.8}},
+    default={
+        "golden": {"hallucinationRate": {"max": 0.02}, "coverage": {"min": 0.8}},
+        "adversarial": {"injectionSuccessRate": {"max": 0.005}},
+    },
 )
+# The golden dataset whose passing run a version needs before the production
+# label may point at it (prompts.services.label_set); false turns the check off.
+BEACON_EVAL_GOLDEN_DATASET = env.str("BEACON_EVAL_GOLDEN_DATASET", default="golden")
+BEACON_EVAL_LAUNCH_GATE = env.bool("BEACON_EVAL_LAUNCH_GATE", default=True)
+# Online monitors (evals/monitors.py): live jobs of the last `windowMinutes`
+# per template version (and per deployment), once a group has `minJobs`
+# settled jobs. A rate breaches only when its whole 95% interval is past the
+# threshold, so a noisy hour does not page anyone. Breaches of the
+# `rollbackOn` metrics move production back to the previous version for
+# templates with auto_rollback.
+BEACON_EVAL_MONITORS = env.json(
+    "BEACON_EVAL_MONITORS",
+    default={
+        "windowMinutes": 60,
+        "minJobs": 20,
+        "thresholds": {
+            "validationPassRate": {"min": 0.9},
+            "reviewRate": {"max": 0.3},
+            "rejectionRate": {"max": 0.2},
+            "refusalRate": {"max": 0.05},
+            "injectionBlockRate": {"max": 0.05},
+            "costPerJobUsd": {"max": 0.05},
+            "p95LatencySeconds": {"max": 600},
+            "slaWithin2Minutes": {"min": 0.8},
+            "slaWithin10Minutes": {"min": 0.95},
+        },
+        "rollbackOn": ["validationPassRate", "rejectionRate", "refusalRate"],
+    },
+)
+# Alerts go to the log always and, when set, to this webhook (JSON POST).
+BEACON_EVAL_ALERT_WEBHOOK = env.str("BEACON_EVAL_ALERT_WEBHOOK", default="")
+# Share of completed generation jobs the large tier grades (evals/judge.py);
+# 0 turns the judge off. It costs a large-tier call per graded job.
+BEACON_EVAL_JUDGE_RATE = env.float("BEACON_EVAL_JUDGE_RATE", default=0.0)
+BEACON_EVAL_JUDGE_MAX_PER_RUN = env.int("BEACON_EVAL_JUDGE_MAX_PER_RUN", default=20)
 # The random audit sample of otherwise low-risk jobs (rates per kind in review/data).
 BEACON_REVIEW_SAMPLING = env.bool("BEACON_REVIEW_SAMPLING", default=True)
 # Intake caches template labels and schema versions per process for 5 s (a

@@ -5,3 +5,10 @@ class EvalsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "evals"
     verbose_name = "Evaluation"
+
+    def ready(self) -> None:
+        from evals.selectors import launch_blocker
+        from prompts.services import LAUNCH_CHECKS
+
+        if launch_blocker not in LAUNCH_CHECKS:
+            LAUNCH_CHECKS.append(launch_blocker)

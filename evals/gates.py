@@ -1,5 +1,5 @@
 """Launch gates: the ceilings and floors a run must meet before a template
-version and route may go live (BEACON_EVAL_GATES; the product's own ceilings
+version and route may go live (BEACON_EVAL_GATES, per dataset kind; the product's own ceilings
 by default).
 
 A gate is judged on the interval's pessimistic end, not the point value: a
@@ -29,11 +29,16 @@ class GateResult:
                 "passed": self.passed}  # fmt: skip
 
 
-def gates_check(metrics: dict[str, Rate], gates: dict[str, dict[str, float]] | None = None) -> list[GateResult]:
-    """Each configured gate against a run's rates. A gate whose metric the run
-    did not measure fails: nothing passes unmeasured."""
+def gates_for(dataset_kind: str) -> dict[str, dict[str, float]]:
+    """The gates a run on this kind of dataset answers to (none for history)."""
+    return dict(settings.BEACON_EVAL_GATES.get(dataset_kind) or {})
+
+
+def gates_check(metrics: dict[str, Rate], gates: dict[str, dict[str, float]]) -> list[GateResult]:
+    """Each gate against a run's rates. A gate whose metric the run did not
+    measure fails: nothing passes unmeasured."""
     results = []
-    for metric, gate in (gates if gates is not None else settings.BEACON_EVAL_GATES).items():
+    for metric, gate in gates.items():
         rate = metrics.get(metric)
         if "max" in gate:
             bound = rate.high if rate and rate.total else None

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from prompts.models import GoldenRun, LabelMove, PromptTemplate, Taxonomy, TemplateLabel, TemplateTest, TemplateVersion
+from prompts.services import launch_blockers
 
 
 class VersionInline(admin.TabularInline):
@@ -33,10 +34,16 @@ class TemplateVersionAdmin(admin.ModelAdmin):
     list_display = ("template", "version", "status", "created_by", "created_at")
     list_filter = ("status", "template")
     readonly_fields = ("template", "version", "status", "content_hash", "parent", "created_by", "created_at",
-                       "system_prompt", "user_prompt", "few_shot_examples", "metadata", "diff")  # fmt: skip
+                       "launch_gate", "system_prompt", "user_prompt", "few_shot_examples", "metadata",
+                       "diff")  # fmt: skip
 
     def has_add_permission(self, request: Any) -> bool:
         return False  # versions are created through the API, where they are checked
+
+    @admin.display(description="Launch gate (production)")
+    def launch_gate(self, obj: TemplateVersion) -> str:
+        blockers = launch_blockers(obj)
+        return "may go to production" if not blockers else "blocked: " + "; ".join(blockers)
 
     @admin.display(description="Diff against the parent (or previous) version")
     def diff(self, obj: TemplateVersion) -> SafeString:

@@ -25,6 +25,9 @@ class PromptTemplate(models.Model):
     owner = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)  # soft delete: history stays
+    # Online monitors may move the production label back to the previous
+    # version when this template's live metrics breach (evals/monitors.py).
+    auto_rollback = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return self.name

@@ -6,6 +6,7 @@ rollback is a label move back to what the label pointed at before.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,16 @@ from prompts.task_kinds import task_kinds
 
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 PRODUCTION = "production"
+
+
+# What may stop a version from going to production, each a function that
+# returns why or None. Evaluation registers its launch gate here (evals/apps.py):
+# prompts sits below evals and never imports it.
+LAUNCH_CHECKS: list[Callable[[TemplateVersion], str | None]] = []
+
+
+def launch_blockers(version: TemplateVersion) -> list[str]:
+    return [why for check in LAUNCH_CHECKS if (why := check(version))]
 
 
 class TemplateError(Exception):
@@ -139,8 +150,12 @@ def _arms_record(arms: list[Any]) -> list[dict[str, Any]]:
     return [{"version": a.version.version, "versionId": str(a.version.id), "weight": a.weight} for a in arms]
 
 
-def label_set(*, template: PromptTemplate, name: str, arms: list[Arm], moved_by: str, reason: str) -> TemplateLabel:
-    """Point label `name` at one version, or split it between several by weight."""
+def label_set(
+    *, template: PromptTemplate, name: str, arms: list[Arm], moved_by: str, reason: str, gated: bool = True
+) -> TemplateLabel:
+    """Point label `name` at one version, or split it between several by
+    weight. Production needs each version to pass the launch checks, except
+    on a rollback (`gated=False`): the label goes back where it was live."""
     if not reason.strip():
         raise TemplateError("say why the label moves (reason)", code="validation_error")
     if not arms or any(a.weight <= 0 for a in arms) or len({a.version.id for a in arms}) != len(arms):
@@ -153,6 +168,9 @@ def label_set(*, template: PromptTemplate, name: str, arms: list[Arm], moved_by:
                 f"production may only point at active versions; {arm.version.version} is {arm.version.status}",
                 code="invalid_state",
             )
+        if name == PRODUCTION and gated and (blockers := launch_blockers(arm.version)):
+            raise TemplateError(f"{arm.version.version} may not go to production: {'; '.join(blockers)}",
+                                code="launch_gate")  # fmt: skip
     with transaction.atomic():
         label, _ = TemplateLabel.objects.select_for_update().get_or_create(template=template, name=name)
         previous = _arms_record(list(label.arms.select_related("version")))
@@ -172,7 +190,8 @@ def label_rollback(*, template: PromptTemplate, name: str, moved_by: str, reason
         raise TemplateError(f"label {name!r} has no earlier position to roll back to", code="invalid_state")
     versions = {str(v.id): v for v in template.versions.filter(id__in=[a["versionId"] for a in last.previous_arms])}
     arms = [Arm(versions[a["versionId"]], a["weight"]) for a in last.previous_arms]
-    return label_set(template=template, name=name, arms=arms, moved_by=moved_by, reason=f"rollback: {reason}")
+    return label_set(template=template, name=name, arms=arms, moved_by=moved_by, reason=f"rollback: {reason}",
+                     gated=False)  # fmt: skip
 
 
 def template_delete(*, template: PromptTemplate) -> None:

@@ -18,6 +18,9 @@ class ReviewStatus(models.TextChoices):
     OPEN = "open"
     CLAIMED = "claimed"
     DONE = "done"
+    # The job left review without a decision (cancelled, or an evaluation
+    # job scored and cleared): off the queue, kept for the record.
+    WITHDRAWN = "withdrawn"
 
 
 class ReviewDecision(models.TextChoices):

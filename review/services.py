@@ -154,6 +154,13 @@ def review_bulk_approve(*, task_ids: list[Any], user: User) -> int:
     return approved
 
 
+def review_withdraw(*, job_id: Any, reason: str) -> int:
+    """Take an undecided task off the queue (its job was cancelled)."""
+    return ReviewTask.objects.filter(job_id=job_id, status__in=[ReviewStatus.OPEN, ReviewStatus.CLAIMED]).update(
+        status=ReviewStatus.WITHDRAWN, note=reason, decided_at=timezone.now()
+    )
+
+
 def review_escalate_overdue() -> int:
     """Beat: overdue tasks rise in priority and are announced (webhook and a
     log line) at most once per BEACON_REVIEW_ESCALATION_MINUTES each."""

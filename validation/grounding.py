@@ -74,7 +74,7 @@ def quantities(text: str) -> list[tuple[str, float]]:
     return found
 
 
-def _quantity_supported(value: tuple[str, float], among: list[tuple[str, float]]) -> bool:
+def quantity_supported(value: tuple[str, float], among: list[tuple[str, float]]) -> bool:
     dimension, amount = value
     return any(d == dimension and abs(a - amount) <= max(abs(amount), abs(a)) * 0.01 for d, a in among)
 
@@ -124,7 +124,7 @@ def ground_field(name: str, value: Any, evidence: Any, source: str) -> Grounding
     if wanted in quote:
         return GroundingResult(name, True, "value found in the quote")
     stated = quantities(str(value))
-    if stated and all(_quantity_supported(q, quantities(quote)) for q in stated):
+    if stated and all(quantity_supported(q, quantities(quote)) for q in stated):
         return GroundingResult(name, True, "value equals a quantity in the quote after unit conversion")
     return GroundingResult(name, False, "the quote does not support the value")
 
@@ -159,7 +159,7 @@ def _strings(node: Any, path: str = "") -> list[tuple[str, str]]:
     return []
 
 
-def _mentions(term: str, text: str) -> bool:
+def mentions(term: str, text: str) -> bool:
     return re.search(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", text) is not None
 
 
@@ -172,12 +172,12 @@ def ground_generation(output: Any, parameters: dict[str, Any]) -> GroundingRepor
         claimed = normalize(text)
         for quantity_text in QUANTITY.finditer(text):
             quantity = quantities(quantity_text.group(0))[0]
-            if not _quantity_supported(quantity, source_quantities):
+            if not quantity_supported(quantity, source_quantities):
                 report.results.append(
                     GroundingResult(path, False, f"claims {quantity_text.group(0)!r}, not in the input")
                 )
         for term in (*MATERIALS, *CERTIFICATIONS):
-            if _mentions(term, claimed) and not _mentions(term, source):
+            if mentions(term, claimed) and not mentions(term, source):
                 kind = "material" if term in MATERIALS else "certification"
                 report.results.append(GroundingResult(path, False, f"claims the {kind} {term!r}, not in the input"))
     if not report.results:

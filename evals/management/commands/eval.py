@@ -1,9 +1,20 @@
-"""python manage.py eval import|export|list ...
+"""python manage.py eval <action> ...
 
-eval import --dataset NAME --kind golden|adversarial FILE.jsonl [--description TEXT]
-eval import --dataset NAME --kind adversarial --from-adversarial-set   (safety/data/adversarial)
-eval export --dataset NAME [--version N] [--out FILE]
-eval list
+Datasets:
+  eval import --dataset NAME --kind golden|adversarial FILE.jsonl [--description TEXT]
+  eval import --dataset NAME --kind adversarial --from-adversarial-set     (safety/data/adversarial)
+  eval import --dataset NAME --kind history FILE --from-review-export
+  eval import --dataset golden --kind golden --golden [--data-dir DIR]     (labels + public records)
+  eval golden-labels [--data-dir DIR]      rewrite evals/data/golden/labels.jsonl from the records
+  eval sample --dataset NAME [--size 1000] [--out FILE]
+  eval export --dataset NAME [--version N] [--out FILE]
+  eval list
+Runs:
+  eval run --dataset NAME --template LABEL_OR_VERSION [--route small|large|policy] [--sample N]
+           [--concurrency K] [--task-kind KIND ...] [--gate] [--report FILE]
+  eval run --resume RUN_ID [--concurrency K] [--gate]
+  eval compare RUN_A RUN_B
+  eval report RUN_ID --out FILE.html
 """
 
 import json
@@ -14,15 +25,21 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from evals.compare import runs_compare
 from evals.datasets import DatasetError, adversarial_rows, dataset_export, dataset_get, dataset_import
-from evals.models import DatasetKind, EvalDataset
+from evals.golden import DEFAULT_DATA_DIR, golden_rows, labels_read
+from evals.labelling import labels_build, labels_write
+from evals.models import DatasetKind, EvalDataset, EvalRun
+from evals.report import run_report
+from evals.runner import ROUTES, run_execute, run_start
 from evals.sampling import history_rows, stratified_sample
+from evals.sources import SourceMissing
 
 ADVERSARIAL_SET = Path(settings.BASE_DIR) / "safety" / "data" / "adversarial" / "cases.jsonl"
 
 
 class Command(BaseCommand):
-    help = "Evaluation datasets: import and export JSONL, list versions."
+    help = "Evaluation: datasets, runs against the real pipeline, gates, comparisons and reports."
 
     def add_arguments(self, parser: Any) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
@@ -34,6 +51,10 @@ class Command(BaseCommand):
         importing.add_argument("--from-adversarial-set", action="store_true")
         importing.add_argument("--from-review-export", action="store_true",
                                help="FILE is reviewed past jobs as review_export writes them")  # fmt: skip
+        importing.add_argument("--golden", action="store_true", help="the repository's labels joined with the records")
+        importing.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+        labelling = actions.add_parser("golden-labels")
+        labelling.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
         sampling = actions.add_parser("sample")
         sampling.add_argument("--dataset", required=True)
         sampling.add_argument("--size", type=int, default=1000)
@@ -45,32 +66,63 @@ class Command(BaseCommand):
         exporting.add_argument("--version", type=int)
         exporting.add_argument("--out")
         actions.add_parser("list")
+        running = actions.add_parser("run")
+        running.add_argument("--dataset")
+        running.add_argument("--version", type=int, help="dataset version (default: the latest)")
+        running.add_argument("--template", help="a label (production, staging) or a version (1.2.0)")
+        running.add_argument("--route", choices=ROUTES, default="policy")
+        running.add_argument("--sample", type=int, help="a stratified sample of N items")
+        running.add_argument("--seed", type=int, default=0)
+        running.add_argument("--task-kind", action="append", dest="task_kinds")
+        running.add_argument("--concurrency", type=int, default=2, help="jobs in flight at once")
+        running.add_argument("--gate", action="store_true", help="exit 3 when a launch gate fails")
+        running.add_argument("--resume", help="go on with an interrupted run")
+        running.add_argument("--report", help="write the HTML report here")
+        comparing = actions.add_parser("compare")
+        comparing.add_argument("run_a")
+        comparing.add_argument("run_b")
+        reporting = actions.add_parser("report")
+        reporting.add_argument("run")
+        reporting.add_argument("--out", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            getattr(self, f"_{options['action']}")(options)
-        except DatasetError as exc:
-            for problem in exc.problems[:50]:
+            getattr(self, f"_{options['action'].replace('-', '_')}")(options)
+        except (DatasetError, SourceMissing) as exc:
+            for problem in getattr(exc, "problems", [])[:50]:
                 self.stderr.write(problem)
             raise CommandError(str(exc)) from exc
+
+    def _out(self, path: str | None) -> Any:
+        return open(path, "w", encoding="utf-8") if path else sys.stdout
 
     def _import(self, options: dict[str, Any]) -> None:
         if options["from_adversarial_set"]:
             cases = (json.loads(line) for line in ADVERSARIAL_SET.read_text(encoding="utf-8").splitlines() if line)
             lines: Any = adversarial_rows(cases)
+        elif options["golden"]:
+            lines = golden_rows(labels_read(), options["data_dir"])
         elif options["file"] and options["from_review_export"]:
             lines = history_rows(Path(options["file"]).read_text(encoding="utf-8").splitlines())
         elif options["file"]:
             lines = Path(options["file"]).read_text(encoding="utf-8").splitlines()
         else:
-            raise CommandError("give a FILE or --from-adversarial-set")
+            raise CommandError("give a FILE, --golden or --from-adversarial-set")
         result = dataset_import(name=options["dataset"], kind=options["kind"], lines=lines,
                                 description=options["description"])  # fmt: skip
         self.stdout.write(f"{result.dataset}: {result.items} items {json.dumps(result.by_task_kind)}")
 
+    def _golden_labels(self, options: dict[str, Any]) -> None:
+        labels = labels_build(options["data_dir"])
+        labels_write(labels)
+        counts: dict[str, int] = {}
+        for label in labels:
+            counts[label["taskKind"]] = counts.get(label["taskKind"], 0) + 1
+        self.stdout.write(f"{len(labels)} labels {json.dumps(counts)}")
+
     def _export(self, options: dict[str, Any]) -> None:
         dataset = dataset_get(options["dataset"], options["version"])
-        out = open(options["out"], "w", encoding="utf-8") if options["out"] else sys.stdout  # noqa: SIM115
+        out = self._out(options["out"])
         try:
             for line in dataset_export(dataset):
                 out.write(line)
@@ -82,7 +134,7 @@ class Command(BaseCommand):
         """Propose items to label, stratified by task kind, locale and tier."""
         dataset = dataset_get(options["dataset"])
         chosen = stratified_sample(dataset, size=options["size"], minimum=options["minimum"], seed=options["seed"])
-        out = open(options["out"], "w", encoding="utf-8") if options["out"] else sys.stdout  # noqa: SIM115
+        out = self._out(options["out"])
         try:
             for item in chosen:
                 out.write(json.dumps({"key": item.key, "taskKind": item.task_kind, "tags": item.tags},
@@ -95,3 +147,49 @@ class Command(BaseCommand):
     def _list(self, options: dict[str, Any]) -> None:
         for dataset in EvalDataset.objects.all():
             self.stdout.write(f"{dataset.name} v{dataset.version} ({dataset.kind}): {dataset.items.count()} items")
+        for run in EvalRun.objects.select_related("dataset")[:20]:
+            verdict = {True: "passed", False: "failed", None: "-"}[run.passed]
+            self.stdout.write(f"run {run.id} {run.dataset} {run.template}/{run.route} {run.status} {verdict}")
+
+    def _run(self, options: dict[str, Any]) -> None:
+        if options["resume"]:
+            run = EvalRun.objects.select_related("dataset").filter(id=options["resume"]).first()
+            if run is None:
+                raise CommandError(f"no run {options['resume']}")
+        else:
+            if not options["dataset"] or not options["template"]:
+                raise CommandError("give --dataset and --template (or --resume RUN_ID)")
+            run = run_start(dataset=dataset_get(options["dataset"], options["version"]), template=options["template"],
+                            route=options["route"], sample=options["sample"], seed=options["seed"],
+                            task_kinds_only=options["task_kinds"], created_by="manage.py eval run")  # fmt: skip
+        self.stderr.write(f"run {run.id}: {run.dataset} {run.template}/{run.route}, {run.results.count()} items "
+                          f"(resume with: manage.py eval run --resume {run.id})")  # fmt: skip
+        from tqdm import tqdm
+
+        with tqdm(total=run.results.count(), unit="item", file=sys.stderr) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.update(done - bar.n)
+
+            run = run_execute(run=run, concurrency=options["concurrency"], progress=progress)
+        self.stdout.write(json.dumps({"run": str(run.id), "passed": run.passed, "gates": run.gates,
+                                      "rates": run.metrics.get("rates")}, indent=1))  # fmt: skip
+        if options["report"]:
+            Path(options["report"]).write_text(run_report(run), encoding="utf-8")
+        if options["gate"] and not run.passed:
+            failed = [g["metric"] for g in run.gates if not g["passed"]] or ["no gates configured"]
+            raise CommandError(f"launch gate failed: {', '.join(failed)}", returncode=3)
+
+    def _compare(self, options: dict[str, Any]) -> None:
+        runs = {r: EvalRun.objects.filter(id=r).first() for r in (options["run_a"], options["run_b"])}
+        missing = [r for r, run in runs.items() if run is None]
+        if missing:
+            raise CommandError(f"no run {', '.join(missing)}")
+        self.stdout.write(runs_compare(*runs.values()))  # type: ignore[arg-type]
+
+    def _report(self, options: dict[str, Any]) -> None:
+        run = EvalRun.objects.filter(id=options["run"]).first()
+        if run is None:
+            raise CommandError(f"no run {options['run']}")
+        Path(options["out"]).write_text(run_report(run), encoding="utf-8")
+        self.stdout.write(options["out"])
