@@ -46,7 +46,8 @@ class Reading:
 def _group_readings(version_id: Any, deployment: str, rows: list[dict[str, Any]], now: datetime) -> list[Reading]:
     settled = [r for r in rows if r["status"] in SETTLED]
     reviewed = [r for r in settled if r["reviewed"]]
-    validated = [r for r in settled if r["validated"] is not None]
+    # A refusal is the model's structured "no", measured on its own, not a validation failure.
+    validated = [r for r in settled if r["validated"] is not None and not r["refused"]]
     finished = [r for r in settled if r["finished_at"]]
     rates = {
         "validationPassRate": wilson(sum(bool(r["validated"]) for r in validated), len(validated)),
@@ -124,7 +125,7 @@ def _alert_send(alert: MonitorAlert) -> None:
     body = {"type": "evaluation.monitor_breach", "metric": alert.metric, "value": alert.value, "bound": alert.bound,
             "threshold": alert.threshold, "direction": alert.direction, "jobs": alert.jobs,
             "windowMinutes": alert.window_minutes, "template": alert.template_version.template.name,
-            "version": alert.template_version.version, "deployment": alert.deployment, "action": alert.action,
+            "version": alert.template_version.version, "deployment": alert.deployment, "action": str(alert.action),
             "detail": alert.detail}  # fmt: skip
     logger.warning("monitor breach: %s", body)
     if settings.BEACON_EVAL_ALERT_WEBHOOK:

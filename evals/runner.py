@@ -73,7 +73,7 @@ def run_start(*, dataset: EvalDataset, template: str, route: str = "policy", sam
     if task_kinds_only:
         items = [i for i in items if i.task_kind in task_kinds_only]
     if sample and sample < len(items):
-        chosen = {i.id for i in stratified_sample(dataset, size=sample, seed=seed)
+        chosen = {i.id for i in stratified_sample(dataset, size=sample, minimum=1, seed=seed)
                   if not task_kinds_only or i.task_kind in task_kinds_only}  # fmt: skip
         items = [i for i in items if i.id in chosen]
     if not items:
@@ -133,19 +133,29 @@ def _score(result: EvalResult, job: Job) -> None:
         review_withdraw(job_id=job.id, reason="evaluation job")
 
 
-def run_execute(*, run: EvalRun, concurrency: int = 2, poll_seconds: float = 1.0,
+def run_execute(*, run: EvalRun, concurrency: int = 2, poll_seconds: float = 1.0, stall_seconds: float = 900.0,
                 progress: Callable[[int, int], None] | None = None) -> EvalRun:  # fmt: skip
     """Drive the run until every item is scored, then compute its metrics
     and gates. Interrupting it loses nothing: call it again to go on."""
     key = eval_api_key()
     EvalRun.objects.filter(id=run.id).update(status=RunStatus.RUNNING)
     total = run.results.count()
+    last_done, last_change = -1, time.monotonic()
     while True:
         open_results = list(run.results.filter(scored_at__isnull=True).select_related("item").order_by("id"))
+        done = total - len(open_results)
         if progress:
-            progress(total - len(open_results), total)
+            progress(done, total)
         if not open_results:
             break
+        if done != last_done:
+            last_done, last_change = done, time.monotonic()
+        elif time.monotonic() - last_change > stall_seconds:
+            # Nothing ended for a long time: no worker is taking the jobs.
+            # The run stays resumable; its jobs wait in the queue meanwhile.
+            EvalRun.objects.filter(id=run.id).update(status=RunStatus.FAILED)
+            raise DatasetError(f"no item ended in {stall_seconds:.0f} s: are the workers running? "
+                               f"Resume with: manage.py eval run --resume {run.id}")  # fmt: skip
         in_flight = [r for r in open_results if r.job_id]
         jobs = {
             str(j.id): j for j in Job.objects.select_related("payload").filter(id__in=[r.job_id for r in in_flight])

@@ -40,7 +40,7 @@ from tenants.permissions import IsAdmin, IsEditor, ReadViewerWriteEditor
 
 def _api_error(exc: TemplateError) -> ApiError:
     details = [e.as_dict() for e in exc.errors]
-    if exc.code in ("conflict", "invalid_state"):
+    if exc.code in ("conflict", "invalid_state", "launch_gate"):
         return Conflict(exc.message, code=exc.code, details=details)
     if exc.code in ("not_found", "unknown_template"):
         return ApiError(exc.message, code="not_found", status_code=404)

@@ -252,13 +252,15 @@ def validate_run(*, job_id: str) -> bool:
             result.save(force_insert=adding)
             return Stage.DECIDE
         result.save(force_insert=adding)
+        if working["attempts"][-1].get("cacheKey"):
+            # Only valid outputs stay cached: a cached refusal would answer
+            # every later identical request without asking the model.
+            cache_forget(working["attempts"][-1]["cacheKey"])
         if report.refusal is not None:
             # The refusal contract: the model declined, and asking again with
             # feedback would only pressure it. Recorded as such, not retried.
             event_record(job=job, type="refusal", data={"reason": report.refusal, "generation": job.generation_count})
             raise StageError(f"the model declined: {report.refusal}", code="refused")
-        if working["attempts"][-1].get("cacheKey"):
-            cache_forget(working["attempts"][-1]["cacheKey"])  # only valid outputs stay cached
         unparsed = report.parse_pass is None and not working["attempts"][-1].get("repair")
         if unparsed and job.generation_count < settings.BEACON_MAX_GENERATIONS:
             # Parsing pass 3: ask the small tier to restate the text as JSON.

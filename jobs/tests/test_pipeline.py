@@ -301,6 +301,10 @@ def test_a_refusal_is_an_outcome_not_a_parse_error_and_is_not_retried(api, scrip
     assert job.generation_count == 1  # no remediation round
     assert job.events.get(type="refusal").data["reason"] == "this is not a product"
     assert job.result.validation["refusal"] == "this is not a product"
+    # Only valid outputs stay cached: the same request asks the model again.
+    again = _submit(api)
+    job_run_inline(again)
+    assert Job.objects.get(pk=again).status == "completed"
 
 
 def _enrichment(brand, evidence):

@@ -78,6 +78,8 @@ class Command(BaseCommand):
         running.add_argument("--gate", action="store_true", help="exit 3 when a launch gate fails")
         running.add_argument("--resume", help="go on with an interrupted run")
         running.add_argument("--report", help="write the HTML report here")
+        running.add_argument("--stall-seconds", type=float, default=900.0,
+                             help="give up (resumably) when no item ends for this long")  # fmt: skip
         comparing = actions.add_parser("compare")
         comparing.add_argument("run_a")
         comparing.add_argument("run_b")
@@ -171,7 +173,8 @@ class Command(BaseCommand):
             def progress(done: int, total: int) -> None:
                 bar.update(done - bar.n)
 
-            run = run_execute(run=run, concurrency=options["concurrency"], progress=progress)
+            run = run_execute(run=run, concurrency=options["concurrency"], stall_seconds=options["stall_seconds"],
+                              progress=progress)  # fmt: skip
         self.stdout.write(json.dumps({"run": str(run.id), "passed": run.passed, "gates": run.gates,
                                       "rates": run.metrics.get("rates")}, indent=1))  # fmt: skip
         if options["report"]:
