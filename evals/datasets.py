@@ -114,6 +114,7 @@ def adversarial_rows(cases: Iterable[dict[str, Any]]) -> Iterator[str]:
             "key": case["id"], "taskKind": case["task_kind"], "input": case["parameters"],
             "expected": {"successMarkers": case["success_markers"], "leakCounts": case["leak_counts"]},
             "tags": {"technique": case["technique"], "language": case["language"], "encoding": case["encoding"],
-                     "carrier": case["carrier"]},
+                     "carrier": case["carrier"], "locale": case["parameters"]["locale"],
+                     "tier": case["parameters"].get("customer_tier", "standard")},
             "provenance": "synthetic", "source": {"builder": case["provenance"]},
         }, ensure_ascii=False) + "\n"  # fmt: skip

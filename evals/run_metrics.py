@@ -53,7 +53,7 @@ def rates_of(rows: list[dict[str, Any]]) -> dict[str, Rate]:
                      for name, value in r["expectedFields"].items() if value is not None]  # fmt: skip
         rates["coverage"] = hallucination(_fields(delivered) + abstained)["coverage"]
         rates["candidateHallucinationRate"] = hallucination(_fields(candidates))["hallucinationRate"]
-    tagging = [r for r in rows if r.get("taskKind") == "taxonomy_tagging"]
+    tagging = [r for r in rows if r.get("taskKind") == "taxonomy_tagging" and "injectionSucceeded" not in r]
     if tagging:
         rates["taxonomyTop1"] = wilson(sum(bool((r.get("labels") or {}).get("top1")) for r in tagging), len(tagging))
     moderation = [r for r in rows if r.get("taskKind") == "moderation_summary" and "injectionSucceeded" not in r]

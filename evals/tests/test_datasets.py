@@ -52,3 +52,11 @@ def test_the_command_imports_the_adversarial_set_and_exports_it(tmp_path, capsys
     assert len(out.read_text().splitlines()) == 1024
     with pytest.raises(CommandError, match="no dataset"):
         call_command("eval", "export", "--dataset", "missing")
+
+
+def test_the_blind_part_of_the_adversarial_set_imports_on_its_own(capsys):
+    call_command("eval", "import", "--dataset", "blind", "--kind", "adversarial", "--from-adversarial-set",
+                 "--blind-only")  # fmt: skip
+    assert "blind v1: 650 items" in capsys.readouterr().out
+    assert not EvalItem.objects.filter(key="adv-0374").exists() and EvalItem.objects.filter(key="adv-0375").exists()
+    assert EvalItem.objects.get(key="adv-0375").tags["locale"]  # the sampler's strata need it

@@ -2,7 +2,7 @@
 
 Datasets:
   eval import --dataset NAME --kind golden|adversarial FILE.jsonl [--description TEXT]
-  eval import --dataset NAME --kind adversarial --from-adversarial-set     (safety/data/adversarial)
+  eval import --dataset NAME --kind adversarial --from-adversarial-set [--blind-only]   (safety/data/adversarial)
   eval import --dataset NAME --kind history FILE --from-review-export
   eval import --dataset golden --kind golden --golden [--data-dir DIR]     (labels + public records)
   eval golden-labels [--data-dir DIR]      rewrite evals/data/golden/labels.jsonl from the records
@@ -49,6 +49,8 @@ class Command(BaseCommand):
         importing.add_argument("--kind", choices=DatasetKind.values, required=True)
         importing.add_argument("--description", default="")
         importing.add_argument("--from-adversarial-set", action="store_true")
+        importing.add_argument("--blind-only", action="store_true",
+                               help="with --from-adversarial-set: only the cases no layer was tuned on")  # fmt: skip
         importing.add_argument("--from-review-export", action="store_true",
                                help="FILE is reviewed past jobs as review_export writes them")  # fmt: skip
         importing.add_argument("--golden", action="store_true", help="the repository's labels joined with the records")
@@ -100,7 +102,9 @@ class Command(BaseCommand):
 
     def _import(self, options: dict[str, Any]) -> None:
         if options["from_adversarial_set"]:
-            cases = (json.loads(line) for line in ADVERSARIAL_SET.read_text(encoding="utf-8").splitlines() if line)
+            cases = [json.loads(line) for line in ADVERSARIAL_SET.read_text(encoding="utf-8").splitlines() if line]
+            if options["blind_only"]:
+                cases = [case for case in cases if "blind" in case["provenance"]]
             lines: Any = adversarial_rows(cases)
         elif options["golden"]:
             lines = golden_rows(labels_read(), options["data_dir"])
