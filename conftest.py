@@ -45,6 +45,14 @@ def _no_review_sampling(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _loopback_webhooks(settings: Any) -> None:
+    """Webhooks go to public addresses only; the tests' receivers listen on
+    loopback, which they allow-list explicitly (as a deployment would its own
+    internal receivers)."""
+    settings.BEACON_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+
+
+@pytest.fixture(autouse=True)
 def _no_launch_gate(settings: Any) -> None:
     """Moving production needs a passing golden-set run; tests of labels are
     about labels, and the launch gate's own tests turn it on."""
@@ -173,6 +181,7 @@ def worker_env(**overrides: str) -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
         "DATABASE_CONN_MAX_AGE": "0",
         "BEACON_REVIEW_SAMPLING": "false",
+        "BEACON_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
         **overrides,
     }
     return env

@@ -204,6 +204,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evals.judge_sample",
         "schedule": 600.0,
     },
+    # Webhook attempts that are due (the retry schedule lives in the database)
+    # and attempts whose worker died.
+    "dispatch-due-webhooks": {
+        "task": "jobs.webhooks_dispatch_due",
+        "schedule": env.float("BEACON_WEBHOOK_DISPATCH_INTERVAL_SECONDS", default=15.0),
+    },
     # A review task never waits silently: overdue ones are escalated.
     "escalate-overdue-reviews": {
         "task": "review.escalate_overdue",
@@ -315,6 +321,11 @@ BEACON_INTAKE_CACHE_SECONDS = env.int("BEACON_INTAKE_CACHE_SECONDS", default=5)
 # Taxonomy tagging offers a job at most this many categories (prompts/taxonomy.py).
 BEACON_TAXONOMY_CANDIDATES = env.int("BEACON_TAXONOMY_CANDIDATES", default=30)
 BEACON_WEBHOOK_TIMEOUT_SECONDS = env.float("BEACON_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Webhooks go to public addresses only (safety/ssrf.py); these networks (CIDRs)
+# are allowed anyway, e.g. a deployment's own internal receivers.
+BEACON_WEBHOOK_ALLOWED_NETWORKS = env.list("BEACON_WEBHOOK_ALLOWED_NETWORKS", default=[])
+# After a secret rotation the previous secret keeps signing this long.
+BEACON_WEBHOOK_SECRET_OVERLAP_HOURS = env.int("BEACON_WEBHOOK_SECRET_OVERLAP_HOURS", default=24)
 
 # Raw job input is stored encrypted (Fernet). Comma-separated keys, newest
 # first: MultiFernet decrypts with any and encrypts with the first, which is

@@ -6,6 +6,14 @@ from beacon.api import json_error_view
 from beacon.health import HealthApi, HealthDetailedApi
 from beacon.metrics import metrics_view
 from jobs.api import GenerationDetailApi, GenerationEventsApi, GenerationListCreateApi
+from jobs.webhook_api import (
+    GenerationDeliveriesApi,
+    ProjectWebhookSecretRotateApi,
+    WebhookEndpointDetailApi,
+    WebhookEndpointListApi,
+    WebhookEndpointRotateApi,
+    WebhookRedeliverApi,
+)
 from llm.api import UsageApi, UsageQuotaApi
 from prompts.api import (
     ExperimentsApi,
@@ -28,6 +36,12 @@ api_v1 = [
     path("api/v1/generations", GenerationListCreateApi.as_view(), name="generations"),
     path("api/v1/generations/<uuid:job_id>", GenerationDetailApi.as_view(), name="generation-detail"),
     path("api/v1/generations/<uuid:job_id>/events", GenerationEventsApi.as_view(), name="generation-events"),
+    path("api/v1/generations/<uuid:job_id>/webhook-deliveries", GenerationDeliveriesApi.as_view()),
+    path("api/v1/webhook-deliveries/<int:delivery_id>/redeliver", WebhookRedeliverApi.as_view()),
+    path("api/v1/webhook-endpoints", WebhookEndpointListApi.as_view(), name="webhook-endpoints"),
+    path("api/v1/webhook-endpoints/<uuid:endpoint_id>", WebhookEndpointDetailApi.as_view()),
+    path("api/v1/webhook-endpoints/<uuid:endpoint_id>/rotate-secret", WebhookEndpointRotateApi.as_view()),
+    path("api/v1/webhook-secret/rotate", ProjectWebhookSecretRotateApi.as_view()),
     path("api/v1/templates", TemplateListApi.as_view(), name="templates"),
     path("api/v1/templates/<uuid:template_id>", TemplateDetailApi.as_view(), name="template-detail"),
     path("api/v1/templates/<uuid:template_id>/versions", VersionListApi.as_view(), name="template-versions"),

@@ -4,8 +4,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from jobs.models import DeadLetter, Job, JobEvent, JobResult
+from jobs.models import DeadLetter, Job, JobEvent, JobResult, WebhookDelivery, WebhookEndpoint
 from jobs.services.lifecycle import dead_letter_redrive
+from jobs.services.webhooks import delivery_redeliver
 
 
 class JobResultInline(admin.StackedInline):
@@ -97,3 +98,30 @@ class DeadLetterAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ("url", "project", "enabled", "event_types", "disabled_reason", "created_at")
+    list_filter = ("enabled",)
+    # The secret is never shown here: it is given once, by the API, on creation and rotation.
+    exclude = ("secret", "previous_secret")
+    readonly_fields = ("previous_secret_expires_at", "disabled_reason", "created_at", "updated_at")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ("message_id", "url", "event_type", "status", "attempts", "last_status_code", "next_attempt_at")
+    list_filter = ("status", "event_type")
+    search_fields = ("message_id", "url", "job__id")
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+    actions = ["redeliver"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Deliver again now (same webhook-id and body, fresh retry schedule)")
+    def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        for delivery in queryset:
+            delivery_redeliver(delivery=delivery)
+        self.message_user(request, f"{queryset.count()} delivery(ies) queued again.", messages.SUCCESS)

@@ -275,3 +275,72 @@ class DeadLetter(models.Model):
 
     def __str__(self) -> str:
         return f"dead letter {self.id} ({self.stage}: {self.error_code})"
+
+
+class WebhookEndpoint(models.Model):
+    """Where a project's job events are delivered, besides any per-job
+    `webhookUrl`. Signed with its own secret; a rotation keeps the previous
+    secret signing too until `previous_secret_expires_at`, so receivers can
+    switch without losing a message."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField(max_length=2000)
+    description = models.CharField(max_length=200, blank=True)
+    enabled = models.BooleanField(default=True)
+    event_types = models.JSONField(default=list, blank=True)  # empty: every event type
+    secret = models.CharField(max_length=100)
+    previous_secret = models.CharField(max_length=100, blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending"  # waiting for its next attempt
+    SENDING = "sending"  # an attempt is in flight (leased)
+    DELIVERED = "delivered"
+    GAVE_UP = "gave_up"  # the retry schedule ran out, or the receiver said 410
+    FAILED = "failed"  # could never be sent (an address Beacon may not call)
+
+
+class WebhookDelivery(models.Model):
+    """One message to one URL, with every attempt. The message id and body
+    stay the same across attempts and re-deliveries, so a receiver dedupes
+    on `webhook-id`; the timestamp and signature are fresh each attempt."""
+
+    id = models.BigAutoField(primary_key=True)
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="webhook_deliveries")
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )  # fmt: skip  (None: the job's own webhookUrl)
+    url = models.URLField(max_length=2000)
+    message_id = models.CharField(max_length=100)
+    event_type = models.CharField(max_length=40)
+    payload = models.TextField()  # the exact body, so every attempt sends the same bytes
+    status = models.CharField(max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    # [{"at", "statusCode", "latencyMs", "error", "response"}]; responses cut
+    # short and with anything that looks like a secret masked.
+    log = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["job", "url", "message_id"], name="delivery_unique_per_url")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} -> {self.url} ({self.status})"

@@ -32,6 +32,16 @@ class GenerationOptionsSerializer(serializers.Serializer):
         required=False, min_value=10, max_value=7 * 24 * 3600, help_text="No model call starts after this."
     )
 
+    def validate_webhookUrl(self, value: str) -> str:
+        from safety.ssrf import UnsafeUrl, url_check
+
+        if value:
+            try:
+                url_check(value, resolve=False)
+            except UnsafeUrl as exc:
+                raise serializers.ValidationError(str(exc)) from exc
+        return value
+
     def validate_model(self, value: str) -> str:
         from llm.registry import registry
 

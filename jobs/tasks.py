@@ -14,7 +14,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from jobs.services import pipeline, recovery
+from jobs.services import pipeline, recovery, webhooks
 from jobs.services.stages import TransientStageError, job_fail_by_id
 
 logger = logging.getLogger(__name__)
@@ -90,12 +90,21 @@ def stage_finalize(self: StageTask, job_id: str) -> None:
     bind=True,
     name="jobs.stage_deliver",
     stage="deliver",
-    # Receivers can be down for a while: more, longer retries than a stage.
-    max_retries=8,
-    retry_backoff_max=600,
 )
 def stage_deliver(self: StageTask, job_id: str) -> None:
     pipeline.deliver_run(job_id=job_id)
+
+
+# An attempt that fails is recorded and rescheduled by the service itself (the
+# schedule lives in the database); a crash mid-attempt is freed by beat.
+@shared_task(name="jobs.webhook_attempt", acks_late=True)
+def webhook_attempt(delivery_id: int) -> None:
+    webhooks.delivery_attempt(delivery_id=delivery_id)
+
+
+@shared_task(name="jobs.webhooks_dispatch_due")
+def webhooks_dispatch_due() -> int:
+    return webhooks.deliveries_dispatch_due()
 
 
 @shared_task(name="jobs.sweep_unstarted")

@@ -24,8 +24,11 @@ class Project(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="projects")
     slug = models.SlugField(max_length=64)
     name = models.CharField(max_length=200)
-    # Signs webhooks sent for this project's jobs (Standard Webhooks, `whsec_` + base64).
+    # Signs webhooks sent to per-job `webhookUrl`s (Standard Webhooks, `whsec_`
+    # + base64). After a rotation the previous secret signs too, until it expires.
     webhook_secret = models.CharField(max_length=100)
+    previous_webhook_secret = models.CharField(max_length=100, blank=True)
+    previous_webhook_secret_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,7 +13,6 @@ from collections import Counter
 from functools import partial
 from typing import Any
 
-import httpx
 from django.conf import settings
 from django.utils import timezone
 
@@ -46,7 +45,7 @@ from jobs.services.stages import (
     stage_release,
     terminal_stage,
 )
-from jobs.services.webhooks import webhook_payload, webhook_sign
+from jobs.services.webhooks import deliveries_create
 from llm.cache import cache_forget
 from llm.errors import ModelError
 from llm.gateway import ModelRequest, complete
@@ -347,52 +346,11 @@ def finalize_run(*, job_id: str) -> bool:
 
 # --- deliver ----------------------------------------------------------------
 def deliver_run(*, job_id: str) -> bool:
-    """POST the job to its webhook URL, signed per Standard Webhooks.
-
-    Delivery is at least once: a receiver dedupes on `webhook-id`.
-    """
-    started = time.monotonic()
-    claim = stage_claim(job_id=job_id, stage=Stage.DELIVER, lease_seconds=120, on_claim=lambda job: None)
-    if claim is None:
-        return False
-    job = claim.job
-    message_id = f"msg_{job.id.hex}_{job.status}"
-    body = webhook_payload(job=job)
-    timestamp = int(time.time())
-    headers = {
-        "content-type": "application/json",
-        "webhook-id": message_id,
-        "webhook-timestamp": str(timestamp),
-        "webhook-signature": webhook_sign(
-            secret=job.project.webhook_secret, message_id=message_id, timestamp=timestamp, body=body
-        ),
-    }
-    try:
-        response = without_db_connection_if_slow(
-            partial(
-                httpx.post,
-                job.webhook_url,
-                content=body,
-                headers=headers,
-                timeout=settings.BEACON_WEBHOOK_TIMEOUT_SECONDS,
-            )
-        )
-        status_code: int | None = response.status_code
-    except httpx.HTTPError as exc:
-        status_code = None
-        error_name = type(exc).__name__
-    if status_code is None or status_code >= 300:
-        error = TransientStageError(f"webhook receiver answered {status_code or error_name}", code="webhook_failed")
-        stage_release(claim=claim, stage=Stage.DELIVER, error=error)
-        raise error
+    """Write the ended job's webhook deliveries (jobs/services/webhooks.py);
+    their attempts and retries run on their own, so the job is done."""
 
     def work(job: Job) -> str:
-        event_record(
-            job=job,
-            type="webhook_delivered",
-            data={"webhookId": message_id, "status": status_code, "attempt": job.stage_attempt},
-        )
+        deliveries_create(job=job)
         return Stage.DONE
 
-    stage_complete(claim=claim, stage=Stage.DELIVER, work=work, started=started)
-    return True
+    return inline_stage_run(job_id=job_id, stage=Stage.DELIVER, work=work)

@@ -86,7 +86,9 @@ def stage_handover(*, job: Job, stage: str, next_stage: str, started: float) -> 
 
 def terminal_stage(job: Job) -> str:
     """Where a job goes once terminal: delivery when someone listens, else done."""
-    return Stage.DELIVER if job.webhook_url else Stage.DONE
+    from jobs.services.webhooks import webhooks_wanted
+
+    return Stage.DELIVER if webhooks_wanted(job) else Stage.DONE
 
 
 def inline_stage_run(*, job_id: str, stage: str, work: Callable[[Job], str]) -> bool:

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from beacon.testing import generation_body, job_status, wait_for, wait_terminal
-from jobs.models import Job, JobEvent
+from jobs.models import Job, JobEvent, WebhookDelivery
 from jobs.services.publishing import stage_message_send
 from review.models import ReviewTask
 
@@ -112,3 +112,18 @@ def test_remediation_and_partial_acceptance_through_a_real_worker(api, start_wor
     assert job.result.validation["partial"] is True and job.result.validation["dropped"] == ["attributes.brand"]
     types = list(job.events.order_by("id").values_list("type", flat=True))
     assert types.index("repair_requested") < types.index("remediation") < types.index("partially_accepted")
+
+
+def test_a_webhook_is_retried_by_the_worker_and_delivered_once(api, start_worker, receiver):
+    url, handler = receiver
+    handler.statuses = [500, 200]
+    start_worker(LLM_PROVIDER="scripted")
+    body = {**generation_body(), "options": {"webhookUrl": url}}
+    job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
+    assert wait_terminal(job_id) == "completed"
+    # The second attempt comes about 5 s after the first (the schedule's first step).
+    delivered = wait_for(lambda: WebhookDelivery.objects.filter(job_id=job_id, status="delivered").first(), 60,
+                         message="the webhook to be delivered")  # fmt: skip
+    assert delivered.attempts == 2 and [e["statusCode"] for e in delivered.log] == [500, 200]
+    assert len(handler.received) == 2 and len({h["webhook-id"] for h, _ in handler.received}) == 1
+    assert Job.objects.get(pk=job_id).events.filter(type="webhook_delivered").count() == 1
