@@ -321,6 +321,10 @@ BEACON_INTAKE_CACHE_SECONDS = env.int("BEACON_INTAKE_CACHE_SECONDS", default=5)
 # Taxonomy tagging offers a job at most this many categories (prompts/taxonomy.py).
 BEACON_TAXONOMY_CANDIDATES = env.int("BEACON_TAXONOMY_CANDIDATES", default=30)
 BEACON_WEBHOOK_TIMEOUT_SECONDS = env.float("BEACON_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# options.mode = "sync" waits this long for the job by default (then 202).
+BEACON_SYNC_TIMEOUT_SECONDS = env.float("BEACON_SYNC_TIMEOUT_SECONDS", default=30.0)
+# An SSE stream ends after this long; clients reconnect with Last-Event-ID.
+BEACON_STREAM_MAX_SECONDS = env.float("BEACON_STREAM_MAX_SECONDS", default=300.0)
 # Webhooks go to public addresses only (safety/ssrf.py); these networks (CIDRs)
 # are allowed anyway, e.g. a deployment's own internal receivers.
 BEACON_WEBHOOK_ALLOWED_NETWORKS = env.list("BEACON_WEBHOOK_ALLOWED_NETWORKS", default=[])

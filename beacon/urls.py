@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from beacon.api import json_error_view
 from beacon.health import HealthApi, HealthDetailedApi
 from beacon.metrics import metrics_view
-from jobs.api import GenerationDetailApi, GenerationEventsApi, GenerationListCreateApi
+from jobs.api import GenerationDetailApi, GenerationEventsApi, GenerationListCreateApi, GenerationStreamApi
 from jobs.webhook_api import (
     GenerationDeliveriesApi,
     ProjectWebhookSecretRotateApi,
@@ -36,6 +36,7 @@ api_v1 = [
     path("api/v1/generations", GenerationListCreateApi.as_view(), name="generations"),
     path("api/v1/generations/<uuid:job_id>", GenerationDetailApi.as_view(), name="generation-detail"),
     path("api/v1/generations/<uuid:job_id>/events", GenerationEventsApi.as_view(), name="generation-events"),
+    path("api/v1/generations/<uuid:job_id>/stream", GenerationStreamApi.as_view(), name="generation-stream"),
     path("api/v1/generations/<uuid:job_id>/webhook-deliveries", GenerationDeliveriesApi.as_view()),
     path("api/v1/webhook-deliveries/<int:delivery_id>/redeliver", WebhookRedeliverApi.as_view()),
     path("api/v1/webhook-endpoints", WebhookEndpointListApi.as_view(), name="webhook-endpoints"),

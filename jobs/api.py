@@ -1,14 +1,18 @@
 """The generations API: submit, read, list, cancel, and a job's event log."""
 
+import json
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,6 +33,7 @@ from jobs.serializers import (
 from jobs.services.intake import intake_checks
 from jobs.services.lifecycle import job_cancel
 from jobs.services.submission import job_submit, request_fingerprint
+from jobs.streaming import job_event_stream, job_wait
 from tenants.authentication import request_api_key
 from tenants.permissions import ReadViewerWriteEditor
 
@@ -68,7 +73,7 @@ class GenerationListCreateApi(GenericAPIView):
         parameters=[
             OpenApiParameter(IDEMPOTENCY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
         ],
-        responses={202: GenerationEnvelopeSerializer, **ERROR_RESPONSES},
+        responses={200: GenerationEnvelopeSerializer, 202: GenerationEnvelopeSerializer, **ERROR_RESPONSES},
     )
     def post(self, request: Request) -> Response:
         api_key = request_api_key(request)
@@ -106,9 +111,12 @@ class GenerationListCreateApi(GenericAPIView):
         headers = {"Location": request.build_absolute_uri(f"/api/v1/generations/{job.id}")}
         if not submission.created:
             headers["Idempotent-Replayed"] = "true"
-        return Response(
-            {"data": selectors.job_representation(job=job)}, status=status.HTTP_202_ACCEPTED, headers=headers
-        )
+        answer: int = status.HTTP_202_ACCEPTED
+        if options.get("mode") == "sync":
+            timeout = options.get("syncTimeoutSeconds") or settings.BEACON_SYNC_TIMEOUT_SECONDS
+            job = job_wait(job_id=str(job.id), timeout=timeout)
+            answer = status.HTTP_200_OK if job.is_terminal else status.HTTP_202_ACCEPTED
+        return Response({"data": selectors.job_representation(job=job)}, status=answer, headers=headers)
 
     @extend_schema(operation_id="generations_list", responses={200: GenerationSerializer(many=True)})
     def get(self, request: Request) -> Response:
@@ -133,6 +141,38 @@ class GenerationDetailApi(_JobLookupMixin, APIView):
         job = self.get_job(request, job_id)
         job_cancel(job_id=str(job.id))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EventStreamRenderer(BaseRenderer):
+    """Lets a client that accepts only `text/event-stream` (EventSource) in;
+    errors still go out as the API's JSON error body."""
+
+    media_type = "text/event-stream"
+    format = "sse"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        return json.dumps(data, default=str).encode()
+
+
+class GenerationStreamApi(_JobLookupMixin, APIView):
+    """The job's events as Server-Sent Events until it ends."""
+
+    renderer_classes = [JSONRenderer, EventStreamRenderer]
+
+    @extend_schema(
+        operation_id="generations_stream",
+        parameters=[OpenApiParameter("Last-Event-ID", OpenApiTypes.INT, OpenApiParameter.HEADER, required=False)],
+        responses={(200, "text/event-stream"): OpenApiTypes.STR, **ERROR_RESPONSES},
+    )
+    def get(self, request: Request, job_id: UUID) -> StreamingHttpResponse:
+        job = self.get_job(request, job_id)
+        last = request.headers.get("Last-Event-ID", "0")
+        after_id = int(last) if last.isdigit() else 0
+        response = StreamingHttpResponse(job_event_stream(job_id=str(job.id), after_id=after_id),
+                                         content_type="text/event-stream")  # fmt: skip
+        response["Cache-Control"] = "no-cache"
+        response["X-Accel-Buffering"] = "no"  # proxies must not hold the stream back
+        return response
 
 
 class GenerationEventsApi(_JobLookupMixin, APIView):
