@@ -24,7 +24,7 @@ from rest_framework.test import APIClient
 
 from beacon.runtime.servers import free_port
 from beacon.testing import client_for
-from tenants.models import Role
+from tenants.models import Organization, RateTier, Role
 from tenants.services import api_key_create, organization_ensure, project_ensure
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -80,6 +80,10 @@ def _prompt_templates(request: pytest.FixtureRequest) -> None:
 def org_factory(db: Any) -> Callable[..., Any]:
     def make(slug: str = "acme", role: str = Role.EDITOR) -> tuple[Any, str]:
         org = organization_ensure(slug=slug)
+        # The rate limiter stays on in tests, at the highest tier: some tests
+        # submit a few hundred jobs in a second. Its own tests set tiers.
+        Organization.objects.filter(id=org.id).update(rate_tier=RateTier.PREMIUM)
+        org.refresh_from_db()
         project = project_ensure(organization=org, slug="default")
         issued = api_key_create(organization=org, project=project, role=role)
         return org, issued.raw_key

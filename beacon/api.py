@@ -60,6 +60,13 @@ class TooManyRequests(ApiError):
     default_detail = "Too many requests."
 
 
+class ServiceOverloaded(ApiError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "overloaded"
+    default_detail = "Beacon is working off a backlog; low-priority work is not accepted right now."
+    retry_after = 30
+
+
 class Conflict(ApiError):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
@@ -153,7 +160,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     headers: dict[str, str] = {}
     if isinstance(exc, ApiError):
         body = error_body(exc.error_code, str(exc.detail), exc.details)
-        return Response(body, status=exc.status_code)
+        retry_after = getattr(exc, "retry_after", None)
+        return Response(body, status=exc.status_code, headers={"Retry-After": str(retry_after)} if retry_after else {})
     if isinstance(exc, exceptions.ValidationError):
         body = error_body("validation_error", "The request is invalid.", flatten_errors(exc.detail))
         return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)

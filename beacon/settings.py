@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "beacon.correlation.CorrelationIdMiddleware",
+    "beacon.middleware.RateLimitHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves admin and Swagger UI assets from gunicorn; no separate web server needed.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -114,6 +115,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["tenants.permissions.IsViewer"],
     "DEFAULT_PARSER_CLASSES": ["beacon.api.LimitedJSONParser"],
     # Template tests may call a model synchronously: keep them to a trickle.
+    # Per organization (its tier) and per API key, sliding window in Redis.
+    "DEFAULT_THROTTLE_CLASSES": ["tenants.rate_limits.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"template_test": env.str("BEACON_TEMPLATE_TEST_RATE", default="30/min")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -321,6 +324,12 @@ BEACON_INTAKE_CACHE_SECONDS = env.int("BEACON_INTAKE_CACHE_SECONDS", default=5)
 # Taxonomy tagging offers a job at most this many categories (prompts/taxonomy.py).
 BEACON_TAXONOMY_CANDIDATES = env.int("BEACON_TAXONOMY_CANDIDATES", default=30)
 BEACON_WEBHOOK_TIMEOUT_SECONDS = env.float("BEACON_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# API rate limits per organization tier and per key (tenants/rate_limits.py).
+BEACON_RATE_LIMITS = env.bool("BEACON_RATE_LIMITS", default=True)
+# Load shedding: while the stage queues hold more than this many messages,
+# new low-priority submissions get 503 with Retry-After; normal and high ones
+# are still accepted (a burst queues, it does not fail). 0 turns it off.
+BEACON_SHED_QUEUE_DEPTH = env.int("BEACON_SHED_QUEUE_DEPTH", default=5000)
 # options.mode = "sync" waits this long for the job by default (then 202).
 BEACON_SYNC_TIMEOUT_SECONDS = env.float("BEACON_SYNC_TIMEOUT_SECONDS", default=30.0)
 # An SSE stream ends after this long; clients reconnect with Last-Event-ID.

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beacon import correlation
-from beacon.api import ApiError
+from beacon.api import ApiError, ServiceOverloaded
 from beacon.pagination import EnvelopePagination
 from jobs import selectors
 from jobs.filters import GenerationFilter
@@ -32,6 +32,7 @@ from jobs.serializers import (
 )
 from jobs.services.intake import intake_checks
 from jobs.services.lifecycle import job_cancel
+from jobs.services.load import should_shed
 from jobs.services.submission import job_submit, request_fingerprint
 from jobs.streaming import job_event_stream, job_wait
 from tenants.authentication import request_api_key
@@ -46,7 +47,8 @@ ERROR_RESPONSES = {
     409: OpenApiResponse(description="Conflict (idempotency key reuse, job state)"),
     413: OpenApiResponse(description="Body too large"),
     422: OpenApiResponse(description="Invalid request, with field details"),
-    429: OpenApiResponse(description="The organization's model budget for the month is spent"),
+    429: OpenApiResponse(description="Rate limited (Retry-After), or the month's model budget is spent"),
+    503: OpenApiResponse(description="Overloaded: low-priority work is refused while queues are deep (Retry-After)"),
 }
 
 
@@ -88,6 +90,8 @@ class GenerationListCreateApi(GenericAPIView):
         if idempotency_key is not None and len(idempotency_key) > 255:
             raise ApiError("Idempotency-Key must be at most 255 characters.", code="validation_error", status_code=422)
         resolved = data["resolved"]
+        if should_shed(options.get("priority", "normal")):
+            raise ServiceOverloaded()
         intake_checks(
             organization=api_key.organization,
             kind=resolved.kind,

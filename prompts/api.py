@@ -36,6 +36,7 @@ from prompts.services import (
 )
 from tenants.authentication import request_actor, request_api_key
 from tenants.permissions import IsAdmin, IsEditor, ReadViewerWriteEditor
+from tenants.rate_limits import ApiKeyRateThrottle
 
 
 def _api_error(exc: TemplateError) -> ApiError:
@@ -404,7 +405,7 @@ class ApiKeyScopedThrottle(ScopedRateThrottle):
 
 class TemplateTestApi(APIView):
     permission_classes = [IsEditor]
-    throttle_classes = [ApiKeyScopedThrottle]
+    throttle_classes = [ApiKeyRateThrottle, ApiKeyScopedThrottle]
     throttle_scope = "template_test"
 
     @extend_schema(operation_id="templates_test", request=PreviewSerializer, responses={200: OpenApiTypes.OBJECT})

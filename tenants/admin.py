@@ -6,7 +6,7 @@ from tenants.models import ApiKey, Organization, Project
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("slug", "name", "monthly_budget_usd", "created_at")
+    list_display = ("slug", "name", "rate_tier", "monthly_budget_usd", "created_at")
     search_fields = ("slug", "name")
 
 
@@ -14,7 +14,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ("slug", "organization", "name", "created_at")
     list_filter = ("organization",)
-    exclude = ("webhook_secret",)
+    exclude = ("webhook_secret", "previous_webhook_secret")
 
 
 @admin.register(ApiKey)

@@ -7,10 +7,21 @@ from django.db import models
 from django.utils import timezone
 
 
+class RateTier(models.TextChoices):
+    """API requests per minute per organization (tenants/rate_limits.py)."""
+
+    FREE = "free"  # 30/min
+    STANDARD = "standard"  # 100/min
+    PREMIUM = "premium"  # 1,000/min
+    CUSTOM = "custom"  # rate_limit_per_minute
+
+
 class Organization(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
+    rate_tier = models.CharField(max_length=10, choices=RateTier.choices, default=RateTier.STANDARD)
+    rate_limit_per_minute = models.PositiveIntegerField(null=True, blank=True, help_text="For the custom tier.")
     # Model spend per calendar month (UTC) in USD; empty means no limit of its own.
     monthly_budget_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -63,6 +74,8 @@ class ApiKey(models.Model):
     prefix = models.CharField(max_length=16, db_index=True, help_text="Visible start of the key, for humans.")
     key_hash = models.CharField(max_length=64, unique=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
+    # A cap of the key's own, under its organization's; empty: the organization's limit.
+    rate_limit_per_minute = models.PositiveIntegerField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
