@@ -17,9 +17,19 @@ from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
+HEADER_FIELD = "beacon_correlation_id"  # the task message header that carries it
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
 correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default="-")
+# What a log line is about besides the request: job id, stage, organization.
+# Set where they become known (authentication, a stage task, a job lock).
+log_fields: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar("log_fields", default={})  # noqa: B039
+LOG_FIELDS = ("job_id", "stage", "org")
+
+
+def log_context_bind(**fields: Any) -> None:
+    """Add fields to every later log line of this request or task."""
+    log_fields.set({**log_fields.get(), **{k: str(v) for k, v in fields.items() if v is not None}})
 
 
 def new_correlation_id() -> str:
@@ -38,34 +48,44 @@ class CorrelationIdMiddleware:
         incoming = request.headers.get(HEADER, "")
         value = incoming if _SANE_ID.match(incoming) else new_correlation_id()
         token = correlation_id.set(value)
+        fields_token = log_fields.set({})
         try:
             response = self.get_response(request)
         finally:
             correlation_id.reset(token)
+            log_fields.reset(fields_token)
         response[HEADER] = value
         return response
 
 
 class CorrelationIdFilter(logging.Filter):
-    """Adds `correlation_id` to every log record so formatters can print it."""
+    """Adds `correlation_id`, and the job id, stage and organization when
+    known, to every log record so formatters can print them."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.correlation_id = correlation_id.get()
+        bound = log_fields.get()
+        for name in LOG_FIELDS:
+            if not hasattr(record, name):
+                setattr(record, name, bound.get(name))
         return True
 
 
 @before_task_publish.connect
 def _add_header(headers: dict[str, Any] | None = None, **_: Any) -> None:
-    if headers is not None and "correlation_id" not in headers:
-        headers["correlation_id"] = correlation_id.get()
+    # Not "correlation_id": Celery's own message field of that name holds the task id.
+    if headers is not None and HEADER_FIELD not in headers:
+        headers[HEADER_FIELD] = correlation_id.get()
 
 
 @task_prerun.connect
 def _enter_task(task: Any = None, **_: Any) -> None:
-    value = getattr(task.request, "correlation_id", None) if task else None
+    value = getattr(task.request, HEADER_FIELD, None) if task else None
     correlation_id.set(value or new_correlation_id())
+    log_fields.set({})
 
 
 @task_postrun.connect
 def _leave_task(**_: Any) -> None:
     correlation_id.set("-")
+    log_fields.set({})

@@ -166,6 +166,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=30)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=45)
 # Workers keep running when the broker blips, and retry connecting on start.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING above (JSON, PII filter) instead of Celery's own setup.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_CREATE_MISSING_QUEUES = True
 # Task events feed Flower. They cost about 15% of pipeline throughput, so they
@@ -396,6 +398,10 @@ LLM_THREADS = env.int("LLM_THREADS", default=2)
 
 # --- Logging ----------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# JSON lines by default (one object per line: time, level, logger, message,
+# correlation id, job id, stage, organization); LOG_FORMAT=plain for reading
+# in a terminal. The PII filter sits on the handler, so every line passes it.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -405,9 +411,14 @@ LOGGING = {
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s %(job_id)s %(stage)s %(org)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["correlation", "pii"]},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["correlation", "pii"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

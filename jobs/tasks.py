@@ -14,6 +14,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from beacon.correlation import log_context_bind
 from jobs.services import pipeline, recovery, webhooks
 from jobs.services.stages import TransientStageError, job_fail_by_id
 
@@ -34,6 +35,10 @@ class StageTask(Task):
     retry_backoff = 2
     retry_backoff_max = settings.BEACON_RETRY_BACKOFF_MAX
     retry_jitter = True
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        log_context_bind(job_id=args[0] if args else kwargs.get("job_id"), stage=self.stage)
+        return super().__call__(*args, **kwargs)
 
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         job_id = args[0] if args else kwargs.get("job_id")

@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from beacon.correlation import log_context_bind
 from tenants.models import ApiKey
 from tenants.selectors import api_key_by_raw
 
@@ -39,6 +40,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         api_key = api_key_by_raw(raw_key=raw.strip())
         if api_key is None:
             raise exceptions.AuthenticationFailed("The API key is invalid, expired or revoked.")
+        log_context_bind(org=api_key.organization_id)
         return ApiPrincipal(api_key), api_key
 
     def authenticate_header(self, request: Request) -> str:

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from beacon.correlation import correlation_id, log_context_bind
 from jobs.models import Job, Stage
 from jobs.services.events import event_record
 from jobs.services.publishing import stage_publish_on_commit
@@ -68,12 +69,18 @@ def stage_is_due(job: Job, stage: str, now: Any = None) -> bool:
 def _lock(job_id: str) -> Job | None:
     # The payload comes in the same query (most stages read it), but only the
     # job row is locked: it is the one every stage and the reaper contend on.
-    return (
+    job = (
         Job.objects.select_for_update(of=("self",))
         .select_related("payload", "prompt_version", "output_schema_version")
         .filter(pk=job_id)
         .first()
     )
+    if job is not None:
+        log_context_bind(job_id=job.id, org=job.organization_id)
+        if job.correlation_id:
+            # The request that made the job, also for a message the sweeper republished.
+            correlation_id.set(job.correlation_id)
+    return job
 
 
 def stage_handover(*, job: Job, stage: str, next_stage: str, started: float) -> None:

@@ -5,6 +5,7 @@ platform: serialization, acknowledgement, redelivery, leases and the sweeper.
 test_real_model.py runs the same path against the local model.
 """
 
+import json
 import time
 
 import pytest
@@ -127,3 +128,15 @@ def test_a_webhook_is_retried_by_the_worker_and_delivered_once(api, start_worker
     assert delivered.attempts == 2 and [e["statusCode"] for e in delivered.log] == [500, 200]
     assert len(handler.received) == 2 and len({h["webhook-id"] for h, _ in handler.received}) == 1
     assert Job.objects.get(pk=job_id).events.filter(type="webhook_delivered").count() == 1
+
+
+def test_worker_log_lines_are_json_with_the_request_s_correlation_id_and_the_job(api, start_worker):
+    worker = start_worker(LLM_PROVIDER="scripted", LOG_FORMAT="json")
+    response = api.post("/api/v1/generations", generation_body(), format="json", HTTP_X_REQUEST_ID="req-corr-0042")
+    job_id = response.json()["data"]["id"]
+    assert wait_terminal(job_id) == "completed"
+    lines = [json.loads(line) for line in worker.log_path.read_text().splitlines() if line.startswith("{")]
+    mine = [line for line in lines if line.get("job_id") == job_id]
+    assert {line["stage"] for line in mine} >= {"prepare", "generate", "finalize"}
+    assert {line["correlation_id"] for line in mine} == {"req-corr-0042"}
+    assert all(line["org"] for line in mine)

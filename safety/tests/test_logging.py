@@ -43,3 +43,32 @@ def test_the_configured_console_handler_carries_the_filter():
 
 def test_long_numbers_that_fail_luhn_are_left_alone():
     assert redact_text("succeeded in 0.01656315100001393s") == "succeeded in 0.01656315100001393s"
+
+
+def test_log_lines_are_json_with_correlation_job_stage_and_org_and_redacted():
+    import copy
+    import json
+    import logging.config
+
+    from django.conf import settings
+
+    from beacon.correlation import correlation_id, log_context_bind, log_fields
+
+    stream = io.StringIO()
+    config: dict = copy.deepcopy(settings.LOGGING)
+    config["handlers"]["console"] = {**config["handlers"]["console"], "formatter": "json", "stream": stream}
+    config.pop("root")
+    config["loggers"] = {"beacon.test.json": {"handlers": ["console"], "level": "INFO", "propagate": False}}
+    logging.config.dictConfig(config)
+    token, fields = correlation_id.set("req-12345678"), log_fields.set({})
+    try:
+        log_context_bind(job_id="3f2a", stage="generate", org="acme-id")
+        logging.getLogger("beacon.test.json").warning("sent to %s", "jane@example.com")
+    finally:
+        correlation_id.reset(token)
+        log_fields.reset(fields)
+    line = json.loads(stream.getvalue().splitlines()[-1])
+    assert line["message"] == "sent to <EMAIL>" and line["level"] == "WARNING"
+    assert (line["correlation_id"], line["job_id"], line["stage"], line["org"]) == ("req-12345678", "3f2a",
+                                                                                   "generate", "acme-id")  # fmt: skip
+    assert line["logger"] == "beacon.test.json" and "time" in line
