@@ -19,17 +19,23 @@ def _broker(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
 
 
-def queue_depth() -> int | None:
-    """Messages waiting in the stage queues (the broker's lists); None when
-    the broker cannot be asked."""
+def queue_lengths(names: tuple[str, ...] | list[str]) -> dict[str, int] | None:
+    """Messages waiting per queue (the broker's lists); None when the broker
+    cannot be asked."""
     try:
         pipe = _broker(settings.CELERY_BROKER_URL).pipeline(transaction=False)
-        for name in SHED_QUEUES:
+        for name in names:
             pipe.llen(name)
-        return sum(int(n) for n in pipe.execute())
+        return {name: int(n) for name, n in zip(names, pipe.execute(), strict=True)}
     except redis.RedisError as exc:
         logger.warning("queue depth unknown: %s", type(exc).__name__)
         return None
+
+
+def queue_depth() -> int | None:
+    """Messages waiting in the stage queues."""
+    lengths = queue_lengths(SHED_QUEUES)
+    return None if lengths is None else sum(lengths.values())
 
 
 def should_shed(priority: str) -> bool:
