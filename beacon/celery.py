@@ -35,6 +35,14 @@ def _preload_model_client(**_: object) -> None:
 
 
 @worker_process_init.connect
+def _trace_tasks(**_: object) -> None:
+    """OpenTelemetry in each forked worker process, when configured (beacon/tracing.py)."""
+    from beacon.tracing import tracing_setup
+
+    tracing_setup("beacon-worker")
+
+
+@worker_process_init.connect
 def _stage_commits_without_waiting_for_disk(**_: object) -> None:
     """Stage transactions in workers commit without waiting for the WAL flush.
 
