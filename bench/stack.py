@@ -33,13 +33,16 @@ def setup_django() -> None:
     app.control.purge()
 
 
-def api_key() -> str:
-    from tenants.models import Role
+def api_key(role: str = "editor") -> str:
+    from tenants.models import Organization, RateTier
     from tenants.services import api_key_create, organization_ensure, project_ensure
 
     org = organization_ensure(slug="bench")
+    # Benchmarks measure the platform, not the rate limiter: a custom tier far
+    # above any rate they send.
+    Organization.objects.filter(id=org.id).update(rate_tier=RateTier.CUSTOM, rate_limit_per_minute=1_000_000)
     project = project_ensure(organization=org, slug="default")
-    return api_key_create(organization=org, project=project, role=Role.EDITOR).raw_key
+    return api_key_create(organization=org, project=project, role=role).raw_key
 
 
 def _env(**extra: str) -> dict[str, str]:

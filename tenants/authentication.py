@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
@@ -59,3 +60,13 @@ def request_actor(request: Any) -> str:
     organization and visible prefix (never the key itself)."""
     key = request_api_key(request)
     return f"{key.organization.slug}/{key.prefix}"
+
+
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    """Tells the OpenAPI schema how requests authenticate: a bearer API key."""
+
+    target_class = "tenants.authentication.ApiKeyAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "description": "An API key: `Authorization: Bearer bcn_...`"}

@@ -13,7 +13,7 @@ from beacon.tracing import INSTRUMENTED, tracing_setup, tracing_teardown
 class Collector(BaseHTTPRequestHandler):
     paths: list[str] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - the stdlib's handler name
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers["content-length"]))
         Collector.paths.append(self.path)
         self.send_response(200)
