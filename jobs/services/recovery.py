@@ -12,7 +12,6 @@ Duplicated messages are harmless anyway: a stage that is not due is a no-op.
 
 import logging
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.models import IdempotencyRecord, Job, JobEvent
-from jobs.services.publishing import STAGE_TASKS, stage_message_send, stage_queue
+from jobs.services.publishing import STAGE_TASKS, message_send_on_commit, stage_queue
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +44,7 @@ def jobs_sweep_unstarted(*, older_than_seconds: int | None = None) -> int:
             if not taken:
                 continue
             JobEvent.objects.create(job_id=job_id, type="stage_republished", stage=stage, data={"reason": "sweep"})
-            send = partial(stage_message_send, job_id=str(job_id), stage=stage, queue=stage_queue(stage, routing))
-            transaction.on_commit(send, robust=True)
+            message_send_on_commit(job_id=str(job_id), stage=stage, queue=stage_queue(stage, routing))
         count += 1
     if count:
         logger.warning("sweeper re-published %d stage message(s)", count)
@@ -70,8 +68,7 @@ def stages_reap_expired() -> int:
             if not taken:
                 continue
             JobEvent.objects.create(job_id=job_id, type="lease_expired", stage=stage, data={"attempt": attempt})
-            send = partial(stage_message_send, job_id=str(job_id), stage=stage, queue=stage_queue(stage, routing))
-            transaction.on_commit(send, robust=True)
+            message_send_on_commit(job_id=str(job_id), stage=stage, queue=stage_queue(stage, routing))
         count += 1
     if count:
         logger.warning("reaper released %d stage(s) with expired leases", count)

@@ -29,7 +29,6 @@ import random
 import re
 import time
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
 import httpx
@@ -106,7 +105,7 @@ def deliveries_create(*, job: Job) -> list[WebhookDelivery]:
         )  # fmt: skip
         if made:
             created.append(delivery)
-            transaction.on_commit(partial(_enqueue, delivery.id))
+            _enqueue_on_commit(delivery.id)
     return created
 
 
@@ -114,6 +113,19 @@ def _enqueue(delivery_id: int) -> None:
     from jobs.tasks import webhook_attempt
 
     webhook_attempt.apply_async((delivery_id,), queue="webhooks")
+
+
+def _enqueue_on_commit(delivery_id: int, countdown: float | None = None) -> None:
+    """Send the attempt once the delivery row is committed. Robust: with the
+    broker down the attempt is still due in the database, and beat sends it."""
+
+    def send() -> None:  # named, not a partial: Django logs robust failures by __qualname__
+        if countdown is None:
+            _enqueue(delivery_id)
+        else:
+            _enqueue_later(delivery_id, countdown)
+
+    transaction.on_commit(send, robust=True)
 
 
 def webhooks_wanted(job: Job) -> bool:
@@ -191,7 +203,7 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         _record(delivery)
         if delivery.status == DeliveryStatus.PENDING and delivery.next_attempt_at:
             countdown = max(0.0, (delivery.next_attempt_at - now).total_seconds())
-            transaction.on_commit(partial(_enqueue_later, delivery.id, countdown))
+            _enqueue_on_commit(delivery.id, countdown)
     return delivery
 
 
@@ -235,7 +247,7 @@ def delivery_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
     with transaction.atomic():
         WebhookDelivery.objects.filter(id=delivery.id).update(status=DeliveryStatus.PENDING, attempts=0,
                                                               next_attempt_at=timezone.now())  # fmt: skip
-        transaction.on_commit(partial(_enqueue, delivery.id))
+        _enqueue_on_commit(delivery.id)
     delivery.refresh_from_db()
     return delivery
 

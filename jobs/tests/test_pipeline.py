@@ -193,7 +193,7 @@ def test_the_reaper_releases_an_expired_lease_and_the_old_worker_is_fenced(api, 
     pipeline.assemble_run(job_id=job_id)
     # A worker claimed generate and died: lease in the past, attempt 1.
     Job.objects.filter(pk=job_id).update(stage_attempt=1, lease_expires_at=timezone.now() - timedelta(seconds=1))
-    with mock.patch("jobs.services.recovery.stage_message_send"):
+    with mock.patch("jobs.services.publishing.stage_message_send"):
         assert recovery.stages_reap_expired() == 1
     assert Job.objects.get(pk=job_id).lease_expires_at is None
     pipeline.generate_run(job_id=job_id)
@@ -206,7 +206,7 @@ def test_the_sweeper_republishes_stages_whose_message_was_lost(api, django_captu
     job_id = _submit(api)
     Job.objects.filter(pk=job_id).update(published_at=timezone.now() - timedelta(hours=1))
     with (
-        mock.patch("jobs.services.recovery.stage_message_send") as send,
+        mock.patch("jobs.services.publishing.stage_message_send") as send,
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert recovery.jobs_sweep_unstarted() == 1
@@ -364,3 +364,15 @@ def test_raw_input_is_purged_after_retention_except_under_legal_hold(api, script
     assert bytes(Job.objects.get(pk=kept).payload.raw) != b""
     assert Job.objects.get(pk=purged).result.output is not None  # the result stays
     assert recovery.payloads_purge() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_down_at_commit_still_acknowledges_the_job_for_the_sweeper(api):
+    import kombu.exceptions
+
+    with mock.patch("jobs.services.publishing.stage_message_send",
+                    side_effect=kombu.exceptions.OperationalError("Connection refused")):  # fmt: skip
+        response = api.post("/api/v1/generations", generation_body(), format="json")
+    assert response.status_code == 202  # committed: the sweeper publishes it later
+    job = Job.objects.get(pk=response.json()["data"]["id"])
+    assert job.status == "queued" and job.published_at is not None
