@@ -95,6 +95,10 @@ def wait_http(url: str, timeout: float = 30) -> None:
 
 
 def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
+    """Nearest rank, `pct` in 0-100: the evaluation's definition (evals/run_metrics.py)."""
+    from evals.run_metrics import percentile as nearest_rank
+
+    value = nearest_rank(values, pct / 100)
+    if value is None:
+        raise ValueError("no values")
+    return value

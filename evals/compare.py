@@ -7,24 +7,20 @@ hallucinated field; a tagging item's first category is right; a moderation
 item's verdict is acceptable; anything else was delivered.
 """
 
-import math
 from typing import Any
 
 from evals.metrics import Rate
 from evals.models import EvalRun
 from evals.run_metrics import rates_from
+from prompts.experiments import two_proportion_z
 
 
 def two_proportion_p(a: Rate, b: Rate) -> float | None:
-    """Two-sided p-value that both rates come from one proportion."""
+    """Two-sided p-value that both rates come from one proportion (the A/B
+    report's test, prompts/experiments.py)."""
     if not a.total or not b.total:
         return None
-    pooled = (a.hits + b.hits) / (a.total + b.total)
-    spread = math.sqrt(pooled * (1 - pooled) * (1 / a.total + 1 / b.total))
-    if spread == 0:
-        return 1.0
-    z = abs(a.value - b.value) / spread
-    return math.erfc(z / math.sqrt(2))
+    return two_proportion_z(a.hits, a.total, b.hits, b.total)[1]
 
 
 def item_ok(outcome: dict[str, Any]) -> bool:

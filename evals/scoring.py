@@ -22,6 +22,7 @@ from evals.metrics import FieldOutcome
 from evals.models import EvalItem
 from jobs.models import Job, JobResult
 from jobs.services.job_settings import working_of
+from safety.output_scan import strings_of
 from validation.grounding import MATERIALS, QUANTITY, mentions, normalize, quantities, quantity_supported, source_text
 
 COLOURS = (
@@ -31,14 +32,8 @@ COLOURS = (
 STAGES = ("prepare", "assemble", "generate", "validate", "decide", "finalize")
 
 
-def _strings(node: Any) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for value in node.values() for s in _strings(value)]
-    if isinstance(node, list):
-        return [s for value in node for s in _strings(value)]
-    return []
+def _strings(output: Any) -> list[str]:
+    return [text for _, text in strings_of(output)]
 
 
 def enrichment_fields(output: Any, expected: dict[str, Any], parameters: dict[str, Any]) -> list[FieldOutcome]:

@@ -23,6 +23,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from safety.output_scan import strings_of
+
 LOOK_ALIKES = str.maketrans(
     # Cyrillic and Greek letters that look Latin (written as escapes so the
     # source shows what they are), and typographic quotes, dashes, spaces.
@@ -149,16 +151,6 @@ def ground_extraction(output: Any, parameters: dict[str, Any]) -> GroundingRepor
     return report
 
 
-def _strings(node: Any, path: str = "") -> list[tuple[str, str]]:
-    if isinstance(node, str):
-        return [(path, node)]
-    if isinstance(node, dict):
-        return [item for key, child in node.items() for item in _strings(child, f"{path}.{key}" if path else key)]
-    if isinstance(node, list):
-        return [item for index, child in enumerate(node) for item in _strings(child, f"{path}[{index}]")]
-    return []
-
-
 def mentions(term: str, text: str) -> bool:
     return re.search(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", text) is not None
 
@@ -168,7 +160,7 @@ def ground_generation(output: Any, parameters: dict[str, Any]) -> GroundingRepor
     source = source_text(parameters)
     source_quantities = quantities(source)
     report = GroundingReport()
-    for path, text in _strings(output):
+    for path, text in strings_of(output):
         claimed = normalize(text)
         for quantity_text in QUANTITY.finditer(text):
             quantity = quantities(quantity_text.group(0))[0]
