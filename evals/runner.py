@@ -34,7 +34,6 @@ from prompts.models import PromptTemplate, TemplateLabel
 from prompts.resolution import Resolved
 from prompts.services import SEMVER
 from prompts.task_kinds import task_kinds
-from review.services import review_withdraw
 from tenants.models import ApiKey
 from tenants.services import api_key_create, organization_ensure, project_ensure
 
@@ -129,8 +128,8 @@ def _score(result: EvalResult, job: Job) -> None:
     result.scored_at = timezone.now()
     result.save(update_fields=["outcome", "job_status", "scored_at"])
     if job.status == Status.REVIEWING:
+        # Cancelling withdraws its review task: evaluations never fill the reviewers' queue.
         job_cancel(job_id=str(job.id), reason="evaluation item scored while held for review")
-        review_withdraw(job_id=job.id, reason="evaluation job")
 
 
 def run_execute(*, run: EvalRun, concurrency: int = 2, poll_seconds: float = 1.0, stall_seconds: float = 900.0,

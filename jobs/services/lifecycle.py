@@ -5,10 +5,11 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from beacon.api import Conflict
-from jobs.models import DeadLetter, Job, Stage
+from jobs.models import DeadLetter, Job, Stage, Status
 from jobs.services.events import event_record, job_transition
 from jobs.services.publishing import stage_publish_on_commit
 from jobs.services.stages import terminal_stage
+from review.services import review_withdraw
 
 
 def job_cancel(*, job_id: str, reason: str = "cancelled by producer") -> Job:
@@ -17,6 +18,7 @@ def job_cancel(*, job_id: str, reason: str = "cancelled by producer") -> Job:
     terminal job) and no later stage runs."""
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
+        was_in_review = job.status == Status.REVIEWING
         try:
             job_transition(job=job, name="cancel", save=False, data={"reason": reason, "stage": job.stage})
         except TransitionNotAllowed as exc:
@@ -26,6 +28,9 @@ def job_cancel(*, job_id: str, reason: str = "cancelled by producer") -> Job:
         job.lease_expires_at = None
         stage_publish_on_commit(job=job, stage=job.stage)
         job.save()
+        if was_in_review:
+            # Nobody should decide a job that no longer waits for a decision.
+            review_withdraw(job_id=job.id, reason=reason)
     return job
 
 

@@ -189,3 +189,11 @@ def test_overdue_tasks_rise_in_priority_and_are_announced_once_per_interval(api,
     assert _Receiver.bodies[0]["type"] == "review.overdue" and _Receiver.bodies[0]["tasks"][0]["taskId"] == str(task.id)
     assert "is overdue" in caplog.text
     server.shutdown()
+
+
+def test_cancelling_a_held_job_withdraws_its_review_task(api, scripted, held_job):
+    job = held_job()
+    assert api.delete(f"/api/v1/generations/{job.id}").status_code == 204
+    task = ReviewTask.objects.get(job=job)
+    assert task.status == "withdrawn" and task.note == "cancelled by producer"
+    assert not ReviewTask.objects.filter(status__in=["open", "claimed"]).exists()
