@@ -70,9 +70,9 @@ class ReadViewerWriteAdmin(BasePermission):
 
 
 def _project(request: Request) -> Project:
-    api_key = request_api_key(request)
-    assert api_key.project_id is not None, "API keys always carry a project"
-    return Project.objects.get(id=api_key.project_id)
+    project = request_api_key(request).project  # loaded with the key at authentication
+    assert project is not None, "API keys always carry a project"
+    return project
 
 
 def _endpoint(request: Request, endpoint_id: UUID) -> WebhookEndpoint:
