@@ -74,6 +74,18 @@ def _prompt_templates(request: pytest.FixtureRequest) -> None:
         seed_task_kind_templates()
         seed_output_schemas()
         reviewers_group_ensure()
+        _seeded_versions_pin()
+
+
+def _seeded_versions_pin() -> None:
+    """As the migration does: seeded versions pin their schema's version."""
+    from prompts.models import TemplateVersion
+    from validation.registry import schema_reference_pin
+
+    for version in TemplateVersion.objects.filter(output_schema_version__isnull=True).select_related("template"):
+        reference = str(version.metadata.get("outputSchema") or version.template.task_kind)
+        pin = schema_reference_pin(version.template.organization_id, reference)
+        TemplateVersion.objects.filter(pk=version.pk).update(output_schema_version=pin)
 
 
 @pytest.fixture

@@ -21,16 +21,18 @@ from prompts.api import (
     LabelRollbackApi,
     TemplateDetailApi,
     TemplateDiffApi,
+    TemplateForkApi,
     TemplateListApi,
     TemplateTestApi,
     TemplateTestDetailApi,
     TemplateTestListApi,
     VersionActionApi,
+    VersionApproveApi,
     VersionDetailApi,
     VersionListApi,
 )
 from review.api import ReviewMetricsApi
-from validation.api import SchemaDetailApi, SchemaListApi, SchemaVersionApi, ValidationMetricsApi
+from validation.api import SchemaDetailApi, SchemaForkApi, SchemaListApi, SchemaVersionApi, ValidationMetricsApi
 
 api_v1 = [
     path("api/v1/generations", GenerationListCreateApi.as_view(), name="generations"),
@@ -47,6 +49,8 @@ api_v1 = [
     path("api/v1/templates/<uuid:template_id>", TemplateDetailApi.as_view(), name="template-detail"),
     path("api/v1/templates/<uuid:template_id>/versions", VersionListApi.as_view(), name="template-versions"),
     path("api/v1/templates/<uuid:template_id>/versions/<str:version>", VersionDetailApi.as_view()),
+    path("api/v1/templates/<uuid:template_id>/fork", TemplateForkApi.as_view(), name="template-fork"),
+    path("api/v1/templates/<uuid:template_id>/versions/<str:version>/approve", VersionApproveApi.as_view()),
     path("api/v1/templates/<uuid:template_id>/versions/<str:version>/<str:action>", VersionActionApi.as_view()),
     path("api/v1/templates/<uuid:template_id>/labels/<slug:name>", LabelApi.as_view(), name="template-label"),
     path("api/v1/templates/<uuid:template_id>/labels/<slug:name>/rollback", LabelRollbackApi.as_view()),
@@ -57,6 +61,7 @@ api_v1 = [
     path("api/v1/templates/<uuid:template_id>/test", TemplateTestApi.as_view(), name="template-test"),
     path("api/v1/schemas", SchemaListApi.as_view(), name="schemas"),
     path("api/v1/schemas/<slug:name>", SchemaDetailApi.as_view(), name="schema-detail"),
+    path("api/v1/schemas/<slug:name>/fork", SchemaForkApi.as_view(), name="schema-fork"),
     path("api/v1/schemas/<slug:name>/versions/<str:version>", SchemaVersionApi.as_view(), name="schema-version"),
     path("api/v1/validation/metrics", ValidationMetricsApi.as_view(), name="validation-metrics"),
     path("api/v1/review/metrics", ReviewMetricsApi.as_view(), name="review-metrics"),

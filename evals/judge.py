@@ -53,7 +53,7 @@ def job_judge(job: Job) -> JudgeScore | None:
     decision = decision_for(RouteRequest(task_kind="judge", default_tier="large", input_tokens=0, max_tokens=200,
                                          routing_key=str(job.id)))  # fmt: skip
     completion = complete(ModelRequest(messages=messages, schema=SCHEMA, max_tokens=200, temperature=0.0,
-                                       cache="bypass"), decision)  # fmt: skip
+                                       cache="bypass", cache_scope="evals.judge"), decision)  # fmt: skip
     report = output_validate(text=completion.text, validator=Draft202012Validator(SCHEMA))
     if not report.valid:
         return None

@@ -34,7 +34,7 @@ from prompts.models import PromptTemplate, TemplateLabel
 from prompts.resolution import Resolved
 from prompts.services import SEMVER
 from prompts.task_kinds import task_kinds
-from tenants.models import ApiKey
+from tenants.models import ApiKey, CustomerTier
 from tenants.services import api_key_create, organization_ensure, project_ensure
 
 ROUTES = ("small", "large", "policy")
@@ -47,7 +47,7 @@ def _versions(selector: str, kinds: list[str]) -> dict[str, dict[str, str]]:
     between versions is refused: a run measures one version per kind."""
     versions = {}
     for kind in kinds:
-        template = PromptTemplate.objects.filter(name=kind, deleted_at__isnull=True).first()
+        template = PromptTemplate.objects.filter(name=kind, organization__isnull=True, deleted_at__isnull=True).first()
         if template is None:
             raise DatasetError(f"no template {kind!r}: run `manage.py seed` first")
         if SEMVER.match(selector):
@@ -97,6 +97,12 @@ def eval_api_key() -> ApiKey:
     """The evaluation organization's key: its jobs, costs and budgets stay
     apart from every customer's."""
     organization = organization_ensure(slug=EVAL_ORGANIZATION, name="Beacon evaluations")
+    # Evaluation items carry every customer tier (the sampler stratifies by
+    # it); a job may run at its organization's tier or below, so the
+    # evaluation organization has the highest.
+    if organization.customer_tier != CustomerTier.PREMIUM:
+        organization.customer_tier = CustomerTier.PREMIUM
+        organization.save(update_fields=["customer_tier"])
     project = project_ensure(organization=organization, slug="evals")
     key = ApiKey.objects.filter(organization=organization, revoked_at__isnull=True, name="eval-runner").first()
     return key or api_key_create(organization=organization, project=project, role="admin", name="eval-runner").api_key
@@ -106,7 +112,7 @@ def _submit(run: EvalRun, result: EvalResult, key: ApiKey) -> None:
     item = result.item
     kind = task_kinds()[item.task_kind]
     pinned = run.versions[item.task_kind]
-    template = PromptTemplate.objects.get(name=item.task_kind, deleted_at__isnull=True)
+    template = PromptTemplate.objects.get(name=item.task_kind, organization__isnull=True, deleted_at__isnull=True)
     prompt = Resolved(template=template, version=template.versions.get(id=pinned["versionId"]), kind=kind,
                       label="" if SEMVER.match(run.template) else run.template)  # fmt: skip
     options: dict[str, Any] = {"cache": "bypass"}  # the model is what is measured, not the cache

@@ -82,7 +82,7 @@ class GenerationListCreateApi(GenericAPIView):
         body = request.data
         if not isinstance(body, dict):
             raise ApiError("The request body must be a JSON object.", code="malformed_json")
-        serializer = GenerationRequestSerializer(data=body)
+        serializer = GenerationRequestSerializer(data=body, context={"organization_id": api_key.organization_id})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         options = dict(data.get("options") or {})
@@ -93,7 +93,7 @@ class GenerationListCreateApi(GenericAPIView):
         if should_shed(options.get("priority", "normal")):
             raise ServiceOverloaded()
         intake_checks(
-            organization=api_key.organization,
+            api_key=api_key,
             kind=resolved.kind,
             parameters=data["parameters"],
             max_tokens=options.get("maxTokens"),

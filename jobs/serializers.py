@@ -9,6 +9,7 @@ from rest_framework import serializers
 from jobs.models import Priority
 from prompts.models import PromptTemplate
 from prompts.resolution import template_find, template_resolve
+from prompts.selectors import template_names_visible
 from prompts.services import TemplateError
 from prompts.task_kinds import task_kinds
 
@@ -71,6 +72,9 @@ def _json_path(parts: Any) -> str:
 
 
 class GenerationRequestSerializer(serializers.Serializer):
+    """Needs `context={"organization_id": ...}`: templates resolve among the
+    organization's own and the platform's."""
+
     templateId = serializers.CharField(max_length=100, help_text="A task kind name or a template UUID.")
     templateVersion = serializers.CharField(
         max_length=64, required=False, help_text='A version ("1.2.0") or a label ("staging"); default "production".'
@@ -84,11 +88,10 @@ class GenerationRequestSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
     def validate_templateId(self, value: str) -> PromptTemplate:
-        template = template_find(value)
+        organization_id = self.context["organization_id"]
+        template = template_find(value, organization_id=organization_id)
         if template is None:
-            known = ", ".join(
-                sorted(PromptTemplate.objects.filter(deleted_at__isnull=True).values_list("name", flat=True))
-            )
+            known = ", ".join(template_names_visible(organization_id=organization_id))
             raise serializers.ValidationError(f"Unknown template or task kind {value!r}. Known templates: {known}.")
         return template
 
@@ -115,7 +118,8 @@ class GenerationRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError(errors)
         try:
             attrs["resolved"] = template_resolve(
-                template_id=str(template.id), selector=attrs.get("templateVersion"), parameters=parameters
+                template_id=str(template.id), selector=attrs.get("templateVersion"), parameters=parameters,
+                organization_id=self.context["organization_id"],
             )
         except TemplateError as exc:
             raise serializers.ValidationError({"templateVersion": [exc.message]}) from None

@@ -1,7 +1,9 @@
 """A content-addressed cache of model outputs, in Redis with a TTL.
 
 The key is a hash of everything that decides the output: the rendered
-messages, the generation parameters, the deployment and its model version. A
+messages, the generation parameters, the deployment and its model version,
+and the scope (the organization): one organization's hit must never tell it
+that another submitted the same content. A
 sampled call (temperature > 0) is not cached unless the request asks, since
 its callers expect a fresh draw. A hit costs nothing and is recorded as such.
 """
@@ -29,9 +31,12 @@ class CachedOutput:
     completion_tokens: int
 
 
-def cache_key(*, deployment: Deployment, messages: list[dict[str, str]], parameters: dict[str, Any]) -> str:
+def cache_key(
+    *, deployment: Deployment, messages: list[dict[str, str]], parameters: dict[str, Any], scope: str
+) -> str:
     material = json.dumps(
         {
+            "scope": scope,
             "deployment": deployment.name,
             "model": deployment.model,
             "modelVersion": deployment.model_version,

@@ -41,6 +41,9 @@ class ModelRequest:
     schema: dict[str, Any] | None
     max_tokens: int
     temperature: float
+    # Whose output cache the call may use: the organization's id (callers
+    # with no organization name their own, e.g. "evals.judge").
+    cache_scope: str
     deadline: float | None = None  # epoch seconds; no call starts too close to it
     cache: str = "auto"  # auto | bypass | force
 
@@ -158,7 +161,8 @@ def complete(request: ModelRequest, decision: RouteDecision | None = None) -> Co
             attempts.append(attempt)
             return attempt
 
-        key = cache_key(deployment=deployment, messages=request.messages, parameters=parameters)
+        key = cache_key(deployment=deployment, messages=request.messages, parameters=parameters,
+                        scope=request.cache_scope)  # fmt: skip
         if use_cache and (hit := cache_get(key)) is not None:
             note("cached", prompt_tokens=hit.prompt_tokens, completion_tokens=hit.completion_tokens,
                  cached_tokens=hit.prompt_tokens)  # fmt: skip

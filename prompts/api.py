@@ -1,5 +1,11 @@
-"""The templates API: templates, versions, the review workflow, labels,
-previews and diffs. Viewers read; editors create, move and test; admins delete.
+"""The templates API: templates, versions, the review workflow, approvals,
+labels, previews and diffs. Viewers read; editors create, approve, move and
+test; admins delete.
+
+Every lookup is scoped to the key's organization: its own templates and the
+platform defaults. Another organization's template is a 404 (never a 403, so
+its existence does not leak); a platform default is read-only here (403 on a
+write, with the hint to fork it).
 """
 
 import difflib
@@ -11,7 +17,7 @@ from uuid import UUID
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -19,9 +25,11 @@ from rest_framework.views import APIView
 
 from beacon.api import ApiError, Conflict
 from llm.errors import ModelError
+from prompts.approvals import ApprovalError, approval_blockers, approval_rule, approvals_valid, version_approve
 from prompts.experiments import experiment_report
 from prompts.models import PromptTemplate, TemplateLabel, TemplateTest, TemplateVersion
 from prompts.preview import preview_render
+from prompts.selectors import templates_visible, tests_of
 from prompts.services import (
     TRANSITIONS,
     Arm,
@@ -30,6 +38,7 @@ from prompts.services import (
     label_set,
     template_create,
     template_delete,
+    template_fork,
     version_create,
     version_edit,
     version_transition,
@@ -41,18 +50,25 @@ from tenants.rate_limits import ApiKeyRateThrottle
 
 def _api_error(exc: TemplateError) -> ApiError:
     details = [e.as_dict() for e in exc.errors]
-    if exc.code in ("conflict", "invalid_state", "launch_gate"):
+    if exc.code in ("conflict", "invalid_state", "launch_gate", "approval_required"):
         return Conflict(exc.message, code=exc.code, details=details)
     if exc.code in ("not_found", "unknown_template"):
         return ApiError(exc.message, code="not_found", status_code=404)
     return ApiError(exc.message, code=exc.code, status_code=422, details=details)
 
 
-def _template(template_id: UUID | str) -> PromptTemplate:
-    queryset = PromptTemplate.objects.filter(deleted_at__isnull=True)
+def _template(request: Request, template_id: UUID | str, *, write: bool = False) -> PromptTemplate:
+    """The template if the key's organization may see it (its own, or a
+    platform default); `write`: only its own."""
+    queryset = templates_visible(organization_id=request_api_key(request).organization_id)
     template = queryset.filter(id=template_id).first() if isinstance(template_id, UUID) else None
     if template is None:
         raise NotFound()
+    if write and template.is_platform:
+        raise PermissionDenied(
+            f"{template.name!r} is a platform template: only platform operators change it. "
+            f"Fork it (POST /api/v1/templates/{template.id}/fork) to have your own."
+        )
     return template
 
 
@@ -72,7 +88,12 @@ def version_data(version: TemplateVersion, *, full: bool = True) -> dict[str, An
         "parentVersion": version.parent.version if version.parent_id and version.parent else None,
         "createdBy": version.created_by,
         "createdAt": version.created_at.isoformat(),
-    }
+        "outputSchema": str(version.output_schema_version) if version.output_schema_version_id else None,
+        "approvals": [{"approver": a.approver, "security": a.security, "contentHash": a.content_hash,
+                       "at": a.created_at.isoformat()} for a in approvals_valid(version)],
+        "approvalsRequired": approval_rule(version.template).as_dict(),
+        "approvalBlockers": approval_blockers(version),
+    }  # fmt: skip
     latest = version.golden_runs.first()
     data["goldenRun"] = {"status": latest.status, "results": latest.results} if latest else None
     if full:
@@ -86,6 +107,8 @@ def version_data(version: TemplateVersion, *, full: bool = True) -> dict[str, An
 
 
 def label_data(label: TemplateLabel, *, history: bool = False) -> dict[str, Any]:
+    """A platform template's history names no actor: before templates had
+    owners, other organizations' keys could appear there."""
     data: dict[str, Any] = {
         "name": label.name,
         "arms": [
@@ -95,8 +118,8 @@ def label_data(label: TemplateLabel, *, history: bool = False) -> dict[str, Any]
     }
     if history:
         data["history"] = [
-            {"arms": m.arms, "previousArms": m.previous_arms, "movedBy": m.moved_by, "reason": m.reason,
-             "at": m.created_at.isoformat()}
+            {"arms": m.arms, "previousArms": m.previous_arms, "reason": m.reason, "at": m.created_at.isoformat(),
+             "movedBy": "platform" if label.template.is_platform else m.moved_by}
             for m in label.moves.all()[:50]
         ]  # fmt: skip
     return data
@@ -106,6 +129,9 @@ def template_data(template: PromptTemplate) -> dict[str, Any]:
     return {
         "id": str(template.id),
         "name": template.name,
+        "platform": template.is_platform,
+        "sensitive": template.sensitive,
+        "forkedFrom": str(template.forked_from_id) if template.forked_from_id else None,
         "taskKind": template.task_kind,
         "description": template.description,
         "owner": template.owner,
@@ -120,11 +146,24 @@ class TemplateCreateSerializer(serializers.Serializer):
     taskKind = serializers.CharField(max_length=64)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     owner = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    sensitive = serializers.BooleanField(required=False, default=False)
 
 
 class TemplateUpdateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     owner = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    # A template can be marked sensitive, never unmarked through the API.
+    sensitive = serializers.BooleanField(required=False)
+
+    def validate_sensitive(self, value: bool) -> bool:
+        if value is False:
+            raise serializers.ValidationError("A sensitive template stays sensitive; ask a platform operator.")
+        return value
+
+
+class ApproveSerializer(serializers.Serializer):
+    security = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class VersionCreateSerializer(serializers.Serializer):
@@ -167,7 +206,8 @@ class TemplateListApi(APIView):
 
     @extend_schema(operation_id="templates_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
-        templates = PromptTemplate.objects.filter(deleted_at__isnull=True).order_by("name")
+        organization_id = request_api_key(request).organization_id
+        templates = templates_visible(organization_id=organization_id).order_by("name", "organization_id")
         return Response({"data": [template_data(t) for t in templates]})
 
     @extend_schema(
@@ -177,8 +217,9 @@ class TemplateListApi(APIView):
         data = _valid(TemplateCreateSerializer, request.data)
         try:
             owner = data["owner"] or request_actor(request)
-            template = template_create(name=data["name"], task_kind=data["taskKind"],
-                                       description=data["description"], owner=owner)  # fmt: skip
+            template = template_create(organization=request_api_key(request).organization, name=data["name"],
+                                       task_kind=data["taskKind"], description=data["description"], owner=owner,
+                                       sensitive=data["sensitive"])  # fmt: skip
         except TemplateError as exc:
             raise _api_error(exc) from exc
         return Response({"data": template_data(template)}, status=status.HTTP_201_CREATED)
@@ -190,23 +231,23 @@ class TemplateDetailApi(APIView):
 
     @extend_schema(operation_id="templates_retrieve", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, template_id: UUID) -> Response:
-        template = _template(template_id)
+        template = _template(request, template_id)
         labels = [label_data(label, history=True) for label in template.labels.all()]
         return Response({"data": {**template_data(template), "labels": labels}})
 
     @extend_schema(operation_id="templates_update", request=TemplateUpdateSerializer,
                    responses={200: OpenApiTypes.OBJECT})  # fmt: skip
     def patch(self, request: Request, template_id: UUID) -> Response:
-        template = _template(template_id)
+        template = _template(request, template_id, write=True)
         data = _valid(TemplateUpdateSerializer, request.data)
         for field, value in data.items():
             setattr(template, field, value)
-        template.save(update_fields=["description", "owner"])
+        template.save(update_fields=["description", "owner", "sensitive"])
         return Response({"data": template_data(template)})
 
     @extend_schema(operation_id="templates_delete", responses={204: None})
     def delete(self, request: Request, template_id: UUID) -> Response:
-        template_delete(template=_template(template_id))
+        template_delete(template=_template(request, template_id, write=True))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -215,13 +256,13 @@ class VersionListApi(APIView):
 
     @extend_schema(operation_id="template_versions_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, template_id: UUID) -> Response:
-        template = _template(template_id)
+        template = _template(request, template_id)
         return Response({"data": [version_data(v) for v in template.versions.select_related("parent")]})
 
     @extend_schema(operation_id="template_versions_create", request=VersionCreateSerializer,
                    responses={201: OpenApiTypes.OBJECT})  # fmt: skip
     def post(self, request: Request, template_id: UUID) -> Response:
-        template = _template(template_id)
+        template = _template(request, template_id, write=True)
         data = _valid(VersionCreateSerializer, request.data)
         parent = _version(template, data["parentVersion"]) if data.get("parentVersion") else None
         try:
@@ -248,13 +289,13 @@ class VersionDetailApi(APIView):
 
     @extend_schema(operation_id="template_versions_retrieve", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, template_id: UUID, version: str) -> Response:
-        return Response({"data": version_data(_version(_template(template_id), version))})
+        return Response({"data": version_data(_version(_template(request, template_id), version))})
 
     @extend_schema(operation_id="template_versions_edit", request=VersionEditSerializer,
                    responses={201: OpenApiTypes.OBJECT})  # fmt: skip
     def patch(self, request: Request, template_id: UUID, version: str) -> Response:
         """Versions are immutable: an edit answers 201 with a new draft version."""
-        source = _version(_template(template_id), version)
+        source = _version(_template(request, template_id, write=True), version)
         data = _valid(VersionEditSerializer, request.data)
         names = {"systemPrompt": "system_prompt", "userPrompt": "user_prompt",
                  "fewShotExamples": "few_shot_examples", "metadata": "metadata", "version": "version"}  # fmt: skip
@@ -273,7 +314,7 @@ class VersionActionApi(APIView):
     def post(self, request: Request, template_id: UUID, version: str, action: str) -> Response:
         if action not in TRANSITIONS:
             raise NotFound()
-        target = _version(_template(template_id), version)
+        target = _version(_template(request, template_id, write=True), version)
         try:
             changed = version_transition(version=target, action=action)
         except TemplateError as exc:
@@ -286,14 +327,14 @@ class LabelApi(APIView):
 
     @extend_schema(operation_id="template_labels_retrieve", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, template_id: UUID, name: str) -> Response:
-        label = TemplateLabel.objects.filter(template=_template(template_id), name=name).first()
+        label = TemplateLabel.objects.filter(template=_template(request, template_id), name=name).first()
         if label is None:
             raise NotFound()
         return Response({"data": label_data(label, history=True)})
 
     @extend_schema(operation_id="template_labels_set", request=LabelSetSerializer, responses={200: OpenApiTypes.OBJECT})
     def put(self, request: Request, template_id: UUID, name: str) -> Response:
-        template = _template(template_id)
+        template = _template(request, template_id, write=True)
         data = _valid(LabelSetSerializer, request.data)
         arms = [Arm(_version(template, arm["version"]), arm["weight"]) for arm in data["arms"]]
         try:
@@ -314,7 +355,7 @@ class LabelRollbackApi(APIView):
     def post(self, request: Request, template_id: UUID, name: str) -> Response:
         data = _valid(ReasonSerializer, request.data)
         try:
-            label = label_rollback(template=_template(template_id), name=name, moved_by=request_actor(request),
+            label = label_rollback(template=_template(request, template_id, write=True), name=name, moved_by=request_actor(request),
                                    reason=data["reason"])  # fmt: skip
         except TemplateError as exc:
             raise _api_error(exc) from exc
@@ -330,7 +371,7 @@ class TemplateDiffApi(APIView):
 
     @extend_schema(operation_id="template_versions_diff", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, template_id: UUID) -> Response:
-        template = _template(template_id)
+        template = _template(request, template_id)
         missing = [name for name in ("from", "to") if not request.query_params.get(name)]
         if missing:
             raise ApiError("`from` and `to` name the two versions to compare.", code="validation_error",
@@ -354,10 +395,13 @@ class ExperimentsApi(APIView):
 
     @extend_schema(operation_id="template_experiments", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, template_id: UUID) -> Response:
-        template = _template(template_id)
+        template = _template(request, template_id)
         wanted = request.query_params.get("label")
         labels = [wanted] if wanted else sorted(template.labels.values_list("name", flat=True))
-        return Response({"data": [experiment_report(template=template, label=name) for name in labels]})
+        organization_id = request_api_key(request).organization_id
+        reports = [experiment_report(template=template, label=name, organization_id=organization_id)
+                   for name in labels]  # fmt: skip
+        return Response({"data": reports})
 
 
 def test_data(test: TemplateTest) -> dict[str, Any]:
@@ -376,7 +420,9 @@ class TemplateTestListApi(APIView):
 
     @extend_schema(operation_id="template_tests_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, template_id: UUID) -> Response:
-        tests = TemplateTest.objects.filter(version__template=_template(template_id)).select_related("version")[:200]
+        organization_id = request_api_key(request).organization_id
+        tests = tests_of(template=_template(request, template_id), organization_id=organization_id)
+        tests = tests.select_related("version")[:200]
         return Response({"data": [test_data(t) for t in tests]})
 
 
@@ -385,7 +431,9 @@ class TemplateTestDetailApi(APIView):
 
     @extend_schema(operation_id="template_tests_update", request=GoldenSerializer, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request: Request, template_id: UUID, test_id: UUID) -> Response:
-        test = TemplateTest.objects.filter(version__template=_template(template_id), pk=test_id).first()
+        template = _template(request, template_id, write=True)
+        test = tests_of(template=template, organization_id=request_api_key(request).organization_id)
+        test = test.filter(pk=test_id).first()
         if test is None:
             raise NotFound()
         golden = _valid(GoldenSerializer, request.data)["golden"]
@@ -410,14 +458,54 @@ class TemplateTestApi(APIView):
 
     @extend_schema(operation_id="templates_test", request=PreviewSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, template_id: UUID) -> Response:
-        template = _template(template_id)
+        template = _template(request, template_id)
         data = _valid(PreviewSerializer, request.data)
         try:
             result = preview_render(template=template, selector=data.get("templateVersion"),
                                     parameters=data["parameters"], execute=data["execute"],
+                                    organization_id=request_api_key(request).organization_id,
                                     created_by=request_actor(request))  # fmt: skip
         except TemplateError as exc:
             raise _api_error(exc) from exc
         except ModelError as exc:
             raise ApiError(f"The model call failed: {exc.code}.", code=exc.code, status_code=502) from exc
         return Response({"data": result})
+
+
+class TemplateForkApi(APIView):
+    permission_classes = [IsEditor]
+
+    @extend_schema(operation_id="templates_fork", request=None, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request, template_id: UUID) -> Response:
+        """The organization's own copy of a platform template (copy-on-write):
+        same name, starting at the version production serves now; from then
+        on the organization's jobs resolve its copy and its labels move only
+        its own traffic."""
+        template = _template(request, template_id)
+        try:
+            fork = template_fork(template=template, organization=request_api_key(request).organization,
+                                 forked_by=request_actor(request))  # fmt: skip
+        except TemplateError as exc:
+            raise _api_error(exc) from exc
+        return Response({"data": template_data(fork)}, status=status.HTTP_201_CREATED)
+
+
+class VersionApproveApi(APIView):
+    permission_classes = [IsEditor]
+
+    @extend_schema(operation_id="template_versions_approve", request=ApproveSerializer,
+                   responses={201: OpenApiTypes.OBJECT})  # fmt: skip
+    def post(self, request: Request, template_id: UUID, version: str) -> Response:
+        """Approve the version's current content (not its author; a security
+        approval needs a key marked as a security reviewer)."""
+        target = _version(_template(request, template_id, write=True), version)
+        data = _valid(ApproveSerializer, request.data)
+        if data["security"] and not request_api_key(request).security_reviewer:
+            raise PermissionDenied("This key is not a security reviewer's.")
+        try:
+            version_approve(version=target, approver=request_actor(request), security=data["security"],
+                            note=data["note"])  # fmt: skip
+        except ApprovalError as exc:
+            status_code = 409 if exc.code in ("conflict", "invalid_state", "self_approval") else 422
+            raise ApiError(exc.message, code=exc.code, status_code=status_code) from exc
+        return Response({"data": version_data(target)}, status=status.HTTP_201_CREATED)

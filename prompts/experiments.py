@@ -56,10 +56,11 @@ class ArmResult:
                 "meanLatencyMs": round(self.mean_latency_ms, 1)}  # fmt: skip
 
 
-def experiment_report(*, template: PromptTemplate, label: str) -> dict[str, Any]:
+def experiment_report(*, template: PromptTemplate, label: str, organization_id: Any) -> dict[str, Any]:
+    """Over `organization_id`'s jobs only (a platform template serves many)."""
     from jobs.models import Job
 
-    jobs = Job.objects.filter(prompt_version__template=template, prompt_label=label)
+    jobs = Job.objects.filter(organization_id=organization_id, prompt_version__template=template, prompt_label=label)
     rows = (
         jobs.values("prompt_version__version")
         .annotate(

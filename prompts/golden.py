@@ -17,7 +17,10 @@ from prompts.task_kinds import task_kinds
 
 
 def golden_tests(version: TemplateVersion) -> list[TemplateTest]:
-    return list(TemplateTest.objects.filter(version__template_id=version.template_id, golden=True))
+    """The template's golden tests, written by its own organization (a
+    platform template's by platform operators)."""
+    tests = TemplateTest.objects.filter(version__template_id=version.template_id, golden=True)
+    return list(tests.filter(organization_id=version.template.organization_id))
 
 
 def golden_run_start(version: TemplateVersion) -> GoldenRun | None:
@@ -40,7 +43,7 @@ def golden_run_execute(run_id: str) -> GoldenRun:
     results = []
     for test in golden_tests(version):
         messages = render_version(version=version, kind=kind, parameters=test.parameters,
-                                  fence_token=fence_token_for(test.parameters))  # fmt: skip
+                                  fence_token=fence_token_for(test.parameters, scope=str(version.template.organization_id)))  # fmt: skip
         try:
             completion, report = version_execute(version=version, kind=kind, messages=messages, input_tokens=0)
             results.append({"testId": str(test.id), "valid": report.valid, "errors": report.errors[:5],

@@ -17,20 +17,50 @@ from beacon.immutable import ImmutableContent, ImmutableContentError
 
 
 class PromptTemplate(models.Model):
+    """A template belongs to an organization, or (organization empty) is a
+    platform default that every organization reads and only platform
+    operators change. An organization's template of a default's name shadows
+    the default for that organization's jobs (a fork, copy-on-write)."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        "tenants.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="prompt_templates"
+    )
     # The task kind's own template is named after it; others are free names.
-    name = models.SlugField(max_length=100, unique=True)
+    name = models.SlugField(max_length=100)
     description = models.TextField(blank=True)
     task_kind = models.CharField(max_length=64)
     owner = models.CharField(max_length=200, blank=True)
+    # Sensitive templates need a security reviewer's approval too (moderation always is).
+    sensitive = models.BooleanField(default=False)
+    forked_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="forks")
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)  # soft delete: history stays
     # Online monitors may move the production label back to the previous
     # version when this template's live metrics breach (evals/monitors.py).
     auto_rollback = models.BooleanField(default=True)
 
+    class Meta:
+        constraints = [
+            # Among live templates: a soft-deleted one keeps its name in history.
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="template_name_unique_per_org",
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(organization__isnull=True, deleted_at__isnull=True),
+                name="template_name_unique_platform",
+            ),
+        ]
+
     def __str__(self) -> str:
-        return self.name
+        return self.name if self.organization_id is None else f"{self.name} ({self.organization_id})"
+
+    @property
+    def is_platform(self) -> bool:
+        return self.organization_id is None
 
 
 class VersionStatus(models.TextChoices):
@@ -59,6 +89,12 @@ class TemplateVersion(ImmutableContent):
     # tier, maxTokens, temperature, capabilities, tags (output schema: the task kind's)
     metadata = models.JSONField(default=dict, blank=True)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    # The output-schema version this version was written and tested against,
+    # fixed when the version is created: a newer schema version changes
+    # nothing until a new template version adopts it.
+    output_schema_version = models.ForeignKey(
+        "validation.SchemaVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="template_versions"
+    )
     status = FSMField(default=VersionStatus.DRAFT, choices=VersionStatus.choices, protected=True)
     created_by = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -89,6 +125,30 @@ class TemplateVersion(ImmutableContent):
     @transition(field=status, source=VersionStatus.ACTIVE, target=VersionStatus.DEPRECATED)
     def deprecate(self) -> None:
         pass
+
+
+class TemplateApproval(models.Model):
+    """Someone other than the author approved a version's exact content.
+
+    Approvals count only for the content hash they name: a version with new
+    content is a new version and needs approvals of its own."""
+
+    id = models.BigAutoField(primary_key=True)
+    version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="approvals")
+    approver = models.CharField(max_length=200)  # "org/key-prefix" or "admin:username"
+    content_hash = models.CharField(max_length=64)
+    security = models.BooleanField(default=False)  # given by a security reviewer
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "approver", "content_hash"], name="template_approval_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} approved by {self.approver}"
 
 
 class TemplateLabel(models.Model):
@@ -142,6 +202,11 @@ class TemplateTest(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="tests")
+    # Whose test it is: tests of a platform default run by an organization
+    # are that organization's (their inputs and outputs are its data).
+    organization = models.ForeignKey(
+        "tenants.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="template_tests"
+    )
     parameters = models.JSONField()  # sample input written by prompt engineers, not customer data
     output = models.JSONField(null=True, blank=True)
     validation = models.JSONField(default=dict)

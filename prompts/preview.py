@@ -29,13 +29,22 @@ def _parameters_check(kind: Any, parameters: dict[str, Any]) -> None:
 
 
 def preview_render(
-    *, template: PromptTemplate, selector: str | None, parameters: dict[str, Any], execute: bool, created_by: str = ""
+    *,
+    template: PromptTemplate,
+    selector: str | None,
+    parameters: dict[str, Any],
+    execute: bool,
+    organization_id: Any,
+    created_by: str = "",
 ) -> dict[str, Any]:
-    resolved = template_resolve(template_id=str(template.id), selector=selector, parameters=parameters)
+    """`organization_id` is the caller's: the preview renders with its fence
+    token, and an executed test is its own (kept as its data)."""
+    resolved = template_resolve(template_id=str(template.id), selector=selector, parameters=parameters,
+                                organization_id=organization_id)  # fmt: skip
     kind, version = resolved.kind, resolved.version
     _parameters_check(kind, parameters)
     messages = render_version(version=version, kind=kind, parameters=parameters,
-                              fence_token=fence_token_for(parameters))  # fmt: skip
+                              fence_token=fence_token_for(parameters, scope=str(organization_id)))  # fmt: skip
     max_tokens = int(version.metadata.get("maxTokens") or kind.max_tokens)
     estimates: dict[str, dict[str, Any]] = {}
     for tier in ("small", "large"):
@@ -56,7 +65,7 @@ def preview_render(
     input_tokens = int(estimates.get(_tier(version, kind), {}).get("promptTokens", 0))
     completion, report = version_execute(version=version, kind=kind, messages=messages, input_tokens=input_tokens)
     test = TemplateTest.objects.create(
-        version=version, parameters=parameters, output=report.parsed if report.valid else None,
+        version=version, organization_id=organization_id, parameters=parameters, output=report.parsed if report.valid else None,
         validation=report.as_dict(), valid=report.valid, deployment=completion.deployment,
         cost_usd=completion.total_cost_usd, latency_ms=completion.latency_ms, created_by=created_by,
     )  # fmt: skip
@@ -78,7 +87,8 @@ def version_execute(*, version: Any, kind: Any, messages: list[dict[str, str]], 
                                          routing_key=f"test:{version.id}"))  # fmt: skip
     completion = complete(
         ModelRequest(messages=messages, schema=kind.output_schema, max_tokens=max_tokens,
-                     temperature=float(version.metadata.get("temperature", kind.temperature)), cache="bypass"),
+                     temperature=float(version.metadata.get("temperature", kind.temperature)), cache="bypass",
+                     cache_scope=f"test:{version.template.organization_id}"),
         decision,
     )  # fmt: skip
     return completion, output_validate(text=completion.text, validator=kind.output_validator)

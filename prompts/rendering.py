@@ -23,14 +23,16 @@ from prompts.dsl import extract_entities, few_shot_select, format_json, if_secti
 from prompts.task_kinds import TASK_KINDS_DIR, TaskKind
 
 
-def fence_token_for(parameters: Any) -> str:
+def fence_token_for(parameters: Any, *, scope: str) -> str:
     """The marker that fences untrusted input in a prompt.
 
     Keyed by a server secret, so input cannot predict it and forge a closing
     fence; derived from the input, so identical input renders identical
-    prompts and the model output cache can answer it."""
+    prompts and the model output cache can answer it; and from `scope` (the
+    organization), so one organization's token says nothing about another's."""
     canonical = json.dumps(parameters, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    digest = hmac.new(settings.SECRET_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+    material = f"{scope}\n{canonical}"
+    digest = hmac.new(settings.SECRET_KEY.encode(), material.encode(), hashlib.sha256).hexdigest()
     return "DATA_" + digest[:12].upper()
 
 

@@ -1,7 +1,8 @@
 """Which template version a request gets.
 
 `templateId` names a template (by name, e.g. a task kind's own template
-`metadata_enrichment`, or by UUID). `templateVersion` pins a version
+`metadata_enrichment`, or by UUID), among those the organization sees: its
+own, else the platform default of that name (prompts/selectors.py). `templateVersion` pins a version
 (`1.2.0`) or names a label (`staging`); the default is the `production` label.
 A label split between versions (an A/B experiment) assigns each request an
 arm by weight, sticky per job key: the same product (its SKU, else its
@@ -9,7 +10,6 @@ content) always lands in the same arm.
 """
 
 import hashlib
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from django.conf import settings
 
 from beacon.ttl_cache import ttl_cache
 from prompts.models import LabelArm, PromptTemplate, TemplateLabel, TemplateVersion
+from prompts.selectors import template_lookup, template_names_visible
 from prompts.services import PRODUCTION, SEMVER, TemplateError
 from prompts.task_kinds import TaskKind, task_kinds
 
@@ -29,21 +30,15 @@ class Resolved:
     label: str  # "" when the request pinned a version
 
 
-def template_find(template_id: str) -> PromptTemplate | None:
-    return _template_find(template_id) if settings.BEACON_INTAKE_CACHE_SECONDS else _template_lookup(template_id)
-
-
-def _template_lookup(template_id: str) -> PromptTemplate | None:
-    templates = PromptTemplate.objects.filter(deleted_at__isnull=True)
-    try:
-        return templates.filter(id=uuid.UUID(template_id)).first()
-    except ValueError:
-        return templates.filter(name=template_id).first()
+def template_find(template_id: str, *, organization_id: Any) -> PromptTemplate | None:
+    if settings.BEACON_INTAKE_CACHE_SECONDS:
+        return _template_find(organization_id, template_id)
+    return template_lookup(organization_id=organization_id, template_id=template_id)
 
 
 @ttl_cache(seconds=5)
-def _template_find(template_id: str) -> PromptTemplate | None:
-    return _template_lookup(template_id)
+def _template_find(organization_id: Any, template_id: str) -> PromptTemplate | None:
+    return template_lookup(organization_id=organization_id, template_id=template_id)
 
 
 def _label_arms(template: PromptTemplate, name: str) -> list[LabelArm]:
@@ -75,10 +70,12 @@ def arm_choose(arms: list[LabelArm], *, seed: str) -> LabelArm:
     return arms[-1]
 
 
-def template_resolve(*, template_id: str, selector: str | None, parameters: dict[str, Any]) -> Resolved:
-    template = template_find(template_id)
+def template_resolve(
+    *, template_id: str, selector: str | None, parameters: dict[str, Any], organization_id: Any
+) -> Resolved:
+    template = template_find(template_id, organization_id=organization_id)
     if template is None:
-        known = ", ".join(sorted(PromptTemplate.objects.filter(deleted_at__isnull=True).values_list("name", flat=True)))
+        known = ", ".join(template_names_visible(organization_id=organization_id))
         raise TemplateError(f"Unknown template {template_id!r}. Known templates: {known}.", code="unknown_template")
     kind = task_kinds()[template.task_kind]
     wanted = selector or PRODUCTION

@@ -8,6 +8,7 @@ database). Idempotent: an existing template of that name is left alone.
 from typing import Any
 
 from beacon.hashing import content_hash
+from beacon.tenancy import platform_rows
 from prompts.task_kinds import TASK_KINDS_DIR, task_kinds
 
 
@@ -24,7 +25,7 @@ def seed_task_kind_templates(get_model: Any = None) -> int:
     label_model, arm_model, move_model = get_model("TemplateLabel"), get_model("LabelArm"), get_model("LabelMove")
     created = 0
     for kind in task_kinds().values():
-        if template_model.objects.filter(name=kind.name).exists():
+        if platform_rows(template_model).filter(name=kind.name).exists():
             continue
         template = template_model.objects.create(
             id=kind.uuid, name=kind.name, task_kind=kind.name, description=kind.description, owner="beacon"
@@ -49,3 +50,4 @@ def seed_task_kind_templates(get_model: Any = None) -> int:
         )  # fmt: skip
         created += 1
     return created
+

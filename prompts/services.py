@@ -13,12 +13,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from prompts.approvals import PRODUCTION, approval_blockers
 from prompts.checks import CheckError, version_check
 from prompts.models import LabelArm, LabelMove, PromptTemplate, TemplateLabel, TemplateVersion, VersionStatus
 from prompts.task_kinds import task_kinds
 
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
-PRODUCTION = "production"
+__all__ = ["PRODUCTION"]  # re-exported: callers name the label through services
 
 
 # What may stop a version from going to production, each a function that
@@ -31,6 +32,18 @@ def launch_blockers(version: TemplateVersion) -> list[str]:
     return [why for check in LAUNCH_CHECKS if (why := check(version))]
 
 
+# Which output-schema version a new template version pins, given the
+# template's organization (None: platform) and the reference in its metadata
+# ("name" or "name@1.2.0"). Validation answers; the wiring is done by jobs
+# (jobs/apps.py), the app above both, since prompts and validation share a
+# floor and do not import each other. Empty: versions are created unpinned.
+SCHEMA_PINS: list[Callable[[Any, str], Any]] = []
+
+
+def schema_pin_for(*, organization_id: Any, reference: str) -> Any:
+    return SCHEMA_PINS[0](organization_id, reference) if SCHEMA_PINS else None
+
+
 class TemplateError(Exception):
     """A request to change templates that cannot be done, with field details."""
 
@@ -41,12 +54,53 @@ class TemplateError(Exception):
         self.errors = errors or []
 
 
-def template_create(*, name: str, task_kind: str, description: str = "", owner: str = "") -> PromptTemplate:
+def template_create(
+    *, organization: Any, name: str, task_kind: str, description: str = "", owner: str = "", sensitive: bool = False
+) -> PromptTemplate:
+    """A template of `organization`'s own (None: a platform default, for
+    platform operators only). A platform default's name is taken: an
+    organization customizes a default by forking it (template_fork)."""
     if task_kind not in task_kinds():
         raise TemplateError(f"unknown task kind {task_kind!r}", code="unknown_task_kind")
-    if PromptTemplate.objects.filter(name=name).exists():
+    live = PromptTemplate.objects.filter(name=name, deleted_at__isnull=True)
+    if live.filter(organization=organization).exists():
         raise TemplateError(f"a template named {name!r} exists", code="conflict")
-    return PromptTemplate.objects.create(name=name, task_kind=task_kind, description=description, owner=owner)
+    if organization is not None and live.filter(organization__isnull=True).exists():
+        raise TemplateError(f"{name!r} is a platform template; fork it to customize it", code="conflict")
+    return PromptTemplate.objects.create(organization=organization, name=name, task_kind=task_kind,
+                                         description=description, owner=owner, sensitive=sensitive)  # fmt: skip
+
+
+def template_fork(*, template: PromptTemplate, organization: Any, forked_by: str) -> PromptTemplate:
+    """Copy-on-write: `organization` gets its own template of the default's
+    name, starting at the version the default's production label serves
+    (same content, same schema pin, active, with production on it), so its
+    jobs run exactly what they ran before, and its own labels move only its
+    own traffic from then on."""
+    if not template.is_platform:
+        raise TemplateError("only a platform template can be forked", code="validation_error")
+    if PromptTemplate.objects.filter(organization=organization, name=template.name, deleted_at__isnull=True).exists():
+        raise TemplateError(f"this organization already has its own {template.name!r}", code="conflict")
+    label = TemplateLabel.objects.filter(template=template, name=PRODUCTION).first()
+    arm = label.arms.select_related("version").first() if label else None
+    source = arm.version if arm else template.versions.filter(status=VersionStatus.ACTIVE).first()
+    with transaction.atomic():
+        fork = PromptTemplate.objects.create(
+            organization=organization, name=template.name, task_kind=template.task_kind,
+            description=template.description, owner=forked_by, sensitive=template.sensitive, forked_from=template,
+            auto_rollback=template.auto_rollback,
+        )  # fmt: skip
+        if source is None:
+            return fork
+        copy = TemplateVersion.objects.create(
+            template=fork, version=source.version, system_prompt=source.system_prompt,
+            user_prompt=source.user_prompt, few_shot_examples=source.few_shot_examples, metadata=source.metadata,
+            output_schema_version=source.output_schema_version, status=VersionStatus.ACTIVE,
+            created_by=f"fork of {template.name}@{source.version}",
+        )  # fmt: skip
+        label_set(template=fork, name=PRODUCTION, arms=[Arm(copy)], moved_by=forked_by,
+                  reason=f"forked from the platform template at {source.version}", gated=False)  # fmt: skip
+    return fork
 
 
 def _next_version(template: PromptTemplate) -> str:
@@ -81,6 +135,12 @@ def version_create(
         raise TemplateError("a parent version must belong to a template of the same task kind")
     kind = task_kinds()[template.task_kind]
     examples = few_shot_examples or []
+    metadata = metadata or {}
+    reference = str(metadata.get("outputSchema") or template.task_kind)
+    pin = schema_pin_for(organization_id=template.organization_id, reference=reference)
+    if SCHEMA_PINS and pin is None:
+        raise TemplateError(f"metadata.outputSchema: no output schema {reference!r}", code="validation_error",
+                            errors=[CheckError("metadata.outputSchema", f"no output schema {reference!r}")])  # fmt: skip
     errors = version_check(kind=kind, system_prompt=system_prompt, user_prompt=user_prompt,
                            few_shot_examples=examples, parent_id=parent.id if parent else None)  # fmt: skip
     if errors:
@@ -91,8 +151,9 @@ def version_create(
         system_prompt=system_prompt,
         user_prompt=user_prompt,
         few_shot_examples=examples,
-        metadata=metadata or {},
+        metadata=metadata,
         parent=parent,
+        output_schema_version=pin,
         created_by=created_by,
     )
 
@@ -127,8 +188,11 @@ def version_transition(*, version: TemplateVersion, action: str) -> TemplateVers
 
     with transaction.atomic():
         locked = TemplateVersion.objects.select_for_update().get(pk=version.pk)
-        if action == "activate" and locked.status == VersionStatus.REVIEW and (why := golden_gate(locked)):
-            raise TemplateError(f"cannot activate: {why}", code="invalid_state")
+        if action == "activate" and locked.status == VersionStatus.REVIEW:
+            if why := golden_gate(locked):
+                raise TemplateError(f"cannot activate: {why}", code="invalid_state")
+            if blockers := approval_blockers(locked):
+                raise TemplateError(f"cannot activate: {'; '.join(blockers)}", code="approval_required")
         try:
             getattr(locked, method)()
         except TransitionNotAllowed:
@@ -154,8 +218,9 @@ def label_set(
     *, template: PromptTemplate, name: str, arms: list[Arm], moved_by: str, reason: str, gated: bool = True
 ) -> TemplateLabel:
     """Point label `name` at one version, or split it between several by
-    weight. Production needs each version to pass the launch checks, except
-    on a rollback (`gated=False`): the label goes back where it was live."""
+    weight. Production needs each version to have its approvals and to pass
+    the launch checks, except on a rollback (`gated=False`): the label goes
+    back where it was live."""
     if not reason.strip():
         raise TemplateError("say why the label moves (reason)", code="validation_error")
     if not arms or any(a.weight <= 0 for a in arms) or len({a.version.id for a in arms}) != len(arms):
@@ -168,6 +233,9 @@ def label_set(
                 f"production may only point at active versions; {arm.version.version} is {arm.version.status}",
                 code="invalid_state",
             )
+        if name == PRODUCTION and gated and (blockers := approval_blockers(arm.version)):
+            raise TemplateError(f"{arm.version.version} may not go to production: {'; '.join(blockers)}",
+                                code="approval_required")  # fmt: skip
         if name == PRODUCTION and gated and (blockers := launch_blockers(arm.version)):
             raise TemplateError(f"{arm.version.version} may not go to production: {'; '.join(blockers)}",
                                 code="launch_gate")  # fmt: skip

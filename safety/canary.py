@@ -15,9 +15,11 @@ from typing import Any
 from django.conf import settings
 
 
-def canary_for(parameters: Any) -> str:
+def canary_for(parameters: Any, *, scope: str) -> str:
+    """`scope` is the organization: its canaries say nothing about another's."""
     canonical = json.dumps(parameters, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    digest = hmac.new(settings.SECRET_KEY.encode(), b"canary:" + canonical.encode(), hashlib.sha256).hexdigest()
+    material = f"canary:{scope}\n{canonical}"
+    digest = hmac.new(settings.SECRET_KEY.encode(), material.encode(), hashlib.sha256).hexdigest()
     return "BCN-" + digest[:10].upper()
 
 

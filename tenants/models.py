@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -16,6 +17,18 @@ class RateTier(models.TextChoices):
     CUSTOM = "custom"  # rate_limit_per_minute
 
 
+class CustomerTier(models.TextChoices):
+    """What a job's customer tier may be; it sets review SLAs and routing.
+    Ordered: a producer may ask for a tier below its project's, never above."""
+
+    FREE = "free"
+    STANDARD = "standard"
+    PREMIUM = "premium"
+
+
+CUSTOMER_TIER_RANK = {CustomerTier.FREE: 0, CustomerTier.STANDARD: 1, CustomerTier.PREMIUM: 2}
+
+
 class Organization(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     slug = models.SlugField(max_length=64, unique=True)
@@ -24,6 +37,8 @@ class Organization(models.Model):
     rate_limit_per_minute = models.PositiveIntegerField(null=True, blank=True, help_text="For the custom tier.")
     # Model spend per calendar month (UTC) in USD; empty means no limit of its own.
     monthly_budget_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # The highest customer tier its jobs run at (a project may set its own, lower or higher).
+    customer_tier = models.CharField(max_length=10, choices=CustomerTier.choices, default=CustomerTier.STANDARD)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -40,6 +55,8 @@ class Project(models.Model):
     webhook_secret = models.CharField(max_length=100)
     previous_webhook_secret = models.CharField(max_length=100, blank=True)
     previous_webhook_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    # Empty: the organization's tier.
+    customer_tier = models.CharField(max_length=10, choices=CustomerTier.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -47,6 +64,10 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization.slug}/{self.slug}"
+
+    @property
+    def effective_customer_tier(self) -> str:
+        return self.customer_tier or self.organization.customer_tier
 
 
 class Role(models.TextChoices):
@@ -74,6 +95,8 @@ class ApiKey(models.Model):
     prefix = models.CharField(max_length=16, db_index=True, help_text="Visible start of the key, for humans.")
     key_hash = models.CharField(max_length=64, unique=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
+    # May give the security approval that sensitive templates need (docs/api.md).
+    security_reviewer = models.BooleanField(default=False)
     # A cap of the key's own, under its organization's; empty: the organization's limit.
     rate_limit_per_minute = models.PositiveIntegerField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -92,3 +115,101 @@ class ApiKey(models.Model):
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
+
+
+class AuditKind(models.TextChoices):
+    REQUEST = "request"  # an API request, or a write under /admin/
+    CHANGE = "change"  # a row created, updated or deleted in admin or by a management command
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class AuditLog(models.Model):
+    """The audit log: every API request and every admin or command change.
+
+    Append-only and hash-chained (tenants/audit.py, docs/security.md). The
+    request path inserts a row with no chain fields; the chainer later sets
+    `seq`, `prev_hash` and `row_hash` once, in id order, under an advisory
+    lock. A trigger (migration 0006) refuses any other UPDATE and any DELETE
+    outside the retention purge. No request bodies: only their SHA-256.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=8, choices=AuditKind.choices)
+    # `api-key:<prefix>`, `admin:<username>`, `command:<name>`; empty for an anonymous request.
+    actor = models.CharField(max_length=200, blank=True)
+    # Requests. `route` is the URL pattern, never the raw path.
+    method = models.CharField(max_length=10, blank=True)
+    route = models.CharField(max_length=300, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Plain ids, not foreign keys: the log outlives what it names.
+    organization_id = models.UUIDField(null=True, blank=True)
+    project_id = models.UUIDField(null=True, blank=True)
+    api_key_id = models.UUIDField(null=True, blank=True)
+    api_key_prefix = models.CharField(max_length=16, blank=True)
+    role = models.CharField(max_length=10, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=256, blank=True)
+    correlation_id = models.CharField(max_length=64, blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    body_sha256 = models.CharField(max_length=64, blank=True)
+    # Changes: the object (`app_label.model` + pk) and SHA-256s of its field values.
+    object_model = models.CharField(max_length=100, blank=True)
+    object_pk = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=8, choices=AuditAction.choices, blank=True)
+    before_hash = models.CharField(max_length=64, blank=True)
+    after_hash = models.CharField(max_length=64, blank=True)
+    # The chain; empty until the chainer reaches the row ("pending").
+    seq = models.BigIntegerField(null=True, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["seq"], condition=models.Q(seq__isnull=False), name="auditlog_seq_unique")
+        ]
+        indexes = [
+            models.Index(fields=["organization_id", "-created_at"], name="auditlog_org_time"),
+            models.Index(fields=["created_at"], name="auditlog_time"),
+            # The chainer's work list stays small however long the log grows.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="auditlog_unchained"),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == AuditKind.CHANGE:
+            return f"{self.actor} {self.action} {self.object_model}:{self.object_pk}"
+        return f"{self.method} {self.route or '-'} {self.status_code}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("AuditLog rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("AuditLog rows are append-only; the retention purge removes old ones")
+
+
+class AuditCheckpoint(models.Model):
+    """Where the chain resumes after a retention purge: the last purged row's
+    `seq` and `row_hash`, so verification starts at the first remaining row.
+    Append-only like the log (migration 0006)."""
+
+    id = models.BigAutoField(primary_key=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    seq = models.BigIntegerField(unique=True)
+    row_hash = models.CharField(max_length=64)
+    purged_rows = models.PositiveIntegerField()
+    cutoff = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"checkpoint at seq {self.seq}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("AuditCheckpoint rows are append-only")
+        super().save(*args, **kwargs)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,9 +19,10 @@ from beacon.api import ApiError, metrics_parameters, metrics_window
 from jobs.models import Job
 from jobs.selectors import group_key, jobs_grouped
 from tenants.authentication import request_actor, request_api_key
-from tenants.permissions import IsViewer, ReadViewerWriteEditor
+from tenants.permissions import IsEditor, IsViewer, ReadViewerWriteEditor
 from validation.models import OutputSchema, SchemaVersion
-from validation.schemas import SchemaRegistryError, next_minor, schema_version_create
+from validation.registry import schema_lookup, schemas_visible
+from validation.schemas import SchemaRegistryError, next_minor, schema_fork, schema_version_create
 
 GROUPS = ("taskKind", "templateVersion", "model", "day")
 
@@ -96,17 +97,20 @@ def schema_version_data(version: SchemaVersion, *, full: bool = True) -> dict[st
     return data
 
 
-def schema_usage(schema: OutputSchema) -> dict[str, Any]:
-    """The templates of the schema's task kind, and jobs validated against each version."""
-    from prompts.models import TemplateVersion
-
-    versions = TemplateVersion.objects.filter(template__task_kind=schema.name, template__deleted_at__isnull=True)
-    jobs = Job.objects.filter(output_schema_version__schema=schema).values("output_schema_version__version")
+def schema_usage(schema: OutputSchema, *, organization_id: Any) -> dict[str, Any]:
+    """The template versions that pin a version of the schema, and the jobs
+    validated against each version: the caller's organization's only (and
+    the platform's templates, which every organization sees)."""
+    pins = schema.versions.filter(
+        Q(template_versions__template__organization_id=organization_id)
+        | Q(template_versions__template__organization__isnull=True),
+        template_versions__template__deleted_at__isnull=True,
+    ).values_list("template_versions__template__name", "template_versions__version", "version")
+    jobs = Job.objects.filter(organization_id=organization_id, output_schema_version__schema=schema)
+    counts = jobs.values("output_schema_version__version").annotate(count=Count("id")).order_by()
     return {
-        "templates": sorted(f"{v.template.name}@{v.version}" for v in versions.select_related("template")),
-        "jobs": {
-            row["output_schema_version__version"]: row["count"] for row in jobs.annotate(count=Count("id")).order_by()
-        },
+        "templates": sorted(f"{name}@{number} (schema {pinned})" for name, number, pinned in pins),
+        "jobs": {row["output_schema_version__version"]: row["count"] for row in counts},
     }
 
 
@@ -124,11 +128,23 @@ def _schema_error(exc: SchemaRegistryError) -> ApiError:
     return ApiError(exc.message, code=exc.code, status_code=status_code, details=exc.details)
 
 
-def _schema(name: str) -> OutputSchema:
-    schema = OutputSchema.objects.filter(name=name).first()
+def _schema(request: Request, name: str, *, write: bool = False) -> OutputSchema:
+    """The caller's organization's schema of that name, else the platform's;
+    another organization's is not found. Platform schemas are read-only here."""
+    schema = schema_lookup(organization_id=request_api_key(request).organization_id, name=name)
     if schema is None:
         raise NotFound()
+    if write and schema.is_platform:
+        raise PermissionDenied(
+            f"{name!r} is a platform schema: only platform operators change it. "
+            f"Fork it (POST /api/v1/schemas/{name}/fork) to have your own."
+        )
     return schema
+
+
+def schema_data(schema: OutputSchema) -> dict[str, Any]:
+    return {"name": schema.name, "description": schema.description, "platform": schema.is_platform,
+            "versions": [schema_version_data(v, full=False) for v in schema.versions.all()]}  # fmt: skip
 
 
 def _new_version(request: Request, schema: OutputSchema, data: dict[str, Any], *, default_version: str) -> Response:
@@ -149,10 +165,9 @@ class SchemaListApi(APIView):
 
     @extend_schema(operation_id="schemas_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
-        schemas = OutputSchema.objects.order_by("name").prefetch_related("versions")
-        return Response({"data": [{"name": s.name, "description": s.description,
-                                   "versions": [schema_version_data(v, full=False) for v in s.versions.all()]}
-                                  for s in schemas]})  # fmt: skip
+        organization_id = request_api_key(request).organization_id
+        schemas = schemas_visible(organization_id=organization_id).order_by("name", "organization_id")
+        return Response({"data": [schema_data(s) for s in schemas.prefetch_related("versions")]})
 
     @extend_schema(operation_id="schemas_create", request=SchemaWriteSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
@@ -161,10 +176,15 @@ class SchemaListApi(APIView):
         data = serializer.validated_data
         if not data.get("name"):
             raise ApiError("`name` is required.", code="validation_error", status_code=422)
-        if OutputSchema.objects.filter(name=data["name"]).exists():
-            raise ApiError(f"a schema named {data['name']!r} exists", code="conflict", status_code=409)
+        organization = request_api_key(request).organization
+        existing = schema_lookup(organization_id=organization.id, name=data["name"])
+        if existing is not None:
+            hint = "; fork it to have your own" if existing.is_platform else ""
+            raise ApiError(f"a schema named {data['name']!r} exists{hint}", code="conflict", status_code=409)
         with transaction.atomic():
-            schema = OutputSchema.objects.create(name=data["name"], description=data["description"])
+            schema = OutputSchema.objects.create(
+                organization=organization, name=data["name"], description=data["description"]
+            )
             return _new_version(request, schema, data, default_version="1.0.0")
 
 
@@ -173,18 +193,17 @@ class SchemaDetailApi(APIView):
 
     @extend_schema(operation_id="schemas_retrieve", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, name: str) -> Response:
-        schema = _schema(name)
+        schema = _schema(request, name)
         latest = schema.versions.order_by("-created_at").first()
+        usage = schema_usage(schema, organization_id=request_api_key(request).organization_id)
         return Response({"data": {
-            "name": schema.name, "description": schema.description,
-            "versions": [schema_version_data(v, full=False) for v in schema.versions.all()],
-            "latest": schema_version_data(latest) if latest else None, "usage": schema_usage(schema),
+            **schema_data(schema), "latest": schema_version_data(latest) if latest else None, "usage": usage,
         }})  # fmt: skip
 
     @extend_schema(operation_id="schemas_update", request=SchemaWriteSerializer, responses={201: OpenApiTypes.OBJECT})
     def put(self, request: Request, name: str) -> Response:
         """Schemas are immutable per version: an update answers 201 with a new version."""
-        schema = _schema(name)
+        schema = _schema(request, name, write=True)
         serializer = SchemaWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return _new_version(request, schema, serializer.validated_data, default_version=next_minor(schema))
@@ -195,7 +214,24 @@ class SchemaVersionApi(APIView):
 
     @extend_schema(operation_id="schema_versions_retrieve", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, name: str, version: str) -> Response:
-        found = _schema(name).versions.filter(version=version).first()
+        found = _schema(request, name).versions.filter(version=version).first()
         if found is None:
             raise NotFound()
         return Response({"data": {"name": name, **schema_version_data(found)}})
+
+
+class SchemaForkApi(APIView):
+    permission_classes = [IsEditor]
+
+    @extend_schema(operation_id="schemas_fork", request=None, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request, name: str) -> Response:
+        """Copy a platform schema's latest version into the organization's own
+        schema of the same name (copy-on-write); its templates adopt it in
+        their next versions."""
+        schema = _schema(request, name)
+        try:
+            fork = schema_fork(schema=schema, organization=request_api_key(request).organization,
+                               forked_by=request_actor(request))  # fmt: skip
+        except SchemaRegistryError as exc:
+            raise _schema_error(exc) from exc
+        return Response({"data": schema_data(fork)}, status=201)

@@ -22,10 +22,22 @@ class ImmutableSchemaError(ImmutableContentError):
 class SchemaComponent(models.Model):
     """A shared piece of schema other schemas `$ref` (e.g. an evidence-backed field)."""
 
-    name = models.SlugField(max_length=100, unique=True)
+    # Empty: a platform component every organization's schemas may $ref.
+    organization = models.ForeignKey(
+        "tenants.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="schema_components"
+    )
+    name = models.SlugField(max_length=100)
     json_schema = models.JSONField()
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="component_name_unique_per_org"),
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(organization__isnull=True), name="component_name_unique_platform"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -36,10 +48,29 @@ class SchemaComponent(models.Model):
 
 
 class OutputSchema(models.Model):
+    """An organization's schema, or (organization empty) a platform default
+    that every organization reads and only platform operators change."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.SlugField(max_length=100, unique=True)
+    organization = models.ForeignKey(
+        "tenants.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="output_schemas"
+    )
+    name = models.SlugField(max_length=100)
     description = models.TextField(blank=True)
+    forked_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="forks")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="schema_name_unique_per_org"),
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(organization__isnull=True), name="schema_name_unique_platform"
+            ),
+        ]
+
+    @property
+    def is_platform(self) -> bool:
+        return self.organization_id is None
 
     def __str__(self) -> str:
         return self.name

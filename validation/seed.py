@@ -5,6 +5,7 @@ Used by the data migration and wherever tables are emptied (flushed tests)."""
 from typing import Any
 
 from beacon.hashing import content_hash
+from beacon.tenancy import platform_rows
 
 EVIDENCE_FIELD = {
     "type": "object",
@@ -28,13 +29,12 @@ def seed_output_schemas(get_model: Any = None) -> int:
 
     component, schema_model, version_model = (get_model(n) for n in ("SchemaComponent", "OutputSchema",
                                                                      "SchemaVersion"))  # fmt: skip
-    component.objects.get_or_create(
-        name="evidence-field",
-        defaults={"json_schema": EVIDENCE_FIELD, "description": "A value with the quote from the input it rests on."},
-    )
+    if not platform_rows(component).filter(name="evidence-field").exists():
+        component.objects.create(name="evidence-field", json_schema=EVIDENCE_FIELD,
+                                 description="A value with the quote from the input it rests on.")  # fmt: skip
     created = 0
     for kind in task_kinds().values():
-        if schema_model.objects.filter(name=kind.name).exists():
+        if platform_rows(schema_model).filter(name=kind.name).exists():
             continue
         schema = schema_model.objects.create(name=kind.name, description=f"Output of the {kind.name} task kind.")
         fields = {"json_schema": kind.output_schema, "rules": list(kind.rules), "quality": kind.quality}

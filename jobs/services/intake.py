@@ -1,8 +1,9 @@
 """Checks at intake that can refuse a job before it is accepted.
 
 Only what can be known cheaply and for certain at submission: a spent budget
-(429) and an input that no enabled deployment's context window can hold
-(422). Everything else is the pipeline's to find out.
+(429), a customer tier above the one the key's project has (422), and an
+input that no enabled deployment's context window can hold (422).
+Everything else is the pipeline's to find out.
 """
 
 import json
@@ -13,12 +14,31 @@ from llm.budget import governor_level
 from llm.registry import registry
 from llm.tokens import exceeds_every_context
 from prompts.task_kinds import TaskKind
-from tenants.models import Organization
+from tenants.models import CUSTOMER_TIER_RANK, ApiKey, CustomerTier
 
 
-def intake_checks(
-    *, organization: Organization, kind: TaskKind, parameters: dict[str, Any], max_tokens: int | None
-) -> None:
+def customer_tier_of(*, api_key: ApiKey, parameters: dict[str, Any]) -> str:
+    """The tier a job runs at: the project's (else the organization's), or a
+    lower one the producer asks for in `parameters.customer_tier`."""
+    assert api_key.project is not None, "API keys always carry a project"
+    allowed = api_key.project.effective_customer_tier
+    asked = parameters.get("customer_tier")
+    if asked is None:
+        return str(allowed)
+    if CUSTOMER_TIER_RANK[CustomerTier(asked)] > CUSTOMER_TIER_RANK[CustomerTier(allowed)]:
+        raise ApiError(
+            f"customer_tier {asked!r} is above this project's tier ({allowed!r}); a job may ask for a lower "
+            "tier, never a higher one. The tier is set on the organization or project by an operator.",
+            code="tier_not_allowed",
+            status_code=422,
+            details=[{"field": "parameters.customer_tier", "message": f"at most {allowed}", "code": "tier_not_allowed"}],
+        )
+    return str(asked)
+
+
+def intake_checks(*, api_key: ApiKey, kind: TaskKind, parameters: dict[str, Any], max_tokens: int | None) -> None:
+    organization = api_key.organization
+    customer_tier_of(api_key=api_key, parameters=parameters)
     level, states = governor_level(str(organization.id), organization.monthly_budget_usd)
     if level == "hard":
         spent = next(s for s in states if s.level == "hard")

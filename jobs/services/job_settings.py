@@ -72,7 +72,7 @@ def output_validator_of(job: Job, kind: TaskKind, working: dict[str, Any]) -> Dr
         if job.output_schema_version_id and job.output_schema_version:
             return version_validator(job.output_schema_version)
         return kind.output_validator
-    return schema_validator(output_schema_of(job, kind, working))
+    return schema_validator(output_schema_of(job, kind, working), organization_id=job.organization_id)
 
 
 def taxonomy_choices_apply(job: Job, kind: TaskKind, working: dict[str, Any]) -> None:

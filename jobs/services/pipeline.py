@@ -85,7 +85,9 @@ def prepare_run(*, job_id: str) -> bool:
         reasons: list[dict[str, Any]] = []
         prepared = injection_check(job, kind, parameters, prepared, reasons)
         input_policy_check(job, kind, prepared, working, reasons)
-        working.update({"input": prepared, "fenceToken": fence_token_for(prepared), "canary": canary_for(prepared),
+        scope = str(job.organization_id)
+        working.update({"input": prepared, "fenceToken": fence_token_for(prepared, scope=scope),
+                        "canary": canary_for(prepared, scope=scope),
                         "pii": redactor.state(), "reviewReasons": reasons})  # fmt: skip
         working_save(job, working)
         return Stage.ASSEMBLE
@@ -151,6 +153,7 @@ def generate_run(*, job_id: str) -> bool:
         schema=output_schema_of(job, kind, working),
         max_tokens=max_tokens_of(job, kind),
         temperature=temperature_of(job, kind),
+        cache_scope=str(job.organization_id),
         deadline=job.deadline_at.timestamp() if job.deadline_at else None,
         cache=str(options.get("cache") or "auto"),
     )

@@ -20,7 +20,9 @@ from django.utils import timezone
 from beacon.api import Conflict
 from jobs.models import IdempotencyRecord, Job, JobPayload, Stage
 from jobs.services.events import event_record
+from jobs.services.intake import customer_tier_of
 from jobs.services.publishing import stage_publish_on_commit
+from prompts.resolution import template_resolve
 from prompts.task_kinds import TaskKind
 from safety.encryption import encrypt_json
 from tenants.models import ApiKey
@@ -120,9 +122,8 @@ def _job_create(
     without one the job renders its task kind's production version."""
     assert api_key.project_id is not None, "API keys always carry a project"
     if prompt is None:
-        from prompts.resolution import template_resolve
-
-        prompt = template_resolve(template_id=kind.name, selector=None, parameters=parameters)
+        prompt = template_resolve(template_id=kind.name, selector=None, parameters=parameters,
+                                  organization_id=api_key.organization_id)  # fmt: skip
     job = Job(
         organization_id=api_key.organization_id,
         project_id=api_key.project_id,
@@ -137,7 +138,7 @@ def _job_create(
         output_schema=output_schema,
         webhook_url=webhook_url,
         correlation_id=correlation_id,
-        customer_tier=str(parameters.get("customer_tier") or "standard"),
+        customer_tier=customer_tier_of(api_key=api_key, parameters=parameters),
         deadline_at=timezone.now()
         + timedelta(seconds=int(options.get("deadlineSeconds") or settings.BEACON_JOB_DEADLINE_SECONDS)),
         stage=Stage.PREPARE,
