@@ -225,6 +225,9 @@ def label_set(
         raise TemplateError("say why the label moves (reason)", code="validation_error")
     if not arms or any(a.weight <= 0 for a in arms) or len({a.version.id for a in arms}) != len(arms):
         raise TemplateError("a label needs one or more distinct versions with positive weights")
+    # Versions production already serves keep serving (reweighting an
+    # experiment needs no new approvals); a version new to it needs them.
+    serving = set(LabelArm.objects.filter(label__template=template, label__name=name).values_list("version_id", flat=True))
     for arm in arms:
         if arm.version.template_id != template.id:
             raise TemplateError(f"version {arm.version.version} belongs to another template")
@@ -233,7 +236,8 @@ def label_set(
                 f"production may only point at active versions; {arm.version.version} is {arm.version.status}",
                 code="invalid_state",
             )
-        if name == PRODUCTION and gated and (blockers := approval_blockers(arm.version)):
+        new = arm.version.id not in serving
+        if name == PRODUCTION and gated and new and (blockers := approval_blockers(arm.version)):
             raise TemplateError(f"{arm.version.version} may not go to production: {'; '.join(blockers)}",
                                 code="approval_required")  # fmt: skip
         if name == PRODUCTION and gated and (blockers := launch_blockers(arm.version)):

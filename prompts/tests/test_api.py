@@ -4,7 +4,7 @@ import pytest
 
 from beacon.testing import client_for
 from prompts.models import PromptTemplate, TemplateTest
-from tenants.models import Role
+from tenants.models import ApiKey, Role
 
 pytestmark = pytest.mark.django_db
 SYSTEM = '{% extends "_base/system.jinja" %}{% block task %}Summarise the reviews.{% endblock %}'
@@ -18,7 +18,24 @@ def clients(org_factory):
     return {role: client_for(key) for role, key in keys.items()}
 
 
-def test_the_full_life_of_a_template(clients):
+@pytest.fixture
+def reviewers(org_factory):
+    """Two more editors of acme (other people than the author); the second
+    is a security reviewer."""
+    first, second = org_factory("acme", Role.EDITOR)[1], org_factory("acme", Role.EDITOR)[1]
+    ApiKey.objects.filter(prefix=second[:10]).update(security_reviewer=True)
+    return client_for(first), client_for(second)
+
+
+def own_copy(editor, name):
+    """Fork the platform template `name` into acme's own; its API base path."""
+    platform = PromptTemplate.objects.get(name=name, organization__isnull=True)
+    forked = editor.post(f"/api/v1/templates/{platform.id}/fork")
+    assert forked.status_code == 201, forked.json()
+    return f"/api/v1/templates/{forked.json()['data']['id']}"
+
+
+def test_the_full_life_of_a_template(clients, reviewers):
     editor, viewer, admin = clients[Role.EDITOR], clients[Role.VIEWER], clients[Role.ADMIN]
     created = editor.post("/api/v1/templates", {"name": "moderation-short", "taskKind": "moderation_summary"},
                           format="json")  # fmt: skip
@@ -26,7 +43,19 @@ def test_the_full_life_of_a_template(clients):
     base = f"/api/v1/templates/{created.json()['data']['id']}"
     version = editor.post(f"{base}/versions", {"systemPrompt": SYSTEM, "userPrompt": USER}, format="json")
     assert version.status_code == 201 and version.json()["data"]["status"] == "draft"
+    assert version.json()["data"]["outputSchema"] == "moderation_summary@1.0.0"  # pinned at creation
     assert editor.post(f"{base}/versions/1.0.0/submit").json()["data"]["status"] == "review"
+    # Moderation is sensitive: two approvals by others, one a security reviewer's.
+    refused = editor.post(f"{base}/versions/1.0.0/activate")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "approval_required"
+    assert editor.post(f"{base}/versions/1.0.0/approve", {}, format="json").json()["error"]["code"] == "self_approval"
+    first, security = reviewers
+    assert first.post(f"{base}/versions/1.0.0/approve", {"security": True}, format="json").status_code == 403
+    assert first.post(f"{base}/versions/1.0.0/approve", {}, format="json").status_code == 201
+    assert first.post(f"{base}/versions/1.0.0/approve", {}, format="json").status_code == 409  # once each
+    assert editor.post(f"{base}/versions/1.0.0/activate").status_code == 409  # one of two
+    approved = security.post(f"{base}/versions/1.0.0/approve", {"security": True}, format="json")
+    assert approved.status_code == 201 and approved.json()["data"]["approvalBlockers"] == []
     assert editor.post(f"{base}/versions/1.0.0/activate").json()["data"]["status"] == "active"
     moved = editor.put(f"{base}/labels/production", {"arms": [{"version": "1.0.0"}], "reason": "launch"},
                        format="json")  # fmt: skip
@@ -51,7 +80,7 @@ def test_the_full_life_of_a_template(clients):
 
 def test_errors_are_in_the_api_format_with_line_numbers(clients):
     editor = clients[Role.EDITOR]
-    base = f"/api/v1/templates/{PromptTemplate.objects.get(name='metadata_enrichment').id}"
+    base = own_copy(editor, "metadata_enrichment")
     bad = editor.post(f"{base}/versions", {"systemPrompt": SYSTEM, "userPrompt": "a\\n{{ oops"}, format="json")
     assert bad.status_code == 422
     error = bad.json()["error"]
@@ -67,14 +96,16 @@ def test_errors_are_in_the_api_format_with_line_numbers(clients):
     assert editor.post("/api/v1/templates", {"name": "x", "taskKind": "poetry"}, format="json").status_code == 422
 
 
-def test_rollback_through_the_api(clients):
+def test_rollback_through_the_api(clients, reviewers):
     editor = clients[Role.EDITOR]
-    template = PromptTemplate.objects.get(name="metadata_enrichment")
-    base = f"/api/v1/templates/{template.id}"
+    base = own_copy(editor, "metadata_enrichment")
     editor.post(f"{base}/versions", {"systemPrompt": SYSTEM, "userPrompt": USER}, format="json")
     editor.post(f"{base}/versions/1.1.0/submit")
-    editor.post(f"{base}/versions/1.1.0/activate")
-    editor.put(f"{base}/labels/production", {"arms": [{"version": "1.1.0"}], "reason": "new"}, format="json")
+    for reviewer in reviewers:  # production carries traffic: two approvals
+        assert reviewer.post(f"{base}/versions/1.1.0/approve", {}, format="json").status_code == 201
+    assert editor.post(f"{base}/versions/1.1.0/activate").status_code == 200
+    moved = editor.put(f"{base}/labels/production", {"arms": [{"version": "1.1.0"}], "reason": "new"}, format="json")
+    assert moved.status_code == 200
     rolled = editor.post(f"{base}/labels/production/rollback", {"reason": "worse"}, format="json").json()["data"]
     assert rolled["arms"] == [{"version": "1.0.0", "weight": 100}]
     assert rolled["history"][0]["reason"] == "rollback: worse"
@@ -89,8 +120,8 @@ def test_rollback_through_the_api(clients):
      ("delete", "", Role.EDITOR, False)],
 )  # fmt: skip
 def test_roles_on_every_endpoint(clients, method, path, role, allowed):
-    template = PromptTemplate.objects.get(name="taxonomy_tagging")
-    response = getattr(clients[role], method)(f"/api/v1/templates/{template.id}{path}", {}, format="json")
+    base = own_copy(clients[Role.EDITOR], "taxonomy_tagging")
+    response = getattr(clients[role], method)(f"{base}{path}", {}, format="json")
     assert (response.status_code != 403) is allowed
     assert client_for("bk_nope").get("/api/v1/templates").status_code == 401
 
@@ -117,8 +148,7 @@ def test_admin_shows_a_side_by_side_diff(admin_client):
 
 def test_editing_a_version_creates_a_new_one_and_template_fields_update(clients):
     editor = clients[Role.EDITOR]
-    template = PromptTemplate.objects.get(name="metadata_enrichment")
-    base = f"/api/v1/templates/{template.id}"
+    base = own_copy(editor, "metadata_enrichment")
     edited = editor.patch(f"{base}/versions/1.0.0", {"metadata": {"tier": "large", "maxTokens": 300}}, format="json")
     assert edited.status_code == 201
     data = edited.json()["data"]

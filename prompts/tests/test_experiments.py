@@ -9,6 +9,7 @@ from jobs.models import Job
 from prompts.experiments import two_proportion_z
 from prompts.models import PromptTemplate
 from prompts.services import Arm, label_set, version_create, version_transition
+from prompts.tests.factories import version_activate
 
 SYSTEM = '{% extends "_base/system.jinja" %}{% block task %}Extract attributes, tersely.{% endblock %}'
 USER = '{% extends "_base/user.jinja" %}{% block instructions %}Go.{% endblock %}'
@@ -26,8 +27,7 @@ def test_the_report_counts_arms_and_declares_a_winner_only_when_significant(api)
     template = PromptTemplate.objects.get(name="metadata_enrichment")
     first = template.versions.get(version="1.0.0")
     second = version_create(template=template, system_prompt=SYSTEM, user_prompt=USER)
-    version_transition(version=second, action="submit")
-    second = version_transition(version=second, action="activate")
+    second = version_activate(second)
     label_set(template=template, name="production", arms=[Arm(first, 50), Arm(second, 50)], moved_by="t",
               reason="ab")  # fmt: skip
 

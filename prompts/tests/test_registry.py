@@ -15,6 +15,7 @@ from prompts.services import (
     version_transition,
 )
 from prompts.task_kinds import task_kinds
+from prompts.tests.factories import version_activate
 
 pytestmark = pytest.mark.django_db
 SYSTEM = '{% extends "_base/system.jinja" %}{% block task %}Extract attributes.{% endblock %}'
@@ -24,7 +25,7 @@ PARAMS = {"content": "Blue cotton shirt, 200 g, see https://acme.example/x", "lo
 
 @pytest.fixture
 def template():
-    return template_create(name="enrich-v2", task_kind="metadata_enrichment", owner="ana")
+    return template_create(organization=None, name="enrich-v2", task_kind="metadata_enrichment", owner="ana")
 
 
 def draft(template, **fields):
@@ -32,9 +33,7 @@ def draft(template, **fields):
 
 
 def live(template, **fields):
-    version = draft(template, **fields)
-    version_transition(version=version, action="submit")
-    return version_transition(version=version, action="activate")
+    return version_activate(draft(template, **fields))
 
 
 def test_every_task_kind_is_seeded_with_an_active_production_version():
@@ -106,8 +105,7 @@ def test_the_review_workflow_and_illegal_moves(template):
     with pytest.raises(TemplateError) as caught:
         version_transition(version=version, action="activate")
     assert caught.value.code == "invalid_state"
-    version_transition(version=version, action="submit")
-    version = version_transition(version=version, action="activate")
+    version = version_activate(version)
     assert version.status == "active"
     assert version_transition(version=version, action="deprecate").status == "deprecated"
 

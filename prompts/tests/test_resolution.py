@@ -14,6 +14,7 @@ from prompts.resolution import template_resolve
 from prompts.services import Arm, label_set, version_create, version_transition
 from prompts.task_kinds import task_kinds
 from safety.encryption import decrypt_json
+from prompts.tests.factories import version_activate
 
 pytestmark = pytest.mark.django_db
 SYSTEM = '{% extends "_base/system.jinja" %}{% block task %}VARIANT-B: extract attributes.{% endblock %}'
@@ -25,18 +26,17 @@ def enrichment():
     template = PromptTemplate.objects.get(name="metadata_enrichment")
     first = template.versions.get(version="1.0.0")
     second = version_create(template=template, system_prompt=SYSTEM, user_prompt=USER)
-    version_transition(version=second, action="submit")
-    second = version_transition(version=second, action="activate")
+    second = version_activate(second)
     return template, first, second
 
 
 def test_production_is_the_default_and_a_version_or_label_can_be_pinned(enrichment):
     template, first, second = enrichment
     params = {"content": "x", "locale": "en-US"}
-    assert template_resolve(template_id="metadata_enrichment", selector=None, parameters=params).version == first
-    assert template_resolve(template_id=str(template.id), selector="1.1.0", parameters=params).version == second
+    assert template_resolve(template_id="metadata_enrichment", selector=None, parameters=params, organization_id=None).version == first
+    assert template_resolve(template_id=str(template.id), selector="1.1.0", parameters=params, organization_id=None).version == second
     label_set(template=template, name="staging", arms=[Arm(second)], moved_by="t", reason="qa")
-    resolved = template_resolve(template_id="metadata_enrichment", selector="staging", parameters=params)
+    resolved = template_resolve(template_id="metadata_enrichment", selector="staging", parameters=params, organization_id=None)
     assert (resolved.version, resolved.label) == (second, "staging")
 
 
@@ -47,7 +47,7 @@ def test_an_ab_split_is_sticky_per_product_and_follows_the_weights(enrichment):
 
     def arm(sku):
         params = {"content": "x", "locale": "en-US", "product": {"sku": sku}}
-        return template_resolve(template_id="metadata_enrichment", selector=None, parameters=params).version
+        return template_resolve(template_id="metadata_enrichment", selector=None, parameters=params, organization_id=None).version
 
     assert len({arm("SKU-1") for _ in range(10)}) == 1  # sticky
     counts = Counter(arm(f"SKU-{i}").version for i in range(1000))

@@ -89,28 +89,47 @@ def test_usage_lists_the_templates_and_jobs_of_a_kind(api, editor):
 
     api.post("/api/v1/generations", generation_body(), format="json")
     usage = editor.get("/api/v1/schemas/metadata_enrichment").json()["data"]["usage"]
-    assert usage == {"templates": ["metadata_enrichment@1.0.0"], "jobs": {"1.0.0": 1}}
+    assert usage == {"templates": ["metadata_enrichment@1.0.0 (schema 1.0.0)"], "jobs": {"1.0.0": 1}}
     assert OutputSchema.objects.count() >= 4
 
 
-def test_a_jobs_rules_come_from_its_schema_version(api, scripted, editor):
+def test_a_new_schema_version_changes_nothing_until_a_template_version_adopts_it(api, scripted, editor):
     from beacon.testing import generation_body
     from jobs.models import Job
     from jobs.services import pipeline
     from llm.scripted import scripted_responses_push
+    from prompts.models import PromptTemplate
+    from prompts.services import PRODUCTION, Arm, label_set, template_fork, version_create
+    from prompts.tests.factories import version_activate
+    from tenants.models import Organization
 
-    latest = SchemaVersion.objects.get(schema__name="moderation_summary", version="1.0.0")
+    platform = SchemaVersion.objects.get(schema__name="moderation_summary", version="1.0.0")
     rule = {"id": "no-shouting", "kind": "expression", "expression": "summary != upper(summary)",
             "message": "the summary is in capitals"}  # fmt: skip
-    response = editor.put("/api/v1/schemas/moderation_summary",
-                          {"jsonSchema": latest.json_schema, "rules": [*latest.rules, rule],
-                           "quality": latest.quality}, format="json")  # fmt: skip
+    body = {"jsonSchema": platform.json_schema, "rules": [*platform.rules, rule], "quality": platform.quality}
+    assert editor.put("/api/v1/schemas/moderation_summary", body, format="json").status_code == 403  # platform's
+    assert editor.post("/api/v1/schemas/moderation_summary/fork").status_code == 201
+    response = editor.put("/api/v1/schemas/moderation_summary", body, format="json")
     assert response.json()["data"]["version"] == "1.1.0"
-    scripted_responses_push('{"verdict": "allow", "categories": ["none"], "summary": "A KETTLE REVIEW."}')
-    job_id = api.post("/api/v1/generations", generation_body("moderation_summary"), format="json").json()["data"]["id"]
-    for stage in (pipeline.prepare_run, pipeline.assemble_run, pipeline.generate_run, pipeline.validate_run):
-        stage(job_id=job_id)
-    job = Job.objects.get(pk=job_id)
+
+    def job_through_validate():
+        scripted_responses_push('{"verdict": "allow", "categories": ["none"], "summary": "A KETTLE REVIEW."}')
+        job_id = api.post("/api/v1/generations", generation_body("moderation_summary"), format="json").json()
+        for stage in (pipeline.prepare_run, pipeline.assemble_run, pipeline.generate_run, pipeline.validate_run):
+            stage(job_id=job_id["data"]["id"])
+        return Job.objects.get(pk=job_id["data"]["id"])
+
+    assert job_through_validate().output_schema_version == platform  # the template pins 1.0.0 still
+    acme = Organization.objects.get(slug="acme")
+    template = template_fork(template=PromptTemplate.objects.get(name="moderation_summary", organization=None),
+                             organization=acme, forked_by="t")  # fmt: skip
+    current = template.versions.get()
+    adopted = version_activate(version_create(template=template, system_prompt=current.system_prompt,
+                                              user_prompt=current.user_prompt, metadata=current.metadata))  # fmt: skip
+    assert adopted.output_schema_version.version == "1.1.0"
+    assert adopted.output_schema_version.schema.organization == acme
+    label_set(template=template, name=PRODUCTION, arms=[Arm(adopted)], moved_by="t", reason="adopt the schema")
+    job = job_through_validate()
     assert job.output_schema_version is not None and job.output_schema_version.version == "1.1.0"
     trace = {entry["rule"]: entry for entry in job.result.validation["trace"]}
     assert trace["no-shouting"]["passed"] is False  # sent back with feedback
