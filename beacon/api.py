@@ -73,6 +73,15 @@ class Conflict(ApiError):
     default_detail = "The request conflicts with the current state of the resource."
 
 
+class PlatformDefault(ApiError):
+    """A write to a platform default (a template or schema every organization
+    reads): only platform operators change those; an organization forks."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "platform_default"
+    default_detail = "This is a platform default: only platform operators change it. Fork it to have your own."
+
+
 class UnprocessableEntity(ApiError):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "validation_error"

@@ -17,13 +17,13 @@ from uuid import UUID
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from beacon.api import ApiError, Conflict
+from beacon.api import ApiError, Conflict, PlatformDefault
 from llm.errors import ModelError
 from prompts.approvals import ApprovalError, approval_blockers, approval_rule, approvals_valid, version_approve
 from prompts.experiments import experiment_report
@@ -65,7 +65,7 @@ def _template(request: Request, template_id: UUID | str, *, write: bool = False)
     if template is None:
         raise NotFound()
     if write and template.is_platform:
-        raise PermissionDenied(
+        raise PlatformDefault(
             f"{template.name!r} is a platform template: only platform operators change it. "
             f"Fork it (POST /api/v1/templates/{template.id}/fork) to have your own."
         )
@@ -501,7 +501,7 @@ class VersionApproveApi(APIView):
         target = _version(_template(request, template_id, write=True), version)
         data = _valid(ApproveSerializer, request.data)
         if data["security"] and not request_api_key(request).security_reviewer:
-            raise PermissionDenied("This key is not a security reviewer's.")
+            raise ApiError("A security approval needs a security reviewer's key.", code="forbidden", status_code=403)
         try:
             version_approve(version=target, approver=request_actor(request), security=data["security"],
                             note=data["note"])  # fmt: skip

@@ -10,12 +10,12 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beacon.api import ApiError, metrics_parameters, metrics_window
+from beacon.api import ApiError, PlatformDefault, metrics_parameters, metrics_window
 from jobs.models import Job
 from jobs.selectors import group_key, jobs_grouped
 from tenants.authentication import request_actor, request_api_key
@@ -135,7 +135,7 @@ def _schema(request: Request, name: str, *, write: bool = False) -> OutputSchema
     if schema is None:
         raise NotFound()
     if write and schema.is_platform:
-        raise PermissionDenied(
+        raise PlatformDefault(
             f"{name!r} is a platform schema: only platform operators change it. "
             f"Fork it (POST /api/v1/schemas/{name}/fork) to have your own."
         )

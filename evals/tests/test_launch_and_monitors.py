@@ -19,7 +19,9 @@ from evals.run_metrics import run_metrics
 from jobs.models import Job
 from llm.scripted import scripted_responses_push
 from prompts.models import PromptTemplate
-from prompts.services import Arm, TemplateError, label_set, version_create, version_transition
+from prompts.services import Arm, TemplateError, label_set, template_fork, version_create
+from prompts.tests.factories import version_activate
+from tenants.models import Organization
 
 pytestmark = pytest.mark.django_db
 KIND = "metadata_enrichment"
@@ -29,8 +31,13 @@ def live_version(template: PromptTemplate):
     base = template.versions.get(version="1.0.0")
     version = version_create(template=template, system_prompt=base.system_prompt + "\nBe brief.",
                              user_prompt=base.user_prompt, parent=base)  # fmt: skip
-    version_transition(version=version, action="submit")
-    return version_transition(version=version, action="activate")
+    return version_activate(version)
+
+
+def acme_template() -> PromptTemplate:
+    """acme's own copy of the kind's template (the `api` fixture's organization)."""
+    platform = PromptTemplate.objects.get(name=KIND, organization__isnull=True)
+    return template_fork(template=platform, organization=Organization.objects.get(slug="acme"), forked_by="t")
 
 
 def golden_set():
@@ -52,7 +59,7 @@ def finished_run(dataset, version, *, passed: bool, outcomes=()):
 
 def test_production_needs_a_passing_golden_run_of_that_version(settings, client, api):
     settings.BEACON_EVAL_LAUNCH_GATE = True
-    template = PromptTemplate.objects.get(name=KIND)
+    template = acme_template()
     version = live_version(template)
     with pytest.raises(TemplateError) as caught:
         label_set(template=template, name="production", arms=[Arm(version)], moved_by="ana", reason="launch")
@@ -81,7 +88,7 @@ def test_production_needs_a_passing_golden_run_of_that_version(settings, client,
 
 def test_a_monitor_breach_rolls_production_back_and_alerts(api, scripted, settings, caplog):
     settings.BEACON_EVAL_MONITORS = {**settings.BEACON_EVAL_MONITORS, "minJobs": 5}
-    template = PromptTemplate.objects.get(name=KIND)
+    template = acme_template()
     version = live_version(template)
     label_set(template=template, name="production", arms=[Arm(version)], moved_by="ana", reason="launch")
     for _ in range(6):

@@ -51,7 +51,8 @@ def loopback(settings):
 
 def request(**overrides):
     fields = {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hi"}],
-              "schema": SCHEMA, "max_tokens": 5, "temperature": 0.0, "cache": "bypass"}  # fmt: skip
+              "schema": SCHEMA, "max_tokens": 5, "temperature": 0.0, "cache": "bypass",
+              "cache_scope": "org-1"}  # fmt: skip
     return ModelRequest(**{**fields, **overrides})
 
 
@@ -207,6 +208,16 @@ def test_a_deterministic_call_is_cached_and_free(loopback):
     assert len(loopback.requests) == 1
     assert second.cached and second.text == first.text == '{"a": 3}'
     assert second.cost_usd == 0 and second.attempts[0].outcome == "cached"
+
+
+def test_the_cache_answers_only_the_organization_that_filled_it(loopback):
+    loopback.script(Behaviour.ok('{"a": 3}'), Behaviour.ok('{"a": 4}'))
+    same = [{"role": "user", "content": "the same content"}]
+    complete(request(cache="auto", messages=same, cache_scope="org-1"), decision("first"))
+    other = complete(request(cache="auto", messages=same, cache_scope="org-2"), decision("first"))
+    assert len(loopback.requests) == 2 and not other.cached  # no hint that org-1 sent it
+    again = complete(request(cache="auto", messages=same, cache_scope="org-2"), decision("first"))
+    assert again.cached and again.text == '{"a": 4}' and len(loopback.requests) == 2
 
 
 @pytest.mark.parametrize(("temperature", "mode", "calls"), [(0.7, "auto", 2), (0.7, "force", 1), (0.0, "bypass", 2)])
