@@ -146,6 +146,8 @@ class TemplateApproval(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["version", "approver", "content_hash"], name="template_approval_unique")
         ]
+        # Staff with this permission give the security approval in admin.
+        permissions = [("security_review", "Can give the security approval of sensitive templates")]
 
     def __str__(self) -> str:
         return f"{self.version} approved by {self.approver}"

@@ -2,9 +2,10 @@
 when production carries traffic or the template is sensitive."""
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from prompts.approvals import ApprovalError, approval_blockers, approval_rule, version_approve
-from prompts.models import PromptTemplate, TemplateApproval
+from prompts.models import PromptTemplate, TemplateApproval, TemplateVersion
 from prompts.services import PRODUCTION, Arm, TemplateError, label_rollback, label_set, template_create, version_create
 from prompts.services import version_transition
 from prompts.tests.factories import version_activate
@@ -79,3 +80,52 @@ def test_a_draft_cannot_be_approved():
     with pytest.raises(ApprovalError) as caught:
         version_approve(version=draft, approver="bo")
     assert caught.value.code == "invalid_state"
+
+
+def test_admin_enforces_the_same_rules(client, django_user_model):
+    template = template_create(organization=None, name="moderation-admin", task_kind="moderation_summary")
+    version = in_review(template)
+    url = "/admin/prompts/templateversion/"
+
+    def act(user, action):
+        client.force_login(user)
+        return client.post(url, {"action": action, "_selected_action": [str(version.pk)]}, follow=True)
+
+    ops = django_user_model.objects.create_superuser("ops", password="x")  # security_review included
+    act(ops, "approve")
+    refused = act(ops, "activate").content.decode()
+    assert "1 of the 2 approval(s)" in refused
+    assert TemplateVersion.objects.get(pk=version.pk).status == "review"
+    staff = django_user_model.objects.create_user("kim", password="x", is_staff=True)
+    wanted = ["view_templateversion", "change_templateversion"]
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=wanted))
+    act(staff, "approve")
+    act(staff, "activate")
+    assert TemplateVersion.objects.get(pk=version.pk).status == "active"
+    assert list(version.approvals.values_list("approver", "security")) == [("admin:ops", True), ("admin:kim", False)]
+
+
+def test_a_platform_operator_changes_a_default_by_command_under_the_same_rules(tmp_path, org_factory):
+    from django.core.management import CommandError, call_command
+
+    from prompts.resolution import template_resolve
+
+    org, _ = org_factory("acme")
+    (tmp_path / "system.jinja").write_text(SYSTEM.replace("Extract attributes.", "Extract every attribute."))
+    (tmp_path / "user.jinja").write_text(USER)
+    run = ["metadata_enrichment"]
+    call_command("platform_template", "version", *run, "--system", str(tmp_path / "system.jinja"),
+                 "--user", str(tmp_path / "user.jinja"), "--as", "ana")  # fmt: skip
+    call_command("platform_template", "submit", *run, "1.1.0")
+    with pytest.raises(CommandError, match="approval"):
+        call_command("platform_template", "activate", *run, "1.1.0")
+    with pytest.raises(CommandError, match="author"):
+        call_command("platform_template", "approve", *run, "1.1.0", "--as", "ana")
+    call_command("platform_template", "approve", *run, "1.1.0", "--as", "bo")
+    call_command("platform_template", "approve", *run, "1.1.0", "--as", "cy")
+    call_command("platform_template", "activate", *run, "1.1.0")
+    call_command("platform_template", "label", *run, "production", "1.1.0", "--reason", "better", "--as", "ana")
+    params = {"content": "x", "locale": "en-US"}
+    resolved = template_resolve(template_id="metadata_enrichment", selector=None, parameters=params,
+                                organization_id=org.id)  # fmt: skip
+    assert resolved.version.version == "1.1.0" and resolved.template.organization is None

@@ -1,6 +1,7 @@
 """The output schema registry: seeded kinds, checks on save, components,
 compatibility, immutability, endpoints with roles, docs and usage."""
 
+import json
 from typing import Any
 
 import pytest
@@ -139,3 +140,32 @@ def test_a_refused_first_version_leaves_no_schema_behind(editor):
     response = editor.post("/api/v1/schemas", {"name": "broken", "jsonSchema": {"type": "nonsense"}}, format="json")
     assert response.status_code == 422
     assert editor.get("/api/v1/schemas/broken").status_code == 404
+
+
+def test_a_breaking_version_is_refused_while_an_active_template_version_pins_the_schema(editor, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from prompts.models import TemplateVersion
+    from prompts.services import template_create, version_create
+    from prompts.tests.factories import version_activate
+    from tenants.models import Organization
+
+    assert editor.post("/api/v1/schemas", {"name": "offer", "jsonSchema": PRICE}, format="json").status_code == 201
+    acme = Organization.objects.get(slug="acme")
+    template = template_create(organization=acme, name="offers", task_kind="metadata_enrichment")
+    system = '{% extends "_base/system.jinja" %}{% block task %}Offer.{% endblock %}'
+    user = '{% extends "_base/user.jinja" %}{% block instructions %}Go.{% endblock %}'
+    version = version_activate(version_create(template=template, system_prompt=system, user_prompt=user,
+                                              metadata={"outputSchema": "offer"}))  # fmt: skip
+    assert str(version.output_schema_version) == "offer@1.0.0"
+    breaking = {"jsonSchema": {**PRICE, "required": ["sku"]}, "version": "2.0.0"}
+    refused = editor.put("/api/v1/schemas/offer", breaking, format="json")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "incompatible_schema"
+    assert {"field": "pinnedBy", "message": "offers@1.0.0"} in refused.json()["error"]["details"]
+    (tmp_path / "v2.json").write_text(json.dumps(breaking))
+    with pytest.raises(CommandError, match="pin"):
+        call_command("platform_schema", "offer", str(tmp_path / "v2.json"), "--org", "acme", "--number", "2.0.0")
+    call_command("platform_schema", "offer", str(tmp_path / "v2.json"), "--org", "acme", "--number", "2.0.0",
+                 "--force")  # fmt: skip
+    assert SchemaVersion.objects.filter(schema__name="offer", version="2.0.0").exists()
+    assert str(TemplateVersion.objects.get(pk=version.pk).output_schema_version) == "offer@1.0.0"  # still pinned
