@@ -355,8 +355,8 @@ class LabelRollbackApi(APIView):
     def post(self, request: Request, template_id: UUID, name: str) -> Response:
         data = _valid(ReasonSerializer, request.data)
         try:
-            label = label_rollback(template=_template(request, template_id, write=True), name=name, moved_by=request_actor(request),
-                                   reason=data["reason"])  # fmt: skip
+            label = label_rollback(template=_template(request, template_id, write=True), name=name,
+                                   moved_by=request_actor(request), reason=data["reason"])  # fmt: skip
         except TemplateError as exc:
             raise _api_error(exc) from exc
         return Response({"data": label_data(label, history=True)})
@@ -432,8 +432,8 @@ class TemplateTestDetailApi(APIView):
     @extend_schema(operation_id="template_tests_update", request=GoldenSerializer, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request: Request, template_id: UUID, test_id: UUID) -> Response:
         template = _template(request, template_id, write=True)
-        test = tests_of(template=template, organization_id=request_api_key(request).organization_id)
-        test = test.filter(pk=test_id).first()
+        tests = tests_of(template=template, organization_id=request_api_key(request).organization_id)
+        test = tests.filter(pk=test_id).first()
         if test is None:
             raise NotFound()
         golden = _valid(GoldenSerializer, request.data)["golden"]

@@ -81,13 +81,17 @@ def approval_blockers(version: TemplateVersion) -> list[str]:
     return blockers
 
 
-def version_approve(*, version: TemplateVersion, approver: str, security: bool = False, note: str = "") -> TemplateApproval:
+def version_approve(
+    *, version: TemplateVersion, approver: str, security: bool = False, note: str = ""
+) -> TemplateApproval:
     """Record `approver`'s approval of the version's current content.
 
     `security` is the caller's word that the approver is a security reviewer
     (the API checks the key's flag, admin the user's permission)."""
     if version.status not in (VersionStatus.REVIEW, VersionStatus.ACTIVE):
-        raise ApprovalError(f"a {version.status} version cannot be approved; submit it for review", code="invalid_state")
+        raise ApprovalError(
+            f"a {version.status} version cannot be approved; submit it for review", code="invalid_state"
+        )
     if approver == version.created_by:
         raise ApprovalError("the author of a version cannot approve it", code="self_approval")
     try:

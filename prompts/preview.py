@@ -65,7 +65,8 @@ def preview_render(
     input_tokens = int(estimates.get(_tier(version, kind), {}).get("promptTokens", 0))
     completion, report = version_execute(version=version, kind=kind, messages=messages, input_tokens=input_tokens)
     test = TemplateTest.objects.create(
-        version=version, organization_id=organization_id, parameters=parameters, output=report.parsed if report.valid else None,
+        version=version, organization_id=organization_id, parameters=parameters,
+        output=report.parsed if report.valid else None,
         validation=report.as_dict(), valid=report.valid, deployment=completion.deployment,
         cost_usd=completion.total_cost_usd, latency_ms=completion.latency_ms, created_by=created_by,
     )  # fmt: skip

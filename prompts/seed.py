@@ -50,4 +50,3 @@ def seed_task_kind_templates(get_model: Any = None) -> int:
         )  # fmt: skip
         created += 1
     return created
-

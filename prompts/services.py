@@ -139,8 +139,9 @@ def version_create(
     reference = str(metadata.get("outputSchema") or template.task_kind)
     pin = schema_pin_for(organization_id=template.organization_id, reference=reference)
     if SCHEMA_PINS and pin is None:
-        raise TemplateError(f"metadata.outputSchema: no output schema {reference!r}", code="validation_error",
-                            errors=[CheckError("metadata.outputSchema", f"no output schema {reference!r}")])  # fmt: skip
+        missing = f"no output schema {reference!r}"
+        raise TemplateError(f"metadata.outputSchema: {missing}", code="validation_error",
+                            errors=[CheckError("metadata.outputSchema", missing)])  # fmt: skip
     errors = version_check(kind=kind, system_prompt=system_prompt, user_prompt=user_prompt,
                            few_shot_examples=examples, parent_id=parent.id if parent else None)  # fmt: skip
     if errors:
@@ -227,7 +228,9 @@ def label_set(
         raise TemplateError("a label needs one or more distinct versions with positive weights")
     # Versions production already serves keep serving (reweighting an
     # experiment needs no new approvals); a version new to it needs them.
-    serving = set(LabelArm.objects.filter(label__template=template, label__name=name).values_list("version_id", flat=True))
+    serving = set(
+        LabelArm.objects.filter(label__template=template, label__name=name).values_list("version_id", flat=True)
+    )
     for arm in arms:
         if arm.version.template_id != template.id:
             raise TemplateError(f"version {arm.version.version} belongs to another template")

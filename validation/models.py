@@ -68,12 +68,12 @@ class OutputSchema(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def is_platform(self) -> bool:
         return self.organization_id is None
-
-    def __str__(self) -> str:
-        return self.name
 
 
 SCHEMA_CONTENT = ("json_schema", "rules", "quality")

@@ -45,7 +45,7 @@ def schema_version_for(template_version: Any, task_kind: str) -> SchemaVersion |
     unpinned one (none should remain after the migration) resolves its
     `metadata.outputSchema` reference, else the task kind's schema."""
     if getattr(template_version, "output_schema_version_id", None):
-        return template_version.output_schema_version  # type: ignore[no-any-return]
+        return template_version.output_schema_version
     reference = str((getattr(template_version, "metadata", None) or {}).get("outputSchema") or task_kind)
     organization_id = template_version.template.organization_id if template_version is not None else None
     if settings.BEACON_INTAKE_CACHE_SECONDS:

@@ -143,7 +143,7 @@ def _url(route: str, values: dict[str, Any], *, name: str | None, action: str) -
 
 def _error_code(response: Any) -> str | None:
     try:
-        return response.json()["error"]["code"]  # type: ignore[no-any-return]
+        return response.json()["error"]["code"]
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -226,7 +226,9 @@ def test_platform_defaults_are_read_only_to_every_key_and_reports_count_only_the
     moved = admin.put(f"{base}/labels/production", {"arms": [{"version": "1.0.0"}], "reason": "x"}, format="json")
     assert moved.status_code == 403 and "fork" in moved.json()["error"]["message"].lower()
     assert admin.post(f"{base}/labels/production/rollback", {"reason": "x"}, format="json").status_code == 403
-    assert admin.post(f"{base}/versions", {"systemPrompt": SYSTEM, "userPrompt": USER}, format="json").status_code == 403
+    assert (
+        admin.post(f"{base}/versions", {"systemPrompt": SYSTEM, "userPrompt": USER}, format="json").status_code == 403
+    )
     assert admin.put("/api/v1/schemas/metadata_enrichment", {"jsonSchema": SCHEMA}, format="json").status_code == 403
     assert PromptTemplate.objects.get(pk=platform.pk).deleted_at is None
     report = admin.get(f"{base}/experiments?label=production").json()["data"][0]

@@ -5,73 +5,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('prompts', '0003_prompttemplate_auto_rollback'),
-        ('tenants', '0005_customer_tier_security_reviewer'),
-        ('validation', '0003_tenancy'),
+        ("prompts", "0003_prompttemplate_auto_rollback"),
+        ("tenants", "0005_customer_tier_security_reviewer"),
+        ("validation", "0003_tenancy"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TemplateApproval',
+            name="TemplateApproval",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('approver', models.CharField(max_length=200)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('security', models.BooleanField(default=False)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("approver", models.CharField(max_length=200)),
+                ("content_hash", models.CharField(max_length=64)),
+                ("security", models.BooleanField(default=False)),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.AddField(
-            model_name='prompttemplate',
-            name='forked_from',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='forks', to='prompts.prompttemplate'),
+            model_name="prompttemplate",
+            name="forked_from",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="forks",
+                to="prompts.prompttemplate",
+            ),
         ),
         migrations.AddField(
-            model_name='prompttemplate',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='prompt_templates', to='tenants.organization'),
+            model_name="prompttemplate",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="prompt_templates",
+                to="tenants.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='prompttemplate',
-            name='sensitive',
+            model_name="prompttemplate",
+            name="sensitive",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='templatetest',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='template_tests', to='tenants.organization'),
+            model_name="templatetest",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="template_tests",
+                to="tenants.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='templateversion',
-            name='output_schema_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='template_versions', to='validation.schemaversion'),
+            model_name="templateversion",
+            name="output_schema_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="template_versions",
+                to="validation.schemaversion",
+            ),
         ),
         migrations.AlterField(
-            model_name='prompttemplate',
-            name='name',
+            model_name="prompttemplate",
+            name="name",
             field=models.SlugField(max_length=100),
         ),
         migrations.AddConstraint(
-            model_name='prompttemplate',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('organization', 'name'), name='template_name_unique_per_org'),
+            model_name="prompttemplate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=("organization", "name"),
+                name="template_name_unique_per_org",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prompttemplate',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True), ('organization__isnull', True)), fields=('name',), name='template_name_unique_platform'),
+            model_name="prompttemplate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_at__isnull", True), ("organization__isnull", True)),
+                fields=("name",),
+                name="template_name_unique_platform",
+            ),
         ),
         migrations.AddField(
-            model_name='templateapproval',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='prompts.templateversion'),
+            model_name="templateapproval",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="approvals", to="prompts.templateversion"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='templateapproval',
-            constraint=models.UniqueConstraint(fields=('version', 'approver', 'content_hash'), name='template_approval_unique'),
+            model_name="templateapproval",
+            constraint=models.UniqueConstraint(
+                fields=("version", "approver", "content_hash"), name="template_approval_unique"
+            ),
         ),
     ]

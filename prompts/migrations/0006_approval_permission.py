@@ -4,14 +4,16 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('prompts', '0005_tenancy_owners'),
+        ("prompts", "0005_tenancy_owners"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='templateapproval',
-            options={'ordering': ['created_at'], 'permissions': [('security_review', 'Can give the security approval of sensitive templates')]},
+            name="templateapproval",
+            options={
+                "ordering": ["created_at"],
+                "permissions": [("security_review", "Can give the security approval of sensitive templates")],
+            },
         ),
     ]

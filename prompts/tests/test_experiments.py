@@ -8,7 +8,7 @@ from beacon.testing import generation_body
 from jobs.models import Job
 from prompts.experiments import two_proportion_z
 from prompts.models import PromptTemplate
-from prompts.services import Arm, label_set, version_create, version_transition
+from prompts.services import Arm, label_set, version_create
 from prompts.tests.factories import version_activate
 
 SYSTEM = '{% extends "_base/system.jinja" %}{% block task %}Extract attributes, tersely.{% endblock %}'

@@ -11,10 +11,10 @@ from jobs.services import pipeline
 from prompts import rendering
 from prompts.models import PromptTemplate
 from prompts.resolution import template_resolve
-from prompts.services import Arm, label_set, version_create, version_transition
+from prompts.services import Arm, label_set, version_create
 from prompts.task_kinds import task_kinds
-from safety.encryption import decrypt_json
 from prompts.tests.factories import version_activate
+from safety.encryption import decrypt_json
 
 pytestmark = pytest.mark.django_db
 SYSTEM = '{% extends "_base/system.jinja" %}{% block task %}VARIANT-B: extract attributes.{% endblock %}'
@@ -33,10 +33,22 @@ def enrichment():
 def test_production_is_the_default_and_a_version_or_label_can_be_pinned(enrichment):
     template, first, second = enrichment
     params = {"content": "x", "locale": "en-US"}
-    assert template_resolve(template_id="metadata_enrichment", selector=None, parameters=params, organization_id=None).version == first
-    assert template_resolve(template_id=str(template.id), selector="1.1.0", parameters=params, organization_id=None).version == second
+    assert (
+        template_resolve(
+            template_id="metadata_enrichment", selector=None, parameters=params, organization_id=None
+        ).version
+        == first
+    )
+    assert (
+        template_resolve(
+            template_id=str(template.id), selector="1.1.0", parameters=params, organization_id=None
+        ).version
+        == second
+    )
     label_set(template=template, name="staging", arms=[Arm(second)], moved_by="t", reason="qa")
-    resolved = template_resolve(template_id="metadata_enrichment", selector="staging", parameters=params, organization_id=None)
+    resolved = template_resolve(
+        template_id="metadata_enrichment", selector="staging", parameters=params, organization_id=None
+    )
     assert (resolved.version, resolved.label) == (second, "staging")
 
 
@@ -47,7 +59,9 @@ def test_an_ab_split_is_sticky_per_product_and_follows_the_weights(enrichment):
 
     def arm(sku):
         params = {"content": "x", "locale": "en-US", "product": {"sku": sku}}
-        return template_resolve(template_id="metadata_enrichment", selector=None, parameters=params, organization_id=None).version
+        return template_resolve(
+            template_id="metadata_enrichment", selector=None, parameters=params, organization_id=None
+        ).version
 
     assert len({arm("SKU-1") for _ in range(10)}) == 1  # sticky
     counts = Counter(arm(f"SKU-{i}").version for i in range(1000))

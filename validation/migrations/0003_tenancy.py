@@ -5,52 +5,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenants', '0005_customer_tier_security_reviewer'),
-        ('validation', '0002_seed_output_schemas'),
+        ("tenants", "0005_customer_tier_security_reviewer"),
+        ("validation", "0002_seed_output_schemas"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outputschema',
-            name='forked_from',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='forks', to='validation.outputschema'),
+            model_name="outputschema",
+            name="forked_from",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="forks",
+                to="validation.outputschema",
+            ),
         ),
         migrations.AddField(
-            model_name='outputschema',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='output_schemas', to='tenants.organization'),
+            model_name="outputschema",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="output_schemas",
+                to="tenants.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='schemacomponent',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='schema_components', to='tenants.organization'),
+            model_name="schemacomponent",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="schema_components",
+                to="tenants.organization",
+            ),
         ),
         migrations.AlterField(
-            model_name='outputschema',
-            name='name',
+            model_name="outputschema",
+            name="name",
             field=models.SlugField(max_length=100),
         ),
         migrations.AlterField(
-            model_name='schemacomponent',
-            name='name',
+            model_name="schemacomponent",
+            name="name",
             field=models.SlugField(max_length=100),
         ),
         migrations.AddConstraint(
-            model_name='outputschema',
-            constraint=models.UniqueConstraint(fields=('organization', 'name'), name='schema_name_unique_per_org'),
+            model_name="outputschema",
+            constraint=models.UniqueConstraint(fields=("organization", "name"), name="schema_name_unique_per_org"),
         ),
         migrations.AddConstraint(
-            model_name='outputschema',
-            constraint=models.UniqueConstraint(condition=models.Q(('organization__isnull', True)), fields=('name',), name='schema_name_unique_platform'),
+            model_name="outputschema",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organization__isnull", True)), fields=("name",), name="schema_name_unique_platform"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schemacomponent',
-            constraint=models.UniqueConstraint(fields=('organization', 'name'), name='component_name_unique_per_org'),
+            model_name="schemacomponent",
+            constraint=models.UniqueConstraint(fields=("organization", "name"), name="component_name_unique_per_org"),
         ),
         migrations.AddConstraint(
-            model_name='schemacomponent',
-            constraint=models.UniqueConstraint(condition=models.Q(('organization__isnull', True)), fields=('name',), name='component_name_unique_platform'),
+            model_name="schemacomponent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organization__isnull", True)),
+                fields=("name",),
+                name="component_name_unique_platform",
+            ),
         ),
     ]

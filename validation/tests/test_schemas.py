@@ -127,8 +127,8 @@ def test_a_new_schema_version_changes_nothing_until_a_template_version_adopts_it
     current = template.versions.get()
     adopted = version_activate(version_create(template=template, system_prompt=current.system_prompt,
                                               user_prompt=current.user_prompt, metadata=current.metadata))  # fmt: skip
-    assert adopted.output_schema_version.version == "1.1.0"
-    assert adopted.output_schema_version.schema.organization == acme
+    pin = adopted.output_schema_version
+    assert pin is not None and pin.version == "1.1.0" and pin.schema.organization == acme
     label_set(template=template, name=PRODUCTION, arms=[Arm(adopted)], moved_by="t", reason="adopt the schema")
     job = job_through_validate()
     assert job.output_schema_version is not None and job.output_schema_version.version == "1.1.0"

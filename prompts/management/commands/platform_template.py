@@ -19,8 +19,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from prompts.approvals import ApprovalError, version_approve
 from prompts.models import PromptTemplate, TemplateVersion
-from prompts.services import TRANSITIONS, Arm, TemplateError, label_rollback, label_set, version_create
-from prompts.services import version_transition
+from prompts.services import (
+    TRANSITIONS,
+    Arm,
+    TemplateError,
+    label_rollback,
+    label_set,
+    version_create,
+    version_transition,
+)
 
 
 class Command(BaseCommand):
@@ -33,7 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="an organization's template instead of the platform's")
         parser.add_argument("--system", type=Path)
         parser.add_argument("--user", type=Path)
-        parser.add_argument("--metadata", default="{}", help="JSON, e.g. '{\"outputSchema\": \"name@1.1.0\"}'")
+        parser.add_argument("--metadata", default="{}", help='JSON, e.g. \'{"outputSchema": "name@1.1.0"}\'')
         parser.add_argument("--as", dest="actor", default="", help="who acts (recorded): e.g. ops:ana")
         parser.add_argument("--security", action="store_true", help="the approver is a security reviewer")
         parser.add_argument("--reason", default="")
