@@ -59,7 +59,9 @@ def measure(args: argparse.Namespace) -> None:
         messages = [{"role": "system", "content": "Return JSON with a product title."},
                     {"role": "user", "content": "Acme cotton T-shirt, navy blue, size L."}]  # fmt: skip
         decision = RouteDecision(tier="small", candidates=("bench",), reasons=("bench",))
-        request = ModelRequest(messages=messages, schema=schema, max_tokens=16, temperature=0.0, cache="bypass", cache_scope="bench")
+        request = ModelRequest(
+            messages=messages, schema=schema, max_tokens=16, temperature=0.0, cache="bypass", cache_scope="bench"
+        )
 
         def direct() -> None:
             litellm.completion(model="openai/smollm2-135m-instruct", api_base=base, api_key="x", messages=messages,

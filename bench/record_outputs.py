@@ -37,7 +37,9 @@ def main() -> None:
         for kind in task_kinds().values():
             for content in INPUTS:
                 parameters = {"content": content, "locale": "en-US"}
-                messages = render_messages(kind=kind, parameters=parameters, fence_token=fence_token_for(parameters, scope="bench"))
+                messages = render_messages(
+                    kind=kind, parameters=parameters, fence_token=fence_token_for(parameters, scope="bench")
+                )
                 for max_tokens in (kind.max_tokens, 40):
                     body = {"model": "smollm2-135m-instruct", "messages": messages, "max_tokens": max_tokens,
                             "temperature": 0.0}  # fmt: skip

@@ -118,7 +118,9 @@ class GenerationRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError(errors)
         try:
             attrs["resolved"] = template_resolve(
-                template_id=str(template.id), selector=attrs.get("templateVersion"), parameters=parameters,
+                template_id=str(template.id),
+                selector=attrs.get("templateVersion"),
+                parameters=parameters,
                 organization_id=self.context["organization_id"],
             )
         except TemplateError as exc:

@@ -31,9 +31,7 @@ class CachedOutput:
     completion_tokens: int
 
 
-def cache_key(
-    *, deployment: Deployment, messages: list[dict[str, str]], parameters: dict[str, Any], scope: str
-) -> str:
+def cache_key(*, deployment: Deployment, messages: list[dict[str, str]], parameters: dict[str, Any], scope: str) -> str:
     material = json.dumps(
         {
             "scope": scope,

@@ -20,16 +20,13 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from beacon.api import ApiError, Conflict, PlatformDefault
-from llm.errors import ModelError
 from prompts.approvals import ApprovalError, approval_blockers, approval_rule, approvals_valid, version_approve
 from prompts.experiments import experiment_report
-from prompts.models import PromptTemplate, TemplateLabel, TemplateTest, TemplateVersion
-from prompts.preview import preview_render
-from prompts.selectors import templates_visible, tests_of
+from prompts.models import PromptTemplate, TemplateLabel, TemplateVersion
+from prompts.selectors import templates_visible
 from prompts.services import (
     TRANSITIONS,
     Arm,
@@ -45,7 +42,6 @@ from prompts.services import (
 )
 from tenants.authentication import request_actor, request_api_key
 from tenants.permissions import IsAdmin, IsEditor, ReadViewerWriteEditor
-from tenants.rate_limits import ApiKeyRateThrottle
 
 
 def _api_error(exc: TemplateError) -> ApiError:
@@ -187,12 +183,6 @@ class LabelSetSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
-
-
-class PreviewSerializer(serializers.Serializer):
-    parameters = serializers.DictField()
-    templateVersion = serializers.CharField(required=False, max_length=64)
-    execute = serializers.BooleanField(default=False)
 
 
 def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
@@ -402,74 +392,6 @@ class ExperimentsApi(APIView):
         reports = [experiment_report(template=template, label=name, organization_id=organization_id)
                    for name in labels]  # fmt: skip
         return Response({"data": reports})
-
-
-def test_data(test: TemplateTest) -> dict[str, Any]:
-    return {"id": str(test.id), "version": test.version.version, "parameters": test.parameters, "valid": test.valid,
-            "golden": test.golden, "output": test.output, "validation": test.validation,
-            "deployment": test.deployment, "costUsd": f"{test.cost_usd:.8f}", "latencyMs": test.latency_ms,
-            "createdBy": test.created_by, "createdAt": test.created_at.isoformat()}  # fmt: skip
-
-
-class GoldenSerializer(serializers.Serializer):
-    golden = serializers.BooleanField()
-
-
-class TemplateTestListApi(APIView):
-    permission_classes = [ReadViewerWriteEditor]
-
-    @extend_schema(operation_id="template_tests_list", responses={200: OpenApiTypes.OBJECT})
-    def get(self, request: Request, template_id: UUID) -> Response:
-        organization_id = request_api_key(request).organization_id
-        tests = tests_of(template=_template(request, template_id), organization_id=organization_id)
-        tests = tests.select_related("version")[:200]
-        return Response({"data": [test_data(t) for t in tests]})
-
-
-class TemplateTestDetailApi(APIView):
-    permission_classes = [ReadViewerWriteEditor]
-
-    @extend_schema(operation_id="template_tests_update", request=GoldenSerializer, responses={200: OpenApiTypes.OBJECT})
-    def patch(self, request: Request, template_id: UUID, test_id: UUID) -> Response:
-        template = _template(request, template_id, write=True)
-        tests = tests_of(template=template, organization_id=request_api_key(request).organization_id)
-        test = tests.filter(pk=test_id).first()
-        if test is None:
-            raise NotFound()
-        golden = _valid(GoldenSerializer, request.data)["golden"]
-        if golden and not test.valid:
-            raise ApiError("Only a test whose output validated can be golden.", code="invalid_state", status_code=409)
-        test.golden = golden
-        test.save(update_fields=["golden"])
-        return Response({"data": test_data(test)})
-
-
-class ApiKeyScopedThrottle(ScopedRateThrottle):
-    """Rate per API key (requests authenticate with keys, not users)."""
-
-    def get_cache_key(self, request: Request, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": str(request_api_key(request).id)}
-
-
-class TemplateTestApi(APIView):
-    permission_classes = [IsEditor]
-    throttle_classes = [ApiKeyRateThrottle, ApiKeyScopedThrottle]
-    throttle_scope = "template_test"
-
-    @extend_schema(operation_id="templates_test", request=PreviewSerializer, responses={200: OpenApiTypes.OBJECT})
-    def post(self, request: Request, template_id: UUID) -> Response:
-        template = _template(request, template_id)
-        data = _valid(PreviewSerializer, request.data)
-        try:
-            result = preview_render(template=template, selector=data.get("templateVersion"),
-                                    parameters=data["parameters"], execute=data["execute"],
-                                    organization_id=request_api_key(request).organization_id,
-                                    created_by=request_actor(request))  # fmt: skip
-        except TemplateError as exc:
-            raise _api_error(exc) from exc
-        except ModelError as exc:
-            raise ApiError(f"The model call failed: {exc.code}.", code=exc.code, status_code=502) from exc
-        return Response({"data": result})
 
 
 class TemplateForkApi(APIView):

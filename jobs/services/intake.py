@@ -31,7 +31,9 @@ def customer_tier_of(*, api_key: ApiKey, parameters: dict[str, Any]) -> str:
             "tier, never a higher one. The tier is set on the organization or project by an operator.",
             code="tier_not_allowed",
             status_code=422,
-            details=[{"field": "parameters.customer_tier", "message": f"at most {allowed}", "code": "tier_not_allowed"}],
+            details=[
+                {"field": "parameters.customer_tier", "message": f"at most {allowed}", "code": "tier_not_allowed"}
+            ],
         )
     return str(asked)
 
