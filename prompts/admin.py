@@ -139,7 +139,7 @@ class TemplateLabelAdmin(admin.ModelAdmin):
 
 @admin.register(TemplateTest)
 class TemplateTestAdmin(admin.ModelAdmin):
-    list_display = ("version", "valid", "golden", "deployment", "created_at")
+    list_display = ("version", "organization", "valid", "golden", "deployment", "created_at")
     list_filter = ("golden", "valid")
 
 

@@ -14,13 +14,18 @@ class SchemaVersionInline(admin.TabularInline):
 
 @admin.register(OutputSchema)
 class OutputSchemaAdmin(admin.ModelAdmin):
-    list_display = ("name", "created_at")
+    """Staff are platform operators: every organization's schemas and the
+    platform's (organization empty)."""
+
+    list_display = ("name", "organization", "created_at")
+    list_filter = (("organization", admin.EmptyFieldListFilter),)
     inlines = [SchemaVersionInline]
 
 
 @admin.register(SchemaVersion)
 class SchemaVersionAdmin(admin.ModelAdmin):
-    """Read-only: versions are immutable and created through the API, where they are checked."""
+    """Read-only: versions are immutable and created through the API or
+    `manage.py platform_schema`, where they are checked."""
 
     list_display = ("schema", "version", "created_by", "created_at")
     readonly_fields = ("schema", "version", "json_schema", "rules", "quality", "content_hash", "created_by")
@@ -31,4 +36,4 @@ class SchemaVersionAdmin(admin.ModelAdmin):
 
 @admin.register(SchemaComponent)
 class SchemaComponentAdmin(admin.ModelAdmin):
-    list_display = ("name", "created_at")
+    list_display = ("name", "organization", "created_at")

@@ -258,3 +258,18 @@ def test_the_same_content_in_two_organizations_is_two_model_calls(org_factory: A
     fences = {working_of(job)["fenceToken"] for job in (first, second)}
     canaries = {working_of(job)["canary"] for job in (first, second)}
     assert len(fences) == 2 and len(canaries) == 2
+
+
+def test_the_customer_tier_comes_from_the_project_and_a_job_may_only_ask_for_less(org_factory: Any) -> None:
+    org, key = org_factory("bravo", Role.EDITOR)
+    client = client_for(key)
+
+    def submit(**parameters: Any) -> Any:
+        return client.post("/api/v1/generations", generation_body(**parameters), format="json")
+
+    refused = submit(customer_tier="premium")
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "tier_not_allowed"
+    assert Job.objects.get(pk=submit().json()["data"]["id"]).customer_tier == "standard"
+    assert Job.objects.get(pk=submit(customer_tier="free").json()["data"]["id"]).customer_tier == "free"
+    Project.objects.filter(organization=org).update(customer_tier="premium")  # an operator's setting
+    assert Job.objects.get(pk=submit().json()["data"]["id"]).customer_tier == "premium"
