@@ -60,6 +60,9 @@ MIDDLEWARE = [
     # HTTP metrics per view (beacon/metrics.py): first and last, so they time the whole request.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "beacon.correlation.CorrelationIdMiddleware",
+    # One audit row per API request (and admin write): inside the correlation
+    # id, so its latency covers the view and every middleware below.
+    "tenants.middleware.AuditRequestMiddleware",
     "beacon.middleware.RateLimitHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves admin and Swagger UI assets from gunicorn; no separate web server needed.
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Admin changes by staff users are audited as `admin:<username>` (needs request.user).
+    "tenants.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -224,6 +229,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "review.escalate_overdue",
         "schedule": 60.0,
     },
+    # Audit rows are inserted unchained (no lock on the request path); this
+    # chains them. Rows younger than the interval may show as pending.
+    "audit-chain": {
+        "task": "tenants.audit_chain",
+        "schedule": env.float("BEACON_AUDIT_CHAIN_INTERVAL_SECONDS", default=5.0),
+    },
+    "audit-purge": {
+        "task": "tenants.audit_purge",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Beacon -----------------------------------------------------------------
@@ -345,6 +360,15 @@ BEACON_STREAM_MAX_SECONDS = env.float("BEACON_STREAM_MAX_SECONDS", default=300.0
 BEACON_WEBHOOK_ALLOWED_NETWORKS = env.list("BEACON_WEBHOOK_ALLOWED_NETWORKS", default=[])
 # After a secret rotation the previous secret keeps signing this long.
 BEACON_WEBHOOK_SECRET_OVERLAP_HOURS = env.int("BEACON_WEBHOOK_SECRET_OVERLAP_HOURS", default=24)
+
+# --- Audit log (tenants/audit.py, docs/security.md#audit-log) ---------------
+# Proxies (CIDRs) whose X-Forwarded-For is believed: the client address is the
+# first untrusted one from the right. Empty: REMOTE_ADDR, and the header is
+# ignored (a client can write anything into it).
+BEACON_TRUSTED_PROXIES = env.list("BEACON_TRUSTED_PROXIES", default=[])
+# Rows older than this are purged hourly; a checkpoint keeps the rest of the
+# chain verifiable. 400 days covers a yearly audit with a month to spare.
+BEACON_AUDIT_RETENTION_DAYS = env.int("BEACON_AUDIT_RETENTION_DAYS", default=400)
 
 # Raw job input is stored encrypted (Fernet). Comma-separated keys, newest
 # first: MultiFernet decrypts with any and encrypts with the first, which is

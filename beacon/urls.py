@@ -23,15 +23,14 @@ from prompts.api import (
     TemplateDiffApi,
     TemplateForkApi,
     TemplateListApi,
-    TemplateTestApi,
-    TemplateTestDetailApi,
-    TemplateTestListApi,
     VersionActionApi,
     VersionApproveApi,
     VersionDetailApi,
     VersionListApi,
 )
+from prompts.playground import TemplateTestApi, TemplateTestDetailApi, TemplateTestListApi
 from review.api import ReviewMetricsApi
+from tenants.api import AuditLogApi
 from validation.api import SchemaDetailApi, SchemaForkApi, SchemaListApi, SchemaVersionApi, ValidationMetricsApi
 
 api_v1 = [
@@ -67,6 +66,7 @@ api_v1 = [
     path("api/v1/review/metrics", ReviewMetricsApi.as_view(), name="review-metrics"),
     path("api/v1/usage", UsageApi.as_view(), name="usage"),
     path("api/v1/usage/quota", UsageQuotaApi.as_view(), name="usage-quota"),
+    path("api/v1/audit-log", AuditLogApi.as_view(), name="audit-log"),
     path("api/v1/health", HealthApi.as_view(), name="health"),
     path("api/v1/health/detailed", HealthDetailedApi.as_view(), name="health-detailed"),
     path("api/v1/schema", SpectacularAPIView.as_view(), name="schema"),

@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
-from tenants.models import ApiKey, Organization, Project
+from tenants.models import ApiKey, AuditCheckpoint, AuditLog, Organization, Project
 
 
 @admin.register(Organization)
@@ -27,4 +29,42 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Keys are created with `manage.py apikey_create`, which shows the raw key once.
+        return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Platform operators read every organization's log here; nobody edits it
+    (the database refuses too, migration 0006)."""
+
+    list_display = ("created_at", "kind", "actor", "method", "route", "status_code", "object_model", "action", "seq")
+    list_filter = ("kind", "action", "method", "status_code")
+    search_fields = ("actor", "route", "api_key_prefix", "correlation_id", "object_model", "object_pk")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in AuditLog._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "seq", "purged_rows", "cutoff", "row_hash")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -42,6 +42,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if api_key is None:
             raise exceptions.AuthenticationFailed("The API key is invalid, expired or revoked.")
         log_context_bind(org=api_key.organization_id)
+        # For the audit log's middleware, which sees Django's request, not DRF's.
+        setattr(request._request, "beacon_api_key", api_key)  # noqa: B010 - an attribute Django does not declare
         return ApiPrincipal(api_key), api_key
 
     def authenticate_header(self, request: Request) -> str:

@@ -1,0 +1,448 @@
+"""The audit log: writing rows, the hash chain, verification, retention, export.
+
+Two kinds of rows (tenants.models.AuditLog): one per API request (and per
+write under /admin/), written by tenants/middleware.py, and one per change of
+a model instance made while an *audit actor* is set: `admin:<username>` for a
+staff user's admin request, `command:<name>` for a management command.
+
+Why the chain is not built in the request. Chaining a row needs the previous
+row's hash, so chain writers must take turns: done in the request, every API
+call would queue on one lock (and hold it across a commit), and the
+acknowledgement budget of POST /api/v1/generations would pay for it under
+load. Instead the request does one plain autocommit INSERT with empty chain
+fields, and `audit_chain` (beat, every few seconds, and at the start of
+verify, export and purge) assigns `seq`, `prev_hash` and `row_hash` to
+unchained rows in id order under a transaction-scoped advisory lock: one
+writer of the chain, no contention on the hot path. Until the chainer reaches
+a row it is "pending": verification reports it, it is not a broken link.
+
+`row_hash` = SHA-256 of the canonical JSON of the row's HASHED_FIELDS, which
+include `seq` and `prev_hash`; the first row's `prev_hash` is GENESIS, or
+after a retention purge the checkpoint's hash (AuditCheckpoint).
+"""
+
+import contextvars
+import functools
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection, models, transaction
+from django.db.models import Max, Min
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
+
+from beacon import correlation
+from tenants.models import AuditAction, AuditCheckpoint, AuditKind, AuditLog
+
+logger = logging.getLogger(__name__)
+
+GENESIS = "0" * 64
+# pg_advisory_xact_lock key of the chain's single writer ("beacon-audit" as an int).
+CHAIN_LOCK_KEY = 0x62636E6175646974
+CHAIN_BATCH = 1000
+PURGE_BATCH = 10_000
+PURGE_FLAG = "beacon.audit_purge"  # the trigger lets DELETE through only with this set (SET LOCAL)
+
+# The fields row_hash covers, in a fixed list: a column added later must not
+# change the hash of rows written before it (add it here as a new version).
+HASHED_FIELDS = (
+    "id", "created_at", "kind", "actor", "method", "route", "status_code", "organization_id", "project_id",
+    "api_key_id", "api_key_prefix", "role", "client_ip", "user_agent", "correlation_id", "latency_ms",
+    "body_sha256", "object_model", "object_pk", "action", "before_hash", "after_hash", "seq", "prev_hash",
+)  # fmt: skip
+
+# Models whose changes are not audited: the audit tables themselves, Django's
+# bookkeeping, and high-volume pipeline records written by workers and
+# commands (jobs, model calls, evaluation results). By "app_label.model" only:
+# tenants sits below jobs, llm and evals and never imports them.
+AUDIT_SKIP_MODELS = frozenset({
+    "tenants.auditlog", "tenants.auditcheckpoint",
+    "sessions.session", "admin.logentry", "contenttypes.contenttype", "auth.permission",
+    "jobs.job", "jobs.jobevent", "jobs.jobpayload", "jobs.jobresult", "jobs.idempotencyrecord",
+    "jobs.deadletter", "jobs.webhookdelivery",
+    "llm.modelcall",
+    "evals.evalrun", "evals.evalitem", "evals.evalresult", "evals.judgescore", "evals.monitoralert",
+    "prompts.taxonomynode",  # thousands per taxonomy import; the Taxonomy row itself is audited
+})  # fmt: skip
+
+# Commands that get no actor: they run the server, migrate, inspect or test,
+# and change no business data of their own.
+UNAUDITED_COMMANDS = frozenset({
+    "migrate", "makemigrations", "runserver", "test", "check", "collectstatic", "shell_plus", "llm_serve",
+    "sqlmigrate", "showmigrations",
+})  # fmt: skip
+
+
+# --- canonical form ------------------------------------------------------------
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, date | dt_time):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    return str(value)
+
+
+def canonical_json(fields: dict[str, Any]) -> str:
+    """Keys sorted, no spaces, datetimes in UTC ISO form, ids and decimals as text."""
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), default=_json_default, ensure_ascii=False)
+
+
+def sha256_hex(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+def audit_row_hash(row: AuditLog) -> str:
+    return sha256_hex(canonical_json({name: getattr(row, name) for name in HASHED_FIELDS}))
+
+
+# --- the actor -------------------------------------------------------------------
+
+_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_actor", default=None)
+
+
+def audit_actor_current() -> str | None:
+    return _actor.get()
+
+
+@contextmanager
+def audit_actor(actor: str) -> Iterator[None]:
+    """Changes made inside are audited as `actor`, e.g. `command:<name>` or
+    `task:<name>`; also a decorator (`@audit_actor("...")`)."""
+    token = _actor.set(actor)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def command_audit_install() -> None:
+    """Run every management command as actor `command:<name>`.
+
+    Wraps BaseCommand.execute once, at app start: both `manage.py <name>` and
+    `call_command(<name>)` go through it, so every command is covered without
+    each one opting in (a mixin would need every command in every app to
+    change). A command run under an actor already set (inside `audit_actor`,
+    or an admin request) keeps that actor.
+    """
+    original = BaseCommand.execute
+    if getattr(original, "_beacon_audited", False):
+        return
+
+    @functools.wraps(original)
+    def execute(self: BaseCommand, *args: Any, **options: Any) -> Any:
+        name = type(self).__module__.rsplit(".", 1)[-1]
+        if name in UNAUDITED_COMMANDS or _actor.get() is not None:
+            return original(self, *args, **options)
+        with audit_actor(f"command:{name}"):
+            return original(self, *args, **options)
+
+    execute._beacon_audited = True  # type: ignore[attr-defined]
+    BaseCommand.execute = execute  # type: ignore[method-assign]
+
+
+# --- writing -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """What the middleware knows about one request; never its body."""
+
+    received_at: datetime
+    method: str
+    route: str
+    status_code: int
+    latency_ms: int
+    actor: str = ""
+    organization_id: uuid.UUID | None = None
+    project_id: uuid.UUID | None = None
+    api_key_id: uuid.UUID | None = None
+    api_key_prefix: str = ""
+    role: str = ""
+    client_ip: str | None = None
+    user_agent: str = ""
+    body_sha256: str = ""
+
+
+def audit_request_write(*, record: RequestRecord) -> bool:
+    """One INSERT, no lock, no chain: the request path's whole cost. Never
+    raises; a failure (database down) is logged and the request goes on.
+    Returns whether the row was written."""
+    row = AuditLog(
+        created_at=record.received_at,
+        kind=AuditKind.REQUEST,
+        correlation_id=_correlation_id(),
+        method=record.method[:10],
+        route=record.route[:300],
+        status_code=record.status_code,
+        latency_ms=max(0, record.latency_ms),
+        actor=record.actor[:200],
+        organization_id=record.organization_id,
+        project_id=record.project_id,
+        api_key_id=record.api_key_id,
+        api_key_prefix=record.api_key_prefix[:16],
+        role=record.role[:10],
+        client_ip=record.client_ip,
+        user_agent=record.user_agent[:256],
+        body_sha256=record.body_sha256,
+    )
+    try:
+        if connection.in_atomic_block:
+            # Inside a transaction (tests, ATOMIC_REQUESTS): a savepoint keeps
+            # a failed insert from breaking the caller's transaction.
+            with transaction.atomic():
+                row.save(force_insert=True)
+        else:
+            row.save(force_insert=True)
+    except Exception as exc:
+        logger.warning("audit row not written for %s %s: %s", record.method, record.route, type(exc).__name__)
+        return False
+    return True
+
+
+def _correlation_id() -> str:
+    value = correlation.current()
+    return "" if value == "-" else value[:64]
+
+
+def object_state_hash(model: type[models.Model], pk: Any) -> str:
+    """SHA-256 of the canonical JSON of the row's field values in the
+    database now; empty when there is no such row."""
+    values = model._base_manager.filter(pk=pk).values().first()
+    return "" if values is None else sha256_hex(canonical_json(values))
+
+
+def _organization_of(instance: models.Model) -> uuid.UUID | None:
+    value = instance.pk if instance._meta.label_lower == "tenants.organization" else None
+    if value is None:
+        value = getattr(instance, "organization_id", None)
+    return value if isinstance(value, uuid.UUID) else None
+
+
+def _concrete_label(model: type[models.Model]) -> str:
+    """`app_label.model` of the table a model (or a proxy of it) writes to."""
+    return (model._meta.concrete_model or model)._meta.label_lower
+
+
+def _change_write(instance: models.Model, action: str, before: str, after: str, actor: str) -> None:
+    AuditLog.objects.create(
+        kind=AuditKind.CHANGE,
+        actor=actor[:200],
+        correlation_id=_correlation_id(),
+        organization_id=_organization_of(instance),
+        object_model=_concrete_label(type(instance)),
+        object_pk=str(instance.pk)[:64],
+        action=action,
+        before_hash=before,
+        after_hash=after,
+    )
+
+
+_BEFORE = "_beacon_audit_before"
+
+
+def _on_pre_save(sender: type[models.Model], instance: models.Model, **_: Any) -> None:
+    if _actor.get() is not None:
+        setattr(instance, _BEFORE, object_state_hash(sender, instance.pk) if instance.pk is not None else "")
+
+
+def _on_post_save(sender: type[models.Model], instance: models.Model, created: bool = False, **_: Any) -> None:
+    actor = _actor.get()
+    if actor is None:
+        return
+    before = instance.__dict__.pop(_BEFORE, "")
+    action = AuditAction.CREATE if created else AuditAction.UPDATE
+    # A change row is written in the change's own transaction: an admin save
+    # that cannot be audited fails rather than going unrecorded.
+    _change_write(instance, action, "" if created else before, object_state_hash(sender, instance.pk), actor)
+
+
+def _on_pre_delete(sender: type[models.Model], instance: models.Model, **_: Any) -> None:
+    if _actor.get() is not None:
+        setattr(instance, _BEFORE, object_state_hash(sender, instance.pk))
+
+
+def _on_post_delete(sender: type[models.Model], instance: models.Model, **_: Any) -> None:
+    actor = _actor.get()
+    if actor is not None:
+        _change_write(instance, AuditAction.DELETE, instance.__dict__.pop(_BEFORE, ""), "", actor)
+
+
+def audit_signals_connect() -> None:
+    """Connect the change receivers to each audited model, by sender: a
+    delete receiver for every model would switch off Django's fast delete
+    for the high-volume tables too."""
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if {label, _concrete_label(model)} & AUDIT_SKIP_MODELS:
+            continue
+        for signal, receiver in (
+            (pre_save, _on_pre_save),
+            (post_save, _on_post_save),
+            (pre_delete, _on_pre_delete),
+            (post_delete, _on_post_delete),
+        ):
+            signal.connect(receiver, sender=model, dispatch_uid=f"beacon-audit-{receiver.__name__}-{label}")
+
+
+# --- the chain -----------------------------------------------------------------
+
+
+def _lock_chain() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
+def _chain_head() -> tuple[int, str]:
+    """The last chained (seq, row_hash), or the latest checkpoint's, or genesis."""
+    seq, row_hash = 0, GENESIS
+    head = AuditLog.objects.filter(seq__isnull=False).order_by("-seq").first()
+    if head is not None and head.seq is not None:
+        seq, row_hash = head.seq, head.row_hash
+    checkpoint = AuditCheckpoint.objects.order_by("-seq").first()
+    if checkpoint is not None and checkpoint.seq > seq:
+        seq, row_hash = checkpoint.seq, checkpoint.row_hash
+    return seq, row_hash
+
+
+def audit_chain(*, batch_size: int = CHAIN_BATCH) -> int:
+    """Chain every pending row, in id order; returns how many. One batch per
+    transaction, each under the chain's advisory lock, so two chainers (beat
+    and a verify) never interleave."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            _lock_chain()
+            rows = list(AuditLog.objects.filter(seq__isnull=True).order_by("id")[:batch_size])
+            if not rows:
+                return total
+            seq, prev = _chain_head()
+            for row in rows:
+                seq += 1
+                row.seq, row.prev_hash = seq, prev
+                row.row_hash = prev = audit_row_hash(row)
+            # One UPDATE per row, setting the chain fields once: all the trigger allows.
+            AuditLog.objects.bulk_update(rows, ["seq", "prev_hash", "row_hash"])
+        total += len(rows)
+        if len(rows) < batch_size:
+            return total
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    seq: int | None
+    row_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    checked: int
+    pending: int
+    first_seq: int | None
+    head_seq: int | None
+    head_hash: str
+    broken: BrokenLink | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def _walk(rows: Iterable[AuditLog], seq: int, prev: str) -> tuple[int, str, int, BrokenLink | None]:
+    """Check rows in seq order against the link before them; returns the last
+    seq and hash, how many were checked, and the first broken link."""
+    checked = 0
+    for row in rows:
+        assert row.seq is not None
+        if row.seq != seq + 1:
+            return seq, prev, checked, BrokenLink(row.seq, row.id, f"seq {row.seq} follows {seq}: rows are missing")
+        if row.prev_hash != prev:
+            return seq, prev, checked, BrokenLink(row.seq, row.id, "prev_hash is not the previous row's hash")
+        if audit_row_hash(row) != row.row_hash:
+            return seq, prev, checked, BrokenLink(row.seq, row.id, "row_hash does not match the row: altered")
+        seq, prev = row.seq, row.row_hash
+        checked += 1
+    return seq, prev, checked, None
+
+
+def audit_verify(*, chain_first: bool = True) -> VerifyReport:
+    """Walk the chain from the latest checkpoint (or genesis) and report the
+    first broken link. Rows not yet chained are counted as pending."""
+    if chain_first:
+        audit_chain()
+    checkpoint = AuditCheckpoint.objects.order_by("-seq").first()
+    start_seq, start_hash = (checkpoint.seq, checkpoint.row_hash) if checkpoint else (0, GENESIS)
+    rows = AuditLog.objects.filter(seq__gt=start_seq).order_by("seq").iterator(chunk_size=2000)
+    seq, prev, checked, broken = _walk(rows, start_seq, start_hash)
+    unchained = AuditLog.objects.filter(seq__isnull=True)
+    if broken is None:
+        # Chain fields half set (only possible with the trigger off) are tampering too.
+        odd = unchained.exclude(prev_hash="", row_hash="").order_by("id").first()
+        if odd is not None:
+            broken = BrokenLink(None, odd.id, "chain fields set on a row without seq: altered")
+    return VerifyReport(
+        checked=checked,
+        pending=unchained.count(),
+        first_seq=start_seq + 1 if checked else None,
+        head_seq=seq if checked or checkpoint else None,
+        head_hash=prev,
+        broken=broken,
+    )
+
+
+# --- retention -----------------------------------------------------------------
+
+
+def audit_purge(*, older_than: datetime | None = None, batch_size: int = PURGE_BATCH) -> int:
+    """Delete chained rows older than the retention, oldest first, as a
+    contiguous start of the chain, and record a checkpoint per batch so
+    verification resumes at the first remaining row. Rows are verified
+    before they go: a broken link stops the purge, so it never erases the
+    evidence of tampering. Returns how many rows were purged."""
+    cutoff = older_than or timezone.now() - timedelta(days=settings.BEACON_AUDIT_RETENTION_DAYS)
+    audit_chain()
+    purged = 0
+    while True:
+        with transaction.atomic():
+            _lock_chain()
+            checkpoint = AuditCheckpoint.objects.order_by("-seq").first()
+            start_seq, start_hash = (checkpoint.seq, checkpoint.row_hash) if checkpoint else (0, GENESIS)
+            chained = AuditLog.objects.filter(seq__gt=start_seq)
+            # The chain is purged only up to its first row that must stay.
+            keep_from = chained.filter(created_at__gte=cutoff).aggregate(s=Min("seq"))["s"]
+            last = (keep_from - 1) if keep_from is not None else chained.aggregate(s=Max("seq"))["s"]
+            if last is None or last <= start_seq:
+                return purged
+            last = min(last, start_seq + batch_size)
+            rows = chained.filter(seq__lte=last).order_by("seq")
+            end_seq, end_hash, _, broken = _walk(rows.iterator(chunk_size=2000), start_seq, start_hash)
+            if broken is not None or end_seq != last:
+                logger.error("audit purge stopped: the chain is broken at seq %s (%s)", broken and broken.seq,
+                             broken and broken.reason)  # fmt: skip
+                return purged
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_FLAG])
+                cursor.execute("DELETE FROM tenants_auditlog WHERE seq > %s AND seq <= %s", [start_seq, last])
+                deleted = cursor.rowcount
+                cursor.execute("SELECT set_config(%s, 'off', true)", [PURGE_FLAG])
+            AuditCheckpoint.objects.create(seq=last, row_hash=end_hash, purged_rows=deleted, cutoff=cutoff)
+        purged += deleted
+        logger.info("audit purge: %s rows up to seq %s", deleted, last)
