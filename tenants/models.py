@@ -65,10 +65,6 @@ class Project(models.Model):
     def __str__(self) -> str:
         return f"{self.organization.slug}/{self.slug}"
 
-    @property
-    def effective_customer_tier(self) -> str:
-        return self.customer_tier or self.organization.customer_tier
-
 
 class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"

@@ -21,7 +21,8 @@ def customer_tier_of(*, api_key: ApiKey, parameters: dict[str, Any]) -> str:
     """The tier a job runs at: the project's (else the organization's), or a
     lower one the producer asks for in `parameters.customer_tier`."""
     assert api_key.project is not None, "API keys always carry a project"
-    allowed = api_key.project.effective_customer_tier
+    # The key's organization is loaded with it; the project's is the same row.
+    allowed = api_key.project.customer_tier or api_key.organization.customer_tier
     asked = parameters.get("customer_tier")
     if asked is None:
         return str(allowed)
