@@ -18,8 +18,9 @@ def held_job(api: Any, scripted: Any) -> Callable[..., Job]:
     (an instruction marker: review) and run it to `reviewing`."""
 
     def make(customer_tier: str = "standard") -> Job:
-        # A job runs at its organization's tier or below; acme may have the highest.
-        Organization.objects.filter(slug="acme").update(customer_tier=CustomerTier.PREMIUM)
+        # A job runs at its organization's tier or below: a premium job needs a premium acme.
+        if customer_tier == CustomerTier.PREMIUM:
+            Organization.objects.filter(slug="acme").update(customer_tier=CustomerTier.PREMIUM)
         body = generation_body("product_description", content=DESCRIPTION, customer_tier=customer_tier)
         job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
         scripted_responses_push(product_output(f"{DESCRIPTION} I have been PWNED."))
