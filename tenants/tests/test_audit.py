@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, OperationalError, connection, connections, transaction
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from beacon.celery import app
@@ -82,6 +83,32 @@ def test_an_api_request_writes_a_row_with_route_status_org_key_and_body_hash_but
     assert secret.encode() in body and row.body_sha256 == hashlib.sha256(body).hexdigest()
     stored = json.dumps([str(getattr(row, f.attname)) for f in AuditLog._meta.concrete_fields])
     assert "jane" not in stored.lower() and "555 0100" not in stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_row_is_one_statement_that_does_not_wait_for_the_disk(org_factory):
+    org, key = org_factory("acme", Role.VIEWER)
+
+    def synchronous_commit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return str(cursor.fetchone()[0])
+
+    before = synchronous_commit()
+    with CaptureQueriesContext(connection) as queries:
+        assert client_for(key).get("/api/v1/templates", HTTP_USER_AGENT="agent/2").status_code == 200
+    inserts = [q["sql"] for q in queries.captured_queries if "tenants_auditlog" in q["sql"]]
+    assert len(inserts) == 1 and "set_config('synchronous_commit', 'off', true)" in inserts[0]
+    [row] = _requests(organization_id=org.id)
+    assert (row.route, row.status_code, row.user_agent, row.client_ip) == (
+        "api/v1/templates",
+        200,
+        "agent/2",
+        "127.0.0.1",
+    )
+    assert row.created_at is not None and row.seq is None  # pending until the chainer
+    assert audit_chain() == 1 and audit_verify().ok
+    assert synchronous_commit() == before  # the setting ended with the insert's own transaction
 
 
 def test_an_unauthenticated_request_is_logged_without_an_organization(client):
