@@ -29,7 +29,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from decimal import Decimal
@@ -179,6 +179,27 @@ class RequestRecord:
     client_ip: str | None = None
     user_agent: str = ""
     body_sha256: str = ""
+    correlation_id: str = ""  # taken while the request runs; empty: the current one
+
+
+# The request's row, waiting for its response to be sent (tenants/middleware.py).
+_PENDING: contextvars.ContextVar[RequestRecord | None] = contextvars.ContextVar("beacon_audit_pending", default=None)
+
+
+def audit_request_defer(*, record: RequestRecord) -> None:
+    """Write the request's row once its response has been sent: the server
+    closes the response after the last byte, and Django then sends
+    `request_finished` in the same thread and context (for a stream, when
+    the stream ends). A process killed in between loses that one row."""
+    _PENDING.set(replace(record, correlation_id=record.correlation_id or _correlation_id()))
+
+
+def audit_pending_write(**_: Any) -> None:
+    """The `request_finished` receiver (tenants/apps.py)."""
+    record = _PENDING.get()
+    if record is not None:
+        _PENDING.set(None)
+        audit_request_write(record=record)
 
 
 def audit_request_write(*, record: RequestRecord) -> bool:
@@ -197,7 +218,7 @@ def audit_request_write(*, record: RequestRecord) -> bool:
     row = AuditLog(
         created_at=record.received_at,
         kind=AuditKind.REQUEST,
-        correlation_id=_correlation_id(),
+        correlation_id=record.correlation_id or _correlation_id(),
         method=record.method[:10],
         route=record.route[:300],
         status_code=record.status_code,
