@@ -9,8 +9,9 @@ Why the chain is not built in the request. Chaining a row needs the previous
 row's hash, so chain writers must take turns: done in the request, every API
 call would queue on one lock (and hold it across a commit), and the
 acknowledgement budget of POST /api/v1/generations would pay for it under
-load. Instead the request does one plain autocommit INSERT with empty chain
-fields, and `audit_chain` (beat, every few seconds, and at the start of
+load. Instead each request's row is one plain INSERT with empty chain fields,
+made after its response has been sent and committed without waiting for the
+disk (audit_request_write), and `audit_chain` (beat, every few seconds, and at the start of
 verify, export and purge) assigns `seq`, `prev_hash` and `row_hash` to
 unchained rows in id order under a transaction-scoped advisory lock: one
 writer of the chain, no contention on the hot path. Until the chainer reaches
