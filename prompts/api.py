@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beacon.api import ApiError, Conflict, PlatformDefault
-from prompts.approvals import ApprovalError, approval_blockers, approval_rule, approvals_valid, version_approve
+from prompts.approvals import ApprovalError, approval_state, version_approve
 from prompts.experiments import experiment_report
 from prompts.models import PromptTemplate, TemplateLabel, TemplateVersion
 from prompts.selectors import templates_visible
@@ -84,15 +84,18 @@ def version_data(version: TemplateVersion, *, full: bool = True) -> dict[str, An
         "parentVersion": version.parent.version if version.parent_id and version.parent else None,
         "createdBy": version.created_by,
         "createdAt": version.created_at.isoformat(),
-        "outputSchema": str(version.output_schema_version) if version.output_schema_version_id else None,
-        "approvals": [{"approver": a.approver, "security": a.security, "contentHash": a.content_hash,
-                       "at": a.created_at.isoformat()} for a in approvals_valid(version)],
-        "approvalsRequired": approval_rule(version.template).as_dict(),
-        "approvalBlockers": approval_blockers(version),
-    }  # fmt: skip
+    }
     latest = version.golden_runs.first()
     data["goldenRun"] = {"status": latest.status, "results": latest.results} if latest else None
-    if full:
+    if full:  # lists stay a few queries per version; one version says everything
+        state = approval_state(version)
+        data.update(
+            outputSchema=str(version.output_schema_version) if version.output_schema_version_id else None,
+            approvals=[{"approver": a.approver, "security": a.security, "contentHash": a.content_hash,
+                        "at": a.created_at.isoformat()} for a in state.approvals],
+            approvalsRequired=state.rule.as_dict(),
+            approvalBlockers=state.blockers,
+        )  # fmt: skip
         data.update(
             systemPrompt=version.system_prompt,
             userPrompt=version.user_prompt,

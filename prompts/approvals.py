@@ -67,8 +67,14 @@ def approvals_valid(version: TemplateVersion) -> list[TemplateApproval]:
             and a.approver != version.created_by]  # fmt: skip
 
 
-def approval_blockers(version: TemplateVersion) -> list[str]:
-    """Why `version` may not carry traffic yet for lack of approvals (empty: it may)."""
+@dataclass(frozen=True)
+class ApprovalState:
+    rule: ApprovalRule
+    approvals: list[TemplateApproval]  # those that count
+    blockers: list[str]  # why the version may not carry traffic yet; empty: it may
+
+
+def approval_state(version: TemplateVersion) -> ApprovalState:
     rule = approval_rule(version.template)
     valid = approvals_valid(version)
     approvers = {a.approver for a in valid}
@@ -78,7 +84,12 @@ def approval_blockers(version: TemplateVersion) -> list[str]:
                         f"from people other than its author ({'; '.join(rule.reasons)})")  # fmt: skip
     if rule.security and not any(a.security for a in valid):
         blockers.append(f"{version.version} needs an approval by a security reviewer (sensitive template)")
-    return blockers
+    return ApprovalState(rule=rule, approvals=valid, blockers=blockers)
+
+
+def approval_blockers(version: TemplateVersion) -> list[str]:
+    """Why `version` may not carry traffic yet for lack of approvals (empty: it may)."""
+    return approval_state(version).blockers
 
 
 def version_approve(
