@@ -71,8 +71,8 @@ def _prompt_templates(request: pytest.FixtureRequest) -> None:
         from review.roles import reviewers_group_ensure
         from validation.seed import seed_output_schemas
 
-        seed_task_kind_templates()
         seed_output_schemas()
+        seed_task_kind_templates()
         reviewers_group_ensure()
         _seeded_versions_pin()
 

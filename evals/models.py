@@ -78,6 +78,7 @@ class EvalRun(models.Model):
     sample = models.PositiveIntegerField(null=True, blank=True)
     seed = models.IntegerField(default=0)
     task_kinds = models.JSONField(default=list, blank=True)  # empty: every kind in the dataset
+    split = models.CharField(max_length=8, blank=True, default="")  # "dev" or "test" (evals/splits.py); empty: all
     # The versions the selector resolved to, per task kind, when the run began:
     # {"metadata_enrichment": {"version": "1.0.0", "versionId": "..."}}.
     versions = models.JSONField(default=dict)

@@ -27,6 +27,7 @@ from evals.models import EvalDataset, EvalResult, EvalRun, RunStatus
 from evals.run_metrics import rates_from, run_metrics
 from evals.sampling import stratified_sample
 from evals.scoring import job_outcome
+from evals.splits import SPLITS, splits_assign
 from jobs.models import TERMINAL_STATUSES, Job, Status
 from jobs.services.lifecycle import job_cancel
 from jobs.services.submission import job_submit
@@ -65,15 +66,20 @@ def _versions(selector: str, kinds: list[str]) -> dict[str, dict[str, str]]:
 
 
 def run_start(*, dataset: EvalDataset, template: str, route: str = "policy", sample: int | None = None,
-              seed: int = 0, task_kinds_only: list[str] | None = None, created_by: str = "") -> EvalRun:  # fmt: skip
+              seed: int = 0, task_kinds_only: list[str] | None = None, created_by: str = "",
+              split: str = "") -> EvalRun:  # fmt: skip
     if route not in ROUTES:
         raise DatasetError(f"route must be one of {', '.join(ROUTES)}")
+    if split and split not in SPLITS:
+        raise DatasetError(f"split must be one of {', '.join(SPLITS)}")
     items = list(dataset.items.all())
+    if split:
+        parts = splits_assign((i.task_kind, i.key) for i in items)
+        items = [i for i in items if parts[i.key] == split]
     if task_kinds_only:
         items = [i for i in items if i.task_kind in task_kinds_only]
     if sample and sample < len(items):
-        chosen = {i.id for i in stratified_sample(dataset, size=sample, minimum=1, seed=seed)
-                  if not task_kinds_only or i.task_kind in task_kinds_only}  # fmt: skip
+        chosen = {i.id for i in stratified_sample(dataset, size=sample, minimum=1, seed=seed, among=items)}
         items = [i for i in items if i.id in chosen]
     if not items:
         raise DatasetError("no items to run")
@@ -86,6 +92,7 @@ def run_start(*, dataset: EvalDataset, template: str, route: str = "policy", sam
             sample=sample,
             seed=seed,
             task_kinds=task_kinds_only or [],
+            split=split,
             versions=versions,
             created_by=created_by,
         )

@@ -65,9 +65,12 @@ def allocation(sizes: dict[Any, int], total: int, minimum: int) -> dict[Any, int
     return counts
 
 
-def stratified_sample(dataset: EvalDataset, *, size: int, minimum: int = 5, seed: int = 0) -> list[EvalItem]:
+def stratified_sample(dataset: EvalDataset, *, size: int, minimum: int = 5, seed: int = 0,
+                      among: list[EvalItem] | None = None) -> list[EvalItem]:  # fmt: skip
+    """`among`: draw from these items of the dataset only (a split, some kinds)."""
     strata: dict[tuple[str, str, str], list[EvalItem]] = defaultdict(list)
-    for item in dataset.items.order_by("id"):
+    pool = sorted(among, key=lambda i: i.id) if among is not None else dataset.items.order_by("id")
+    for item in pool:
         strata[_stratum(item)].append(item)
     counts = allocation({key: len(items) for key, items in strata.items()}, size, minimum)
     rng = random.Random(seed)  # noqa: S311 - a reproducible draw, not a secret

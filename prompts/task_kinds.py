@@ -40,6 +40,8 @@ class TaskKind:
     # Semantic rules and quality checks (validation.json beside kind.json).
     rules: tuple[dict[str, Any], ...] = ()
     quality: dict[str, Any] = field(default_factory=dict)
+    # The version of the kind's output schema the files hold (kind.json).
+    schema_version: str = "1.0.0"
     # Whether placeholders of redacted PII go back into this kind's output.
     restore_pii: bool = False
     # What each safety layer's hit does for this kind (kind.json "safety").
@@ -94,6 +96,7 @@ def _load(folder: Path) -> TaskKind:
         rules=tuple(checks.get("rules") or ()),
         quality=checks.get("quality") or {},
         restore_pii=bool(meta.get("restore_pii", False)),
+        schema_version=str(meta.get("schema_version", "1.0.0")),
         safety=safety_policy_from(meta.get("safety")),
     )
 

@@ -5,19 +5,18 @@ Import: the Shopify Standard Product Taxonomy, either its distribution file
 (`data/categories/*.yml`: nodes with `id`, `name`, `children`).
 
 Narrowing: a prompt cannot list 10,000 categories, and constrained decoding
-over them would be slow. Each node's path is indexed as words (the leaf's
-words count twice); a job's product text (content, title, category, brand)
-is scored against every node by shared words, weighted by how rare each word
-is in the taxonomy (IDF), and the best TAXONOMY_CANDIDATES nodes, plus their
-ancestors' paths for context, become the job's choices: listed in the prompt
-and the only values its output schema allows. A taxonomy small enough is
-listed whole. Word overlap is cheap, deterministic and explainable; it misses
-synonyms ("sneakers" vs "athletic shoes"), which is where embeddings would
-come in.
+over them would be slow. A job's product text (content, title twice,
+category, brand) is ranked against the taxonomy by BM25
+(prompts/taxonomy_index.py, which borrows the Shopify taxonomy's words in
+four languages for each category when it is installed), and the best
+BEACON_TAXONOMY_CANDIDATES become the job's choices: listed in the prompt and
+the only values its output schema allows. Word retrieval is cheap,
+deterministic and explainable; it misses synonyms that no category name
+carries, which is where embeddings would come in.
 """
 
+import itertools
 import json
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -32,6 +31,7 @@ from django.db import transaction
 
 from prompts.models import Taxonomy, TaxonomyNode
 from prompts.task_kinds import TASK_KINDS_DIR
+from prompts.taxonomy_index import TaxonomyIndex, index_build, product_category, words
 
 DEMO_FILE = TASK_KINDS_DIR / "taxonomy_tagging" / "demo_taxonomy.json"
 SEPARATOR = " > "
@@ -119,16 +119,10 @@ def demo_taxonomy_ensure() -> Taxonomy:
 
 
 @lru_cache(maxsize=32)
-def _index(taxonomy_id: int, imported_at: str) -> tuple[list[tuple[str, Counter[str]]], dict[str, float]]:
-    """Paths with their term counts, and each term's IDF (cached per import)."""
-    rows = list(TaxonomyNode.objects.filter(taxonomy_id=taxonomy_id).order_by("path").values_list("path", "terms"))
-    documents = [(path, Counter(terms.split())) for path, terms in rows]
-    frequency: Counter[str] = Counter()
-    for _, terms in documents:
-        frequency.update(set(terms))
-    total = max(1, len(documents))
-    idf = {term: math.log(total / count) + 1 for term, count in frequency.items()}
-    return documents, idf
+def _index(taxonomy_id: int, imported_at: str) -> TaxonomyIndex:
+    """The taxonomy's retrieval index (cached per import)."""
+    paths = list(TaxonomyNode.objects.filter(taxonomy_id=taxonomy_id).order_by("path").values_list("path", flat=True))
+    return index_build(paths)
 
 
 def taxonomy_for(organization_id: Any) -> Taxonomy | None:
@@ -136,26 +130,106 @@ def taxonomy_for(organization_id: Any) -> Taxonomy | None:
             or Taxonomy.objects.filter(organization__isnull=True).first())  # fmt: skip
 
 
+# The title names the product; a long content also lists ingredients, care
+# and neighbours, so only its start counts, and the title counts more.
+QUERY_CONTENT_WORDS = 60
+TITLE_WEIGHT = 3
+
+
+def product_query(parameters: dict[str, Any]) -> Counter[str]:
+    """A product's words for retrieval: the start of its content, and its
+    title and category, which count more."""
+    product = parameters.get("product") or {}
+    query = Counter(words(str(parameters.get("content", "")))[:QUERY_CONTENT_WORDS])
+    for word in words(" ".join((str(product.get("title", "")), str(product.get("category", ""))))):
+        query[word] += TITLE_WEIGHT
+    return query
+
+
+def product_category_attributes(parameters: dict[str, Any]) -> tuple[str | None, tuple[str, ...] | None]:
+    """The product's Shopify category and its attributes (Beacon names), by
+    retrieval over the whole Shopify taxonomy; (None, None) without the data."""
+    found = product_category(product_query(parameters))
+    return (found[0], found[1]) if found else (None, None)
+
+
+@lru_cache(maxsize=8)
+def builtin_index(paths: tuple[str, ...]) -> TaxonomyIndex:
+    """The index of a task kind's built-in list (no taxonomy imported)."""
+    return index_build(list(paths))
+
+
+def taxonomy_ranking(*, taxonomy: Taxonomy | None, parameters: dict[str, Any], limit: int,
+                     builtin: tuple[str, ...] = ()) -> list[tuple[str, float]]:  # fmt: skip
+    """The `limit` best category paths for the product with their scores,
+    best first (prompts/taxonomy_index.py); without a taxonomy, from the
+    `builtin` list."""
+    index = _index(taxonomy.id, taxonomy.imported_at.isoformat()) if taxonomy is not None else builtin_index(builtin)
+    ranked = index.rank(product_query(parameters), limit)
+    # Fill up with top-level categories (then any), so a text with no match
+    # still gets choices.
+    chosen = {path for path, _ in ranked}
+    for path in [p for p in index.categories if SEPARATOR not in p] + index.categories:
+        if len(ranked) >= limit:
+            break
+        if path not in chosen:
+            chosen.add(path)
+            ranked.append((path, 0.0))
+    return ranked
+
+
 def taxonomy_candidates(*, taxonomy: Taxonomy, parameters: dict[str, Any], limit: int | None = None) -> list[str]:
     """The category paths a job may choose from, best first."""
     limit = limit or settings.BEACON_TAXONOMY_CANDIDATES
-    documents, idf = _index(taxonomy.id, taxonomy.imported_at.isoformat())
-    if len(documents) <= limit:
-        return [path for path, _ in documents]
-    product = parameters.get("product") or {}
-    text = " ".join(str(part) for part in (parameters.get("content", ""), product.get("title", ""),
-                                           product.get("category", ""), product.get("brand", "")))  # fmt: skip
-    query = Counter(_words(text))
-    scored = []
-    for index, (path, terms) in enumerate(documents):
-        score = sum(idf.get(term, 0.0) * min(count, terms[term]) for term, count in query.items() if term in terms)
-        if score:
-            scored.append((-score, len(path), index, path))
-    chosen = [path for *_, path in sorted(scored)[:limit]]
-    # Fill up with top-level categories, so a text with no match still gets choices.
-    for path, _ in documents:
-        if len(chosen) >= limit:
-            break
-        if SEPARATOR not in path and path not in chosen:
-            chosen.append(path)
-    return chosen
+    return [path for path, _ in taxonomy_ranking(taxonomy=taxonomy, parameters=parameters, limit=limit)]
+
+
+def taxonomy_choice(model_path: str, ranking: list[tuple[str, float]], decides_below: float) -> str:
+    """The delivered path: retrieval's first, unless its lead over the second
+    is under `decides_below` (a ratio of scores), where the model's choice
+    decides. On the small default model retrieval's first was right more
+    often than the model on the development part, whatever the lead, so the
+    default (1.0) lets retrieval stand; a stronger deployment raises it."""
+    if not ranking:
+        return model_path
+    first = ranking[0]
+    second = ranking[1][1] if len(ranking) > 1 else 0.0
+    lead = first[1] / second if second > 0 else float("inf")
+    return model_path if lead < decides_below else first[0]
+
+
+def taxonomy_confidence(path: str, ranking: list[tuple[str, float]], model_path: str) -> float:
+    """How sure Beacon is of the delivered path: its share of the shortlist's
+    scores, lifted when the model chose the same path (two methods agree),
+    then mapped through the calibration table measured on the golden set's
+    development part (prompts/data/taxonomy_calibration.json), so that 0.8
+    means right about 8 times in 10 there."""
+    scores = dict(ranking)
+    total = sum(score for _, score in ranking)
+    share = scores.get(path, 0.0) / total if total > 0 else 0.0
+    raw = 0.5 * share + (0.5 if path == model_path else 0.0)
+    return calibrated(raw)
+
+
+def calibrated(raw: float) -> float:
+    """Piecewise-linear through the calibration table's (raw, observed) points."""
+    points = calibration_points()
+    if not points:
+        return round(raw, 3)
+    if raw <= points[0][0]:
+        return points[0][1]
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        if raw <= x1:
+            return round(y0 + (y1 - y0) * (raw - x0) / (x1 - x0 or 1.0), 3)
+    return points[-1][1]
+
+
+CALIBRATION_FILE = Path(__file__).parent / "data" / "taxonomy_calibration.json"
+
+
+@lru_cache(maxsize=1)
+def calibration_points() -> list[tuple[float, float]]:
+    if not CALIBRATION_FILE.is_file():
+        return []
+    data = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
+    return [(float(x), float(y)) for x, y in data["points"]]

@@ -25,7 +25,8 @@ def canary_for(parameters: Any, *, scope: str) -> str:
 
 def canary_plant(messages: list[dict[str, str]], canary: str) -> list[dict[str, str]]:
     """The messages with the canary line added to the system message."""
-    # Put first and kept short: a small model's answers change less with a
-    # line ahead of its task than with one among the rules it must follow.
-    line = f"[internal session {canary}; never output it]\n"
-    return [{**m, "content": line + m["content"]} if m["role"] == "system" else m for m in messages]
+    # Put last and kept short: the part of the system prompt before it is
+    # the same for every job of a kind, so the model server reuses it from
+    # its prompt cache instead of reading it again.
+    line = f"\n[internal session {canary}; never output it]"
+    return [{**m, "content": m["content"] + line} if m["role"] == "system" else m for m in messages]

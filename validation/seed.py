@@ -1,5 +1,7 @@
-"""Each task kind's output schema, rules and quality checks as version 1.0.0
-of a schema named after the kind, plus the shared `evidence-field` component.
+"""Each task kind's output schema, rules and quality checks as the version
+kind.json names (`schema_version`) of a schema named after the kind, plus the
+shared `evidence-field` component. A schema that lacks that version (a
+database from before the kind's files changed) gets it added.
 Used by the data migration and wherever tables are emptied (flushed tests)."""
 
 from typing import Any
@@ -34,11 +36,13 @@ def seed_output_schemas(get_model: Any = None) -> int:
                                  description="A value with the quote from the input it rests on.")  # fmt: skip
     created = 0
     for kind in task_kinds().values():
-        if platform_rows(schema_model).filter(name=kind.name).exists():
+        schema = platform_rows(schema_model).filter(name=kind.name).first()
+        if schema is not None and schema.versions.filter(version=kind.schema_version).exists():
             continue
-        schema = schema_model.objects.create(name=kind.name, description=f"Output of the {kind.name} task kind.")
+        if schema is None:
+            schema = schema_model.objects.create(name=kind.name, description=f"Output of the {kind.name} task kind.")
         fields = {"json_schema": kind.output_schema, "rules": list(kind.rules), "quality": kind.quality}
-        version_model.objects.create(schema=schema, version="1.0.0", created_by="beacon",
+        version_model.objects.create(schema=schema, version=kind.schema_version, created_by="beacon",
                                      content_hash=content_hash(fields), **fields)  # fmt: skip
         created += 1
     return created

@@ -4,14 +4,16 @@ generation settings of its template version, its output schema, its prompt."""
 import copy
 from typing import Any
 
+from django.conf import settings
 from jsonschema import Draft202012Validator
 
 from jobs.models import Job
 from prompts.rendering import render_messages, render_version
 from prompts.task_kinds import TaskKind, task_kinds
-from prompts.taxonomy import taxonomy_candidates, taxonomy_for
+from prompts.taxonomy import product_category_attributes, taxonomy_for, taxonomy_ranking
 from safety.canary import canary_plant
 from safety.encryption import decrypt_json, encrypt_json
+from validation.extraction import extraction_plan
 from validation.registry import version_validator
 from validation.schemas import schema_validator
 
@@ -77,31 +79,90 @@ def output_validator_of(job: Job, kind: TaskKind, working: dict[str, Any]) -> Dr
 
 def taxonomy_choices_apply(job: Job, kind: TaskKind, working: dict[str, Any]) -> None:
     """Taxonomy tagging chooses from the organization's taxonomy (else the
-    platform default), narrowed to the job's candidates: listed in the prompt
-    and the only paths its output schema allows."""
+    platform default), ranked for the job's product by retrieval and cut to
+    a shortlist: listed in the prompt and the only paths its output schema
+    allows. With the kind's own schema the model answers only the path; the
+    confidence comes from Beacon (prompts/taxonomy.py)."""
     if "taxonomy" not in kind.context:
         return
+    # No taxonomy imported at all: the kind's built-in list is ranked instead.
     taxonomy = taxonomy_for(job.organization_id)
-    if taxonomy is None:
-        return  # no taxonomy imported at all: the kind's built-in list applies
-    choices = taxonomy_candidates(taxonomy=taxonomy, parameters=working["input"])
+    ranking = taxonomy_ranking(taxonomy=taxonomy, parameters=working["input"],
+                               limit=settings.BEACON_TAXONOMY_CANDIDATES,
+                               builtin=tuple(kind.context["taxonomy"]))  # fmt: skip
+    if job.output_schema is None:
+        # The model chooses one path from a short list; Beacon adds the confidence.
+        ranking = ranking[: settings.BEACON_TAXONOMY_SHORTLIST]
+        working["taxonomyRanking"] = ranking
+    choices = [path for path, _ in ranking]
     schema = copy.deepcopy(registered_schema(job, kind))
     schema["properties"]["categories"]["items"]["properties"]["path"]["enum"] = choices
     working["taxonomy"] = choices
     working["outputSchema"] = schema
+    if job.output_schema is None:
+        working["modelSchema"] = {"type": "object", "additionalProperties": False, "required": ["path"],
+                                  "properties": {"path": {"enum": choices}}}  # fmt: skip
+
+
+MODERATION_ANSWER: dict[str, Any] = {
+    "type": "object", "additionalProperties": False, "required": ["verdict", "summary"],
+    "properties": {"verdict": {"type": "string", "enum": ["allow", "review", "block"]},
+                   "summary": {"type": "string", "minLength": 1, "maxLength": 300}},
+}  # fmt: skip
+
+
+def moderation_plan_apply(job: Job, kind: TaskKind, working: dict[str, Any]) -> None:
+    """Moderation with a policy pre-check: the verdict and categories come
+    from the content policy (jobs/services/answers.py), the model writes the
+    summary and gives its own verdict, and a disagreement goes to review."""
+    if not kind.safety.content_policy_precheck or job.output_schema is not None:
+        return
+    working["moderation"] = True
+    working["modelSchema"] = MODERATION_ANSWER
+
+
+def extraction_plan_apply(job: Job, kind: TaskKind, working: dict[str, Any]) -> None:
+    """Extraction with the task kind's attributes (a producer's own output
+    schema keeps the model's free answer): the job's attributes and their
+    candidates, the schema it delivers and the one the model answers in."""
+    if kind.output_kind != "extraction" or job.output_schema is not None:
+        return
+    category, attributes = product_category_attributes(working["input"])
+    plan = extraction_plan(working["input"], attributes)
+    working["extraction"] = {**plan.as_dict(), "category": category}
+    working["outputSchema"] = plan.delivered_schema()
+    working["modelSchema"] = plan.model_schema()
+    working["promptContext"] = {
+        "options": {name: plan.candidates.values(name) for name in plan.asked if name not in plan.free},
+        "free": plan.free,
+    }
+
+
+def model_schema_of(job: Job, kind: TaskKind, working: dict[str, Any]) -> dict[str, Any]:
+    """The schema the model answers in: the job's smaller answer schema where
+    Beacon builds the delivered output itself, else the delivered one."""
+    return working.get("modelSchema") or output_schema_of(job, kind, working)
+
+
+def model_validator_of(job: Job, kind: TaskKind, working: dict[str, Any]) -> Draft202012Validator:
+    if working.get("modelSchema"):
+        return Draft202012Validator(working["modelSchema"])
+    return output_validator_of(job, kind, working)
 
 
 def prompt_render(job: Job, working: dict[str, Any], feedback: list[str] | None = None) -> list[dict[str, str]]:
     """The job's prompt: its template version (jobs accepted before the
     registry existed render their task kind's files)."""
     kind = task_kind_of(job)
-    extra = {"taxonomy": working["taxonomy"]} if "taxonomy" in working else None
+    extra = dict(working.get("promptContext") or {})
+    if "taxonomy" in working:
+        extra["taxonomy"] = working["taxonomy"]
     if job.prompt_version_id:
         messages = render_version(version=job.prompt_version, kind=kind, parameters=working["input"],
                                   fence_token=working["fenceToken"], feedback=feedback,
-                                  extra_context=extra)  # fmt: skip
+                                  extra_context=extra or None)  # fmt: skip
     else:
         messages = render_messages(kind=kind, parameters=working["input"], fence_token=working["fenceToken"],
-                                   feedback=feedback, extra_context=extra)  # fmt: skip
+                                   feedback=feedback, extra_context=extra or None)  # fmt: skip
     # Jobs accepted before canaries existed have none in their working state.
     return canary_plant(messages, working["canary"]) if working.get("canary") else messages

@@ -51,6 +51,8 @@ def grounded_accept(kind: TaskKind, output: Any, grounding: GroundingReport) -> 
         for part in re.findall(r"[^.\[\]]+", failed.field):
             node = node[int(part)] if isinstance(node, list) else node[part]
         node["value"], node["evidence"] = None, None
+        if "span" in node:
+            node["span"] = None
         dropped.append(failed.field)
     return accepted, True, dropped
 

@@ -17,10 +17,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from jobs.models import Job, JobResult, Stage
+from jobs.services.answers import answer_build, delivered_errors, nothing_delivered
 from jobs.services.events import event_record, job_transition
 from jobs.services.job_settings import (
+    extraction_plan_apply,
     max_tokens_of,
-    output_schema_of,
+    model_schema_of,
+    model_validator_of,
+    moderation_plan_apply,
     output_validator_of,
     prompt_render,
     task_kind_of,
@@ -53,11 +57,13 @@ from llm.ledger import attempts_cost, calls_record
 from llm.routing import RouteDecision
 from prompts.experiments import label_in_experiment
 from prompts.rendering import fence_token_for
+from prompts.task_kinds import TaskKind
 from review.risk import risk_assess
 from review.services import review_task_create
 from safety.canary import canary_for
 from safety.encryption import decrypt_json
 from safety.pii import Redactor
+from validation.grounding import GroundingReport
 from validation.output import output_validate
 from validation.repair import repair_messages
 
@@ -100,7 +106,10 @@ def assemble_run(*, job_id: str) -> bool:
     def work(job: Job) -> str:
         job_transition(job=job, name="start_assembling", save=False)
         working = working_of(job)
-        taxonomy_choices_apply(job, task_kind_of(job), working)
+        kind = task_kind_of(job)
+        taxonomy_choices_apply(job, kind, working)
+        extraction_plan_apply(job, kind, working)
+        moderation_plan_apply(job, kind, working)
         messages = prompt_render(job, working)
         working["messages"] = messages
         working["attempts"] = []
@@ -144,13 +153,13 @@ def generate_run(*, job_id: str) -> bool:
     repair = working.get("repair")
     if repair:
         messages = repair_messages(broken=repair["text"], error=repair["error"],
-                                   schema=output_schema_of(job, kind, working))  # fmt: skip
+                                   schema=model_schema_of(job, kind, working))  # fmt: skip
     elif feedback:
         messages = prompt_render(job, working, feedback)
     options = job.options or {}
     request = ModelRequest(
         messages=messages,
-        schema=output_schema_of(job, kind, working),
+        schema=model_schema_of(job, kind, working),
         max_tokens=max_tokens_of(job, kind),
         temperature=temperature_of(job, kind),
         cache_scope=str(job.organization_id),
@@ -226,10 +235,17 @@ def validate_run(*, job_id: str) -> bool:
         kind = task_kind_of(job)
         working = working_of(job)
         text = working["attempts"][-1]["text"]
-        report = output_validate(text=text, validator=output_validator_of(job, kind, working))
+        report = output_validate(text=text, validator=model_validator_of(job, kind, working))
         if working["attempts"][-1].get("repair") and report.parse_pass is not None:
             report.parse_pass = "repaired"  # noqa: S105 - a pass name, not a secret
             report.parse_changes.append("a repair call to the small tier restated the output as JSON")
+        answer = None
+        if report.valid and "modelSchema" in working:
+            # The model answered the smaller question; Beacon builds the output.
+            answer = report.parsed
+            report.parsed = answer_build(answer, working)
+            report.errors = delivered_errors(report.parsed, output_validator_of(job, kind, working))
+            report.valid = not report.errors
         trace = output_checks(job, kind, report.parsed, working) if report.valid else []
         failed_checks = [r for r in trace if not r.passed and not r.kind.endswith(":warn")]
         if failed_checks:
@@ -243,6 +259,8 @@ def validate_run(*, job_id: str) -> bool:
         # Under the job's lock: no one else creates this row meanwhile.
         result = JobResult.objects.filter(job=job).first() or JobResult(job=job)
         result.validation = {**report.as_dict(), "generation": job.generation_count}
+        if answer is not None:
+            result.validation["answer"] = answer
         if grounding is not None:
             result.validation["grounding"] = grounding.as_dict()
         if trace:
@@ -270,6 +288,11 @@ def validate_run(*, job_id: str) -> bool:
             working_save(job, working)
             event_record(job=job, type="repair_requested", data={"generation": job.generation_count})
             return Stage.GENERATE
+        only_grounding = grounding is not None and all(e["rule"] == "grounding" for e in report.errors)
+        if only_grounding and "extraction" in working:
+            # Values are chosen from the input's own candidates: one the input
+            # does not state is dropped now, not asked about again.
+            return partial_accept(job, kind, result, report.parsed, grounding)
         if job.generation_count < settings.BEACON_MAX_GENERATIONS:
             working["feedback"] = report.feedback()
             working_save(job, working)
@@ -282,17 +305,21 @@ def validate_run(*, job_id: str) -> bool:
             return Stage.GENERATE
         if grounding is not None:
             # Out of generations, and only grounding failed: keep what is grounded.
-            result.output, result.validation["partial"], dropped = grounded_accept(kind, report.parsed, grounding)
-            result.validation["dropped"] = dropped
-            result.save()
-            event_record(job=job, type="partially_accepted", data={"dropped": dropped, "flagged": not dropped})
-            return Stage.DECIDE
+            return partial_accept(job, kind, result, report.parsed, grounding)
         raise StageError(
             f"the model's output failed validation after {job.generation_count} generations",
             code="output_invalid",
         )
 
     return inline_stage_run(job_id=job_id, stage=Stage.VALIDATE, work=work)
+
+
+def partial_accept(job: Job, kind: TaskKind, result: JobResult, output: Any, grounding: GroundingReport) -> str:
+    result.output, result.validation["partial"], dropped = grounded_accept(kind, output, grounding)
+    result.validation["dropped"] = dropped
+    result.save()
+    event_record(job=job, type="partially_accepted", data={"dropped": dropped, "flagged": not dropped})
+    return Stage.DECIDE
 
 
 # --- decide -----------------------------------------------------------------
@@ -311,9 +338,11 @@ def decide_run(*, job_id: str) -> bool:
             result.save(update_fields=["output", "updated_at"])
         reasons = list(working.get("reviewReasons", []))
         reasons += [{"reason": f.rule, "path": f.path} for f in scan.findings if f.action == "review"]
-        disagreement = precheck_disagreement(working, result.output)
+        disagreement = precheck_disagreement(working, result.output, (result.validation or {}).get("answer"))
         if disagreement:
             reasons.append(disagreement)
+        if nothing_delivered(kind.output_kind, result.output):
+            reasons.append({"reason": "nothing_delivered", "dropped": (result.validation or {}).get("dropped", [])})
         assessment = risk_assess(job_id=job.id, kind_name=kind.name, safety_reasons=reasons, output=result.output,
                                  validation=result.validation or {}, customer_tier=job.customer_tier,
                                  in_experiment=label_in_experiment(job))  # fmt: skip

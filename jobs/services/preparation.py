@@ -4,8 +4,8 @@ safety.pii's Redactor; the injection and policy checks are safety_checks)."""
 import unicodedata
 from typing import Any
 
-# Enumerated parameters, not free text: never redacted.
-STRUCTURED_PARAMETERS = frozenset({"locale", "customer_tier"})
+# Enumerated parameters and the caller's attribute list, not free text: never redacted.
+STRUCTURED_PARAMETERS = frozenset({"locale", "customer_tier", "attributes"})
 
 
 def input_normalize(value: Any) -> Any:

@@ -124,10 +124,21 @@ def output_safety(job: Job, kind: TaskKind, output: Any, working: dict[str, Any]
     return scan
 
 
-def precheck_disagreement(working: dict[str, Any], output: Any) -> dict[str, Any] | None:
-    """Moderation: the model allowed what the policy pre-check flagged."""
+def precheck_disagreement(working: dict[str, Any], output: Any, answer: Any = None) -> dict[str, Any] | None:
+    """Moderation: the model and the content policy disagree on whether the
+    content is allowed. With Beacon's own verdict in the output (`answer`
+    holds the model's), either direction counts; otherwise, the model
+    allowed what the policy pre-check flagged."""
+    if not isinstance(output, dict):
+        return None
+    if isinstance(answer, dict) and "verdict" in answer:
+        model, policy = answer["verdict"], output.get("verdict")
+        if (model == "allow") != (policy == "allow"):
+            return {"reason": "precheck_disagreement", "precheck": output.get("categories"), "policy": policy,
+                    "model": model}  # fmt: skip
+        return None
     precheck = working.get("policyPrecheck")
-    if not precheck or not precheck.get("flagged") or not isinstance(output, dict):
+    if not precheck or not precheck.get("flagged"):
         return None
     if output.get("verdict") == "allow":
         flagged = sorted(name for name, score in precheck["categories"].items()

@@ -44,3 +44,22 @@ def test_each_task_kind_completes_through_the_local_model(api, start_worker, mod
         assert job.completion_tokens > 0 and job.prompt_tokens > 0
         errors = list(task_kinds()[kind].output_validator.iter_errors(job.result.output))
         assert errors == []
+
+
+def test_the_readme_example_delivers_every_attribute_with_evidence_in_one_model_call(api, start_worker, model_server):
+    start_worker(LLM_PROVIDER="local", LLM_API_BASE=model_server)
+    body = {"templateId": "metadata_enrichment",
+            "parameters": {"content": "Blue cotton shirt by Acme, size M", "locale": "en-US"}}  # fmt: skip
+    job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
+    status = wait_for(lambda: s if (s := job_status(job_id)) in {*TERMINAL, "reviewing"} else None, 240)
+    job = Job.objects.get(pk=job_id)
+    assert status == "completed", (job.error, job.result.validation if hasattr(job, "result") else None)
+    attributes = job.result.output["attributes"]
+    content = body["parameters"]["content"]
+    delivered = {name: field["value"] for name, field in attributes.items()}
+    assert delivered == {"brand": "Acme", "colour": "Blue", "material": "cotton", "size": "M"}
+    for field in attributes.values():
+        span = field["span"]
+        assert field["evidence"] == content[span["start"] : span["end"]] == field["value"]
+    assert job.events.filter(type="model_called").count() == 1
+    assert job.generation_count == 1

@@ -2,6 +2,7 @@
 
 import pytest
 
+from validation.evidence import InputIndex
 from validation.grounding import ground_extraction, ground_field, ground_generation, normalize, source_text
 
 PARAMS = {
@@ -14,36 +15,41 @@ SOURCE = source_text(PARAMS)
 
 
 @pytest.mark.parametrize(
-    ("value", "evidence", "grounded", "reason"),
+    ("value", "grounded", "reason", "found"),
     [
-        ("Acme", "Acme Trailblazer pan", True, "value found in the quote"),
-        ("stainless steel", "STAINLESS   steel", True, "value found in the quote"),  # case and whitespace
-        ("280 mm", "28 cm wide", True, "unit conversion"),
-        ("11.02 in", "28 cm wide", True, "unit conversion"),
-        ("1200 g", "weighs 1.2 kg", True, "unit conversion"),
-        ("2500 ml", "Capacity: 2.5 l", True, "unit conversion"),  # from a reference document
-        ("Silver", "Silver", True, "value found"),  # from product metadata
-        ("Acme", "\u0410\u0441me Trailblazer pan", True, "value found"),  # Cyrillic look-alikes in the quote
-        (None, None, True, "not stated"),
-        ("Acme", "Made by Acme in Italy", False, "does not occur in the input"),  # invented quote
-        ("Cast iron", "Stainless steel", False, "does not support the value"),  # real quote, wrong value
-        ("30 cm", "28 cm wide", False, "does not support the value"),  # off by more than 1%
-        ("Acme", None, False, "without an evidence quote"),
+        ("Acme", True, "value found in the input", "Acme"),
+        ("stainless steel", True, "value found in the input", "Stainless steel"),  # case
+        ("steel, 28", True, "value found in the input", "steel,  28"),  # whitespace runs
+        ("280 mm", True, "equals a quantity", "28 cm"),
+        ("11.02 in", True, "equals a quantity", "28 cm"),
+        ("1200 g", True, "equals a quantity", "1.2 kg"),
+        ("2500 ml", True, "equals a quantity", "2.5 l"),  # from a reference document
+        ("Silver", True, "value found in the input", "Silver"),  # from product metadata
+        ("\u0410\u0441me", True, "value found in the input", "Acme"),  # Cyrillic look-alikes in the value
+        (None, True, "not stated", None),
+        ("Cast iron", False, "does not occur in the input", None),
+        ("30 cm", False, "does not occur in the input", None),  # off by more than 1%
+        ("Trail", False, "does not occur in the input", None),  # not on a token boundary
     ],
 )
-def test_fields(value, evidence, grounded, reason):
-    result = ground_field("f", value, evidence, SOURCE)
+def test_fields_are_grounded_where_beacon_finds_them(value, grounded, reason, found):
+    result = ground_field("f", value, InputIndex(PARAMS))
     assert result.grounded is grounded and reason in result.reason
+    assert (result.span.text if result.span else None) == found
 
 
-def test_every_value_evidence_pair_in_an_output_is_checked():
-    output = {"attributes": {"brand": {"value": "Acme", "evidence": "Acme"},
+def test_every_value_in_an_output_is_checked_and_the_models_quote_is_not_needed():
+    output = {"attributes": {"brand": {"value": "Acme", "evidence": "a quote the model made up"},
                              "material": {"value": "Wood", "evidence": "Stainless steel"},
-                             "colour": {"value": None, "evidence": None}}}  # fmt: skip
+                             "colour": {"value": None, "evidence": None},
+                             "size": {"value": "28 cm"}}}  # fmt: skip
     report = ground_extraction(output, PARAMS)
     assert [(r.field, r.grounded) for r in report.results] == [
-        ("attributes.brand", True), ("attributes.material", False), ("attributes.colour", True)]  # fmt: skip
+        ("attributes.brand", True), ("attributes.material", False), ("attributes.colour", True),
+        ("attributes.size", True)]  # fmt: skip
     assert [r.field for r in report.ungrounded] == ["attributes.material"]
+    assert report.results[0].as_dict()["span"] == {"field": "content", "start": 0, "end": 4, "text": "Acme",
+                                                   "match": "folded"}  # fmt: skip
 
 
 def test_generated_claims_must_be_in_the_input():

@@ -34,6 +34,7 @@ from evals.report import run_report
 from evals.runner import ROUTES, run_execute, run_start
 from evals.sampling import history_rows, stratified_sample
 from evals.sources import SourceMissing
+from evals.splits import SPLITS
 
 ADVERSARIAL_SET = Path(settings.BASE_DIR) / "safety" / "data" / "adversarial" / "cases.jsonl"
 
@@ -76,6 +77,9 @@ class Command(BaseCommand):
         running.add_argument("--sample", type=int, help="a stratified sample of N items")
         running.add_argument("--seed", type=int, default=0)
         running.add_argument("--task-kind", action="append", dest="task_kinds")
+        running.add_argument(
+            "--split", choices=SPLITS, default="", help="the golden set's development or test part (evals/splits.py)"
+        )
         running.add_argument("--concurrency", type=int, default=2, help="jobs in flight at once")
         running.add_argument("--gate", action="store_true", help="exit 3 when a launch gate fails")
         running.add_argument("--resume", help="go on with an interrupted run")
@@ -167,7 +171,8 @@ class Command(BaseCommand):
                 raise CommandError("give --dataset and --template (or --resume RUN_ID)")
             run = run_start(dataset=dataset_get(options["dataset"], options["version"]), template=options["template"],
                             route=options["route"], sample=options["sample"], seed=options["seed"],
-                            task_kinds_only=options["task_kinds"], created_by="manage.py eval run")  # fmt: skip
+                            task_kinds_only=options["task_kinds"], created_by="manage.py eval run",
+                            split=options["split"])  # fmt: skip
         self.stderr.write(f"run {run.id}: {run.dataset} {run.template}/{run.route}, {run.results.count()} items "
                           f"(resume with: manage.py eval run --resume {run.id})")  # fmt: skip
         from tqdm import tqdm

@@ -1,0 +1,15 @@
+"""Add the output-schema versions the task kinds' files now name (e.g. the
+enrichment fields' located evidence, 1.1.0), beside the ones in use."""
+
+from django.db import migrations
+
+
+def seed(apps, schema_editor):
+    from validation.seed import seed_output_schemas
+
+    seed_output_schemas(lambda name: apps.get_model("validation", name))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("validation", "0004_tenancy_owners")]
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
