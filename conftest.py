@@ -59,6 +59,28 @@ def _no_launch_gate(settings: Any) -> None:
     settings.BEACON_EVAL_LAUNCH_GATE = False
 
 
+def _shopify_caches_clear() -> None:
+    from prompts import taxonomy, taxonomy_index
+    from validation import lexicons
+
+    for cached in (lexicons.shopify_values, lexicons.lexicon, taxonomy_index.shopify_paths,
+                   taxonomy_index.shopify_category_attributes, taxonomy_index.shopify_index,
+                   taxonomy.builtin_index, taxonomy._index):  # fmt: skip
+        cached.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _shopify_data_only_where_marked(request: pytest.FixtureRequest, settings: Any) -> Iterator[None]:
+    """Tests see the machine as a fresh one does, without ../shared/data,
+    unless marked `shopify_data`: what a test proves must not depend on
+    whether the data happens to be beside the checkout."""
+    if request.node.get_closest_marker("shopify_data") is None:
+        settings.BEACON_SHOPIFY_TAXONOMY_DIR = BASE_DIR / "no-shopify-data-in-tests"
+    _shopify_caches_clear()
+    yield
+    _shopify_caches_clear()
+
+
 @pytest.fixture(autouse=True)
 def _prompt_templates(request: pytest.FixtureRequest) -> None:
     """Transactional tests flush every table after they run, seed data
@@ -198,6 +220,7 @@ def worker_env(**overrides: str) -> dict[str, str]:
         "DATABASE_CONN_MAX_AGE": "0",
         "BEACON_REVIEW_SAMPLING": "false",
         "BEACON_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
+        "BEACON_SHOPIFY_TAXONOMY_DIR": str(settings.BEACON_SHOPIFY_TAXONOMY_DIR),
         **overrides,
     }
     return env

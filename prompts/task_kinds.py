@@ -79,6 +79,9 @@ def _load(folder: Path) -> TaskKind:
         # under constrained decoding and the validator rejects one otherwise.
         output_schema["properties"]["categories"]["items"]["properties"]["path"]["enum"] = categories
         context["taxonomy"] = categories
+    if meta["output"] == "extraction":
+        # The job's candidates (jobs/services/job_settings.py), empty by default.
+        context.update({"options": {}, "free": []})
     Draft202012Validator.check_schema(input_schema)
     Draft202012Validator.check_schema(output_schema)
     checks = _read_json(folder / "validation.json") if (folder / "validation.json").exists() else {}

@@ -193,7 +193,8 @@ def shopify_category_attributes() -> dict[str, tuple[str, ...]]:
     parent = {child: node_id for node_id, node in nodes.items() for child in node.get("children") or []}
 
     def full(node_id: str) -> str:
-        names, current = [], node_id
+        names: list[str] = []
+        current: str | None = node_id
         while current is not None:
             names.append(nodes[current]["name"])
             current = parent.get(current)

@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from prompts.models import PromptTemplate, TemplateTest, TemplateVersion
+from prompts.task_kinds import task_kinds
 from tenants.models import Organization
 from validation.models import OutputSchema
 
@@ -57,5 +58,9 @@ def test_existing_rows_move_to_their_creators_organization_or_the_platform() -> 
     assert OutputSchema.objects.get(name="metadata_enrichment").organization is None
     # Every version pins the schema version its reference meant at migration time.
     pinned = TemplateVersion.objects.get(pk=custom_version.pk).output_schema_version
-    assert pinned is not None and str(pinned) == "metadata_enrichment@1.0.0"
+    # (A fresh database was seeded with the schema version the kind's files name.)
+    assert (
+        pinned is not None
+        and str(pinned) == f"metadata_enrichment@{task_kinds()['metadata_enrichment'].schema_version}"
+    )
     assert not TemplateVersion.objects.filter(output_schema_version__isnull=True).exists()

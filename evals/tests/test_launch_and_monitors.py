@@ -20,6 +20,7 @@ from jobs.models import Job
 from llm.scripted import scripted_responses_push
 from prompts.models import PromptTemplate
 from prompts.services import Arm, TemplateError, label_set, template_fork, version_create
+from prompts.task_kinds import task_kinds
 from prompts.tests.factories import version_activate
 from tenants.models import Organization
 
@@ -28,7 +29,7 @@ KIND = "metadata_enrichment"
 
 
 def live_version(template: PromptTemplate):
-    base = template.versions.get(version="1.0.0")
+    base = template.versions.get(version=task_kinds()[KIND].version)
     version = version_create(template=template, system_prompt=base.system_prompt + "\nBe brief.",
                              user_prompt=base.user_prompt, parent=base)  # fmt: skip
     return version_activate(version)
@@ -100,7 +101,7 @@ def test_a_monitor_breach_rolls_production_back_and_alerts(api, scripted, settin
     refusal = next(a for a in alerts if a.metric == "refusalRate" and not a.deployment)
     assert refusal.action == MonitorAlert.Action.ROLLED_BACK and refusal.jobs == 6
     label = template.labels.get(name="production")
-    assert label.arms.get().version.version == "1.0.0"
+    assert label.arms.get().version.version == task_kinds()[KIND].version
     assert label.moves.all()[0].reason.startswith("rollback: refusalRate")
     assert "monitor breach" in caplog.text
     # Once per window: the next beat does not alert (or roll back) again.
@@ -133,7 +134,7 @@ def test_the_judge_grades_a_sample_and_records_it(api, scripted, settings):
 def test_report_and_comparison_show_metrics_plots_and_changed_items(client):
     template = PromptTemplate.objects.get(name=KIND)
     dataset = golden_set()
-    version = template.versions.get(version="1.0.0")
+    version = template.versions.get(version=task_kinds()[KIND].version)
     brand = {"field": "brand", "expected": "Acme", "delivered": "Acme", "supported_by_source": True}
     good = {"taskKind": KIND, "delivered": True, "validFinal": True, "jobStatus": "completed",
             "expectedFields": {"brand": "Acme"}, "costUsd": 0.001, "totalMs": 900, "latencyMs": {"generate": 700},

@@ -11,6 +11,7 @@ from evals.models import EvalResult, EvalRun
 from evals.runner import EVAL_ORGANIZATION, run_execute, run_start
 from jobs.models import Job
 from llm.scripted import scripted_responses_push
+from prompts.task_kinds import task_kinds
 
 CONTENT = "Navy cotton shirt by Acme, size M. Machine washable."
 RIGHT = json.dumps({"attributes": {
@@ -43,7 +44,7 @@ def test_a_run_scores_every_item_and_passes_its_gates(start_worker, settings, ca
     rates = run.metrics["rates"]
     assert (rates["coverage"]["hits"], rates["coverage"]["total"]) == (12, 12)
     assert rates["hallucinationRate"]["hits"] == 0 and rates["deliveredRate"]["value"] == 1.0
-    assert run.versions["metadata_enrichment"]["version"] == "1.0.0"
+    assert run.versions["metadata_enrichment"]["version"] == task_kinds()["metadata_enrichment"].version
     outcome = run.results.all()[0].outcome
     assert outcome["validFirstAttempt"] and outcome["latencyMs"]["generate"] >= 0
     assert json.loads(capsys.readouterr().out)["passed"] is True
@@ -56,7 +57,8 @@ def test_a_failing_gate_exits_non_zero(start_worker, settings):
     start_worker(LLM_PROVIDER="scripted")
     # No script: the model answers the smallest valid output, every value null.
     with pytest.raises(CommandError) as caught:
-        call_command("eval", "run", "--dataset", "golden", "--template", "1.0.0", "--gate")
+        call_command("eval", "run", "--dataset", "golden", "--template", task_kinds()["metadata_enrichment"].version,
+                     "--gate")  # fmt: skip
     assert caught.value.returncode == 3 and "coverage" in str(caught.value)
     run = EvalRun.objects.get()
     assert run.passed is False and run.metrics["rates"]["coverage"]["hits"] == 0

@@ -288,8 +288,8 @@ def validate_run(*, job_id: str) -> bool:
             working_save(job, working)
             event_record(job=job, type="repair_requested", data={"generation": job.generation_count})
             return Stage.GENERATE
-        only_grounding = grounding is not None and all(e["rule"] == "grounding" for e in report.errors)
-        if only_grounding and "extraction" in working:
+        only_grounding = all(e["rule"] == "grounding" for e in report.errors)
+        if grounding is not None and only_grounding and "extraction" in working:
             # Values are chosen from the input's own candidates: one the input
             # does not state is dropped now, not asked about again.
             return partial_accept(job, kind, result, report.parsed, grounding)

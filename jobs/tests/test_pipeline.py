@@ -20,6 +20,7 @@ from jobs.services.lifecycle import dead_letter_redrive, job_cancel
 from jobs.services.stages import TransientStageError
 from llm.errors import TransientModelError
 from llm.scripted import scripted_responses_push
+from prompts.task_kinds import task_kinds
 from safety.encryption import decrypt_json
 
 pytestmark = pytest.mark.django_db
@@ -47,9 +48,16 @@ def test_a_job_runs_every_stage_to_completed(api, scripted):
     job = Job.objects.get(pk=job_id)
     assert (job.status, job.stage) == ("completed", "done")
     assert set(job.stage_latency_ms) == {"prepare", "assemble", "generate", "validate", "decide", "finalize"}
-    assert job.result.output == {
-        "attributes": {name: {"value": None, "evidence": None} for name in ["brand", "material", "colour", "size"]}
-    }
+    # The scripted model picks each attribute's first candidate; every value
+    # carries the span Beacon found it at.
+    content = generation_body()["parameters"]["content"]
+    attributes = (job.result.output or {})["attributes"]
+    assert {name: field["value"] for name, field in attributes.items()} == {
+        "brand": "Acme", "colour": "Blue", "material": "cotton", "size": "M"}  # fmt: skip
+    for field in attributes.values():
+        assert (
+            field["confirmed"] is True and field["evidence"] == content[field["span"]["start"] : field["span"]["end"]]
+        )
     transitions = list(job.events.filter(type="status_changed").values_list("to_status", flat=True))
     assert transitions == ["preparing", "assembling", "generating", "validating", "completed"]
     detail = api.get(f"/api/v1/generations/{job_id}").json()["data"]
@@ -121,7 +129,7 @@ def test_remediation_that_succeeds_completes_the_job(api, scripted):
 
 
 def test_output_in_prose_is_extracted(api, scripted):
-    answer = {"attributes": {n: {"value": None, "evidence": None} for n in ["brand", "material", "colour", "size"]}}
+    answer = {"brand": "Acme", "colour": "Blue", "material": "cotton", "size": "M"}
     scripted_responses_push("Here you go:\n" + json.dumps(answer) + "\nHope it helps")
     job_id = _submit(api)
     job_run_inline(job_id)
@@ -247,16 +255,29 @@ def test_a_refusal_is_an_outcome_not_a_parse_error_and_is_not_retried(api, scrip
     assert Job.objects.get(pk=again).status == "completed"
 
 
+# A producer's own schema for extraction (the generic request): the model
+# answers in it freely, and grounding still locates every value itself.
+PRODUCER_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["attributes"],
+    "properties": {"attributes": {"type": "object", "required": ["brand"], "properties": {"brand": {
+        "type": "object", "required": ["value", "evidence"],
+        "properties": {"value": {"type": ["string", "null"]}, "evidence": {"type": ["string", "null"]}}}}}},
+}  # fmt: skip
+
+
 def _enrichment(brand, evidence):
-    fields = {name: {"value": None, "evidence": None} for name in ("material", "colour", "size")}
-    return json.dumps({"attributes": {"brand": {"value": brand, "evidence": evidence}, **fields}})
+    return json.dumps({"attributes": {"brand": {"value": brand, "evidence": evidence}}})
+
+
+def _submit_with_producer_schema(api):
+    body = {**generation_body(), "outputSchema": PRODUCER_SCHEMA}
+    return api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
 
 
 def test_an_ungrounded_field_is_repaired_with_feedback(api, scripted):
-    scripted_responses_push(
-        _enrichment("Acme", "Made by Acme in Italy"), _enrichment("Acme", "Blue cotton shirt by Acme")
-    )
-    job_id = _submit(api)
+    # The model's quote is not what counts: "Acme" is in the input, "Zenith" is not.
+    scripted_responses_push(_enrichment("Zenith", "Blue cotton shirt by Zenith"), _enrichment("Acme", "made up"))
+    job_id = _submit_with_producer_schema(api)
     job_run_inline(job_id)
     job = Job.objects.get(pk=job_id)
     assert job.status == "completed" and job.generation_count == 2
@@ -268,23 +289,60 @@ def test_an_ungrounded_field_is_repaired_with_feedback(api, scripted):
 
 def test_fields_still_ungrounded_after_the_last_generation_are_dropped_and_listed(api, scripted):
     scripted_responses_push(*[_enrichment("Zenith", "Zenith brand shirt")] * 3)
-    job_id = _submit(api)
+    job_id = _submit_with_producer_schema(api)
     job_run_inline(job_id)
     job = Job.objects.get(pk=job_id)
-    assert job.status == "completed" and job.generation_count == 3
+    assert job.generation_count == 3
     output = job.result.output
     assert output is not None and output["attributes"]["brand"] == {"value": None, "evidence": None}
     assert job.result.validation["partial"] is True
     assert job.result.validation["dropped"] == ["attributes.brand"]
     assert api.get(f"/api/v1/generations/{job_id}").json()["data"]["partial"] is True
     assert job.events.filter(type="partially_accepted").exists()
+    # Nothing is left to deliver: a person looks instead of a silent empty result.
+    assert job.status == "reviewing" and job.review_task.reason_codes == ["dropped_fields", "nothing_delivered"]
+
+
+def test_an_answer_outside_the_candidates_is_sent_back_with_feedback(api, scripted):
+    outside = json.dumps({"brand": "Zenith", "colour": "Blue", "material": "cotton", "size": "M"})
+    scripted_responses_push(outside)  # then the scripted model picks the candidates
+    job_id = _submit(api)
+    job_run_inline(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "completed" and job.generation_count == 2
+    assert job.events.get(type="remediation").data["errors"] >= 1
+    assert (job.result.output or {})["attributes"]["brand"]["value"] == "Acme"
+
+
+def test_a_free_value_the_input_does_not_state_is_dropped_at_once(api, scripted):
+    body = generation_body(content="Sturdy kettle, 1.7 l, boils fast")
+    scripted_responses_push(json.dumps({"brand": "Zenith", "size": "1.7 l"}))
+    job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
+    job_run_inline(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "completed" and job.generation_count == 1  # no remediation round
+    attributes = (job.result.output or {})["attributes"]
+    assert attributes["brand"]["value"] is None and attributes["size"]["value"] == "1.7 l"
+    assert job.result.validation["dropped"] == ["attributes.brand"]
+
+
+def test_an_extraction_that_delivers_nothing_goes_to_review(api, scripted):
+    body = generation_body(content="Sturdy kettle that boils fast")
+    scripted_responses_push(json.dumps({"brand": None}))
+    job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
+    job_run_inline(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "reviewing" and job.review_task.reason_codes == ["nothing_delivered"]
 
 
 def test_a_failed_rule_is_fed_back_with_its_fix_and_the_trace_is_kept(api, scripted):
     blocked = json.dumps({"verdict": "block", "categories": ["none"], "summary": "A rude review."})
     fixed = json.dumps({"verdict": "block", "categories": ["harassment"], "summary": "A rude review."})
     scripted_responses_push(blocked, fixed)
-    job_id = api.post("/api/v1/generations", generation_body("moderation_summary"), format="json").json()["data"]["id"]
+    # The producer's own schema: the model gives the verdict and categories (with
+    # the kind's own schema they come from the content policy, and cannot disagree).
+    body = {**generation_body("moderation_summary"), "outputSchema": task_kinds()["moderation_summary"].output_schema}
+    job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
     job_run_inline(job_id)
     job = Job.objects.get(pk=job_id)
     # A block verdict on harassment is a sensitive category: a person confirms it.
@@ -342,8 +400,8 @@ def test_placeholders_go_back_into_the_output_only_where_the_kind_allows(api, sc
 
     job_id = api.post("/api/v1/generations", generation_body("moderation_summary", content=PII_CONTENT),
                       format="json").json()["data"]["id"]  # fmt: skip
-    scripted_responses_push(json.dumps({"verdict": "allow", "categories": ["none"],
-                                        "summary": "A happy review; contact <EMAIL_1>."}))  # fmt: skip
+    # The policy finds published personal data (the e-mail): the model agrees.
+    scripted_responses_push(json.dumps({"verdict": "review", "summary": "A happy review; contact <EMAIL_1>."}))
     restoring = dataclasses.replace(task_kinds()["moderation_summary"], restore_pii=True)
     with mock.patch.object(pipeline, "task_kind_of", return_value=restoring):
         job_run_inline(job_id)

@@ -1,6 +1,8 @@
 """Every task kind through the real path: API, real worker, LiteLLM, llama.cpp
 serving SmolLM2-135M-Instruct on CPU, validation against the kind's schema."""
 
+from typing import Any
+
 import pytest
 
 from beacon.testing import TERMINAL, generation_body, job_status, wait_for
@@ -54,8 +56,9 @@ def test_the_readme_example_delivers_every_attribute_with_evidence_in_one_model_
     status = wait_for(lambda: s if (s := job_status(job_id)) in {*TERMINAL, "reviewing"} else None, 240)
     job = Job.objects.get(pk=job_id)
     assert status == "completed", (job.error, job.result.validation if hasattr(job, "result") else None)
-    attributes = job.result.output["attributes"]
-    content = body["parameters"]["content"]
+    output: dict[str, Any] = job.result.output or {}
+    attributes = output["attributes"]
+    content = "Blue cotton shirt by Acme, size M"
     delivered = {name: field["value"] for name, field in attributes.items()}
     assert delivered == {"brand": "Acme", "colour": "Blue", "material": "cotton", "size": "M"}
     for field in attributes.values():

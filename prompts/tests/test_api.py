@@ -4,6 +4,7 @@ import pytest
 
 from beacon.testing import client_for
 from prompts.models import PromptTemplate, TemplateTest
+from prompts.task_kinds import task_kinds
 from tenants.models import ApiKey, Role
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +81,7 @@ def test_the_full_life_of_a_template(clients, reviewers):
 
 def test_errors_are_in_the_api_format_with_line_numbers(clients):
     editor = clients[Role.EDITOR]
-    base = own_copy(editor, "metadata_enrichment")
+    base = own_copy(editor, "product_description")
     bad = editor.post(f"{base}/versions", {"systemPrompt": SYSTEM, "userPrompt": "a\\n{{ oops"}, format="json")
     assert bad.status_code == 422
     error = bad.json()["error"]
@@ -98,7 +99,7 @@ def test_errors_are_in_the_api_format_with_line_numbers(clients):
 
 def test_rollback_through_the_api(clients, reviewers):
     editor = clients[Role.EDITOR]
-    base = own_copy(editor, "metadata_enrichment")
+    base = own_copy(editor, "product_description")
     editor.post(f"{base}/versions", {"systemPrompt": SYSTEM, "userPrompt": USER}, format="json")
     editor.post(f"{base}/versions/1.1.0/submit")
     for reviewer in reviewers:  # production carries traffic: two approvals
@@ -133,7 +134,7 @@ def test_an_executed_test_runs_the_model_and_is_stored(clients, scripted):
     execution = response.json()["data"]["execution"]
     assert execution["valid"] is True and execution["deployment"] == "local-small"
     stored = TemplateTest.objects.get(pk=execution["testId"])
-    assert stored.valid and stored.version.version == "1.0.0"
+    assert stored.valid and stored.version.version == task_kinds()["metadata_enrichment"].version
 
 
 def test_admin_shows_a_side_by_side_diff(admin_client):
@@ -148,13 +149,13 @@ def test_admin_shows_a_side_by_side_diff(admin_client):
 
 def test_editing_a_version_creates_a_new_one_and_template_fields_update(clients):
     editor = clients[Role.EDITOR]
-    base = own_copy(editor, "metadata_enrichment")
-    edited = editor.patch(f"{base}/versions/1.0.0", {"metadata": {"tier": "large", "maxTokens": 300}}, format="json")
+    base = own_copy(editor, "product_description")
+    edited = editor.patch(f"{base}/versions/1.0.0", {"metadata": {"tier": "small", "maxTokens": 300}}, format="json")
     assert edited.status_code == 201
     data = edited.json()["data"]
-    assert data["version"] == "1.1.0" and data["status"] == "draft" and data["metadata"]["tier"] == "large"
+    assert data["version"] == "1.1.0" and data["status"] == "draft" and data["metadata"]["tier"] == "small"
     original = editor.get(f"{base}/versions/1.0.0").json()["data"]
-    assert original["status"] == "active" and original["metadata"]["tier"] == "small"
+    assert original["status"] == "active" and original["metadata"]["tier"] == "large"
     assert (
         editor.patch(base, {"description": "Attributes with evidence"}, format="json").json()["data"]["description"]
         == "Attributes with evidence"

@@ -121,7 +121,7 @@ def test_a_platform_operator_changes_a_default_by_command_under_the_same_rules(t
     org, _ = org_factory("acme")
     (tmp_path / "system.jinja").write_text(SYSTEM.replace("Extract attributes.", "Extract every attribute."))
     (tmp_path / "user.jinja").write_text(USER)
-    run = ["metadata_enrichment"]
+    run = ["product_description"]
     call_command("platform_template", "version", *run, "--system", str(tmp_path / "system.jinja"),
                  "--user", str(tmp_path / "user.jinja"), "--as", "ana")  # fmt: skip
     call_command("platform_template", "submit", *run, "1.1.0")
@@ -134,6 +134,6 @@ def test_a_platform_operator_changes_a_default_by_command_under_the_same_rules(t
     call_command("platform_template", "activate", *run, "1.1.0")
     call_command("platform_template", "label", *run, "production", "1.1.0", "--reason", "better", "--as", "ana")
     params = {"content": "x", "locale": "en-US"}
-    resolved = template_resolve(template_id="metadata_enrichment", selector=None, parameters=params,
+    resolved = template_resolve(template_id="product_description", selector=None, parameters=params,
                                 organization_id=org.id)  # fmt: skip
     assert resolved.version.version == "1.1.0" and resolved.template.organization is None

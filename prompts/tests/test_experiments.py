@@ -9,7 +9,13 @@ from jobs.models import Job
 from prompts.experiments import two_proportion_z
 from prompts.models import PromptTemplate
 from prompts.services import Arm, label_set, version_create
+from prompts.task_kinds import task_kinds
 from prompts.tests.factories import version_activate
+
+# The seeded version of the kind these tests split, and the next one they create.
+SEEDED = task_kinds()["metadata_enrichment"].version
+MAJOR, MINOR, _ = SEEDED.split(".")
+NEXT = f"{MAJOR}.{int(MINOR) + 1}.0"
 
 SYSTEM = '{% extends "_base/system.jinja" %}{% block task %}Extract attributes, tersely.{% endblock %}'
 USER = '{% extends "_base/user.jinja" %}{% block instructions %}Go.{% endblock %}'
@@ -25,7 +31,7 @@ def test_two_proportion_z_matches_the_textbook():
 @pytest.mark.django_db
 def test_the_report_counts_arms_and_declares_a_winner_only_when_significant(api):
     template = PromptTemplate.objects.get(name="metadata_enrichment")
-    first = template.versions.get(version="1.0.0")
+    first = template.versions.get(version=SEEDED)
     second = version_create(template=template, system_prompt=SYSTEM, user_prompt=USER)
     second = version_activate(second)
     label_set(template=template, name="production", arms=[Arm(first, 50), Arm(second, 50)], moved_by="t",
@@ -39,21 +45,19 @@ def test_the_report_counts_arms_and_declares_a_winner_only_when_significant(api)
         return Job.objects.filter(id__in=ids)
 
     jobs = submit(160, sku_prefix="A")
-    by_version = {
-        v: list(jobs.filter(prompt_version__version=v).values_list("id", flat=True)) for v in ("1.0.0", "1.1.0")
-    }
+    by_version = {v: list(jobs.filter(prompt_version__version=v).values_list("id", flat=True)) for v in (SEEDED, NEXT)}
     assert all(len(ids) > 50 for ids in by_version.values())  # both arms served
-    # 1.1.0 passes every job, 1.0.0 half of them.
-    Job.objects.filter(id__in=by_version["1.1.0"]).update(status="completed")
-    half = by_version["1.0.0"][: len(by_version["1.0.0"]) // 2]
+    # The next version passes every job, the seeded one half of them.
+    Job.objects.filter(id__in=by_version[NEXT]).update(status="completed")
+    half = by_version[SEEDED][: len(by_version[SEEDED]) // 2]
     Job.objects.filter(id__in=half).update(status="completed")
-    Job.objects.filter(id__in=by_version["1.0.0"][len(half) :]).update(status="failed")
+    Job.objects.filter(id__in=by_version[SEEDED][len(half) :]).update(status="failed")
     report = api.get(f"/api/v1/templates/{template.id}/experiments?label=production").json()["data"][0]
     arms = {arm["version"]: arm for arm in report["arms"]}
-    assert arms["1.1.0"]["passRate"] == 1.0 and 0.45 < arms["1.0.0"]["passRate"] < 0.55
-    assert report["comparison"]["significant"] is True and report["comparison"]["winner"] == "1.1.0"
+    assert arms[NEXT]["passRate"] == 1.0 and 0.45 < arms[SEEDED]["passRate"] < 0.55
+    assert report["comparison"]["significant"] is True and report["comparison"]["winner"] == NEXT
 
     # Too few finished jobs: no winner, however large the difference.
-    Job.objects.filter(id__in=by_version["1.0.0"][5:] + by_version["1.1.0"][5:]).update(status="generating")
+    Job.objects.filter(id__in=by_version[SEEDED][5:] + by_version[NEXT][5:]).update(status="generating")
     report = api.get(f"/api/v1/templates/{template.id}/experiments?label=production").json()["data"][0]
     assert report["comparison"]["winner"] is None

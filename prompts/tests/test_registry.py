@@ -41,7 +41,7 @@ def test_every_task_kind_is_seeded_with_an_active_production_version():
         template = PromptTemplate.objects.get(name=name)
         label = template.labels.get(name="production")
         version = label.arms.get().version
-        assert (version.version, version.status) == ("1.0.0", "active")
+        assert (version.version, version.status) == (task_kinds()[name].version, "active")
         assert len(version.content_hash) == 64
 
 

@@ -30,8 +30,8 @@ def test_untrusted_content_is_fenced_with_the_job_token_and_cannot_close_the_fen
 
 def test_taxonomy_kind_lists_its_closed_set_of_labels():
     kind = task_kinds()["taxonomy_tagging"]
-    system = render_messages(kind=kind, parameters=_params(), fence_token="T")[0]["content"]
-    assert "Furniture > Chairs" in system
+    user = render_messages(kind=kind, parameters=_params(), fence_token="T")[1]["content"]
+    assert "Furniture > Chairs" in user  # the list follows the data, so the system prompt stays one prefix
     assert "Furniture > Chairs" in kind.output_schema["properties"]["categories"]["items"]["properties"]["path"]["enum"]
 
 

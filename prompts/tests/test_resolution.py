@@ -16,6 +16,11 @@ from prompts.task_kinds import task_kinds
 from prompts.tests.factories import version_activate
 from safety.encryption import decrypt_json
 
+# The seeded version of the kind these tests split, and the next one they create.
+SEEDED = task_kinds()["metadata_enrichment"].version
+MAJOR, MINOR, _ = SEEDED.split(".")
+NEXT = f"{MAJOR}.{int(MINOR) + 1}.0"
+
 pytestmark = pytest.mark.django_db
 SYSTEM = '{% extends "_base/system.jinja" %}{% block task %}VARIANT-B: extract attributes.{% endblock %}'
 USER = '{% extends "_base/user.jinja" %}{% block instructions %}Go.{% endblock %}'
@@ -24,7 +29,7 @@ USER = '{% extends "_base/user.jinja" %}{% block instructions %}Go.{% endblock %
 @pytest.fixture
 def enrichment():
     template = PromptTemplate.objects.get(name="metadata_enrichment")
-    first = template.versions.get(version="1.0.0")
+    first = template.versions.get(version=SEEDED)
     second = version_create(template=template, system_prompt=SYSTEM, user_prompt=USER)
     second = version_activate(second)
     return template, first, second
@@ -40,9 +45,7 @@ def test_production_is_the_default_and_a_version_or_label_can_be_pinned(enrichme
         == first
     )
     assert (
-        template_resolve(
-            template_id=str(template.id), selector="1.1.0", parameters=params, organization_id=None
-        ).version
+        template_resolve(template_id=str(template.id), selector=NEXT, parameters=params, organization_id=None).version
         == second
     )
     label_set(template=template, name="staging", arms=[Arm(second)], moved_by="t", reason="qa")
@@ -65,16 +68,16 @@ def test_an_ab_split_is_sticky_per_product_and_follows_the_weights(enrichment):
 
     assert len({arm("SKU-1") for _ in range(10)}) == 1  # sticky
     counts = Counter(arm(f"SKU-{i}").version for i in range(1000))
-    assert 0.64 < counts["1.0.0"] / 1000 < 0.76
+    assert 0.64 < counts[SEEDED] / 1000 < 0.76
 
 
 def test_the_api_records_the_version_and_label_and_rejects_unknown_ones(api, enrichment):
-    body = {**generation_body(), "templateVersion": "1.1.0"}
+    body = {**generation_body(), "templateVersion": NEXT}
     job = Job.objects.get(pk=api.post("/api/v1/generations", body, format="json").json()["data"]["id"])
-    assert job.prompt_version is not None and job.prompt_version.version == "1.1.0"
-    assert (job.template_version, job.prompt_label) == ("1.1.0", "")
+    assert job.prompt_version is not None and job.prompt_version.version == NEXT
+    assert (job.template_version, job.prompt_label) == (NEXT, "")
     job = Job.objects.get(pk=api.post("/api/v1/generations", generation_body(), format="json").json()["data"]["id"])
-    assert (job.template_version, job.prompt_label) == ("1.0.0", "production")
+    assert (job.template_version, job.prompt_label) == (SEEDED, "production")
     response = api.post("/api/v1/generations", {**generation_body(), "templateVersion": "9.9.9"}, format="json")
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["field"] == "templateVersion"
@@ -83,7 +86,7 @@ def test_the_api_records_the_version_and_label_and_rejects_unknown_ones(api, enr
 
 
 def test_the_pipeline_renders_the_jobs_version(api, enrichment, scripted):
-    body = {**generation_body(), "templateVersion": "1.1.0"}
+    body = {**generation_body(), "templateVersion": NEXT}
     job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
     pipeline.prepare_run(job_id=job_id)
     pipeline.assemble_run(job_id=job_id)

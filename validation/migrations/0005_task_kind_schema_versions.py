@@ -11,5 +11,7 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("validation", "0004_tenancy_owners")]
+    # After the tenancy migration pinned every existing version to the schema
+    # version it meant then; new versions pin this one from now on.
+    dependencies = [("validation", "0004_tenancy_owners"), ("prompts", "0006_approval_permission")]
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
