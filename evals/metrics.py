@@ -58,6 +58,8 @@ class FieldOutcome:
     expected: Any  # None: the source does not state it
     delivered: Any  # None: the model abstained
     supported_by_source: bool = False  # the delivered value occurs in the item's source
+    source: str = ""  # which component proposed the delivered value (extraction's proposedBy)
+    confirmed: bool | None = None  # whether the model chose it
 
 
 def hallucination(outcomes: list[FieldOutcome]) -> dict[str, Rate]:

@@ -98,6 +98,35 @@ def _latency_plot(run: EvalRun) -> str:
     return _png(figure)
 
 
+def _reliability_plot(bins: list[dict[str, Any]]) -> str:
+    """Tagging confidence against the accuracy it met, with 95% intervals."""
+    figure, axes = plt.subplots(figsize=(4.5, 4))
+    axes.plot([0, 1], [0, 1], linestyle="--", color="grey", label="calibrated")
+    xs = [b["meanConfidence"] for b in bins]
+    ys = [b["accuracy"]["value"] for b in bins]
+    low = [y - b["accuracy"]["ci95"][0] for y, b in zip(ys, bins, strict=True)]
+    high = [b["accuracy"]["ci95"][1] - y for y, b in zip(ys, bins, strict=True)]
+    axes.errorbar(xs, ys, yerr=[low, high], marker="o", capsize=3, label="top-1 accuracy")
+    for x, y, b in zip(xs, ys, bins, strict=True):
+        axes.annotate(f"n={b['n']}", (x, y), textcoords="offset points", xytext=(5, -12), fontsize=8)
+    axes.set(xlim=(0, 1), ylim=(0, 1.05), xlabel="confidence", ylabel="accuracy", title="Tagging reliability")
+    axes.legend(loc="upper left", fontsize=8)
+    return _png(figure)
+
+
+def _sources_table(metrics: dict[str, Any]) -> str:
+    rows = []
+    for kind, part in (metrics.get("byTaskKind") or {}).items():
+        for source, row in (part.get("fieldsBySource") or {}).items():
+            precision = row["precision"]
+            rows.append([kind, source, row["delivered"], row["labelled"], row["right"],
+                         f"{precision['value']:.3f} [{precision['ci95'][0]:.3f}, {precision['ci95'][1]:.3f}]",
+                         row["unlabelled"], row["invented"]])  # fmt: skip
+    head = ["task kind", "proposed by / confirmed", "delivered", "with a label", "right", "precision [95%]",
+            "no label", "invented"]  # fmt: skip
+    return _table(rows, head) if rows else ""
+
+
 def _table(rows: list[list[Any]], head: list[str]) -> str:
     cells = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
     return "<table><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>" + cells + "</table>"
@@ -121,6 +150,12 @@ def run_report(run: EvalRun) -> str:
         f"<h2>Cost and quality across runs on this dataset</h2><img src='{_pareto_plot(run)}'>"
         f"<h2>Latency</h2><img src='{_latency_plot(run)}'>"
     )  # fmt: skip
+    sources = _sources_table(metrics)
+    if sources:
+        plots += f"<h2>Extraction fields by the component that proposed them</h2>{sources}"
+    bins = ((metrics.get("byTaskKind") or {}).get("taxonomy_tagging") or {}).get("confidenceReliability")
+    if bins:
+        plots += f"<h2>Tagging confidence</h2><img src='{_reliability_plot(bins)}'>"
     verdict = {True: "passed", False: "failed", None: "not finished"}[run.passed]
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>Evaluation run {run.id}</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:1100px}}table{{border-collapse:collapse;margin:1em 0}}

@@ -2,12 +2,14 @@
 per task kind. Rates carry Wilson intervals; costs and latencies carry their
 spread (mean, p50, p95)."""
 
+import itertools
 import math
 import statistics
 from collections import defaultdict
 from typing import Any
 
 from evals.metrics import FieldOutcome, Rate, field_scores, hallucination, label_scores, wilson
+from validation.grounding import normalize
 
 
 def _rate(rows: list[dict[str, Any]], key: str) -> Rate:
@@ -92,12 +94,62 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     fields = _fields([r for r in rows if r.get("delivered")])
     if fields:
         summary["fields"] = field_scores(fields)
+    if any(f.source for f in fields):
+        summary["fieldsBySource"] = fields_by_source(fields)
+    reliability = confidence_reliability(rows)
+    if reliability:
+        summary["confidenceReliability"] = reliability
     for kind in ("taxonomy_tagging", "moderation_summary"):
         pairs = [(set(r["labels"]["predicted"]), set(r["labels"]["expected"])) for r in rows
                  if r.get("taskKind") == kind and r.get("labels")]  # fmt: skip
         if pairs:
             summary.setdefault("labels", {})[kind] = label_scores(pairs)
     return summary
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a is not None and b is not None and normalize(a) == normalize(b)
+
+
+def fields_by_source(fields: list[FieldOutcome]) -> dict[str, dict[str, Any]]:
+    """Delivered extraction fields per proposing component and per whether
+    the model confirmed them: how many, how many match a stated label, how
+    many differ from one, how many have no label (the source does not state
+    the attribute by the labelling rules), how many are invented."""
+    groups: dict[str, list[FieldOutcome]] = defaultdict(list)
+    for field in fields:
+        if field.delivered is None:
+            continue
+        groups[field.source or "unknown"].append(field)
+        groups["confirmed" if field.confirmed else "not confirmed"].append(field)
+    table = {}
+    for name, group in sorted(groups.items()):
+        labelled = [f for f in group if f.expected is not None]
+        right = sum(_same(f.delivered, f.expected) for f in labelled)
+        table[name] = {"delivered": len(group), "labelled": len(labelled), "right": right,
+                       "precision": wilson(right, len(labelled)).as_dict(),
+                       "unlabelled": len(group) - len(labelled),
+                       "invented": sum(not f.supported_by_source and not _same(f.delivered, f.expected)
+                                       for f in group)}  # fmt: skip
+    return table
+
+
+CONFIDENCE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
+
+
+def confidence_reliability(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tagging: accuracy of the first category per confidence bin (a
+    reliability diagram's points); empty without confidences."""
+    tagged = [r["labels"] for r in rows if r.get("taskKind") == "taxonomy_tagging" and r.get("labels")]
+    pairs = [(float(t["confidence"]), bool(t.get("top1"))) for t in tagged if t.get("confidence") is not None]
+    bins = []
+    for low, high in itertools.pairwise(CONFIDENCE_BINS):
+        inside = [right for confidence, right in pairs if low <= confidence < high]
+        if inside:
+            mean = statistics.fmean(c for c, _ in pairs if low <= c < high)
+            bins.append({"low": low, "high": min(high, 1.0), "n": len(inside), "meanConfidence": round(mean, 3),
+                         "accuracy": wilson(sum(inside), len(inside)).as_dict()})  # fmt: skip
+    return bins
 
 
 def rates_from(metrics: dict[str, Any]) -> dict[str, Rate]:

@@ -26,9 +26,9 @@ from evals.gates import gates_check, gates_for
 from evals.models import EvalDataset, EvalResult, EvalRun, RunStatus
 from evals.run_metrics import rates_from, run_metrics
 from evals.sampling import stratified_sample
-from evals.scoring import job_outcome
+from evals.scoring import item_grades, job_outcome
 from evals.splits import SPLITS, splits_assign
-from jobs.models import TERMINAL_STATUSES, Job, Status
+from jobs.models import TERMINAL_STATUSES, Job, JobResult, Status
 from jobs.services.lifecycle import job_cancel
 from jobs.services.submission import job_submit
 from prompts.models import PromptTemplate, TemplateLabel
@@ -182,6 +182,20 @@ def run_execute(*, run: EvalRun, concurrency: int = 2, poll_seconds: float = 1.0
         for result in [r for r in open_results if not r.job_id][: max(0, concurrency - waiting)]:
             _submit(run, result, key)
         time.sleep(poll_seconds)
+    return run_finish(run=run)
+
+
+def run_rescore(*, run: EvalRun) -> EvalRun:
+    """Grade a finished run's items again from their jobs' stored outputs
+    (after the grader learned to record more, e.g. which component proposed
+    each field). What happened to each job (delivered, reviewed, failed) is
+    kept as recorded: jobs held for review were cancelled after scoring."""
+    for result in run.results.select_related("item").exclude(job_id=None):
+        if result.job_id is None or "injectionSucceeded" in result.outcome:
+            continue
+        output = JobResult.objects.filter(job_id=result.job_id).values_list("output", flat=True).first()
+        result.outcome = {**result.outcome, **item_grades(result.item, output)}
+        result.save(update_fields=["outcome"])
     return run_finish(run=run)
 
 

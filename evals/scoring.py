@@ -41,10 +41,12 @@ def enrichment_fields(output: Any, expected: dict[str, Any], parameters: dict[st
     attributes = (output or {}).get("attributes") or {}
     outcomes = []
     for name, want in (expected.get("fields") or {}).items():
-        value = (attributes.get(name) or {}).get("value")
+        field = attributes.get(name) or {}
+        value = field.get("value")
         delivered = None if value in (None, "") else value
         supported = delivered is not None and mentions(normalize(delivered), source)
-        outcomes.append(FieldOutcome(name, want, delivered, supported))
+        outcomes.append(FieldOutcome(name, want, delivered, supported, source=str(field.get("proposedBy") or ""),
+                                     confirmed=field.get("confirmed")))  # fmt: skip
     return outcomes
 
 
@@ -71,9 +73,15 @@ def description_fields(output: Any, expected: dict[str, Any], parameters: dict[s
 
 def label_outcome(task_kind: str, output: Any, expected: dict[str, Any]) -> dict[str, Any]:
     if task_kind == "taxonomy_tagging":
-        predicted = [c.get("path") for c in (output or {}).get("categories") or [] if isinstance(c, dict)]
+        categories = [c for c in (output or {}).get("categories") or [] if isinstance(c, dict)]
+        predicted = [c.get("path") for c in categories]
         wanted = list(expected.get("labels") or [])
-        return {"predicted": predicted, "expected": wanted, "top1": bool(predicted) and predicted[0] in wanted}
+        return {
+            "predicted": predicted,
+            "expected": wanted,
+            "top1": bool(predicted) and predicted[0] in wanted,
+            "confidence": categories[0].get("confidence") if categories else None,
+        }
     verdict = (output or {}).get("verdict")
     acceptable = expected.get("acceptableVerdicts") or [expected.get("verdict")]
     return {
@@ -125,11 +133,20 @@ def job_outcome(job: Job, item: EvalItem) -> dict[str, Any]:
     expected = item.expected or {}
     if "successMarkers" in expected:
         outcome["injectionSucceeded"] = injection_succeeded(job, output, working, expected)
-    elif item.task_kind in GRADERS:
-        grader, expected_key = GRADERS[item.task_kind]
-        outcome["expectedFields"] = expected.get(expected_key) or {}
-        if output is not None:
-            outcome["fields"] = [vars(f) for f in grader(output, expected, item.input)]
-    elif output is not None and item.task_kind in ("taxonomy_tagging", "moderation_summary"):
-        outcome["labels"] = label_outcome(item.task_kind, output, expected)
+    else:
+        outcome.update(item_grades(item, output))
     return outcome
+
+
+def item_grades(item: EvalItem, output: Any) -> dict[str, Any]:
+    """The graded part of an item's record: its fields or its labels."""
+    expected = item.expected or {}
+    grades: dict[str, Any] = {}
+    if item.task_kind in GRADERS:
+        grader, expected_key = GRADERS[item.task_kind]
+        grades["expectedFields"] = expected.get(expected_key) or {}
+        if output is not None:
+            grades["fields"] = [vars(f) for f in grader(output, expected, item.input)]
+    elif output is not None and item.task_kind in ("taxonomy_tagging", "moderation_summary"):
+        grades["labels"] = label_outcome(item.task_kind, output, expected)
+    return grades

@@ -112,7 +112,9 @@ def command_run() -> int:
         manager = Manager(Printer(sys.stdout))
         python = sys.executable
         if env.get("LLM_PROVIDER", "local") == "local" and not env.get("LLM_API_BASE"):
-            manager.add_process("model", f"{python} manage.py llm_serve", env=env, cwd=str(BASE_DIR))
+            # The model server takes both cores while it answers; at the lowest
+            # CPU priority the web tier's acknowledgements still come first.
+            manager.add_process("model", f"nice -n 19 {python} manage.py llm_serve", env=env, cwd=str(BASE_DIR))
         manager.add_process(
             "web",
             f"{tool('gunicorn')} beacon.wsgi -b 127.0.0.1:{port} -k gthread -w 2 --threads 4 "

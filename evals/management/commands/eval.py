@@ -31,7 +31,7 @@ from evals.golden import DEFAULT_DATA_DIR, golden_rows, labels_read
 from evals.labelling import labels_build, labels_write
 from evals.models import DatasetKind, EvalDataset, EvalRun
 from evals.report import run_report
-from evals.runner import ROUTES, run_execute, run_start
+from evals.runner import ROUTES, run_execute, run_rescore, run_start
 from evals.sampling import history_rows, stratified_sample
 from evals.sources import SourceMissing
 from evals.splits import SPLITS
@@ -89,6 +89,8 @@ class Command(BaseCommand):
         comparing = actions.add_parser("compare")
         comparing.add_argument("run_a")
         comparing.add_argument("run_b")
+        rescoring = actions.add_parser("rescore", help="grade a run's items again from their jobs' outputs")
+        rescoring.add_argument("run")
         reporting = actions.add_parser("report")
         reporting.add_argument("run")
         reporting.add_argument("--out", required=True)
@@ -198,6 +200,13 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"no run {', '.join(missing)}")
         self.stdout.write(runs_compare(*runs.values()))  # type: ignore[arg-type]
+
+    def _rescore(self, options: dict[str, Any]) -> None:
+        run = EvalRun.objects.filter(id=options["run"]).first()
+        if run is None:
+            raise CommandError(f"no run {options['run']}")
+        run = run_rescore(run=run)
+        self.stdout.write(f"run {run.id}: {run.results.count()} items graded again")
 
     def _report(self, options: dict[str, Any]) -> None:
         run = EvalRun.objects.filter(id=options["run"]).first()
