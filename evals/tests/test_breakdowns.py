@@ -21,9 +21,10 @@ def test_fields_are_counted_per_proposing_component_and_confirmation():
 
 
 def test_tagging_reliability_bins_accuracy_by_confidence():
-    rows = [{"taskKind": "taxonomy_tagging",
-             "labels": {"top1": right, "confidence": confidence, "predicted": ["a"], "expected": ["a" if right else "b"]}}
-            for confidence, right in [(0.9, True), (0.85, True), (0.82, False), (0.3, False), (0.35, True)]]  # fmt: skip
+    outcomes = [(0.9, True), (0.85, True), (0.82, False), (0.3, False), (0.35, True)]
+    rows = [{"taskKind": "taxonomy_tagging", "labels": {"top1": right, "confidence": confidence,
+                                                        "predicted": ["a"], "expected": ["a" if right else "b"]}}
+            for confidence, right in outcomes]  # fmt: skip
     bins = confidence_reliability(rows)
     assert [(b["low"], b["n"]) for b in bins] == [(0.2, 2), (0.8, 3)]
     assert bins[1]["accuracy"]["value"] == round(2 / 3, 4)
