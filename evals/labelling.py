@@ -249,3 +249,22 @@ def labels_write(labels: list[dict[str, Any]], path: Path = LABELS_FILE) -> None
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(label, ensure_ascii=False, sort_keys=True) + "\n" for label in labels),
                     encoding="utf-8")  # fmt: skip
+
+
+def unseen_labels(data_dir: Path, used: set[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Labels, by the golden set's own rules, for the records the golden set
+    does not use: product data nothing was tuned on. Enrichment and tagging
+    only (moderation's violations are written, not found); keys start with
+    `unseen:` so they never collide with golden keys."""
+    sources = all_records(data_dir)
+    labels = []
+    for records in sources.values():
+        for record in sorted(records.values(), key=lambda r: _rank("unseen", r.source, r.id)):
+            if record.locale not in LOCALES or (record.source, record.id) in used or not listing_text(record):
+                continue
+            for kind, build in (("metadata_enrichment", enrichment_label), ("taxonomy_tagging", taxonomy_label)):
+                found = build(record)
+                if found is not None:
+                    label = _label(record, kind, found, "curated_fields")
+                    labels.append({**label, "key": f"unseen:{label['key']}"})
+    return labels

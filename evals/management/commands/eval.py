@@ -28,7 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 from evals.compare import runs_compare
 from evals.datasets import DatasetError, adversarial_rows, dataset_export, dataset_get, dataset_import
 from evals.golden import DEFAULT_DATA_DIR, golden_rows, labels_read
-from evals.labelling import labels_build, labels_write
+from evals.labelling import labels_build, labels_write, unseen_labels
 from evals.models import DatasetKind, EvalDataset, EvalRun
 from evals.report import run_report
 from evals.runner import ROUTES, run_execute, run_rescore, run_start
@@ -55,6 +55,11 @@ class Command(BaseCommand):
         importing.add_argument("--from-review-export", action="store_true",
                                help="FILE is reviewed past jobs as review_export writes them")  # fmt: skip
         importing.add_argument("--golden", action="store_true", help="the repository's labels joined with the records")
+        importing.add_argument(
+            "--unseen",
+            action="store_true",
+            help="records the golden set does not use, labelled by its rules (enrichment, tagging)",
+        )
         importing.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
         labelling = actions.add_parser("golden-labels")
         labelling.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
@@ -114,6 +119,9 @@ class Command(BaseCommand):
             lines: Any = adversarial_rows(cases)
         elif options["golden"]:
             lines = golden_rows(labels_read(), options["data_dir"])
+        elif options["unseen"]:
+            used = {(str(label["record"]["source"]), str(label["record"]["id"])) for label in labels_read()}
+            lines = golden_rows(unseen_labels(options["data_dir"], used), options["data_dir"])
         elif options["file"] and options["from_review_export"]:
             lines = history_rows(Path(options["file"]).read_text(encoding="utf-8").splitlines())
         elif options["file"]:
