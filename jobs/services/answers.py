@@ -51,11 +51,30 @@ def answer_build(answer: Any, working: dict[str, Any]) -> Any:
     if "taxonomyRanking" in working:
         ranking = [(str(path), float(score)) for path, score in working["taxonomyRanking"]]
         path = taxonomy_choice(str(answer["path"]), ranking, settings.BEACON_TAXONOMY_MODEL_DECIDES_BELOW)
-        return {"categories": [{"path": path, "confidence": taxonomy_confidence(path, ranking, str(answer["path"]))}]}
+        # A fallback answer is retrieval's own: no second method agreed.
+        model_path = "" if (working.get("attempts") or [{}])[-1].get("fallback") else str(answer["path"])
+        return {"categories": [{"path": path, "confidence": taxonomy_confidence(path, ranking, model_path)}]}
     if working.get("moderation"):
         verdict, categories = policy_verdict(working)
         return {"verdict": verdict, "categories": categories, "summary": answer["summary"]}
     return answer
+
+
+# Model errors that mean no deployment can answer now (all circuits open,
+# none left to try): a planned job falls back to Beacon's own answer.
+NO_MODEL_CODES = frozenset({"breaker_open", "no_deployment_available"})
+
+
+def fallback_answer(working: dict[str, Any]) -> dict[str, Any] | None:
+    """What a planned job answers when no model does: retrieval's first
+    category; for extraction, no choice at all (the strongest cues are still
+    delivered, unconfirmed). None for jobs with no answer of their own."""
+    if working.get("taxonomyRanking"):
+        return {"path": working["taxonomyRanking"][0][0]}
+    if "extraction" in working:
+        asked = (working.get("modelSchema") or {}).get("properties") or {}
+        return dict.fromkeys(asked)
+    return None
 
 
 def delivered_errors(output: Any, validator: Draft202012Validator) -> list[dict[str, Any]]:

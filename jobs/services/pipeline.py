@@ -7,6 +7,7 @@ claimed and handed over; the work each stage delegates lives beside it
 (`preparation`, `job_settings`, `model_routing`, `slow_io`, `output_checks`).
 """
 
+import json
 import logging
 import time
 from collections import Counter
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from jobs.models import Job, JobResult, Stage
-from jobs.services.answers import answer_build, delivered_errors, nothing_delivered
+from jobs.services.answers import NO_MODEL_CODES, answer_build, delivered_errors, fallback_answer, nothing_delivered
 from jobs.services.events import event_record, job_transition
 from jobs.services.job_settings import (
     extraction_plan_apply,
@@ -180,6 +181,24 @@ def generate_run(*, job_id: str) -> bool:
     except ModelError as exc:
         ledger(exc.attempts)
         failed_cost = attempts_cost(exc.attempts)
+        fallback = fallback_answer(working) if exc.permanent or exc.code in NO_MODEL_CODES else None
+        code = exc.code
+        if fallback is not None:
+            # No model answers, but the job has an answer of Beacon's own
+            # (retrieval's first category, the strongest extraction cues).
+            def use_fallback(job: Job) -> str:
+                job.cost_usd += failed_cost
+                job_transition(job=job, name="start_validating", save=False)
+                current = working_of(job)
+                current.setdefault("attempts", []).append(
+                    {"text": json.dumps(fallback), "cacheKey": None, "repair": False, "fallback": True}
+                )
+                working_save(job, current)
+                event_record(job=job, type="model_fallback", data={"code": code, "generation": job.generation_count})
+                return Stage.VALIDATE
+
+            stage_complete(claim=claim, stage=Stage.GENERATE, work=use_fallback, started=started)
+            return True
         error_class = TransientStageError if not exc.permanent else StageError
         error = error_class(str(exc), code=exc.code)
         if not exc.permanent:
@@ -261,6 +280,8 @@ def validate_run(*, job_id: str) -> bool:
         result.validation = {**report.as_dict(), "generation": job.generation_count}
         if answer is not None:
             result.validation["answer"] = answer
+        if working["attempts"][-1].get("fallback"):
+            result.validation["fallback"] = True
         if grounding is not None:
             result.validation["grounding"] = grounding.as_dict()
         if trace:

@@ -434,3 +434,31 @@ def test_a_broker_down_at_commit_still_acknowledges_the_job_for_the_sweeper(api)
     assert response.status_code == 202  # committed: the sweeper publishes it later
     job = Job.objects.get(pk=response.json()["data"]["id"])
     assert job.status == "queued" and job.published_at is not None
+
+
+def test_when_no_model_answers_tagging_falls_back_to_retrieval_and_says_so(api, scripted):
+    body = generation_body("taxonomy_tagging", content="Oak dining table for six")
+    job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
+    no_model = TransientModelError("every circuit is open", code="no_deployment_available")
+    with mock.patch.object(pipeline, "complete", side_effect=no_model):
+        job_run_inline(job_id)
+    job = Job.objects.get(pk=job_id)
+    category = (job.result.output or {})["categories"][0]
+    assert category["path"] == "Furniture > Tables"
+    assert job.result.validation["fallback"] is True
+    assert job.events.get(type="model_fallback").data["code"] == "no_deployment_available"
+    # Retrieval alone, with no model agreeing, is not sure enough to skip review.
+    assert category["confidence"] < 0.6 and job.status == "reviewing"
+
+
+def test_when_no_model_answers_extraction_keeps_its_strong_cues_unconfirmed(api, scripted):
+    job_id = _submit(api)
+    with mock.patch.object(pipeline, "complete", side_effect=TransientModelError("open", code="breaker_open")):
+        job_run_inline(job_id)
+    job = Job.objects.get(pk=job_id)
+    attributes = (job.result.output or {})["attributes"]
+    delivered = {name: (field["value"], field["confirmed"]) for name, field in attributes.items() if field["value"]}
+    # "by Acme" and "size M" are strong cues; "Blue" and "cotton" are head-of-listing lexicon matches.
+    assert delivered == {"brand": ("Acme", False), "size": ("M", False), "colour": ("Blue", False),
+                         "material": ("cotton", False)}  # fmt: skip
+    assert job.status == "completed"
