@@ -14,9 +14,9 @@ from llm.scripted import scripted_responses_push
 from prompts.task_kinds import task_kinds
 
 CONTENT = "Navy cotton shirt by Acme, size M. Machine washable."
-RIGHT = json.dumps({"attributes": {
-    "brand": {"value": "Acme", "evidence": "by Acme"}, "material": {"value": "cotton", "evidence": "Navy cotton shirt"},
-    "colour": {"value": "Navy", "evidence": "Navy cotton"}, "size": {"value": "M", "evidence": "size M"}}})  # fmt: skip
+# The model's answer: one of each attribute's candidates (Beacon adds the evidence).
+RIGHT = json.dumps({"brand": "Acme", "colour": "Navy", "material": "cotton", "size": "M"})
+NOTHING = json.dumps({"brand": None, "colour": None, "material": None, "size": None})
 LOOSE_GATES = {"golden": {"hallucinationRate": {"max": 0.9}, "coverage": {"min": 0.3}}}
 
 
@@ -54,8 +54,9 @@ def test_a_run_scores_every_item_and_passes_its_gates(start_worker, settings, ca
 def test_a_failing_gate_exits_non_zero(start_worker, settings):
     settings.BEACON_EVAL_GATES = LOOSE_GATES
     golden(items=2)
-    start_worker(LLM_PROVIDER="scripted")
-    # No script: the model answers the smallest valid output, every value null.
+    # The model chooses nothing, and no cue is strong enough to stand alone.
+    start_worker(LLM_PROVIDER="scripted", BEACON_EXTRACTION_ACCEPT_SCORE="2")
+    scripted_responses_push(NOTHING, NOTHING)
     with pytest.raises(CommandError) as caught:
         call_command("eval", "run", "--dataset", "golden", "--template", task_kinds()["metadata_enrichment"].version,
                      "--gate")  # fmt: skip
