@@ -11,8 +11,6 @@ from beacon.testing import client_for, generation_body, wait_terminal
 from jobs.models import Job
 from jobs.services.publishing import stage_queue
 from llm.loopback import Behaviour, LoopbackModelServer
-from llm.scripted import schema_example
-from prompts.task_kinds import task_kinds
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,9 +37,11 @@ def test_the_compose_file_runs_vllm_and_a_gpu_only_worker_behind_the_gpu_profile
 
 @pytest.mark.slow
 def test_a_job_routed_to_a_gpu_deployment_completes_on_a_gpu_queue_worker(start_worker, org_factory, tmp_path):
-    kind = task_kinds()["metadata_enrichment"]
     with LoopbackModelServer() as server:
-        server.default = Behaviour.ok(json.dumps(schema_example(kind.output_schema)))
+        # The enrichment's answer: a candidate per attribute of generation_body()'s content.
+        server.default = Behaviour.ok(
+            json.dumps({"brand": "Acme", "colour": "Blue", "material": "cotton", "size": "M"})
+        )
         registry_file = tmp_path / "deployments.yaml"
         registry_file.write_text(yaml.safe_dump({"deployments": [
             {"name": "vllm-test", "tier": "small", "model": "hosted_vllm/test-model", "api_base": server.api_base,
