@@ -213,13 +213,21 @@ def shopify_index() -> TaxonomyIndex | None:
     return index_build(paths) if paths else None
 
 
+# A short text can rank a neighbour first ("Blue cotton shirt" -> Cotton
+# Balls); the attributes of the best few together are the safer set.
+CATEGORY_VOTES = 3
+
+
 def product_category(text_words: Counter[str]) -> tuple[str, tuple[str, ...]] | None:
-    """The Shopify category a product's words rank first, with its
-    attributes; None without the data or without a match."""
+    """The Shopify category a product's words rank first, with the
+    attributes of the best CATEGORY_VOTES categories together; None without
+    the data or without a match."""
     index = shopify_index()
     if index is None:
         return None
-    ranked = index.rank(text_words, 1)
-    if not ranked or ranked[0][1] <= 0:
+    ranked = [(path, score) for path, score in index.rank(text_words, CATEGORY_VOTES) if score > 0]
+    if not ranked:
         return None
-    return ranked[0][0], shopify_category_attributes()[ranked[0][0]]
+    attributes = shopify_category_attributes()
+    union = dict.fromkeys(name for path, _ in ranked for name in attributes[path])
+    return ranked[0][0], tuple(union)
