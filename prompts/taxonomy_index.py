@@ -216,6 +216,12 @@ def shopify_index() -> TaxonomyIndex | None:
 # A short text can rank a neighbour first ("Blue cotton shirt" -> Cotton
 # Balls); the attributes of the best few together are the safer set.
 CATEGORY_VOTES = 3
+# Colour words describe a product, they do not name its kind: "White
+# chocolate cookies" are not "White Coats".
+COLOUR_WORDS = frozenset(
+    words("white black red blue green yellow pink purple orange brown grey gray beige navy gold silver")
+    + words("blanc noir rouge bleu vert jaune rose weiss schwarz blanco negro")
+)
 
 
 def product_category(text_words: Counter[str]) -> tuple[str, tuple[str, ...]] | None:
@@ -225,7 +231,8 @@ def product_category(text_words: Counter[str]) -> tuple[str, tuple[str, ...]] | 
     index = shopify_index()
     if index is None:
         return None
-    ranked = [(path, score) for path, score in index.rank(text_words, CATEGORY_VOTES) if score > 0]
+    query = Counter({word: count for word, count in text_words.items() if word not in COLOUR_WORDS})
+    ranked = [(path, score) for path, score in index.rank(query, CATEGORY_VOTES) if score > 0]
     if not ranked:
         return None
     attributes = shopify_category_attributes()

@@ -93,3 +93,21 @@ def test_the_demo_taxonomy_is_the_platform_default():
     taxonomy = demo_taxonomy_ensure()
     assert taxonomy.organization is None and taxonomy.node_count > 10
     assert demo_taxonomy_ensure() == taxonomy
+
+
+@pytest.mark.shopify_data
+@pytest.mark.skipif(not SHOPIFY.exists(), reason="../shared/data is not on this machine")
+def test_a_products_category_attributes_come_from_the_shopify_taxonomy(settings):
+    from prompts.taxonomy import product_category_attributes
+
+    settings.BEACON_SHOPIFY_TAXONOMY_DIR = SHOPIFY
+    _, shirt = product_category_attributes({"content": "Blue cotton shirt by Acme, size M"})
+    assert shirt is not None and {"colour", "material"} <= set(shirt)
+    category, chocolate = product_category_attributes(
+        {
+            "content": "White peppermint chocolate truffles. Lindt.",
+            "product": {"title": "White peppermint chocolate truffles"},
+        }
+    )
+    assert category is not None and category.startswith("Food, Beverages & Tobacco")
+    assert chocolate is not None and "colour" not in chocolate  # "White" is not a chocolate's colour
