@@ -114,7 +114,10 @@ def command_run() -> int:
         if env.get("LLM_PROVIDER", "local") == "local" and not env.get("LLM_API_BASE"):
             # The model server takes both cores while it answers; at the lowest
             # CPU priority the web tier's acknowledgements still come first.
-            manager.add_process("model", f"nice -n 19 {python} manage.py llm_serve", env=env, cwd=str(BASE_DIR))
+            # llama-cpp-python's server also reads PORT and HOST from the
+            # environment, over its own flags: PORT is the web tier's.
+            model_env = {key: value for key, value in env.items() if key not in ("PORT", "HOST")}
+            manager.add_process("model", f"nice -n 19 {python} manage.py llm_serve", env=model_env, cwd=str(BASE_DIR))
         manager.add_process(
             "web",
             f"{tool('gunicorn')} beacon.wsgi -b 127.0.0.1:{port} -k gthread -w 2 --threads 4 "
