@@ -190,8 +190,8 @@ def taxonomy_choice(model_path: str, ranking: list[tuple[str, float]], decides_b
     decides. On the small default model retrieval's first was right more
     often than the model on the development part, whatever the lead, so the
     default (1.0) lets retrieval stand; a stronger deployment raises it."""
-    if not ranking:
-        return model_path
+    if not ranking or ranking[0][1] <= 0:
+        return model_path  # retrieval found nothing: it has no opinion
     first = ranking[0]
     second = ranking[1][1] if len(ranking) > 1 else 0.0
     lead = first[1] / second if second > 0 else float("inf")

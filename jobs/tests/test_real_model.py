@@ -7,6 +7,7 @@ import pytest
 
 from beacon.testing import TERMINAL, generation_body, job_status, wait_for
 from jobs.models import Job
+from jobs.services.job_settings import working_of
 from prompts.task_kinds import task_kinds
 
 pytestmark = [pytest.mark.slow]
@@ -37,6 +38,13 @@ def test_each_task_kind_completes_through_the_local_model(api, start_worker, mod
         status = wait_for(ended, 240)
         job = Job.objects.get(pk=job_id)
         reasons = [e.data for e in job.events.filter(type__in=["output_scan", "injection_scan", "content_policy"])]
+        if kind == "taxonomy_tagging":
+            # A category of the job's shortlist; when the small model and
+            # retrieval disagree the confidence is low and a person confirms it.
+            assert status in ("completed", "reviewing"), job.error
+            shortlist = [path for path, _ in working_of(job)["taxonomyRanking"]]
+            assert (job.result.output or {})["categories"][0]["path"] in shortlist
+            continue
         assert status == "completed", (
             kind,
             job.error,

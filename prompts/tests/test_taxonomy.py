@@ -1,5 +1,6 @@
 """Taxonomies: import from the Shopify formats, narrowing, and jobs that choose from them."""
 
+import json
 from io import StringIO
 from pathlib import Path
 
@@ -111,3 +112,20 @@ def test_a_products_category_attributes_come_from_the_shopify_taxonomy(settings)
     )
     assert category is not None and category.startswith("Food, Beverages & Tobacco")
     assert chocolate is not None and "colour" not in chocolate  # "White" is not a chocolate's colour
+
+
+def test_confidence_follows_the_calibration_table_when_there_is_one(tmp_path, monkeypatch):
+    from prompts import taxonomy
+
+    ranking = [("A", 6.0), ("B", 2.0), ("C", 2.0)]
+    raw = taxonomy.taxonomy_confidence("A", ranking, "A")  # no table in the repository yet: raw
+    assert raw == round(0.5 * 0.6 + 0.5, 3)
+    table = tmp_path / "calibration.json"
+    table.write_text(json.dumps({"points": [[0.0, 0.1], [0.5, 0.5], [1.0, 0.9]]}))
+    monkeypatch.setattr(taxonomy, "CALIBRATION_FILE", table)
+    taxonomy.calibration_points.cache_clear()
+    try:
+        assert taxonomy.taxonomy_confidence("A", ranking, "A") == round(0.5 + 0.4 * (0.8 - 0.5) / 0.5, 3)
+        assert taxonomy.taxonomy_confidence("B", ranking, "A") == round(0.1 + 0.4 * 0.1 / 0.5, 3)
+    finally:
+        taxonomy.calibration_points.cache_clear()

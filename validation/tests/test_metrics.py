@@ -8,6 +8,7 @@ from beacon.testing import generation_body
 from jobs.models import Job
 from jobs.services import pipeline
 from llm.scripted import scripted_responses_push
+from prompts.task_kinds import task_kinds
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_pass_rates_by_kind_version_model_and_day(api, scripted):
     assert rows == [{"key": "metadata_enrichment", "finished": 3, "completed": 2, "passRate": 0.6667,
                      "firstPassRate": 0.6667, "partialRate": 0.3333, "refused": 0}]  # fmt: skip
     assert api.get("/api/v1/validation/metrics?groupBy=templateVersion").json()["data"][0]["key"] == (
-        "metadata_enrichment@1.0.0"
+        f"metadata_enrichment@{task_kinds()['metadata_enrichment'].version}"
     )
     assert api.get("/api/v1/validation/metrics?groupBy=model").json()["data"][0]["key"] == "local-large"
     assert len(api.get("/api/v1/validation/metrics?groupBy=day").json()["data"]) == 1
