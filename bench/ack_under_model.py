@@ -45,8 +45,10 @@ def start_stack(port: int, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     `log`; returns once it has printed the demo API key."""
     # Rate limits off: the clients submit far more than a standard tier's
     # 100 a minute, and a 429 is not the acknowledgement being measured.
+    # Its own runtime folder: the thousands of jobs it submits must not land
+    # in the developer's `make run` data (.beacon/).
     env = {**os.environ, "PORT": str(port), "FLOWER_PORT": str(free_port()), "PYTHONUNBUFFERED": "1",
-           "BEACON_RATE_LIMITS": "false"}  # fmt: skip
+           "BEACON_RATE_LIMITS": "false", "BEACON_RUNTIME_DIR": str(BASE_DIR / ".beacon" / "bench-ack")}  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "beacon.runtime", "run"], cwd=BASE_DIR, env=env,
                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
