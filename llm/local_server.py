@@ -24,7 +24,9 @@ def model_path() -> Path:
     return path
 
 
-def server_command(*, host: str, port: int, threads: int, context: int = 4096) -> list[str]:
+def server_command(
+    *, host: str, port: int, threads: int, context: int = 4096, cache_bytes: int = 512 * 2**20
+) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -41,4 +43,14 @@ def server_command(*, host: str, port: int, threads: int, context: int = 4096) -
         str(context),
         "--n_threads",
         str(threads),
+        # Keep the evaluated prompts of recent requests in RAM and resume from
+        # the longest matching prefix: with task kinds interleaved, each
+        # kind's system prompt stays evaluated (one enrichment-sized call:
+        # 1.34 s without, 0.85 s with; docs/models.md).
+        "--cache",
+        "true",
+        "--cache_type",
+        "ram",
+        "--cache_size",
+        str(cache_bytes),
     ]

@@ -46,6 +46,9 @@ class TaskKind:
     restore_pii: bool = False
     # What each safety layer's hit does for this kind (kind.json "safety").
     safety: SafetyPolicy = field(default_factory=SafetyPolicy)
+    # Generation: a field that cutting unsupported sentences empties is
+    # written again from this other field's kept text (kind.json "refill").
+    refill: dict[str, str] = field(default_factory=dict)
 
     @property
     def uuid(self) -> uuid.UUID:
@@ -101,6 +104,7 @@ def _load(folder: Path) -> TaskKind:
         restore_pii=bool(meta.get("restore_pii", False)),
         schema_version=str(meta.get("schema_version", "1.0.0")),
         safety=safety_policy_from(meta.get("safety")),
+        refill=dict(meta.get("refill") or {}),
     )
 
 

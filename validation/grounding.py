@@ -15,6 +15,7 @@ the same way. A claim that does not is a hallucination in Beacon's sense: a
 statement about the product that the product's own data does not support.
 """
 
+import copy
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -119,23 +120,112 @@ def mentions(term: str, text: str) -> bool:
     return re.search(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", text) is not None
 
 
+def unsupported_claims(text: str, source: str, source_quantities: list[Any]) -> list[str]:
+    """The reasons a text is not supported by the input: the quantities,
+    materials and certifications it claims that the input does not state."""
+    reasons = []
+    claimed = normalize(text)
+    for quantity_text in QUANTITY.finditer(text):
+        quantity = quantities(quantity_text.group(0))[0]
+        if not quantity_supported(quantity, source_quantities):
+            reasons.append(f"claims {quantity_text.group(0)!r}, not in the input")
+    for term in (*MATERIALS, *CERTIFICATIONS):
+        if mentions(term, claimed) and not mentions(term, source):
+            kind = "material" if term in MATERIALS else "certification"
+            reasons.append(f"claims the {kind} {term!r}, not in the input")
+    return reasons
+
+
 def ground_generation(output: Any, parameters: dict[str, Any]) -> GroundingReport:
     """Quantities, materials and certifications the text claims must be in the input."""
     source = source_text(parameters)
     source_quantities = quantities(source)
     report = GroundingReport()
     for path, text in strings_of(output):
-        claimed = normalize(text)
-        for quantity_text in QUANTITY.finditer(text):
-            quantity = quantities(quantity_text.group(0))[0]
-            if not quantity_supported(quantity, source_quantities):
-                report.results.append(
-                    GroundingResult(path, False, f"claims {quantity_text.group(0)!r}, not in the input")
-                )
-        for term in (*MATERIALS, *CERTIFICATIONS):
-            if mentions(term, claimed) and not mentions(term, source):
-                kind = "material" if term in MATERIALS else "certification"
-                report.results.append(GroundingResult(path, False, f"claims the {kind} {term!r}, not in the input"))
+        for reason in unsupported_claims(text, source, source_quantities):
+            report.results.append(GroundingResult(path, False, reason))
     if not report.results:
         report.results.append(GroundingResult("", True, "no unsupported quantity, material or certification"))
     return report
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+
+
+def unsupported_removed(
+    output: Any, report: GroundingReport, parameters: dict[str, Any], refill: dict[str, tuple[str, int]] | None = None
+) -> tuple[Any, list[dict[str, str]]] | None:
+    """Generation's partial acceptance: the copy without what it invented.
+
+    A bullet point that makes an unsupported claim is dropped whole; in
+    prose, the sentences that make one are. A field left empty is written
+    again from another field's kept text where `refill` names one (path ->
+    (source path, maximum length): an SEO title from the title); otherwise
+    None, and only asking again can fix it (a title is one claim). The caller
+    validates what remains against the schema and rules again.
+    """
+    refill = refill or {}
+    source = source_text(parameters)
+    source_quantities = quantities(source)
+    accepted = copy.deepcopy(output)
+    removed: list[dict[str, str]] = []
+    paths = sorted({r.field for r in report.ungrounded}, key=_path_order, reverse=True)
+    for path in paths:
+        if path in ("", "$"):
+            return None
+        *parents, last = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
+        node = accepted
+        for part in parents:
+            node = node[part]
+        text = node[last]
+        if not isinstance(text, str):
+            return None
+        if isinstance(node, list):
+            removed.append({"field": path, "text": text})
+            del node[last]
+            continue
+        kept = []
+        for sentence in SENTENCE_END.split(text.strip()):
+            if unsupported_claims(sentence, source, source_quantities):
+                removed.append({"field": path, "text": sentence})
+            else:
+                kept.append(sentence)
+        node[last] = " ".join(kept)
+    for path, node, last in _string_fields(accepted, [r["field"] for r in removed]):
+        if node[last]:
+            continue
+        source_path, limit = refill.get(path, ("", 0))
+        kept_text = next((n[k] for _, n, k in _string_fields(accepted, [source_path]) if n[k]), "")
+        if not kept_text:
+            return None
+        node[last] = _shortened(kept_text, limit)
+    return accepted, removed
+
+
+def _string_fields(output: Any, paths: list[str]) -> list[tuple[str, Any, Any]]:
+    """(path, parent node, key) of each path that still names a string."""
+    found = []
+    for path in dict.fromkeys(paths):
+        *parents, last = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)] or [""]
+        node = output
+        try:
+            for part in parents:
+                node = node[part]
+            if isinstance(node[last], str):
+                found.append((path, node, last))
+        except (KeyError, IndexError, TypeError):
+            continue
+    return found
+
+
+def _shortened(text: str, limit: int) -> str:
+    """The first sentence of `text`, cut at a word boundary to `limit` characters."""
+    first = SENTENCE_END.split(text.strip())[0]
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:-")
+
+
+def _path_order(path: str) -> tuple[tuple[int, int, str], ...]:
+    # Later list items first, so deleting one does not move the next one's index.
+    return tuple((1, int(p), "") if p.isdigit() else (0, 0, p) for p in re.findall(r"[^.\[\]]+", path))

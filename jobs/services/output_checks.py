@@ -9,7 +9,7 @@ from jobs.models import Job, JobResult
 from jobs.services.job_settings import working_of
 from prompts.task_kinds import TaskKind
 from safety.pii import Redactor
-from validation.grounding import GroundingReport, ground_extraction, ground_generation
+from validation.grounding import GroundingReport, ground_extraction, ground_generation, unsupported_removed
 from validation.quality import quality_evaluate
 from validation.rules import RuleResult, rules_evaluate
 
@@ -55,6 +55,38 @@ def grounded_accept(kind: TaskKind, output: Any, grounding: GroundingReport) -> 
             node["span"] = None
         dropped.append(failed.field)
     return accepted, True, dropped
+
+
+def unsupported_cut(
+    job: Job, kind: TaskKind, output: Any, grounding: GroundingReport, working: dict[str, Any], validator: Any
+) -> tuple[Any, list[dict[str, str]]] | None:
+    """Generation copy without its unsupported sentences and bullet points,
+    when what remains still passes the schema, the rules and the quality
+    checks and makes no unsupported claim; else None (ask again)."""
+    if kind.output_kind != "generation":
+        return None
+    cut = unsupported_removed(output, grounding, working["input"], refill_of(kind))
+    if cut is None or not validator.is_valid(cut[0]):
+        return None
+    trace = output_checks(job, kind, cut[0], working)
+    if any(not r.passed and not r.kind.endswith(":warn") for r in trace):
+        return None
+    again = output_grounding(kind, cut[0], working["input"])
+    if again is not None and again.ungrounded:
+        return None
+    return cut
+
+
+def refill_of(kind: TaskKind) -> dict[str, tuple[str, int]]:
+    """kind.json's `refill` (field -> the field it is written again from when
+    cutting empties it), with each field's maxLength from the output schema."""
+    refill = {}
+    for path, source in kind.refill.items():
+        node: Any = kind.output_schema
+        for part in path.split("."):
+            node = node.get("properties", {}).get(part, {})
+        refill[path] = (source, int(node.get("maxLength", 160)))
+    return refill
 
 
 def pii_restore(job: Job) -> None:

@@ -35,7 +35,14 @@ from jobs.services.job_settings import (
     working_save,
 )
 from jobs.services.model_routing import budget_defers, job_route
-from jobs.services.output_checks import check_error, grounded_accept, output_checks, output_grounding, pii_restore
+from jobs.services.output_checks import (
+    check_error,
+    grounded_accept,
+    output_checks,
+    output_grounding,
+    pii_restore,
+    unsupported_cut,
+)
 from jobs.services.preparation import STRUCTURED_PARAMETERS, input_normalize
 from jobs.services.safety_checks import injection_check, input_policy_check, output_safety, precheck_disagreement
 from jobs.services.slow_io import without_db_connection_if_slow
@@ -314,6 +321,14 @@ def validate_run(*, job_id: str) -> bool:
             # Values are chosen from the input's own candidates: one the input
             # does not state is dropped now, not asked about again.
             return partial_accept(job, kind, result, report.parsed, grounding)
+        validator = output_validator_of(job, kind, working)
+        cut = unsupported_cut(job, kind, report.parsed, grounding, working, validator) if only_grounding else None
+        if cut is not None and grounding is not None:
+            # Copy whose invented sentences can go: deliver the rest rather
+            # than spend another model call asking for it again.
+            result.validation["removed"] = cut[1]
+            dropped = sorted({r["field"] for r in cut[1]})
+            return partial_accept(job, kind, result, cut[0], grounding, dropped=dropped)
         if job.generation_count < settings.BEACON_MAX_GENERATIONS:
             working["feedback"] = report.feedback()
             working_save(job, working)
@@ -335,8 +350,13 @@ def validate_run(*, job_id: str) -> bool:
     return inline_stage_run(job_id=job_id, stage=Stage.VALIDATE, work=work)
 
 
-def partial_accept(job: Job, kind: TaskKind, result: JobResult, output: Any, grounding: GroundingReport) -> str:
-    result.output, result.validation["partial"], dropped = grounded_accept(kind, output, grounding)
+def partial_accept(
+    job: Job, kind: TaskKind, result: JobResult, output: Any, grounding: GroundingReport, dropped: list[str] | None = None
+) -> str:
+    if dropped is None:
+        result.output, result.validation["partial"], dropped = grounded_accept(kind, output, grounding)
+    else:
+        result.output, result.validation["partial"] = output, True
     result.validation["dropped"] = dropped
     result.save()
     event_record(job=job, type="partially_accepted", data={"dropped": dropped, "flagged": not dropped})

@@ -153,13 +153,31 @@ def test_reference_documents_are_fenced_title_and_text(api, scripted):
     assert f"<<{token}>>\nSupplier sheet\nSolid oak, 40 x 28 cm.\n<</{token}>>" in prompt
 
 
-def test_a_description_still_claiming_what_the_input_lacks_goes_to_review(api, scripted):
-    # Generated prose cannot be cut: after the last generation it is kept,
-    # flagged, and a reviewer decides (the risk policy's ungrounded_claims).
+def test_invented_sentences_and_bullets_are_cut_from_the_first_answer(api, scripted):
+    # The copy minus what the input does not support still passes every
+    # check: delivered without another model call, the cuts listed.
     job_id = _submit(api, "product_description", content=DESCRIPTION)
-    scripted_responses_push(*[_product(description=f"{DESCRIPTION} It weighs 2 kg.")] * 3)
+    invented = _product(description=f"{DESCRIPTION} It weighs 2 kg.", bullet_points=["Blue cotton", "FDA approved"])
+    scripted_responses_push(invented)
+    job_run_inline(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "completed" and job.generation_count == 1
+    assert job.result.output["description"] == DESCRIPTION
+    assert job.result.output["bullet_points"] == ["Blue cotton"]
+    assert job.result.validation["dropped"] == ["bullet_points[1]", "description"]
+    assert job.result.validation["removed"] == [
+        {"field": "description", "text": "It weighs 2 kg."}, {"field": "bullet_points[1]", "text": "FDA approved"}]  # fmt: skip
+    assert not job.events.filter(type="remediation").exists()
+
+
+def test_a_title_still_claiming_what_the_input_lacks_goes_to_review(api, scripted):
+    # A title is one claim and cannot be cut: the model is asked again, and
+    # after the last generation the copy is kept, flagged, and a reviewer
+    # decides (the risk policy's ungrounded_claims).
+    job_id = _submit(api, "product_description", content=DESCRIPTION)
+    scripted_responses_push(*[_product(title="Acme 2 kg cotton shirt")] * 3)
     job_run_inline(job_id)
     job = Job.objects.get(pk=job_id)
     assert job.status == "reviewing" and job.generation_count == 3
     assert job.review_task.reason_codes == ["ungrounded_claims"]
-    assert job.review_task.reasons[0]["fields"] == ["description"]
+    assert job.review_task.reasons[0]["fields"] == ["title"]

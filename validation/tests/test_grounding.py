@@ -3,7 +3,14 @@
 import pytest
 
 from validation.evidence import InputIndex
-from validation.grounding import ground_extraction, ground_field, ground_generation, normalize, source_text
+from validation.grounding import (
+    ground_extraction,
+    ground_field,
+    ground_generation,
+    normalize,
+    source_text,
+    unsupported_removed,
+)
 
 PARAMS = {
     "content": "Acme Trailblazer pan. Stainless steel,  28 cm wide, weighs 1.2 kg. Dishwasher safe.",
@@ -63,6 +70,32 @@ def test_generated_claims_must_be_in_the_input():
     assert "claims the certification 'bpa-free', not in the input" in reasons
 
 
+def test_unsupported_sentences_and_bullets_are_removed_and_the_rest_kept():
+    copy = {"title": "Acme pan", "description": "A stainless steel pan. It is 30 cm wide! Dishwasher safe.",
+            "bullet_points": ["28 cm wide", "Copper core", "Weighs 1.2 kg", "FDA approved"]}  # fmt: skip
+    kept, removed = unsupported_removed(copy, ground_generation(copy, PARAMS), PARAMS)
+    assert kept == {"title": "Acme pan", "description": "A stainless steel pan. Dishwasher safe.",
+                    "bullet_points": ["28 cm wide", "Weighs 1.2 kg"]}  # fmt: skip
+    assert removed == [{"field": "description", "text": "It is 30 cm wide!"},
+                       {"field": "bullet_points[3]", "text": "FDA approved"},
+                       {"field": "bullet_points[1]", "text": "Copper core"}]  # fmt: skip
+    assert copy["bullet_points"][1] == "Copper core"  # the model's answer is left as it was
+
+
+def test_a_field_that_is_one_unsupported_claim_cannot_be_cut():
+    copy = {"title": "Copper pan", "description": "A pan."}
+    assert unsupported_removed(copy, ground_generation(copy, PARAMS), PARAMS) is None
+
+
 def test_normalize_folds_unicode_case_space_and_edges():
     assert normalize("  \u00ab\uff33\uff54\uff45\uff45\uff4c\u00bb  PAN. ") == "\u00absteel\u00bb pan"  # fullwidth
     assert normalize("\u0421otton") == "cotton"  # a Cyrillic capital Es
+
+
+def test_a_field_left_empty_is_written_again_from_the_one_refill_names():
+    copy = {"title": "Acme stainless steel pan", "description": "A stainless steel pan for every day. Dishwasher safe.",
+            "seo": {"meta_title": "Acme 30 cm pan", "meta_description": "Copper core, 30 cm."}}  # fmt: skip
+    refill = {"seo.meta_title": ("title", 70), "seo.meta_description": ("description", 20)}
+    kept, removed = unsupported_removed(copy, ground_generation(copy, PARAMS), PARAMS, refill)
+    assert kept["seo"] == {"meta_title": "Acme stainless steel pan", "meta_description": "A stainless steel"}
+    assert {r["field"] for r in removed} == {"seo.meta_title", "seo.meta_description"}
