@@ -149,7 +149,8 @@ def ground_generation(output: Any, parameters: dict[str, Any]) -> GroundingRepor
     return report
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+# After ".", "!" or "?" and a space; after an ideographic full stop, "!" or "?" (no space in CJK text).
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[\u3002\uff01\uff1f])")
 
 
 def unsupported_removed(

@@ -321,8 +321,10 @@ def validate_run(*, job_id: str) -> bool:
             # Values are chosen from the input's own candidates: one the input
             # does not state is dropped now, not asked about again.
             return partial_accept(job, kind, result, report.parsed, grounding)
-        validator = output_validator_of(job, kind, working)
-        cut = unsupported_cut(job, kind, report.parsed, grounding, working, validator) if only_grounding else None
+        cut = None
+        if grounding is not None and only_grounding:
+            validator = output_validator_of(job, kind, working)
+            cut = unsupported_cut(job, kind, report.parsed, grounding, working, validator)
         if cut is not None and grounding is not None:
             # Copy whose invented sentences can go: deliver the rest rather
             # than spend another model call asking for it again.
@@ -351,7 +353,12 @@ def validate_run(*, job_id: str) -> bool:
 
 
 def partial_accept(
-    job: Job, kind: TaskKind, result: JobResult, output: Any, grounding: GroundingReport, dropped: list[str] | None = None
+    job: Job,
+    kind: TaskKind,
+    result: JobResult,
+    output: Any,
+    grounding: GroundingReport,
+    dropped: list[str] | None = None,
 ) -> str:
     if dropped is None:
         result.output, result.validation["partial"], dropped = grounded_accept(kind, output, grounding)

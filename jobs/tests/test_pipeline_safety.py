@@ -162,11 +162,13 @@ def test_invented_sentences_and_bullets_are_cut_from_the_first_answer(api, scrip
     job_run_inline(job_id)
     job = Job.objects.get(pk=job_id)
     assert job.status == "completed" and job.generation_count == 1
-    assert job.result.output["description"] == DESCRIPTION
-    assert job.result.output["bullet_points"] == ["Blue cotton"]
+    output = job.result.output or {}
+    assert output["description"] == DESCRIPTION and output["bullet_points"] == ["Blue cotton"]
     assert job.result.validation["dropped"] == ["bullet_points[1]", "description"]
     assert job.result.validation["removed"] == [
-        {"field": "description", "text": "It weighs 2 kg."}, {"field": "bullet_points[1]", "text": "FDA approved"}]  # fmt: skip
+        {"field": "description", "text": "It weighs 2 kg."},
+        {"field": "bullet_points[1]", "text": "FDA approved"},
+    ]
     assert not job.events.filter(type="remediation").exists()
 
 

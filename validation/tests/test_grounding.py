@@ -73,7 +73,9 @@ def test_generated_claims_must_be_in_the_input():
 def test_unsupported_sentences_and_bullets_are_removed_and_the_rest_kept():
     copy = {"title": "Acme pan", "description": "A stainless steel pan. It is 30 cm wide! Dishwasher safe.",
             "bullet_points": ["28 cm wide", "Copper core", "Weighs 1.2 kg", "FDA approved"]}  # fmt: skip
-    kept, removed = unsupported_removed(copy, ground_generation(copy, PARAMS), PARAMS)
+    cut = unsupported_removed(copy, ground_generation(copy, PARAMS), PARAMS)
+    assert cut is not None
+    kept, removed = cut
     assert kept == {"title": "Acme pan", "description": "A stainless steel pan. Dishwasher safe.",
                     "bullet_points": ["28 cm wide", "Weighs 1.2 kg"]}  # fmt: skip
     assert removed == [{"field": "description", "text": "It is 30 cm wide!"},
@@ -96,6 +98,8 @@ def test_a_field_left_empty_is_written_again_from_the_one_refill_names():
     copy = {"title": "Acme stainless steel pan", "description": "A stainless steel pan for every day. Dishwasher safe.",
             "seo": {"meta_title": "Acme 30 cm pan", "meta_description": "Copper core, 30 cm."}}  # fmt: skip
     refill = {"seo.meta_title": ("title", 70), "seo.meta_description": ("description", 20)}
-    kept, removed = unsupported_removed(copy, ground_generation(copy, PARAMS), PARAMS, refill)
+    cut = unsupported_removed(copy, ground_generation(copy, PARAMS), PARAMS, refill)
+    assert cut is not None
+    kept, removed = cut
     assert kept["seo"] == {"meta_title": "Acme stainless steel pan", "meta_description": "A stainless steel"}
     assert {r["field"] for r in removed} == {"seo.meta_title", "seo.meta_description"}
