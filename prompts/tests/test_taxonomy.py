@@ -118,8 +118,9 @@ def test_confidence_follows_the_calibration_table_when_there_is_one(tmp_path, mo
     from prompts import taxonomy
 
     ranking = [("A", 6.0), ("B", 2.0), ("C", 2.0)]
-    raw = taxonomy.taxonomy_confidence("A", ranking, "A")  # no table in the repository yet: raw
-    assert raw == round(0.5 * 0.6 + 0.5, 3)
+    monkeypatch.setattr(taxonomy, "CALIBRATION_FILE", tmp_path / "absent.json")
+    taxonomy.calibration_points.cache_clear()
+    assert taxonomy.taxonomy_confidence("A", ranking, "A") == round(0.5 * 0.6 + 0.5, 3)  # no table: raw
     table = tmp_path / "calibration.json"
     table.write_text(json.dumps({"points": [[0.0, 0.1], [0.5, 0.5], [1.0, 0.9]]}))
     monkeypatch.setattr(taxonomy, "CALIBRATION_FILE", table)
