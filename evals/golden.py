@@ -93,3 +93,14 @@ def golden_rows(labels: Iterable[dict[str, Any]], data_dir: Path) -> Iterator[st
 
 def labels_read(path: Path = LABELS_FILE) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def golden_split_groups() -> dict[str, tuple[str, str]]:
+    """Item key -> (category, sentence) for the synthetic items: the
+    development and test parts are split by sentence (evals/splits.py)."""
+    groups = {}
+    for label in labels_read():
+        if label.get("addition"):
+            category = ",".join(label["expected"].get("categories") or [])
+            groups[label["key"]] = (category, label["addition"])
+    return groups

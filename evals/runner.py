@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from evals.datasets import DatasetError
 from evals.gates import gates_check, gates_for
+from evals.golden import golden_split_groups
 from evals.models import EvalDataset, EvalResult, EvalRun, RunStatus
 from evals.run_metrics import rates_from, run_metrics
 from evals.sampling import stratified_sample
@@ -74,7 +75,7 @@ def run_start(*, dataset: EvalDataset, template: str, route: str = "policy", sam
         raise DatasetError(f"split must be one of {', '.join(SPLITS)}")
     items = list(dataset.items.all())
     if split:
-        parts = splits_assign((i.task_kind, i.key) for i in items)
+        parts = splits_assign(((i.task_kind, i.key) for i in items), golden_split_groups())
         items = [i for i in items if parts[i.key] == split]
     if task_kinds_only:
         items = [i for i in items if i.task_kind in task_kinds_only]

@@ -6,6 +6,14 @@ salt is fixed, so the parts are the same on every machine and for every
 later import of the same labels; a label added later falls where its hash
 puts it. Prompts, candidate cues, few-shot examples and calibration are
 tuned on the development part only; figures are reported on the test part.
+
+Items that share a written sentence (the golden set's synthetic moderation
+items: ten violating sentences, each added to five real listings) are split
+by the sentence, not by item, so that no sentence is in both parts and a
+content-policy pattern written for a development sentence is measured on
+sentences it was not written for. Within each stratum (the sentence's
+category) the sentences take turns by hash, the first to the development
+part.
 """
 
 import hashlib
@@ -21,12 +29,24 @@ def _rank(key: str) -> str:
     return hashlib.sha256(f"{SPLIT_SALT}:{key}".encode()).hexdigest()
 
 
-def splits_assign(items: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """(task kind, key) pairs -> {key: "dev" | "test"}, stratified by kind."""
+def splits_assign(items: Iterable[tuple[str, str]], groups: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
+    """(task kind, key) pairs -> {key: "dev" | "test"}, stratified by kind;
+    `groups` maps a key to (stratum, group) for items split by group."""
+    groups = groups or {}
     by_kind: dict[str, list[str]] = defaultdict(list)
+    by_stratum: dict[str, set[str]] = defaultdict(set)
+    members: dict[str, list[str]] = defaultdict(list)
     for kind, key in items:
-        by_kind[kind].append(key)
+        if key in groups:
+            stratum, group = groups[key]
+            by_stratum[f"{kind}:{stratum}"].add(group)
+            members[group].append(key)
+        else:
+            by_kind[kind].append(key)
     split: dict[str, str] = {}
+    for stratum_groups in by_stratum.values():
+        for position, group in enumerate(sorted(stratum_groups, key=_rank)):
+            split.update(dict.fromkeys(members[group], SPLITS[position % 2]))
     for keys in by_kind.values():
         ranked = sorted(keys, key=_rank)
         cut = round(len(ranked) * DEV_SHARE)

@@ -33,11 +33,12 @@ from presidio_anonymizer.entities import OperatorConfig
 tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
 
 ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "US_SSN", "UK_NHS",
-            "PERSON", "STREET_ADDRESS", "API_KEY")  # fmt: skip
+            "PERSON", "STREET_ADDRESS", "API_KEY", "NATIONAL_ID", "CARD_DIGITS")  # fmt: skip
 # Placeholder names by entity (shorter, and stable if Presidio renames one).
 LABELS = {"EMAIL_ADDRESS": "EMAIL", "PHONE_NUMBER": "PHONE", "CREDIT_CARD": "CARD", "IBAN_CODE": "IBAN",
           "IP_ADDRESS": "IP", "US_SSN": "NATIONAL_ID", "UK_NHS": "NATIONAL_ID", "PERSON": "PERSON",
-          "STREET_ADDRESS": "ADDRESS", "API_KEY": "SECRET"}  # fmt: skip
+          "STREET_ADDRESS": "ADDRESS", "API_KEY": "SECRET", "NATIONAL_ID": "NATIONAL_ID",
+          "CARD_DIGITS": "CARD"}  # fmt: skip
 # Presidio scores a bare phone number 0.4 (higher with context words nearby).
 MIN_SCORE = 0.4
 PLACEHOLDER = re.compile(r"<([A-Z_]+)_(\d+)>")
@@ -56,6 +57,18 @@ ADDRESS_PATTERNS = [
             rf"\b\d{{1,5}}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){{1,3}}(?:{STREET})\b\.?(?:,?\s+\d{{4,5}})?", 0.7),
     Pattern("street-number", rf"\b[A-Z][\w-]*(?:{STREET.lower()}|\s(?:{STREET}))\s+\d{{1,5}}[a-z]?\b", 0.7),
 ]  # fmt: skip
+# National IDs Presidio has no recognizer for, only beside their name (a bare
+# "ABCDE1234F" is as likely a product code), and a card named by its last
+# digits ("card ending 4417"), which with a name identifies a buyer.
+NATIONAL_ID_PATTERNS = [
+    Pattern("india-pan", r"(?i:\bPAN\b\s*(?:no\.?|number)?\s*[:#]?\s*)[A-Z]{5}\d{4}[A-Z]\b", 0.85),
+    Pattern("india-aadhaar", r"(?i:\baadhaar\b\s*(?:no\.?|number)?\s*[:#]?\s*)\d{4}\s?\d{4}\s?\d{4}\b", 0.85),
+]
+CARD_PATTERNS = [
+    Pattern(
+        "card-last-digits", r"(?i:\b(?:card|visa|mastercard|amex)\s+(?:number\s+)?ending\s+(?:in\s+)?)\d{4}\b", 0.7
+    ),
+]
 SECRET_PATTERNS = [
     Pattern("beacon-key", r"\bbk_[A-Za-z0-9_-]{20,}\b", 1.0),
     Pattern("openai-key", r"\bsk-[A-Za-z0-9_-]{20,}\b", 1.0),
@@ -88,7 +101,9 @@ def analyzer() -> AnalyzerEngine:
     flags = re.DOTALL | re.MULTILINE
     for entity, patterns, name in (("PERSON", PERSON_PATTERNS, "BeaconPersonRecognizer"),
                                    ("STREET_ADDRESS", ADDRESS_PATTERNS, "BeaconAddressRecognizer"),
-                                   ("API_KEY", SECRET_PATTERNS, "BeaconSecretRecognizer")):  # fmt: skip
+                                   ("API_KEY", SECRET_PATTERNS, "BeaconSecretRecognizer"),
+                                   ("NATIONAL_ID", NATIONAL_ID_PATTERNS, "BeaconNationalIdRecognizer"),
+                                   ("CARD_DIGITS", CARD_PATTERNS, "BeaconCardDigitsRecognizer")):  # fmt: skip
         registry.add_recognizer(PatternRecognizer(entity, patterns=patterns, name=name, global_regex_flags=flags))
     return AnalyzerEngine(nlp_engine=engine, registry=registry, supported_languages=["en"])
 

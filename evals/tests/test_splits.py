@@ -19,3 +19,27 @@ def test_a_label_added_later_leaves_the_others_where_they_were_mostly():
     after = splits_assign(("k", f"x{n}") for n in range(201))
     moved = sum(before[key] != after[key] for key in before)
     assert moved <= 1  # the cut moves by at most one item
+
+
+def test_items_sharing_a_sentence_fall_in_one_part_and_each_stratum_has_both():
+    groups = {f"m{n}": ("spam" if n < 30 else "illegal_goods", f"sentence {n % 5 if n < 30 else 5 + n % 4}")
+              for n in range(50)}  # fmt: skip
+    items = [("moderation_summary", f"m{n}") for n in range(150)]
+    parts = splits_assign(items, groups)
+    by_sentence: dict[str, set[str]] = {}
+    for key, (_, sentence) in groups.items():
+        by_sentence.setdefault(sentence, set()).add(parts[key])
+    assert all(len(found) == 1 for found in by_sentence.values())  # no sentence in both parts
+    for stratum in ("spam", "illegal_goods"):
+        assert {parts[k] for k, (s, _) in groups.items() if s == stratum} == {"dev", "test"}
+    ungrouped = Counter(parts[f"m{n}"] for n in range(50, 150))
+    assert ungrouped == {"dev": 50, "test": 50}
+
+
+def test_the_golden_sets_sentences_are_split_by_sentence():
+    from evals.golden import golden_split_groups
+
+    groups = golden_split_groups()
+    assert len({sentence for _, sentence in groups.values()}) == 10
+    parts = splits_assign([("moderation_summary", key) for key in groups], groups)
+    assert {parts[key] for key in groups} == {"dev", "test"}

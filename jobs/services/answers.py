@@ -20,7 +20,8 @@ MODERATION_CATEGORIES = ("hate", "harassment", "violence", "sexual", "self_harm"
                          "personal_data", "misleading_claims")  # fmt: skip
 # PII the prepare stage found in a moderated text: personal data published
 # in a listing (an address, a phone number, an e-mail).
-PERSONAL_DATA_ENTITIES = ("EMAIL", "PHONE", "IBAN", "CREDIT_CARD", "ADDRESS", "SSN")
+# The placeholder names of safety/pii.py (LABELS), not Presidio's entity names.
+PERSONAL_DATA_ENTITIES = ("EMAIL", "PHONE", "IBAN", "CARD", "ADDRESS", "NATIONAL_ID")
 
 
 def policy_verdict(working: dict[str, Any]) -> tuple[str, list[str]]:

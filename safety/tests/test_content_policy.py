@@ -20,6 +20,12 @@ from safety.content_policy import HttpContentPolicy, LocalContentPolicy, PolicyU
         ("You are an idiot and a loser", "en-US", "harassment"),
         ("Eres un idiota", "es-ES", "harassment"),
         ("Click here!!!! free money", "en-US", "spam"),
+        ("Huge sale today!!! Limited stock", "en-US", "spam"),
+        ("DM us on Instagram for bulk prices", "en-US", "spam"),
+        ("Order on WhatsApp <PHONE_1> today", "en-US", "spam"),  # the number already redacted
+        ("Melts fat: lose 10 kg in two weeks", "en-US", "misleading_claims"),
+        ("Relieves back pain permanently and heals it permanently", "en-US", "misleading_claims"),
+        ("First copy designer handbags at wholesale", "en-US", "illegal_goods"),
     ],
 )
 def test_each_category_fires_in_its_language(text, locale, category):

@@ -20,6 +20,9 @@ from safety.pii import Redactor, detect
         ("Lieferung an Hauptstraße 5 in Berlin", "STREET_ADDRESS", "Hauptstraße 5"),
         ("the key sk-abcdefghijklmnopqrstuvwx leaked", "API_KEY", "sk-abcdefghijklmnopqrstuvwx"),
         ("api_key=Zx81nQ02pLmA93 in the config", "API_KEY", "api_key=Zx81nQ02pLmA93"),
+        ("her PAN: BQWPK7781M on file", "NATIONAL_ID", "PAN: BQWPK7781M"),
+        ("Aadhaar 2345 6789 0123 attached", "NATIONAL_ID", "Aadhaar 2345 6789 0123"),
+        ("paid with the Visa ending in 9921", "CARD_DIGITS", "Visa ending in 9921"),
     ],
 )
 def test_each_recognizer_finds_its_entity(text, entity, value):
@@ -30,6 +33,10 @@ def test_each_recognizer_finds_its_entity(text, entity, value):
 @pytest.mark.parametrize("text", ["Card 4111 1111 1111 1112 used", "IBAN DE00 3704 0044 0532 0130 00 please"])
 def test_checksums_reject_look_alike_numbers(text):
     assert not [r for r in detect(text) if r.entity_type in ("CREDIT_CARD", "IBAN_CODE")]
+
+
+def test_an_id_shaped_product_code_without_its_name_is_not_personal_data():
+    assert not detect("Model BQWPK7781M, 4 colours, ending 2024 collection")
 
 
 def test_clean_product_text_has_no_findings():
