@@ -2,11 +2,14 @@
 `make run` starts (embedded PostgreSQL and Redis unless DATABASE_URL /
 REDIS_URL are set, the llama.cpp model server, workers, beat, Flower, web).
 
-    .venv/bin/python bench/ack_under_model.py [--seconds 60] [--concurrency 4] [--backlog 6]
+    .venv/bin/python bench/ack_under_model.py [--seconds 60] [--concurrency 4] [--backlog 6] [--rate 20]
 
 A feeder keeps `--backlog` enrichment jobs with distinct content waiting, so
 the model server works the whole time; meanwhile `--concurrency` clients
-submit jobs back to back and time each 202. Prints p50, p95 and p99 of the
+submit jobs back to back (a closed loop: each waits for its answer, then
+sends the next) and time each 202. With `--rate N` the clients instead send
+N submissions a second between them on a fixed schedule (an open loop, as
+independent producers do), each timed from its scheduled start. Prints p50, p95 and p99 of the
 acknowledgements, how many jobs the model finished meanwhile, and the
 model's share of the CPU, so a figure taken with an idle model is visible.
 """
@@ -68,6 +71,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--backlog", type=int, default=6)
+    parser.add_argument("--rate", type=float, default=0.0, help="submissions a second, open loop (0: closed loop)")
     parser.add_argument("--log", default=str(BASE_DIR / "test-output" / "ack_under_model.log"))
     args = parser.parse_args()
     port = free_port()
@@ -110,10 +114,18 @@ def main() -> None:
         errors = [0]
         end = time.monotonic() + args.seconds
 
+        begin = time.perf_counter()
+        slots = itertools.count()
+
         def client_loop() -> None:
             with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
                 while time.monotonic() < end:
                     started = time.perf_counter()
+                    if args.rate:
+                        # Open loop: the next free slot of the schedule; a late
+                        # client's wait counts, as a producer's would.
+                        started = begin + next(slots) / args.rate
+                        time.sleep(max(0.0, started - time.perf_counter()))
                     response = client.post("/api/v1/generations", json=body(next(counter)))
                     elapsed = (time.perf_counter() - started) * 1000
                     if response.status_code == 202:
@@ -129,7 +141,8 @@ def main() -> None:
             thread.join()
         model_share = (_model_cpu() - cpu_before) / args.seconds
         stop.set()
-        print(f"acknowledgements under a busy model, concurrency {args.concurrency}, {args.seconds:.0f} s: "
+        loop = f"open loop at {args.rate:g}/s" if args.rate else "closed loop"
+        print(f"acknowledgements under a busy model, {loop}, concurrency {args.concurrency}, {args.seconds:.0f} s: "
               f"n={len(latencies)} p50={percentile(latencies, 0.5):.1f} ms p95={percentile(latencies, 0.95):.1f} ms "
               f"p99={percentile(latencies, 0.99):.1f} ms errors={errors[0]}; "
               f"model jobs finished meanwhile: {finished[0]}; model server CPU {model_share:.2f} cores")  # fmt: skip
