@@ -348,6 +348,9 @@ BEACON_INTAKE_CACHE_SECONDS = env.int("BEACON_INTAKE_CACHE_SECONDS", default=5)
 BEACON_TAXONOMY_CANDIDATES = env.int("BEACON_TAXONOMY_CANDIDATES", default=30)
 # Taxonomy tagging: the model chooses among the retrieval's best few paths.
 BEACON_TAXONOMY_SHORTLIST = env.int("BEACON_TAXONOMY_SHORTLIST", default=5)
+# Worked examples shown before an enrichment or tagging job's input, chosen by
+# similarity (prompts/fewshot.py); 0 shows none (docs/prompts.md says why).
+BEACON_FEW_SHOT_EXAMPLES = env.int("BEACON_FEW_SHOT_EXAMPLES", default=0)
 # Retrieval's first path stands unless its score leads the second's by less
 # than this ratio; then the model's choice decides (prompts/taxonomy.py).
 BEACON_TAXONOMY_MODEL_DECIDES_BELOW = env.float("BEACON_TAXONOMY_MODEL_DECIDES_BELOW", default=1.0)

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from prompts.approvals import ApprovalError, approval_blockers, version_approve
 from prompts.models import (
+    FewShotExample,
     GoldenRun,
     LabelMove,
     PromptTemplate,
@@ -151,3 +152,10 @@ class GoldenRunAdmin(admin.ModelAdmin):
 @admin.register(Taxonomy)
 class TaxonomyAdmin(admin.ModelAdmin):
     list_display = ("name", "organization", "node_count", "imported_at")
+
+
+@admin.register(FewShotExample)
+class FewShotExampleAdmin(admin.ModelAdmin):
+    list_display = ("task_kind", "key", "organization", "source", "created_at")
+    list_filter = ("task_kind",)
+    search_fields = ("key", "text")

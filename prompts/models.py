@@ -283,3 +283,32 @@ class TaxonomyNode(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class FewShotExample(models.Model):
+    """A worked example shown to the model before a job of its kind: an
+    input's text and the answer the model should give for it. Chosen per
+    job by similarity (prompts/fewshot.py). The platform's come from the
+    golden set's development part only (`manage.py eval fewshot`); an
+    organization may add its own, which only its jobs see."""
+
+    id = models.BigAutoField(primary_key=True)
+    organization = models.ForeignKey(
+        "tenants.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="few_shot_examples"
+    )
+    task_kind = models.CharField(max_length=64)
+    key = models.CharField(max_length=200)  # where it came from, e.g. the golden item's key
+    text = models.TextField()  # what similarity is measured on, and what the prompt shows
+    answer = models.JSONField()  # in the model's answer shape for the kind
+    source = models.CharField(max_length=200, blank=True)  # e.g. "golden v1, development part"
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "task_kind", "key"], name="few_shot_unique", nulls_distinct=False
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_kind}:{self.key}"

@@ -8,6 +8,7 @@ from django.conf import settings
 from jsonschema import Draft202012Validator
 
 from jobs.models import Job
+from prompts.fewshot import examples_block, examples_similar
 from prompts.rendering import render_messages, render_version
 from prompts.task_kinds import TaskKind, task_kinds
 from prompts.taxonomy import product_category_attributes, taxonomy_for, taxonomy_ranking
@@ -164,5 +165,24 @@ def prompt_render(job: Job, working: dict[str, Any], feedback: list[str] | None 
     else:
         messages = render_messages(kind=kind, parameters=working["input"], fence_token=working["fenceToken"],
                                    feedback=feedback, extra_context=extra or None)  # fmt: skip
+    messages = few_shot_add(job, working, messages)
     # Jobs accepted before canaries existed have none in their working state.
     return canary_plant(messages, working["canary"]) if working.get("canary") else messages
+
+
+# Kinds whose model answer a labelled example can show: the values chosen
+# (extraction) and the path chosen (tagging).
+FEW_SHOT_KINDS = ("metadata_enrichment", "taxonomy_tagging")
+
+
+def few_shot_add(job: Job, working: dict[str, Any], messages: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The most similar worked examples, before the job's own input in its
+    user message: after the shared system prompt, so that stays cached."""
+    if job.task_kind not in FEW_SHOT_KINDS or "modelSchema" not in working or messages[-1]["role"] != "user":
+        return messages
+    examples = examples_similar(organization_id=job.organization_id, task_kind=job.task_kind,
+                                parameters=working["input"], k=settings.BEACON_FEW_SHOT_EXAMPLES)  # fmt: skip
+    if not examples:
+        return messages
+    last = {**messages[-1], "content": examples_block(examples) + messages[-1]["content"]}
+    return [*messages[:-1], last]

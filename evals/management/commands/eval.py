@@ -27,6 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from evals.compare import runs_compare
 from evals.datasets import DatasetError, adversarial_rows, dataset_export, dataset_get, dataset_import
+from evals.fewshot import fewshot_load
 from evals.golden import DEFAULT_DATA_DIR, golden_rows, labels_read
 from evals.labelling import labels_build, labels_write, unseen_labels
 from evals.models import DatasetKind, EvalDataset, EvalRun
@@ -96,6 +97,8 @@ class Command(BaseCommand):
         comparing.add_argument("run_b")
         rescoring = actions.add_parser("rescore", help="grade a run's items again from their jobs' outputs")
         rescoring.add_argument("run")
+        few_shot = actions.add_parser("fewshot", help="the platform's few-shot examples from the development part")
+        few_shot.add_argument("--dataset", default="golden")
         reporting = actions.add_parser("report")
         reporting.add_argument("run")
         reporting.add_argument("--out", required=True)
@@ -215,6 +218,10 @@ class Command(BaseCommand):
             raise CommandError(f"no run {options['run']}")
         run = run_rescore(run=run)
         self.stdout.write(f"run {run.id}: {run.results.count()} items graded again")
+
+    def _fewshot(self, options: dict[str, Any]) -> None:
+        counts = fewshot_load(dataset=dataset_get(options["dataset"]))
+        self.stdout.write(f"few-shot examples from the development part: {json.dumps(counts)}")
 
     def _report(self, options: dict[str, Any]) -> None:
         run = EvalRun.objects.filter(id=options["run"]).first()
