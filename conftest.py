@@ -90,10 +90,11 @@ def _prompt_templates(request: pytest.FixtureRequest) -> None:
     if "transactional_db" in request.fixturenames or (marker is not None and marker.kwargs.get("transaction")):
         request.getfixturevalue("transactional_db")
         from prompts.seed import seed_task_kind_templates
+        from prompts.task_kinds import task_kinds
         from review.roles import reviewers_group_ensure
         from validation.seed import seed_output_schemas
 
-        seed_output_schemas()
+        seed_output_schemas(task_kinds().values())
         seed_task_kind_templates()
         reviewers_group_ensure()
         _seeded_versions_pin()

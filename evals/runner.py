@@ -32,9 +32,8 @@ from evals.splits import SPLITS, splits_assign
 from jobs.models import TERMINAL_STATUSES, Job, JobResult, Status
 from jobs.services.lifecycle import job_cancel
 from jobs.services.submission import job_submit
-from prompts.models import PromptTemplate, TemplateLabel
+from prompts.models import SEMVER, PromptTemplate, TemplateLabel
 from prompts.resolution import Resolved
-from prompts.services import SEMVER
 from prompts.task_kinds import task_kinds
 from tenants.models import ApiKey, CustomerTier
 from tenants.services import api_key_create, organization_ensure, project_ensure

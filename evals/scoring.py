@@ -18,11 +18,11 @@ for the candidate hallucination rate) but not as delivered.
 
 from typing import Any
 
+from common.text import strings_of
 from evals.metrics import FieldOutcome
 from evals.models import EvalItem
 from jobs.models import Job, JobResult
 from jobs.services.job_settings import working_of
-from safety.output_scan import strings_of
 from validation.grounding import MATERIALS, QUANTITY, mentions, normalize, quantities, quantity_supported, source_text
 
 COLOURS = (

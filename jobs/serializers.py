@@ -7,10 +7,10 @@ from jsonschema.exceptions import SchemaError
 from rest_framework import serializers
 
 from jobs.models import Priority
+from prompts.errors import TemplateError
 from prompts.models import PromptTemplate
 from prompts.resolution import template_find, template_resolve
 from prompts.selectors import template_names_visible
-from prompts.services import TemplateError
 from prompts.task_kinds import task_kinds
 
 

@@ -5,9 +5,6 @@ A golden test passes when the new version's output validates against the
 task kind's schema.
 """
 
-from functools import partial
-
-from django.db import transaction
 from django.utils import timezone
 
 from prompts.models import GoldenRun, TemplateTest, TemplateVersion
@@ -25,14 +22,11 @@ def golden_tests(version: TemplateVersion) -> list[TemplateTest]:
 
 
 def golden_run_start(version: TemplateVersion) -> GoldenRun | None:
-    """Queue a run when the template has golden tests (call inside the submit's transaction)."""
+    """A pending run when the template has golden tests (call inside the
+    submit's transaction; the caller queues it on commit)."""
     if not golden_tests(version):
         return None
-    run = GoldenRun.objects.create(version=version)
-    from prompts.tasks import golden_run_task
-
-    transaction.on_commit(partial(golden_run_task.delay, str(run.id)))
-    return run
+    return GoldenRun.objects.create(version=version)
 
 
 def golden_run_execute(run_id: str) -> GoldenRun:

@@ -8,12 +8,16 @@ splitting traffic between several by weight; moving a label is how a version
 goes live and how it is rolled back, and every move is recorded.
 """
 
+import re
 import uuid
 
 from django.db import models
 from django_fsm import FSMField, transition
 
 from beacon.immutable import ImmutableContent, ImmutableContentError
+
+# A version number: major.minor.patch.
+SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 
 
 class PromptTemplate(models.Model):

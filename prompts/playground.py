@@ -17,10 +17,10 @@ from rest_framework.views import APIView
 from beacon.api import ApiError
 from llm.errors import ModelError
 from prompts.api import _api_error, _template, _valid
+from prompts.errors import TemplateError
 from prompts.models import TemplateTest
 from prompts.preview import preview_render
 from prompts.selectors import tests_of
-from prompts.services import TemplateError
 from tenants.authentication import request_actor, request_api_key
 from tenants.permissions import IsEditor, ReadViewerWriteEditor
 from tenants.rate_limits import ApiKeyRateThrottle

@@ -11,10 +11,10 @@ from llm.registry import registry
 from llm.routing import RouteRequest
 from llm.tokens import count_tokens
 from prompts.checks import CheckError
+from prompts.errors import TemplateError
 from prompts.models import PromptTemplate, TemplateTest
 from prompts.rendering import fence_token_for, render_version
 from prompts.resolution import template_resolve
-from prompts.services import TemplateError
 from validation.output import output_validate
 
 

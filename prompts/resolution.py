@@ -16,9 +16,10 @@ from typing import Any
 from django.conf import settings
 
 from beacon.ttl_cache import ttl_cache
-from prompts.models import LabelArm, PromptTemplate, TemplateLabel, TemplateVersion
+from prompts.approvals import PRODUCTION
+from prompts.errors import TemplateError
+from prompts.models import SEMVER, LabelArm, PromptTemplate, TemplateLabel, TemplateVersion
 from prompts.selectors import template_lookup, template_names_visible
-from prompts.services import PRODUCTION, SEMVER, TemplateError
 from prompts.task_kinds import TaskKind, task_kinds
 
 

@@ -5,21 +5,24 @@ they are saved (prompts/checks.py). A label move records who and why; a
 rollback is a label move back to what the label pointed at before.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django_fsm import TransitionNotAllowed
 
 from prompts.approvals import PRODUCTION, approval_blockers
 from prompts.checks import CheckError, version_check
-from prompts.models import LabelArm, LabelMove, PromptTemplate, TemplateLabel, TemplateVersion, VersionStatus
+from prompts.errors import TemplateError
+from prompts.golden import golden_gate, golden_run_start
+from prompts.models import SEMVER, LabelArm, LabelMove, PromptTemplate, TemplateLabel, TemplateVersion, VersionStatus
 from prompts.task_kinds import task_kinds
+from prompts.tasks import golden_run_task
 
-SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
-__all__ = ["PRODUCTION"]  # re-exported: callers name the label through services
+__all__ = ["PRODUCTION", "SEMVER", "TemplateError"]  # re-exported: callers name them through services
 
 
 # What may stop a version from going to production, each a function that
@@ -42,16 +45,6 @@ SCHEMA_PINS: list[Callable[[Any, str], Any]] = []
 
 def schema_pin_for(*, organization_id: Any, reference: str) -> Any:
     return SCHEMA_PINS[0](organization_id, reference) if SCHEMA_PINS else None
-
-
-class TemplateError(Exception):
-    """A request to change templates that cannot be done, with field details."""
-
-    def __init__(self, message: str, *, code: str = "invalid_template", errors: list[CheckError] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.errors = errors or []
 
 
 def template_create(
@@ -180,13 +173,9 @@ TRANSITIONS = {"submit": "submit_for_review", "send_back": "send_back", "activat
 
 def version_transition(*, version: TemplateVersion, action: str) -> TemplateVersion:
     """Move a version through draft -> review -> active -> deprecated."""
-    from django_fsm import TransitionNotAllowed
-
     method = TRANSITIONS.get(action)
     if method is None:
         raise TemplateError(f"unknown action {action!r}; one of {sorted(TRANSITIONS)}", code="validation_error")
-    from prompts.golden import golden_gate, golden_run_start
-
     with transaction.atomic():
         locked = TemplateVersion.objects.select_for_update().get(pk=version.pk)
         if action == "activate" and locked.status == VersionStatus.REVIEW:
@@ -200,8 +189,8 @@ def version_transition(*, version: TemplateVersion, action: str) -> TemplateVers
             raise TemplateError(f"a {locked.status} version cannot {action}", code="invalid_state") from None
         # Only the status changes, never the content: the save keeps the hash.
         locked.save(update_fields=["status"])
-        if action == "submit":
-            golden_run_start(locked)
+        if action == "submit" and (run := golden_run_start(locked)) is not None:
+            transaction.on_commit(partial(golden_run_task.delay, str(run.id)))
     return locked
 
 

@@ -25,13 +25,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
-from safety.injection import normalize_text
+from common.text import normalize_text
 
 CORPUS_DIR = Path(__file__).parent / "data" / "injection_corpus"
 MODEL_NAME = "tfidf-char-word-logreg-v1"
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 MIN_WORDS = 4
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 @dataclass(frozen=True)

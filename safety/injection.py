@@ -14,16 +14,15 @@ import binascii
 import codecs
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from validation.grounding import LOOK_ALIKES
+from common.text import INVISIBLE, normalize_text
+from safety.classifier import classify
 
 PATTERNS_FILE = Path(__file__).parent / "data" / "injection_patterns.json"
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
 LEET_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[013457])\w+\b")
 LEET_BACK = str.maketrans("013457", "oieast")
@@ -83,11 +82,6 @@ def _decoded_segments(text: str) -> list[tuple[str, str]]:
     return segments
 
 
-def normalize_text(text: str) -> str:
-    """Invisible characters removed, compatibility forms and look-alike letters folded."""
-    return unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).translate(LOOK_ALIKES)
-
-
 def scan_text(text: str) -> InjectionReport:
     report = InjectionReport()
     fired: set[str] = set()
@@ -119,8 +113,6 @@ def scan_parameters(parameters: dict[str, Any]) -> InjectionReport:
 
 
 def passage_suspicious(passage: str, classifier_flag: float) -> bool:
-    from safety.classifier import classify
-
     return bool(scan_text(passage).hits) or classify(passage).score >= classifier_flag
 
 

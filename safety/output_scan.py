@@ -24,6 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from common.text import strings_of
+from safety.classifier import classify
+from safety.injection import SENTENCE_SPLIT, scan_text
 from safety.policy import SafetyPolicy
 
 URL = re.compile(
@@ -86,16 +89,6 @@ class OutputScan:
         return {"action": self.action, "findings": [f.as_dict() for f in self.findings], "stripped": self.stripped}
 
 
-def strings_of(value: Any, path: str = "") -> list[tuple[str, str]]:
-    if isinstance(value, str):
-        return [(path or "$", value)]
-    if isinstance(value, dict):
-        return [item for key, child in value.items() for item in strings_of(child, f"{path}.{key}" if path else key)]
-    if isinstance(value, list):
-        return [item for i, child in enumerate(value) for item in strings_of(child, f"{path}[{i}]")]
-    return []
-
-
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
@@ -129,9 +122,6 @@ def _strip_value(value: Any, patterns: list[re.Pattern[str]], source: str) -> An
 def tainted_tokens(source: str) -> set[str]:
     """URLs, e-mail addresses and code-like tokens found only in suspicious
     passages of the input."""
-    from safety.classifier import classify
-    from safety.injection import SENTENCE_SPLIT, scan_text
-
     tokens: set[str] = set()
     for line in source.split("\n"):
         for passage in SENTENCE_SPLIT.split(line):

@@ -22,17 +22,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from common.text import LOOK_ALIKES
 from validation.quantities import QUANTITY, quantities, quantity_supported
 
-LOOK_ALIKES = str.maketrans(
-    # Cyrillic and Greek letters that look Latin (written as escapes so the
-    # source shows what they are), and typographic quotes, dashes, spaces.
-    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455"  # Cyrillic a e o p c y x i j s
-    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425"  # Cyrillic A B E K M H O P C T X
-    "\u03bf\u03b1\u03bd\u03c1\u03c4\u039f\u0391\u0392\u0395\u039a\u039c"  # Greek o a v p t O A B E K M
-    "\u2019\u2018\u201c\u201d\u2013\u2014\u00a0",
-    "aeopcyxijsABEKMHOPCTXoavptOABEKM''\"\"-- ",
-)
 EDGE_PUNCTUATION = " \t\n.,;:!?\"'()[]"
 
 

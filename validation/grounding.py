@@ -21,8 +21,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from safety.output_scan import strings_of
-from validation.evidence import LOOK_ALIKES, InputIndex, Span
+from common.text import LOOK_ALIKES, strings_of
+from validation.evidence import InputIndex, Span
 from validation.quantities import QUANTITY, quantities, quantity_supported
 
 MATERIALS = (

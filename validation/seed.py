@@ -4,6 +4,7 @@ shared `evidence-field` component. A schema that lacks that version (a
 database from before the kind's files changed) gets it added.
 Used by the data migration and wherever tables are emptied (flushed tests)."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from beacon.hashing import content_hash
@@ -20,9 +21,9 @@ EVIDENCE_FIELD = {
 }
 
 
-def seed_output_schemas(get_model: Any = None) -> int:
-    from prompts.task_kinds import task_kinds
-
+def seed_output_schemas(kinds: Iterable[Any], get_model: Any = None) -> int:
+    """`kinds`: the task kinds (prompts.task_kinds), passed in by the caller:
+    validation shares a floor with prompts and does not import it."""
     if get_model is None:
         from django.apps import apps
 
@@ -35,7 +36,7 @@ def seed_output_schemas(get_model: Any = None) -> int:
         component.objects.create(name="evidence-field", json_schema=EVIDENCE_FIELD,
                                  description="A value with the quote from the input it rests on.")  # fmt: skip
     created = 0
-    for kind in task_kinds().values():
+    for kind in kinds:
         schema = platform_rows(schema_model).filter(name=kind.name).first()
         if schema is not None and schema.versions.filter(version=kind.schema_version).exists():
             continue

@@ -6,10 +6,10 @@ from django_fsm import TransitionNotAllowed
 
 from beacon.api import Conflict
 from jobs.models import DeadLetter, Job, Stage, Status
+from jobs.ports import review_port
 from jobs.services.events import event_record, job_transition
 from jobs.services.publishing import stage_publish_on_commit
 from jobs.services.stages import terminal_stage
-from review.services import review_withdraw
 
 
 def job_cancel(*, job_id: str, reason: str = "cancelled by producer") -> Job:
@@ -30,7 +30,7 @@ def job_cancel(*, job_id: str, reason: str = "cancelled by producer") -> Job:
         job.save()
         if was_in_review:
             # Nobody should decide a job that no longer waits for a decision.
-            review_withdraw(job_id=job.id, reason=reason)
+            review_port().withdraw(job_id=job.id, reason=reason)
     return job
 
 

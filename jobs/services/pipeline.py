@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from jobs.models import Job, JobResult, Stage
+from jobs.ports import review_port
 from jobs.services.answers import NO_MODEL_CODES, answer_build, delivered_errors, fallback_answer, nothing_delivered
 from jobs.services.events import event_record, job_transition
 from jobs.services.job_settings import (
@@ -66,8 +67,6 @@ from llm.routing import RouteDecision
 from prompts.experiments import label_in_experiment
 from prompts.rendering import fence_token_for
 from prompts.task_kinds import TaskKind
-from review.risk import risk_assess
-from review.services import review_task_create
 from safety.canary import canary_for
 from safety.encryption import decrypt_json
 from safety.pii import Redactor
@@ -391,12 +390,18 @@ def decide_run(*, job_id: str) -> bool:
             reasons.append(disagreement)
         if nothing_delivered(kind.output_kind, result.output):
             reasons.append({"reason": "nothing_delivered", "dropped": (result.validation or {}).get("dropped", [])})
-        assessment = risk_assess(job_id=job.id, kind_name=kind.name, safety_reasons=reasons, output=result.output,
-                                 validation=result.validation or {}, customer_tier=job.customer_tier,
-                                 in_experiment=label_in_experiment(job))  # fmt: skip
+        assessment = review_port().assess(
+            job_id=job.id,
+            kind_name=kind.name,
+            safety_reasons=reasons,
+            output=result.output,
+            validation=result.validation or {},
+            customer_tier=job.customer_tier,
+            in_experiment=label_in_experiment(job),
+        )
         if assessment.needs_review:
             # A person looks before anything is delivered.
-            review_task_create(job=job, assessment=assessment, output=result.output)
+            review_port().task_create(job=job, assessment=assessment, output=result.output)
             job_transition(job=job, name="send_to_review", save=False, data=assessment.as_dict())
             return Stage.REVIEW
         event_record(job=job, type="decided", data={"route": "auto_approve", **assessment.as_dict()})

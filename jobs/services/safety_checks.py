@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 
+from common.text import strings_of
 from jobs.models import Job
 from jobs.services.events import event_record
 from jobs.services.stages import StageError, TransientStageError
@@ -18,7 +19,7 @@ from prompts.task_kinds import TaskKind
 from safety.classifier import classify
 from safety.content_policy import PolicyUnavailable, PolicyVerdict, content_policy
 from safety.injection import parameters_text, sanitize_parameters, scan_parameters, scan_text
-from safety.output_scan import Finding, OutputScan, output_scan, strings_of
+from safety.output_scan import Finding, OutputScan, output_scan
 
 
 def _injection_decision(rules_score: float, classifier_score: float) -> str:

@@ -37,6 +37,7 @@ from django.db import transaction
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
+from beacon.celery import app
 from jobs.models import DeliveryStatus, Job, WebhookDelivery, WebhookEndpoint
 from jobs.selectors import job_representation
 from jobs.services.events import event_record
@@ -109,10 +110,13 @@ def deliveries_create(*, job: Job) -> list[WebhookDelivery]:
     return created
 
 
-def _enqueue(delivery_id: int) -> None:
-    from jobs.tasks import webhook_attempt
+# By name, as stage messages are (jobs/services/publishing.py): the task
+# module imports these services, not the other way round.
+ATTEMPT_TASK = "jobs.webhook_attempt"
 
-    webhook_attempt.apply_async((delivery_id,), queue="webhooks")
+
+def _enqueue(delivery_id: int) -> None:
+    app.send_task(ATTEMPT_TASK, args=[delivery_id], queue="webhooks")
 
 
 def _enqueue_on_commit(delivery_id: int, countdown: float | None = None) -> None:
@@ -208,12 +212,10 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
 
 
 def _enqueue_later(delivery_id: int, countdown: float) -> None:
-    from jobs.tasks import webhook_attempt
-
     # Short waits go to the broker; long ones are left to beat's due sweep
     # (a countdown of hours would sit in the broker's visibility window).
     if countdown <= 600:
-        webhook_attempt.apply_async((delivery_id,), countdown=countdown, queue="webhooks")
+        app.send_task(ATTEMPT_TASK, args=[delivery_id], countdown=countdown, queue="webhooks")
 
 
 def _record(delivery: WebhookDelivery) -> None:

@@ -1,0 +1,1 @@
+"""The ground floor: primitives every app may use, importing no app."""
