@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 
 from prompts.models import PromptTemplate
 
@@ -58,16 +58,21 @@ class ArmResult:
 
 def experiment_report(*, template: PromptTemplate, label: str, organization_id: Any) -> dict[str, Any]:
     """Over `organization_id`'s jobs only (a platform template serves many)."""
-    from jobs.models import Job
+    from jobs.models import Job, JobEvent
 
     jobs = Job.objects.filter(organization_id=organization_id, prompt_version__template=template, prompt_label=label)
+    # Reviewed: the job entered `reviewing` (its status_changed event), whatever
+    # the reviewer then decided. A subquery, not a join: a join would count
+    # each job once per event in every other column.
+    entered_review = JobEvent.objects.filter(job=OuterRef("pk"), to_status="reviewing")
+    jobs = jobs.annotate(was_reviewed=Exists(entered_review))
     rows = (
         jobs.values("prompt_version__version")
         .annotate(
             jobs=Count("id"),
             finished=Count("id", filter=Q(status__in=FINISHED)),
             passed=Count("id", filter=Q(status="completed")),
-            reviewed=Count("id", filter=Q(events__type="review_requested"), distinct=True),
+            reviewed=Count("id", filter=Q(was_reviewed=True)),
             cost=Avg("cost_usd"),
         )
         .order_by("prompt_version__version")

@@ -61,3 +61,29 @@ def test_the_report_counts_arms_and_declares_a_winner_only_when_significant(api)
     Job.objects.filter(id__in=by_version[SEEDED][5:] + by_version[NEXT][5:]).update(status="generating")
     report = api.get(f"/api/v1/templates/{template.id}/experiments?label=production").json()["data"][0]
     assert report["comparison"]["winner"] is None
+
+
+@pytest.mark.django_db
+def test_an_arms_review_rate_counts_the_jobs_that_went_to_review(api, scripted):
+    from beacon.testing import job_run_inline
+    from llm.scripted import scripted_responses_push
+
+    template = PromptTemplate.objects.get(name="metadata_enrichment")
+    first = template.versions.get(version=SEEDED)
+    second = version_activate(version_create(template=template, system_prompt=SYSTEM, user_prompt=USER))
+    label_set(template=template, name="production", arms=[Arm(first, 50), Arm(second, 50)], moved_by="t",
+              reason="ab")  # fmt: skip
+    ids = []
+    for i in range(12):
+        # Nothing the model may choose is in this input: every job delivers
+        # nothing and goes to review (nothing_delivered), through the pipeline.
+        body = generation_body(content=f"Item {i}, see the pictures.")
+        ids.append(api.post("/api/v1/generations", body, format="json").json()["data"]["id"])
+        scripted_responses_push("{}")
+        job_run_inline(ids[-1])
+    jobs = Job.objects.filter(id__in=ids)
+    assert set(jobs.values_list("status", flat=True)) == {"reviewing"}
+    jobs.update(status="completed")  # decided by a reviewer: still counts as reviewed
+    report = api.get(f"/api/v1/templates/{template.id}/experiments?label=production").json()["data"][0]
+    arms = {arm["version"]: arm for arm in report["arms"] if arm["finished"]}
+    assert arms and all(arm["reviewRate"] == 1.0 for arm in arms.values())
