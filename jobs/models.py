@@ -8,6 +8,7 @@ in a single transaction.
 
 import uuid
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.db import models
@@ -175,6 +176,40 @@ class Job(models.Model):
     @transition(field=status, source=Status.FAILED, target=Status.QUEUED)
     def redrive(self) -> None:
         pass
+
+
+class EventType(StrEnum):
+    """Every kind of JobEvent. Stored as its string value; the history of a
+    job (and what metrics count) reads these, so a new kind is added here."""
+
+    SUBMITTED = "submitted"
+    STATUS_CHANGED = "status_changed"
+    PII_REDACTED = "pii_redacted"
+    INJECTION_SCAN = "injection_scan"
+    INJECTION_SANITIZED = "injection_sanitized"
+    CONTENT_POLICY = "content_policy"
+    CONTENT_POLICY_UNAVAILABLE = "content_policy_unavailable"
+    OUTPUT_SCAN = "output_scan"
+    BUDGET_DEGRADED = "budget_degraded"
+    BUDGET_DEFERRED = "budget_deferred"
+    MODEL_CALLED = "model_called"
+    MODEL_FALLBACK = "model_fallback"
+    REFUSAL = "refusal"
+    REPAIR_REQUESTED = "repair_requested"
+    REMEDIATION = "remediation"
+    PARTIALLY_ACCEPTED = "partially_accepted"
+    DECIDED = "decided"
+    STAGE_RECLAIMED = "stage_reclaimed"
+    STAGE_RETRY = "stage_retry"
+    STAGE_REPUBLISHED = "stage_republished"
+    LEASE_EXPIRED = "lease_expired"
+    DEAD_LETTERED = "dead_lettered"
+    REDRIVEN = "redriven"
+    WEBHOOK_DELIVERED = "webhook_delivered"
+    WEBHOOK_FAILED = "webhook_failed"
+    REVIEW_CLAIMED = "review_claimed"
+    REVIEW_RELEASED = "review_released"
+    REVIEW_DECIDED = "review_decided"
 
 
 class JobEvent(models.Model):

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from jobs.models import Job, JobResult, Stage
+from jobs.models import EventType, Job, JobResult, Stage
 from jobs.services.events import event_record, job_transition
 from jobs.services.job_settings import output_validator_of, task_kind_of, working_of
 from jobs.services.publishing import stage_publish_on_commit
@@ -60,7 +60,7 @@ def review_claim(*, task_id: Any, user: User) -> ReviewTask:
         raise ReviewError(f"this task is {task.status} (held by {holder})")
     if claimed:
         event_record(
-            job=task.job, type="review_claimed", data={"reviewer": user.get_username(), "taskId": str(task.id)}
+            job=task.job, type=EventType.REVIEW_CLAIMED, data={"reviewer": user.get_username(), "taskId": str(task.id)}
         )
     return task
 
@@ -72,7 +72,9 @@ def review_release(*, task_id: Any, user: User) -> None:
     if not released:
         raise ReviewError("only the reviewer holding a task can release it")
     job = Job.objects.get(review_task__id=task_id)
-    event_record(job=job, type="review_released", data={"reviewer": user.get_username(), "taskId": str(task_id)})
+    event_record(
+        job=job, type=EventType.REVIEW_RELEASED, data={"reviewer": user.get_username(), "taskId": str(task_id)}
+    )
 
 
 def _held_task(task_id: Any, user: User) -> tuple[ReviewTask, Job]:
@@ -116,7 +118,7 @@ def review_approve(*, task_id: Any, user: User, output: Any = None, note: str = 
             result.save(update_fields=["output", "validation", "updated_at"])
         decision = ReviewDecision.EDITED if edited else ReviewDecision.APPROVED
         _finish(task, user, decision, final_output=result.output, note=note)
-        event_record(job=job, type="review_decided",
+        event_record(job=job, type=EventType.REVIEW_DECIDED,
                      data={"decision": decision, "reviewer": user.get_username(), "taskId": str(task.id),
                            "edited": edited})  # fmt: skip
         # Finalize completes the job (reviewing -> completed) and delivers it.

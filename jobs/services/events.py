@@ -10,10 +10,10 @@ from typing import Any
 from django.db import transaction
 
 from beacon import correlation
-from jobs.models import Job, JobEvent
+from jobs.models import EventType, Job, JobEvent
 
 
-def event_record(*, job: Job, type: str, data: dict[str, Any] | None = None, **fields: str) -> JobEvent:
+def event_record(*, job: Job, type: EventType, data: dict[str, Any] | None = None, **fields: str) -> JobEvent:
     return JobEvent.objects.create(
         job=job,
         type=type,
@@ -32,4 +32,6 @@ def job_transition(*, job: Job, name: str, data: dict[str, Any] | None = None, s
     getattr(job, name)()
     if save:
         job.save()
-    return event_record(job=job, type="status_changed", data=data, from_status=from_status, to_status=job.status)
+    return event_record(
+        job=job, type=EventType.STATUS_CHANGED, data=data, from_status=from_status, to_status=job.status
+    )

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from beacon.api import Conflict
-from jobs.models import DeadLetter, Job, Stage, Status
+from jobs.models import DeadLetter, EventType, Job, Stage, Status
 from jobs.ports import review_port
 from jobs.services.events import event_record, job_transition
 from jobs.services.publishing import stage_publish_on_commit
@@ -53,5 +53,5 @@ def dead_letter_redrive(*, dead_letter_id: int) -> Job:
         job.save()
         dead_letter.redriven_at = timezone.now()
         dead_letter.save(update_fields=["redriven_at"])
-        event_record(job=job, type="redriven", data={"deadLetter": dead_letter.id})
+        event_record(job=job, type=EventType.REDRIVEN, data={"deadLetter": dead_letter.id})
     return job

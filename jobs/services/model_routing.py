@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from jobs.models import Job, Priority
+from jobs.models import EventType, Job, Priority
 from jobs.services.events import event_record
 from jobs.services.job_settings import max_tokens_of, task_kind_of, tier_of
 from jobs.services.stages import StageError, TransientStageError
@@ -42,7 +42,7 @@ def job_route(job: Job, messages: list[dict[str, str]], *, escalate: bool) -> No
     job.routing = {**decision.as_dict(), "inputTokens": input_tokens, "budgetLevel": level}
     if level != "ok":
         event_record(
-            job=job, type="budget_degraded", data={"level": level, "tier": decision.tier, **states[0].as_dict()}
+            job=job, type=EventType.BUDGET_DEGRADED, data={"level": level, "tier": decision.tier, **states[0].as_dict()}
         )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from jobs.models import Job, JobResult, Stage
+from jobs.models import EventType, Job, JobResult, Stage
 from jobs.ports import review_port
 from jobs.services.answers import NO_MODEL_CODES, answer_build, delivered_errors, fallback_answer, nothing_delivered
 from jobs.services.events import event_record, job_transition
@@ -92,7 +92,7 @@ def prepare_run(*, job_id: str) -> bool:
                     for key, value in input_normalize(parameters).items()}  # fmt: skip
         found = Counter(token.strip("<>").rsplit("_", 1)[0] for token in redactor.mapping)
         if found:
-            event_record(job=job, type="pii_redacted", data={"entities": dict(found)})
+            event_record(job=job, type=EventType.PII_REDACTED, data={"entities": dict(found)})
         kind = task_kind_of(job)
         working: dict[str, Any] = {}
         reasons: list[dict[str, Any]] = []
@@ -151,7 +151,7 @@ def generate_run(*, job_id: str) -> bool:
     deferred = budget_defers(job)
     if deferred is not None:
         stage_defer(claim=claim, stage=Stage.GENERATE, seconds=settings.LLM_BUDGET_DEFER_SECONDS,
-                    event="budget_deferred", data=deferred)  # fmt: skip
+                    event=EventType.BUDGET_DEFERRED, data=deferred)  # fmt: skip
         return True
     kind = task_kind_of(job)
     working = working_of(job)
@@ -200,7 +200,9 @@ def generate_run(*, job_id: str) -> bool:
                     {"text": json.dumps(fallback), "cacheKey": None, "repair": False, "fallback": True}
                 )
                 working_save(job, current)
-                event_record(job=job, type="model_fallback", data={"code": code, "generation": job.generation_count})
+                event_record(
+                    job=job, type=EventType.MODEL_FALLBACK, data={"code": code, "generation": job.generation_count}
+                )
                 return Stage.VALIDATE
 
             stage_complete(claim=claim, stage=Stage.GENERATE, work=use_fallback, started=started)
@@ -231,7 +233,7 @@ def generate_run(*, job_id: str) -> bool:
         working_save(job, current)
         event_record(
             job=job,
-            type="model_called",
+            type=EventType.MODEL_CALLED,
             data={
                 "deployment": completion.deployment,
                 "tier": routing.get("tier"),
@@ -306,14 +308,16 @@ def validate_run(*, job_id: str) -> bool:
         if report.refusal is not None:
             # The refusal contract: the model declined, and asking again with
             # feedback would only pressure it. Recorded as such, not retried.
-            event_record(job=job, type="refusal", data={"reason": report.refusal, "generation": job.generation_count})
+            event_record(
+                job=job, type=EventType.REFUSAL, data={"reason": report.refusal, "generation": job.generation_count}
+            )
             raise StageError(f"the model declined: {report.refusal}", code="refused")
         unparsed = report.parse_pass is None and not working["attempts"][-1].get("repair")
         if unparsed and job.generation_count < settings.BEACON_MAX_GENERATIONS:
             # Parsing pass 3: ask the small tier to restate the text as JSON.
             working["repair"] = {"text": text, "error": report.errors[0]["message"] if report.errors else ""}
             working_save(job, working)
-            event_record(job=job, type="repair_requested", data={"generation": job.generation_count})
+            event_record(job=job, type=EventType.REPAIR_REQUESTED, data={"generation": job.generation_count})
             return Stage.GENERATE
         only_grounding = all(e["rule"] == "grounding" for e in report.errors)
         if grounding is not None and only_grounding and "extraction" in working:
@@ -338,7 +342,7 @@ def validate_run(*, job_id: str) -> bool:
                 job_route(job, working["messages"], escalate=escalate)
             data = {"errors": len(report.errors), "generation": job.generation_count,
                     "ungrounded": len(grounding.ungrounded) if grounding else 0}  # fmt: skip
-            event_record(job=job, type="remediation", data=data)
+            event_record(job=job, type=EventType.REMEDIATION, data=data)
             return Stage.GENERATE
         if grounding is not None:
             # Out of generations, and only grounding failed: keep what is grounded.
@@ -365,7 +369,7 @@ def partial_accept(
         result.output, result.validation["partial"] = output, True
     result.validation["dropped"] = dropped
     result.save()
-    event_record(job=job, type="partially_accepted", data={"dropped": dropped, "flagged": not dropped})
+    event_record(job=job, type=EventType.PARTIALLY_ACCEPTED, data={"dropped": dropped, "flagged": not dropped})
     return Stage.DECIDE
 
 
@@ -404,7 +408,7 @@ def decide_run(*, job_id: str) -> bool:
             review_port().task_create(job=job, assessment=assessment, output=result.output)
             job_transition(job=job, name="send_to_review", save=False, data=assessment.as_dict())
             return Stage.REVIEW
-        event_record(job=job, type="decided", data={"route": "auto_approve", **assessment.as_dict()})
+        event_record(job=job, type=EventType.DECIDED, data={"route": "auto_approve", **assessment.as_dict()})
         return Stage.FINALIZE
 
     return inline_stage_run(job_id=job_id, stage=Stage.DECIDE, work=work)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from jobs.models import IdempotencyRecord, Job, JobEvent
+from jobs.models import EventType, IdempotencyRecord, Job, JobEvent
 from jobs.services.publishing import STAGE_TASKS, message_send_on_commit, stage_queue
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,9 @@ def jobs_sweep_unstarted(*, older_than_seconds: int | None = None) -> int:
             ).update(published_at=now)
             if not taken:
                 continue
-            JobEvent.objects.create(job_id=job_id, type="stage_republished", stage=stage, data={"reason": "sweep"})
+            JobEvent.objects.create(
+                job_id=job_id, type=EventType.STAGE_REPUBLISHED, stage=stage, data={"reason": "sweep"}
+            )
             message_send_on_commit(job_id=str(job_id), stage=stage, queue=stage_queue(stage, routing))
         count += 1
     if count:
@@ -67,7 +69,7 @@ def stages_reap_expired() -> int:
             )
             if not taken:
                 continue
-            JobEvent.objects.create(job_id=job_id, type="lease_expired", stage=stage, data={"attempt": attempt})
+            JobEvent.objects.create(job_id=job_id, type=EventType.LEASE_EXPIRED, stage=stage, data={"attempt": attempt})
             message_send_on_commit(job_id=str(job_id), stage=stage, queue=stage_queue(stage, routing))
         count += 1
     if count:

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 
 from common.text import strings_of
-from jobs.models import Job
+from jobs.models import EventType, Job
 from jobs.services.events import event_record
 from jobs.services.stages import StageError, TransientStageError
 from prompts.task_kinds import TaskKind
@@ -47,7 +47,7 @@ def injection_check(job: Job, kind: TaskKind, raw: dict[str, Any], prepared: dic
         return prepared
     enforced = settings.BEACON_INJECTION_ENFORCE
     action = {"block": kind.safety.injection_action, "flag": "review", "allow": "none"}[decision]
-    event_record(job=job, type="injection_scan",
+    event_record(job=job, type=EventType.INJECTION_SCAN,
                  data={"layer": "input", "score": rules.score, "hits": rules.as_dict()["hits"],
                        "classifier": classifier.as_dict(), "decision": decision, "action": action,
                        "enforced": enforced})  # fmt: skip
@@ -59,7 +59,9 @@ def injection_check(job: Job, kind: TaskKind, raw: dict[str, Any], prepared: dic
     if action == "sanitize":
         sanitized, removed = sanitize_parameters(prepared, settings.BEACON_INJECTION_CLASSIFIER_FLAG)
         after = _injection_decision(scan_parameters(sanitized).score, classify(parameters_text(sanitized)).score)
-        event_record(job=job, type="injection_sanitized", data={"removedPassages": removed, "decisionAfter": after})
+        event_record(
+            job=job, type=EventType.INJECTION_SANITIZED, data={"removedPassages": removed, "decisionAfter": after}
+        )
         if after == "block" or not str(sanitized.get("content", "")).strip():
             raise StageError("the input was still an injection attempt after sanitizing", code="injection_blocked")
         reasons.append({"reason": "injection_sanitized", "score": score})
@@ -75,14 +77,14 @@ def policy_check(job: Job, kind: TaskKind, text: str, *, locale: str, direction:
         verdict = content_policy().check(text, locale=locale, direction=direction, task_kind=kind.name)
     except PolicyUnavailable as exc:
         fail_closed = kind.safety.content_policy_fail_closed
-        event_record(job=job, type="content_policy_unavailable",
+        event_record(job=job, type=EventType.CONTENT_POLICY_UNAVAILABLE,
                      data={"direction": direction, "error": str(exc), "failClosed": fail_closed})  # fmt: skip
         if fail_closed:
             raise TransientStageError(f"no content policy verdict and {kind.name} fails closed: {exc}",
                                       code="policy_unavailable") from exc  # fmt: skip
         return None
     if verdict.flagged or verdict.categories:
-        event_record(job=job, type="content_policy", data={"direction": direction, **verdict.as_dict()})
+        event_record(job=job, type=EventType.CONTENT_POLICY, data={"direction": direction, **verdict.as_dict()})
     return verdict
 
 
@@ -121,7 +123,7 @@ def output_safety(job: Job, kind: TaskKind, output: Any, working: dict[str, Any]
         scan.findings.append(Finding("instruction_marker", kind.safety.output_action("instruction_marker"), "$",
                                      injected.hits[0].rule))  # fmt: skip
     if scan.findings:
-        event_record(job=job, type="output_scan", data={"layer": "output", **scan.as_dict()})
+        event_record(job=job, type=EventType.OUTPUT_SCAN, data={"layer": "output", **scan.as_dict()})
     return scan
 
 

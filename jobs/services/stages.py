@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from beacon.correlation import correlation_id, log_context_bind
-from jobs.models import Job, Stage
+from jobs.models import EventType, Job, Stage
 from jobs.services.events import event_record
 from jobs.services.publishing import stage_publish_on_commit
 
@@ -145,7 +145,7 @@ def stage_claim(*, job_id: str, stage: str, lease_seconds: int, on_claim: Callab
         job.stage_attempt += 1
         job.lease_expires_at = now + timedelta(seconds=lease_seconds)
         if reclaimed:
-            event_record(job=job, type="stage_reclaimed", data={"attempt": job.stage_attempt})
+            event_record(job=job, type=EventType.STAGE_RECLAIMED, data={"attempt": job.stage_attempt})
         on_claim(job)
         job.save()
         return Claim(job=job, token=job.stage_attempt)
@@ -176,11 +176,11 @@ def stage_release(*, claim: Claim, stage: str, error: StageError, cost_usd: Deci
         # if that message is lost, so push its clock to after the backoff.
         job.published_at = timezone.now() + timedelta(seconds=settings.BEACON_RETRY_BACKOFF_MAX)
         job.cost_usd += cost_usd
-        event_record(job=job, type="stage_retry", data={"attempt": job.stage_attempt, "error": error.code})
+        event_record(job=job, type=EventType.STAGE_RETRY, data={"attempt": job.stage_attempt, "error": error.code})
         job.save(update_fields=["lease_expires_at", "published_at", "cost_usd", "updated_at"])
 
 
-def stage_defer(*, claim: Claim, stage: str, seconds: int, event: str, data: dict[str, Any]) -> None:
+def stage_defer(*, claim: Claim, stage: str, seconds: int, event: EventType, data: dict[str, Any]) -> None:
     """Put a leased stage back to wait `seconds` without failing it (a budget
     hold): no message is sent now; the sweeper publishes it when the wait ends."""
     with transaction.atomic():
@@ -220,7 +220,7 @@ def job_fail(*, job: Job, stage: str, error: StageError | Exception, attempts: i
         attempts=attempts,
         permanent=permanent,
     )
-    event_record(job=job, type="dead_lettered", data={"stage": stage, "error": code, "permanent": permanent})
+    event_record(job=job, type=EventType.DEAD_LETTERED, data={"stage": stage, "error": code, "permanent": permanent})
     job.stage = terminal_stage(job)
     job.lease_expires_at = None
     stage_publish_on_commit(job=job, stage=job.stage)
@@ -236,7 +236,7 @@ def job_fail_by_id(*, job_id: str, stage: str, error: Exception, attempts: int) 
             return
         if job.is_terminal:
             if stage == Stage.DELIVER:
-                event_record(job=job, type="webhook_failed", data={"attempts": attempts})
+                event_record(job=job, type=EventType.WEBHOOK_FAILED, data={"attempts": attempts})
                 job.stage = Stage.DONE
                 job.lease_expires_at = None
                 job.save()

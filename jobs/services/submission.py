@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from beacon.api import Conflict
-from jobs.models import IdempotencyRecord, Job, JobPayload, Stage
+from jobs.models import EventType, IdempotencyRecord, Job, JobPayload, Stage
 from jobs.services.events import event_record
 from jobs.services.intake import customer_tier_of
 from jobs.services.publishing import stage_publish_on_commit
@@ -148,7 +148,7 @@ def _job_create(
     JobPayload.objects.create(job=job, raw=encrypt_json(parameters))
     event_record(
         job=job,
-        type="submitted",
+        type=EventType.SUBMITTED,
         to_status=job.status,
         data={
             "taskKind": kind.name,

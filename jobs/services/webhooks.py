@@ -38,7 +38,7 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from beacon.celery import app
-from jobs.models import DeliveryStatus, Job, WebhookDelivery, WebhookEndpoint
+from jobs.models import DeliveryStatus, EventType, Job, WebhookDelivery, WebhookEndpoint
 from jobs.selectors import job_representation
 from jobs.services.events import event_record
 from jobs.services.slow_io import without_db_connection_if_slow
@@ -222,9 +222,9 @@ def _record(delivery: WebhookDelivery) -> None:
     data = {"webhookId": delivery.message_id, "url": delivery.url, "status": delivery.last_status_code,
             "attempt": delivery.attempts, "endpoint": str(delivery.endpoint_id or "")}  # fmt: skip
     if delivery.status == DeliveryStatus.DELIVERED:
-        event_record(job=delivery.job, type="webhook_delivered", data=data)
+        event_record(job=delivery.job, type=EventType.WEBHOOK_DELIVERED, data=data)
     elif delivery.status in (DeliveryStatus.GAVE_UP, DeliveryStatus.FAILED):
-        event_record(job=delivery.job, type="webhook_failed", data={**data, "error": delivery.last_error})
+        event_record(job=delivery.job, type=EventType.WEBHOOK_FAILED, data={**data, "error": delivery.last_error})
         logger.warning("webhook %s to %s gave up after %d attempts: %s", delivery.message_id, delivery.url,
                        delivery.attempts, delivery.last_error)  # fmt: skip
 
