@@ -20,11 +20,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from jobs.models import EventType, Job, JobResult, Stage
-from jobs.services.events import event_record, job_transition
+from jobs.models import EventType, Job, JobResult
+from jobs.services.events import event_record
 from jobs.services.job_settings import output_validator_of, task_kind_of, working_of
-from jobs.services.publishing import stage_publish_on_commit
-from jobs.services.stages import terminal_stage
+from jobs.services.lifecycle import job_review_approved, job_review_rejected
 from review.models import RejectReason, ReviewDecision, ReviewStatus, ReviewTask
 from review.risk import RiskAssessment, review_due_in
 
@@ -121,10 +120,7 @@ def review_approve(*, task_id: Any, user: User, output: Any = None, note: str = 
         event_record(job=job, type=EventType.REVIEW_DECIDED,
                      data={"decision": decision, "reviewer": user.get_username(), "taskId": str(task.id),
                            "edited": edited})  # fmt: skip
-        # Finalize completes the job (reviewing -> completed) and delivers it.
-        job.stage = Stage.FINALIZE
-        stage_publish_on_commit(job=job, stage=Stage.FINALIZE)
-        job.save(update_fields=["stage", "published_at", "updated_at"])
+        job_review_approved(job=job)
     return task
 
 
@@ -134,14 +130,9 @@ def review_reject(*, task_id: Any, user: User, reason: str, note: str = "") -> R
     with transaction.atomic():
         task, job = _held_task(task_id, user)
         _finish(task, user, ReviewDecision.REJECTED, reject_reason=reason, note=note)
-        job.finished_at = timezone.now()
-        job.error = {"code": "rejected_in_review", "message": f"a reviewer rejected the output: {reason}",
-                     "stage": Stage.REVIEW}  # fmt: skip
-        job_transition(job=job, name="reject", save=False,
-                       data={"reviewer": user.get_username(), "reason": reason, "taskId": str(task.id)})  # fmt: skip
-        job.stage = terminal_stage(job)
-        stage_publish_on_commit(job=job, stage=job.stage)
-        job.save()
+        job_review_rejected(
+            job=job, reason=reason, data={"reviewer": user.get_username(), "reason": reason, "taskId": str(task.id)}
+        )
     return task
 
 

@@ -1,5 +1,7 @@
 """Producer- and operator-driven changes: cancel, re-drive a dead letter."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
@@ -8,8 +10,7 @@ from beacon.api import Conflict
 from jobs.models import DeadLetter, EventType, Job, Stage, Status
 from jobs.ports import review_port
 from jobs.services.events import event_record, job_transition
-from jobs.services.publishing import stage_publish_on_commit
-from jobs.services.stages import terminal_stage
+from jobs.services.stages import stage_set, terminal_stage
 
 
 def job_cancel(*, job_id: str, reason: str = "cancelled by producer") -> Job:
@@ -24,9 +25,7 @@ def job_cancel(*, job_id: str, reason: str = "cancelled by producer") -> Job:
         except TransitionNotAllowed as exc:
             raise Conflict(f"The job is already {job.status} and cannot be cancelled.", code="invalid_state") from exc
         job.finished_at = timezone.now()
-        job.stage = terminal_stage(job)
-        job.lease_expires_at = None
-        stage_publish_on_commit(job=job, stage=job.stage)
+        stage_set(job=job, stage=terminal_stage(job))
         job.save()
         if was_in_review:
             # Nobody should decide a job that no longer waits for a decision.
@@ -47,11 +46,27 @@ def dead_letter_redrive(*, dead_letter_id: int) -> Job:
         job.error = None
         job.finished_at = None
         job.generation_count = 0
-        job.stage = Stage.PREPARE
-        job.lease_expires_at = None
-        stage_publish_on_commit(job=job, stage=Stage.PREPARE)
+        stage_set(job=job, stage=Stage.PREPARE)
         job.save()
         dead_letter.redriven_at = timezone.now()
         dead_letter.save(update_fields=["redriven_at"])
         event_record(job=job, type=EventType.REDRIVEN, data={"deadLetter": dead_letter.id})
     return job
+
+
+def job_review_approved(*, job: Job) -> None:
+    """A reviewer approved the job's output (as is or edited; the caller
+    stored it): finalize completes the job (reviewing -> completed) and
+    delivers it. Inside the caller's transaction, the job locked."""
+    stage_set(job=job, stage=Stage.FINALIZE)
+    job.save(update_fields=["stage", "lease_expires_at", "published_at", "updated_at"])
+
+
+def job_review_rejected(*, job: Job, reason: str, data: dict[str, Any]) -> None:
+    """A reviewer rejected the job's output: the job ends `rejected`."""
+    job.finished_at = timezone.now()
+    job.error = {"code": "rejected_in_review", "message": f"a reviewer rejected the output: {reason}",
+                 "stage": Stage.REVIEW}  # fmt: skip
+    job_transition(job=job, name="reject", save=False, data=data)
+    stage_set(job=job, stage=terminal_stage(job))
+    job.save()

@@ -83,12 +83,19 @@ def _lock(job_id: str) -> Job | None:
     return job
 
 
+def stage_set(*, job: Job, stage: str) -> None:
+    """The one writer of `job.stage` (a test holds every other module to it):
+    `stage` becomes due, any lease ends, and its message goes out once the
+    caller's transaction commits. The caller saves the job."""
+    job.stage = stage
+    job.lease_expires_at = None
+    stage_publish_on_commit(job=job, stage=stage)
+
+
 def stage_handover(*, job: Job, stage: str, next_stage: str, started: float) -> None:
     """Record the finished stage and make `next_stage` due (caller saves)."""
     job.stage_latency_ms = {**job.stage_latency_ms, stage: int((time.monotonic() - started) * 1000)}
-    job.stage = next_stage
-    job.lease_expires_at = None
-    stage_publish_on_commit(job=job, stage=next_stage)
+    stage_set(job=job, stage=next_stage)
 
 
 def terminal_stage(job: Job) -> str:
@@ -221,9 +228,7 @@ def job_fail(*, job: Job, stage: str, error: StageError | Exception, attempts: i
         permanent=permanent,
     )
     event_record(job=job, type=EventType.DEAD_LETTERED, data={"stage": stage, "error": code, "permanent": permanent})
-    job.stage = terminal_stage(job)
-    job.lease_expires_at = None
-    stage_publish_on_commit(job=job, stage=job.stage)
+    stage_set(job=job, stage=terminal_stage(job))
 
 
 def job_fail_by_id(*, job_id: str, stage: str, error: Exception, attempts: int) -> None:
@@ -237,8 +242,7 @@ def job_fail_by_id(*, job_id: str, stage: str, error: Exception, attempts: int) 
         if job.is_terminal:
             if stage == Stage.DELIVER:
                 event_record(job=job, type=EventType.WEBHOOK_FAILED, data={"attempts": attempts})
-                job.stage = Stage.DONE
-                job.lease_expires_at = None
+                stage_set(job=job, stage=Stage.DONE)
                 job.save()
             return
         job_fail(job=job, stage=stage, error=error, attempts=attempts)
