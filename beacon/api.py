@@ -22,6 +22,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from beacon import correlation
+from common.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -159,8 +160,28 @@ _DRF_CODES: list[tuple[type[exceptions.APIException], str, str]] = [
 ]
 
 
+# A domain error's HTTP status by its code (common/errors.py); any other
+# code is a request whose content cannot be done: 422.
+DOMAIN_STATUS = {
+    "conflict": status.HTTP_409_CONFLICT,
+    "invalid_state": status.HTTP_409_CONFLICT,
+    "launch_gate": status.HTTP_409_CONFLICT,
+    "approval_required": status.HTTP_409_CONFLICT,
+    "not_found": status.HTTP_404_NOT_FOUND,
+    "unknown_template": status.HTTP_404_NOT_FOUND,
+}
+
+
+def api_error_of(exc: DomainError) -> ApiError:
+    code = "not_found" if DOMAIN_STATUS.get(exc.code) == status.HTTP_404_NOT_FOUND else exc.code
+    status_code = DOMAIN_STATUS.get(exc.code, status.HTTP_422_UNPROCESSABLE_ENTITY)
+    return ApiError(exc.message, code=code, status_code=status_code, details=exc.details)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler producing the error envelope for every failure."""
+    if isinstance(exc, DomainError):
+        exc = api_error_of(exc)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beacon.api import ApiError, Conflict, PlatformDefault
+from beacon.api import ApiError, PlatformDefault
 from prompts.approvals import ApprovalError, approval_state, version_approve
 from prompts.experiments import experiment_report
 from prompts.models import PromptTemplate, TemplateLabel, TemplateVersion
@@ -30,7 +30,6 @@ from prompts.selectors import templates_visible
 from prompts.services import (
     TRANSITIONS,
     Arm,
-    TemplateError,
     label_rollback,
     label_set,
     template_create,
@@ -42,15 +41,6 @@ from prompts.services import (
 )
 from tenants.authentication import request_actor, request_api_key
 from tenants.permissions import IsAdmin, IsEditor, ReadViewerWriteEditor
-
-
-def _api_error(exc: TemplateError) -> ApiError:
-    details = [e.as_dict() for e in exc.errors]
-    if exc.code in ("conflict", "invalid_state", "launch_gate", "approval_required"):
-        return Conflict(exc.message, code=exc.code, details=details)
-    if exc.code in ("not_found", "unknown_template"):
-        return ApiError(exc.message, code="not_found", status_code=404)
-    return ApiError(exc.message, code=exc.code, status_code=422, details=details)
 
 
 def _template(request: Request, template_id: UUID | str, *, write: bool = False) -> PromptTemplate:
@@ -208,13 +198,10 @@ class TemplateListApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data = _valid(TemplateCreateSerializer, request.data)
-        try:
-            owner = data["owner"] or request_actor(request)
-            template = template_create(organization=request_api_key(request).organization, name=data["name"],
-                                       task_kind=data["taskKind"], description=data["description"], owner=owner,
-                                       sensitive=data["sensitive"])  # fmt: skip
-        except TemplateError as exc:
-            raise _api_error(exc) from exc
+        owner = data["owner"] or request_actor(request)
+        template = template_create(organization=request_api_key(request).organization, name=data["name"],
+                                   task_kind=data["taskKind"], description=data["description"], owner=owner,
+                                   sensitive=data["sensitive"])  # fmt: skip
         return Response({"data": template_data(template)}, status=status.HTTP_201_CREATED)
 
 
@@ -258,14 +245,11 @@ class VersionListApi(APIView):
         template = _template(request, template_id, write=True)
         data = _valid(VersionCreateSerializer, request.data)
         parent = _version(template, data["parentVersion"]) if data.get("parentVersion") else None
-        try:
-            version = version_create(
-                template=template, system_prompt=data["systemPrompt"], user_prompt=data["userPrompt"],
-                few_shot_examples=data["fewShotExamples"], metadata=data["metadata"], parent=parent,
-                version=data.get("version"), created_by=request_actor(request),
-            )  # fmt: skip
-        except TemplateError as exc:
-            raise _api_error(exc) from exc
+        version = version_create(
+            template=template, system_prompt=data["systemPrompt"], user_prompt=data["userPrompt"],
+            few_shot_examples=data["fewShotExamples"], metadata=data["metadata"], parent=parent,
+            version=data.get("version"), created_by=request_actor(request),
+        )  # fmt: skip
         return Response({"data": version_data(version)}, status=status.HTTP_201_CREATED)
 
 
@@ -292,11 +276,8 @@ class VersionDetailApi(APIView):
         data = _valid(VersionEditSerializer, request.data)
         names = {"systemPrompt": "system_prompt", "userPrompt": "user_prompt",
                  "fewShotExamples": "few_shot_examples", "metadata": "metadata", "version": "version"}  # fmt: skip
-        try:
-            created = version_edit(version=source, changes={names[k]: v for k, v in data.items()},
-                                   created_by=request_actor(request))  # fmt: skip
-        except TemplateError as exc:
-            raise _api_error(exc) from exc
+        created = version_edit(version=source, changes={names[k]: v for k, v in data.items()},
+                               created_by=request_actor(request))  # fmt: skip
         return Response({"data": version_data(created)}, status=status.HTTP_201_CREATED)
 
 
@@ -308,10 +289,7 @@ class VersionActionApi(APIView):
         if action not in TRANSITIONS:
             raise NotFound()
         target = _version(_template(request, template_id, write=True), version)
-        try:
-            changed = version_transition(version=target, action=action)
-        except TemplateError as exc:
-            raise _api_error(exc) from exc
+        changed = version_transition(version=target, action=action)
         return Response({"data": version_data(changed)})
 
 
@@ -330,12 +308,9 @@ class LabelApi(APIView):
         template = _template(request, template_id, write=True)
         data = _valid(LabelSetSerializer, request.data)
         arms = [Arm(_version(template, arm["version"]), arm["weight"]) for arm in data["arms"]]
-        try:
-            label = label_set(
-                template=template, name=name, arms=arms, moved_by=request_actor(request), reason=data["reason"]
-            )
-        except TemplateError as exc:
-            raise _api_error(exc) from exc
+        label = label_set(
+            template=template, name=name, arms=arms, moved_by=request_actor(request), reason=data["reason"]
+        )
         return Response({"data": label_data(label, history=True)})
 
 
@@ -347,11 +322,8 @@ class LabelRollbackApi(APIView):
     )
     def post(self, request: Request, template_id: UUID, name: str) -> Response:
         data = _valid(ReasonSerializer, request.data)
-        try:
-            label = label_rollback(template=_template(request, template_id, write=True), name=name,
-                                   moved_by=request_actor(request), reason=data["reason"])  # fmt: skip
-        except TemplateError as exc:
-            raise _api_error(exc) from exc
+        label = label_rollback(template=_template(request, template_id, write=True), name=name,
+                               moved_by=request_actor(request), reason=data["reason"])  # fmt: skip
         return Response({"data": label_data(label, history=True)})
 
 
@@ -407,11 +379,8 @@ class TemplateForkApi(APIView):
         on the organization's jobs resolve its copy and its labels move only
         its own traffic."""
         template = _template(request, template_id)
-        try:
-            fork = template_fork(template=template, organization=request_api_key(request).organization,
-                                 forked_by=request_actor(request))  # fmt: skip
-        except TemplateError as exc:
-            raise _api_error(exc) from exc
+        fork = template_fork(template=template, organization=request_api_key(request).organization,
+                             forked_by=request_actor(request))  # fmt: skip
         return Response({"data": template_data(fork)}, status=status.HTTP_201_CREATED)
 
 

@@ -16,8 +16,7 @@ from rest_framework.views import APIView
 
 from beacon.api import ApiError
 from llm.errors import ModelError
-from prompts.api import _api_error, _template, _valid
-from prompts.errors import TemplateError
+from prompts.api import _template, _valid
 from prompts.models import TemplateTest
 from prompts.preview import preview_render
 from prompts.selectors import tests_of
@@ -93,8 +92,6 @@ class TemplateTestApi(APIView):
                                     parameters=data["parameters"], execute=data["execute"],
                                     organization_id=request_api_key(request).organization_id,
                                     created_by=request_actor(request))  # fmt: skip
-        except TemplateError as exc:
-            raise _api_error(exc) from exc
         except ModelError as exc:
             raise ApiError(f"The model call failed: {exc.code}.", code=exc.code, status_code=502) from exc
         return Response({"data": result})
