@@ -15,10 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client import REGISTRY as PROCESS_REGISTRY
 
-from jobs.metrics import JobsCollector, ModelCallCollector, QueueCollector
+from jobs.metrics import JobsCollector, ModelCallCollector, QueueCollector, ValidationCollector
 from llm.metrics import BreakerCollector
 from review.metrics import ReviewCollector
-from validation.metrics import ValidationCollector
 
 REGISTRY = CollectorRegistry(auto_describe=False)
 REGISTRY.register(BreakerCollector())

@@ -6,6 +6,8 @@ from beacon.api import json_error_view
 from beacon.health import HealthApi, HealthDetailedApi
 from beacon.metrics import metrics_view
 from jobs.api import GenerationDetailApi, GenerationEventsApi, GenerationListCreateApi, GenerationStreamApi
+from jobs.experiments import ExperimentsApi
+from jobs.validation_metrics import ValidationMetricsApi
 from jobs.webhook_api import (
     GenerationDeliveriesApi,
     ProjectWebhookSecretRotateApi,
@@ -16,7 +18,6 @@ from jobs.webhook_api import (
 )
 from llm.api import UsageApi, UsageQuotaApi
 from prompts.api import (
-    ExperimentsApi,
     LabelApi,
     LabelRollbackApi,
     TemplateDetailApi,
@@ -31,7 +32,7 @@ from prompts.api import (
 from prompts.playground import TemplateTestApi, TemplateTestDetailApi, TemplateTestListApi
 from review.api import ReviewMetricsApi
 from tenants.api import AuditLogApi
-from validation.api import SchemaDetailApi, SchemaForkApi, SchemaListApi, SchemaVersionApi, ValidationMetricsApi
+from validation.api import SchemaDetailApi, SchemaForkApi, SchemaListApi, SchemaVersionApi
 
 api_v1 = [
     path("api/v1/generations", GenerationListCreateApi.as_view(), name="generations"),

@@ -13,3 +13,14 @@ class JobsConfig(AppConfig):
 
         if schema_reference_pin not in SCHEMA_PINS:
             SCHEMA_PINS.append(schema_reference_pin)
+        # Validation's schema usage counts jobs through this port.
+        from jobs.selectors import schema_job_counts
+        from validation.api import SCHEMA_JOB_COUNTS
+
+        if schema_job_counts not in SCHEMA_JOB_COUNTS:
+            SCHEMA_JOB_COUNTS.append(schema_job_counts)
+        # The PII audit reads jobs' tables through safety's registry.
+        from jobs.selectors import audit_rows
+        from safety.audit import audit_source_register
+
+        audit_source_register(audit_rows)

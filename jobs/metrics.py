@@ -145,3 +145,32 @@ class ModelCallCollector(Collector):
             projected = GaugeMetricFamily("beacon_budget_projected_ratio", "Projected month-end spend / budget")
             projected.add_metric([], float(state.projected_usd / budget))
             yield projected
+
+
+# Validation outcomes per task kind over the last 24 hours.
+class ValidationCollector(Collector):
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        from jobs.models import Job
+
+        labels = ["task_kind"]
+        rate = GaugeMetricFamily(
+            "beacon_validation_pass_rate_24h", "Completed / finished jobs, last 24 h", labels=labels
+        )
+        partial = GaugeMetricFamily(
+            "beacon_validation_partial_rate_24h", "Partially accepted / finished jobs, last 24 h", labels=labels
+        )
+        since = timezone.now() - timedelta(hours=24)
+        rows = (
+            Job.objects.filter(finished_at__gte=since, status__in=["completed", "failed"])
+            .values("task_kind")
+            .annotate(
+                finished=Count("id"),
+                completed=Count("id", filter=Q(status="completed")),
+                partial=Count("id", filter=Q(result__validation__partial=True)),
+            )
+        )
+        for row in rows:
+            rate.add_metric([row["task_kind"]], row["completed"] / row["finished"])
+            partial.add_metric([row["task_kind"]], row["partial"] / row["finished"])
+        yield rate
+        yield partial

@@ -1,10 +1,12 @@
 """Reads for jobs, always scoped to one organization."""
 
+from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
-from jobs.models import Job, JobEvent, JobResult
+from jobs.models import DeadLetter, Job, JobEvent, JobPayload, JobResult
+from safety.encryption import decrypt_json
 from tenants.models import Organization
 
 
@@ -92,3 +94,30 @@ def group_key(row: dict[str, Any], group: str) -> str:
     if group == "templateVersion":
         return f"{row['task_kind']}@{row['template_version']}"
     return str(row["task_kind"])
+
+
+def schema_job_counts(schema: Any, organization_id: Any) -> dict[str, int]:
+    """How many of the organization's jobs were validated against each
+    version of an output schema (validation's schema usage asks through its
+    port, validation.api.SCHEMA_JOB_COUNTS)."""
+    jobs = Job.objects.filter(organization_id=organization_id, output_schema_version__schema=schema)
+    counts = jobs.values("output_schema_version__version").annotate(count=Count("id")).order_by()
+    return {row["output_schema_version__version"]: row["count"] for row in counts}
+
+
+def audit_rows() -> Iterator[tuple[str, Any]]:
+    """Jobs' stored text for the PII audit (safety/audit.py), as (where, value)."""
+    for event in JobEvent.objects.only("id", "data").iterator():
+        yield f"jobs_jobevent#{event.id}.data", event.data
+    for job_id, error, routing in Job.objects.values_list("id", "error", "routing").iterator():
+        yield f"jobs_job#{job_id}.error", error
+        yield f"jobs_job#{job_id}.routing", routing
+    for result in JobResult.objects.only("job_id", "output", "validation").iterator():
+        yield f"jobs_jobresult#{result.job_id}.output", result.output
+        yield f"jobs_jobresult#{result.job_id}.validation", result.validation
+    for dead in DeadLetter.objects.only("id", "message", "error_code").iterator():
+        yield f"jobs_deadletter#{dead.id}.message", dead.message
+    for payload in JobPayload.objects.filter(working__isnull=False).only("job_id", "working").iterator():
+        working = decrypt_json(payload.working) if payload.working else {}
+        yield f"jobs_jobpayload#{payload.job_id}.working.input", working.get("input")
+        yield f"jobs_jobpayload#{payload.job_id}.working.messages", working.get("messages")

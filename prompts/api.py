@@ -24,7 +24,6 @@ from rest_framework.views import APIView
 
 from beacon.api import ApiError, PlatformDefault
 from prompts.approvals import ApprovalError, approval_state, version_approve
-from prompts.experiments import experiment_report
 from prompts.models import PromptTemplate, TemplateLabel, TemplateVersion
 from prompts.selectors import templates_visible
 from prompts.services import (
@@ -353,20 +352,6 @@ class TemplateDiffApi(APIView):
             diff[name] = "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
                                                       fromfile=old.version, tofile=new.version))  # fmt: skip
         return Response({"data": {"from": old.version, "to": new.version, "diff": diff}})
-
-
-class ExperimentsApi(APIView):
-    permission_classes = [ReadViewerWriteEditor]
-
-    @extend_schema(operation_id="template_experiments", responses={200: OpenApiTypes.OBJECT})
-    def get(self, request: Request, template_id: UUID) -> Response:
-        template = _template(request, template_id)
-        wanted = request.query_params.get("label")
-        labels = [wanted] if wanted else sorted(template.labels.values_list("name", flat=True))
-        organization_id = request_api_key(request).organization_id
-        reports = [experiment_report(template=template, label=name, organization_id=organization_id)
-                   for name in labels]  # fmt: skip
-        return Response({"data": reports})
 
 
 class TemplateForkApi(APIView):

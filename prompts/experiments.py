@@ -1,21 +1,11 @@
-"""A/B results per label: arms, outcomes and whether a winner is real.
-
-An arm is a template version served under the label. Its jobs give counts,
-the validation pass rate (jobs whose output validated and completed, among
-those that finished), the review rate, mean cost and latency. The two arms
-with the best pass rates are compared with a two-proportion z-test; a winner
-is declared only when p < ALPHA and both arms have at least MIN_SAMPLE
-finished jobs, so early noise does not ship a prompt.
-"""
+"""A/B experiments on a label: whether a job's version was drawn from one,
+and the significance test that decides a winner (the report over the arms'
+jobs is jobs/experiments.py: it reads jobs, which sit above prompts)."""
 
 import math
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
-
-from prompts.models import PromptTemplate
+from prompts.models import LabelArm
 
 ALPHA = 0.05
 MIN_SAMPLE = 30
@@ -34,83 +24,9 @@ def two_proportion_z(successes_a: int, total_a: int, successes_b: int, total_b: 
     return z, math.erfc(abs(z) / math.sqrt(2))
 
 
-@dataclass(frozen=True)
-class ArmResult:
-    version: str
-    jobs: int
-    finished: int
-    passed: int
-    reviewed: int
-    mean_cost_usd: Decimal
-    mean_latency_ms: float
-
-    @property
-    def pass_rate(self) -> float:
-        return self.passed / self.finished if self.finished else 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"version": self.version, "jobs": self.jobs, "finished": self.finished, "passed": self.passed,
-                "passRate": round(self.pass_rate, 4),
-                "reviewRate": round(self.reviewed / self.finished, 4) if self.finished else 0.0,
-                "meanCostUsd": str(self.mean_cost_usd.quantize(Decimal("0.00000001"))),
-                "meanLatencyMs": round(self.mean_latency_ms, 1)}  # fmt: skip
-
-
-def experiment_report(*, template: PromptTemplate, label: str, organization_id: Any) -> dict[str, Any]:
-    """Over `organization_id`'s jobs only (a platform template serves many)."""
-    from jobs.models import Job, JobEvent
-
-    jobs = Job.objects.filter(organization_id=organization_id, prompt_version__template=template, prompt_label=label)
-    # Reviewed: the job entered `reviewing` (its status_changed event), whatever
-    # the reviewer then decided. A subquery, not a join: a join would count
-    # each job once per event in every other column.
-    entered_review = JobEvent.objects.filter(job=OuterRef("pk"), to_status="reviewing")
-    jobs = jobs.annotate(was_reviewed=Exists(entered_review))
-    rows = (
-        jobs.values("prompt_version__version")
-        .annotate(
-            jobs=Count("id"),
-            finished=Count("id", filter=Q(status__in=FINISHED)),
-            passed=Count("id", filter=Q(status="completed")),
-            reviewed=Count("id", filter=Q(was_reviewed=True)),
-            cost=Avg("cost_usd"),
-        )
-        .order_by("prompt_version__version")
-    )
-    latencies: dict[str, list[float]] = {}
-    for version, started, finished in jobs.filter(finished_at__isnull=False, started_at__isnull=False).values_list(
-        "prompt_version__version", "started_at", "finished_at"
-    ):
-        if started is not None and finished is not None:  # filtered above; the type checker cannot know
-            latencies.setdefault(version, []).append((finished - started).total_seconds() * 1000)
-
-    def mean(values: list[float]) -> float:
-        return sum(values) / len(values) if values else 0.0
-
-    arms = [
-        ArmResult(version=r["prompt_version__version"], jobs=r["jobs"], finished=r["finished"], passed=r["passed"],
-                  reviewed=r["reviewed"], mean_cost_usd=r["cost"] or Decimal(0),
-                  mean_latency_ms=mean(latencies.get(r["prompt_version__version"], [])))
-        for r in rows
-    ]  # fmt: skip
-    comparison: dict[str, Any] | None = None
-    ranked = sorted(arms, key=lambda a: a.pass_rate, reverse=True)
-    if len(ranked) >= 2:
-        best, runner_up = ranked[0], ranked[1]
-        z, p = two_proportion_z(best.passed, best.finished, runner_up.passed, runner_up.finished)
-        enough = best.finished >= MIN_SAMPLE and runner_up.finished >= MIN_SAMPLE
-        significant = enough and p < ALPHA
-        comparison = {"test": "two-proportion z-test on pass rate", "a": best.version, "b": runner_up.version,
-                      "z": round(z, 3), "pValue": round(p, 5), "alpha": ALPHA, "minSample": MIN_SAMPLE,
-                      "significant": significant, "winner": best.version if significant else None}  # fmt: skip
-    return {"template": template.name, "label": label, "arms": [a.as_dict() for a in arms], "comparison": comparison}
-
-
 def label_in_experiment(job: Any) -> bool:
     """Whether the job's template version was drawn from a label with more
     than one arm (an A/B experiment is running on it)."""
-    from prompts.models import LabelArm
-
     if not job.prompt_version_id or not job.prompt_label:
         return False
     arms = LabelArm.objects.filter(label__template_id=job.prompt_version.template_id, label__name=job.prompt_label)

@@ -6,6 +6,7 @@ jobs resolve. Another organization's template is, to it, not there.
 """
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
@@ -38,3 +39,9 @@ def template_names_visible(*, organization_id: Any) -> list[str]:
 def tests_of(*, template: PromptTemplate, organization_id: Any) -> QuerySet[TemplateTest]:
     """An organization's tests of a template (tests hold its sample inputs and outputs)."""
     return TemplateTest.objects.filter(version__template=template, organization_id=organization_id)
+
+
+def audit_rows() -> Iterator[tuple[str, Any]]:
+    """Prompts' stored text for the PII audit (safety/audit.py): test outputs."""
+    for test in TemplateTest.objects.only("id", "output").iterator():
+        yield f"prompts_templatetest#{test.id}.output", test.output

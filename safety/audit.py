@@ -9,7 +9,7 @@ masked, so the report does not become a PII leak of its own.
 """
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,27 +33,20 @@ def scan_text(where: str, text: str) -> list[Finding]:
     return [Finding(where, r.entity_type, _mask(cleaned[r.start : r.end])) for r in detect(cleaned)]
 
 
-def _rows() -> Iterator[tuple[str, Any]]:
-    from jobs.models import DeadLetter, Job, JobEvent, JobPayload, JobResult
-    from prompts.models import TemplateTest
-    from safety.encryption import decrypt_json
+# Where stored text lives, as (where, value) pairs: each app above registers
+# the rows of its own tables (jobs/apps.py, prompts/apps.py); safety sits
+# below them and never imports them.
+AUDIT_SOURCES: list[Callable[[], Iterator[tuple[str, Any]]]] = []
 
-    for event in JobEvent.objects.only("id", "data").iterator():
-        yield f"jobs_jobevent#{event.id}.data", event.data
-    for job_id, error, routing in Job.objects.values_list("id", "error", "routing").iterator():
-        yield f"jobs_job#{job_id}.error", error
-        yield f"jobs_job#{job_id}.routing", routing
-    for result in JobResult.objects.only("job_id", "output", "validation").iterator():
-        yield f"jobs_jobresult#{result.job_id}.output", result.output
-        yield f"jobs_jobresult#{result.job_id}.validation", result.validation
-    for dead in DeadLetter.objects.only("id", "message", "error_code").iterator():
-        yield f"jobs_deadletter#{dead.id}.message", dead.message
-    for payload in JobPayload.objects.filter(working__isnull=False).only("job_id", "working").iterator():
-        working = decrypt_json(payload.working) if payload.working else {}
-        yield f"jobs_jobpayload#{payload.job_id}.working.input", working.get("input")
-        yield f"jobs_jobpayload#{payload.job_id}.working.messages", working.get("messages")
-    for test in TemplateTest.objects.only("id", "output").iterator():
-        yield f"prompts_templatetest#{test.id}.output", test.output
+
+def audit_source_register(source: Callable[[], Iterator[tuple[str, Any]]]) -> None:
+    if source not in AUDIT_SOURCES:
+        AUDIT_SOURCES.append(source)
+
+
+def _rows() -> Iterator[tuple[str, Any]]:
+    for source in AUDIT_SOURCES:
+        yield from source()
 
 
 def audit_database() -> list[Finding]:

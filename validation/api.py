@@ -1,12 +1,11 @@
-"""`GET /api/v1/validation/metrics`: how outputs fare in validation, grouped
-by task kind, template version, model or day, for the key's organization."""
+"""The output schema registry's API: schemas per organization over platform
+defaults, their versions, forks and what uses them."""
 
-from datetime import timedelta
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -15,53 +14,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beacon.api import ApiError, PlatformDefault, metrics_parameters, metrics_window
-from jobs.models import Job
-from jobs.selectors import group_key, jobs_grouped
+from beacon.api import ApiError, PlatformDefault
 from tenants.authentication import request_actor, request_api_key
-from tenants.permissions import IsEditor, IsViewer, ReadViewerWriteEditor
+from tenants.permissions import IsEditor, ReadViewerWriteEditor
 from validation.models import OutputSchema, SchemaVersion
 from validation.registry import schema_lookup, schemas_visible
 from validation.schemas import SchemaRegistryError, next_minor, schema_fork, schema_version_create
-
-GROUPS = ("taskKind", "templateVersion", "model", "day")
-
-
-def validation_metrics(*, organization: Any, group: str, days: int) -> list[dict[str, Any]]:
-    since = timezone.now() - timedelta(days=days)
-    jobs = Job.objects.filter(organization=organization, finished_at__gte=since, status__in=["completed", "failed"])
-    jobs, keys = jobs_grouped(jobs, group)
-    rows = jobs.values(*keys).annotate(
-        finished=Count("id"),
-        completed=Count("id", filter=Q(status="completed")),
-        firstPass=Count("id", filter=Q(status="completed", generation_count=1)),
-        partial=Count("id", filter=Q(status="completed", result__validation__partial=True)),
-        refused=Count("id", filter=Q(error__code="refused")),
-    )
-    results = []
-    for row in rows.order_by(*keys):
-        finished = row["finished"] or 1
-        key = group_key(row, group)
-        results.append({
-            "key": key, "finished": row["finished"], "completed": row["completed"],
-            "passRate": round(row["completed"] / finished, 4), "firstPassRate": round(row["firstPass"] / finished, 4),
-            "partialRate": round(row["partial"] / finished, 4), "refused": row["refused"],
-        })  # fmt: skip
-    return results
-
-
-class ValidationMetricsApi(APIView):
-    permission_classes = [IsViewer]
-
-    @extend_schema(
-        operation_id="validation_metrics",
-        parameters=metrics_parameters(GROUPS),
-        responses={200: OpenApiTypes.OBJECT},
-    )
-    def get(self, request: Request) -> Response:
-        group, days = metrics_window(request, GROUPS)
-        data = validation_metrics(organization=request_api_key(request).organization, group=group, days=days)
-        return Response({"data": data, "meta": {"groupBy": group, "days": days}})
 
 
 # --- the output schema registry -------------------------------------------------
@@ -97,6 +55,12 @@ def schema_version_data(version: SchemaVersion, *, full: bool = True) -> dict[st
     return data
 
 
+# How many of an organization's jobs were validated against each version of a
+# schema ({version: count}). Jobs answers (jobs/apps.py): validation sits
+# below jobs and never imports it.
+SCHEMA_JOB_COUNTS: list[Callable[[OutputSchema, Any], dict[str, int]]] = []
+
+
 def schema_usage(schema: OutputSchema, *, organization_id: Any) -> dict[str, Any]:
     """The template versions that pin a version of the schema, and the jobs
     validated against each version: the caller's organization's only (and
@@ -106,11 +70,10 @@ def schema_usage(schema: OutputSchema, *, organization_id: Any) -> dict[str, Any
         | Q(template_versions__template__organization__isnull=True),
         template_versions__template__deleted_at__isnull=True,
     ).values_list("template_versions__template__name", "template_versions__version", "version")
-    jobs = Job.objects.filter(organization_id=organization_id, output_schema_version__schema=schema)
-    counts = jobs.values("output_schema_version__version").annotate(count=Count("id")).order_by()
+    counts = SCHEMA_JOB_COUNTS[0](schema, organization_id) if SCHEMA_JOB_COUNTS else {}
     return {
         "templates": sorted(f"{name}@{number} (schema {pinned})" for name, number, pinned in pins),
-        "jobs": {row["output_schema_version__version"]: row["count"] for row in counts},
+        "jobs": counts,
     }
 
 
