@@ -19,6 +19,13 @@ class JobsConfig(AppConfig):
 
         if schema_job_counts not in SCHEMA_JOB_COUNTS:
             SCHEMA_JOB_COUNTS.append(schema_job_counts)
+        # Template previews and golden runs validate the model's text with
+        # validation's parser (prompts and validation share a floor).
+        from prompts.preview import OUTPUT_VALIDATE
+        from validation.output import output_validate
+
+        if output_validate not in OUTPUT_VALIDATE:
+            OUTPUT_VALIDATE.append(output_validate)
         # The PII audit reads jobs' tables through safety's registry.
         from jobs.selectors import audit_rows
         from safety.audit import audit_source_register

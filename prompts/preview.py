@@ -2,6 +2,7 @@
 price it per tier without calling a model; or, with `execute`, also run the
 generation and validation synchronously and keep the result as a test."""
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,17 @@ from prompts.errors import TemplateError
 from prompts.models import PromptTemplate, TemplateTest
 from prompts.rendering import fence_token_for, render_version
 from prompts.resolution import template_resolve
-from validation.output import output_validate
+
+# Parsing and validating a model's text against a schema is validation's
+# (validation.output.output_validate); prompts shares its floor and does not
+# import it, so jobs, above both, registers it here (jobs/apps.py).
+OUTPUT_VALIDATE: list[Callable[..., Any]] = []
+
+
+def _output_validate(*, text: str, validator: Any) -> Any:
+    if not OUTPUT_VALIDATE:
+        raise RuntimeError("no output validation registered: is the jobs app in INSTALLED_APPS?")
+    return OUTPUT_VALIDATE[0](text=text, validator=validator)
 
 
 def _parameters_check(kind: Any, parameters: dict[str, Any]) -> None:
@@ -92,4 +103,4 @@ def version_execute(*, version: Any, kind: Any, messages: list[dict[str, str]], 
                      cache_scope=f"test:{version.template.organization_id}"),
         decision,
     )  # fmt: skip
-    return completion, output_validate(text=completion.text, validator=kind.output_validator)
+    return completion, _output_validate(text=completion.text, validator=kind.output_validator)
