@@ -233,8 +233,9 @@ def metrics_window(request: Any, groups: tuple[str, ...]) -> tuple[str, int]:
     group = request.query_params.get("groupBy", groups[0])
     raw_days = request.query_params.get("days", "30")
     if group not in groups or not raw_days.isdigit() or not 1 <= int(raw_days) <= 366:
-        raise ApiError(f"`groupBy` is one of {', '.join(groups)}; `days` is 1 to 366.", code="validation_error",
-                       status_code=422)  # fmt: skip
+        raise ApiError(
+            f"`groupBy` is one of {', '.join(groups)}; `days` is 1 to 366.", code="validation_error", status_code=422
+        )
     return group, int(raw_days)
 
 

@@ -46,9 +46,15 @@ def job_run_inline(job_id: str) -> None:
     from jobs.models import Job
     from jobs.services import pipeline
 
-    runners = {"prepare": pipeline.prepare_run, "assemble": pipeline.assemble_run,
-               "generate": pipeline.generate_run, "validate": pipeline.validate_run, "decide": pipeline.decide_run,
-               "finalize": pipeline.finalize_run, "deliver": pipeline.deliver_run}  # fmt: skip
+    runners = {
+        "prepare": pipeline.prepare_run,
+        "assemble": pipeline.assemble_run,
+        "generate": pipeline.generate_run,
+        "validate": pipeline.validate_run,
+        "decide": pipeline.decide_run,
+        "finalize": pipeline.finalize_run,
+        "deliver": pipeline.deliver_run,
+    }
     for _ in range(20):
         runner = runners.get(Job.objects.get(pk=job_id).stage)
         if runner is None:

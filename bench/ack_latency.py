@@ -72,8 +72,10 @@ def measure(
 
 
 def line(latencies: list[float], errors: int) -> str:
-    return (f"p50 {percentile(latencies, 50):.1f} ms  p95 {percentile(latencies, 95):.1f} ms  "
-            f"p99 {percentile(latencies, 99):.1f} ms  max {max(latencies):.1f} ms  non-202: {errors}")  # fmt: skip
+    return (
+        f"p50 {percentile(latencies, 50):.1f} ms  p95 {percentile(latencies, 95):.1f} ms  "
+        f"p99 {percentile(latencies, 99):.1f} ms  max {max(latencies):.1f} ms  non-202: {errors}"
+    )
 
 
 def main() -> None:
@@ -98,8 +100,10 @@ def main() -> None:
             latencies, errors, achieved = measure(key, env=env, **run)
             sides[side].append((percentile(latencies, 50), percentile(latencies, 95)))
             print(f"round {round_} {side:13s} ({achieved:.1f}/s): {line(latencies, errors)}")
-    medians = {side: (statistics.median(p[0] for p in runs), statistics.median(p[1] for p in runs))
-               for side, runs in sides.items()}  # fmt: skip
+    medians = {
+        side: (statistics.median(p[0] for p in runs), statistics.median(p[1] for p in runs))
+        for side, runs in sides.items()
+    }
     for side, (p50, p95) in medians.items():
         print(f"{side:13s} median of {args.compare_without_audit} runs: p50 {p50:.1f} ms  p95 {p95:.1f} ms")
     base, audited = medians["without audit"], medians["with audit"]

@@ -50,11 +50,23 @@ def start_stack(port: int, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     # 100 a minute, and a 429 is not the acknowledgement being measured.
     # Its own runtime folder: the thousands of jobs it submits must not land
     # in the developer's `make run` data (.beacon/).
-    env = {**os.environ, "PORT": str(port), "FLOWER_PORT": str(free_port()), "PYTHONUNBUFFERED": "1",
-           "BEACON_RATE_LIMITS": "false", "BEACON_RUNTIME_DIR": str(BASE_DIR / ".beacon" / "bench-ack")}  # fmt: skip
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "FLOWER_PORT": str(free_port()),
+        "PYTHONUNBUFFERED": "1",
+        "BEACON_RATE_LIMITS": "false",
+        "BEACON_RUNTIME_DIR": str(BASE_DIR / ".beacon" / "bench-ack"),
+    }
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "beacon.runtime", "run"], cwd=BASE_DIR, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        process = subprocess.Popen(
+            [sys.executable, "-m", "beacon.runtime", "run"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         found = re.search(r"Demo API key (\S+)", log.read_text(errors="replace"))
@@ -142,10 +154,12 @@ def main() -> None:
         model_share = (_model_cpu() - cpu_before) / args.seconds
         stop.set()
         loop = f"open loop at {args.rate:g}/s" if args.rate else "closed loop"
-        print(f"acknowledgements under a busy model, {loop}, concurrency {args.concurrency}, {args.seconds:.0f} s: "
-              f"n={len(latencies)} p50={percentile(latencies, 0.5):.1f} ms p95={percentile(latencies, 0.95):.1f} ms "
-              f"p99={percentile(latencies, 0.99):.1f} ms errors={errors[0]}; "
-              f"model jobs finished meanwhile: {finished[0]}; model server CPU {model_share:.2f} cores")  # fmt: skip
+        print(
+            f"acknowledgements under a busy model, {loop}, concurrency {args.concurrency}, {args.seconds:.0f} s: "
+            f"n={len(latencies)} p50={percentile(latencies, 0.5):.1f} ms p95={percentile(latencies, 0.95):.1f} ms "
+            f"p99={percentile(latencies, 0.99):.1f} ms errors={errors[0]}; "
+            f"model jobs finished meanwhile: {finished[0]}; model server CPU {model_share:.2f} cores"
+        )
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(60)

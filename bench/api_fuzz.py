@@ -40,10 +40,22 @@ def main() -> None:
     with processes(gunicorn(port), celery_worker()):
         wait_http(f"{base}/api/v1/health")
         worker_ready(base, key)
-        command = [sys.executable, "-m", "schemathesis.cli", "run", f"{base}/api/v1/schema",
-                   "--header", f"Authorization: Bearer {key}",
-                   "--checks", "not_a_server_error,response_schema_conformance",
-                   "--max-examples", str(args.max_examples), "--seed", "1", "--no-color"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "run",
+            f"{base}/api/v1/schema",
+            "--header",
+            f"Authorization: Bearer {key}",
+            "--checks",
+            "not_a_server_error,response_schema_conformance",
+            "--max-examples",
+            str(args.max_examples),
+            "--seed",
+            "1",
+            "--no-color",
+        ]
         code = subprocess.call(command, cwd=BASE_DIR)
     sys.exit(code)
 

@@ -63,9 +63,23 @@ class RestartableRedis:
 
     def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        command = [self.executable, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.data_dir),
-                   "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-                   "--loglevel", "warning"]  # fmt: skip
+        command = [
+            self.executable,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--dir",
+            str(self.data_dir),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--save",
+            "",
+            "--loglevel",
+            "warning",
+        ]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(100):
             try:
@@ -112,15 +126,26 @@ class Fleet:
     def start(self, name: str, arguments: list[str]) -> None:
         command = ["nice", "-n", str(WORKER_NICE), sys.executable, "-m", "celery", "-A", "beacon", *arguments]
         self.commands[name] = command
-        self.processes[name] = subprocess.Popen(command, cwd=BASE_DIR, env=self.env, stdout=subprocess.DEVNULL,
-                                                stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+        self.processes[name] = subprocess.Popen(
+            command,
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def kill_and_restart(self, name: str) -> None:
         os.killpg(self.processes[name].pid, signal.SIGKILL)
         self.processes[name].wait(10)
-        self.processes[name] = subprocess.Popen(self.commands[name], cwd=BASE_DIR, env=self.env,
-                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                                start_new_session=True)  # fmt: skip
+        self.processes[name] = subprocess.Popen(
+            self.commands[name],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -140,15 +165,27 @@ def run(args: Any, root: Path) -> int:
     receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     hook = f"http://127.0.0.1:{receiver.server_port}/hook"
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": f"redis://127.0.0.1:{broker.port}/0",
-           "LLM_PROVIDER": "scripted", "LLM_SCRIPTED_LATENCY_MS": "300", "LOG_LEVEL": "ERROR",
-           "BEACON_REVIEW_SAMPLING": "false", "BEACON_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
-           # Recovery on a bench's clock, not production's: a lost message or
-           # an orphaned lease is found within seconds.
-           "BEACON_SWEEP_AFTER_SECONDS": "15", "BEACON_SWEEP_INTERVAL_SECONDS": "5",
-           "BEACON_REAP_INTERVAL_SECONDS": "5", "BEACON_WEBHOOK_DISPATCH_INTERVAL_SECONDS": "5",
-           "BEACON_GENERATE_SOFT_TIME_LIMIT": "20", "BEACON_GENERATE_TIME_LIMIT": "25",
-           "BEACON_STAGE_LEASE_SECONDS": "30", "DATABASE_CONN_MAX_AGE": "0", "PYTHONUNBUFFERED": "1"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": f"redis://127.0.0.1:{broker.port}/0",
+        "LLM_PROVIDER": "scripted",
+        "LLM_SCRIPTED_LATENCY_MS": "300",
+        "LOG_LEVEL": "ERROR",
+        "BEACON_REVIEW_SAMPLING": "false",
+        "BEACON_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
+        # Recovery on a bench's clock, not production's: a lost message or
+        # an orphaned lease is found within seconds.
+        "BEACON_SWEEP_AFTER_SECONDS": "15",
+        "BEACON_SWEEP_INTERVAL_SECONDS": "5",
+        "BEACON_REAP_INTERVAL_SECONDS": "5",
+        "BEACON_WEBHOOK_DISPATCH_INTERVAL_SECONDS": "5",
+        "BEACON_GENERATE_SOFT_TIME_LIMIT": "20",
+        "BEACON_GENERATE_TIME_LIMIT": "25",
+        "BEACON_STAGE_LEASE_SECONDS": "30",
+        "DATABASE_CONN_MAX_AGE": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
     os.environ.update({k: v for k, v in env.items() if k in ("DATABASE_URL", "REDIS_URL")})
     sys.path.insert(0, str(BASE_DIR))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
@@ -164,8 +201,14 @@ def run(args: Any, root: Path) -> int:
     port = free_port()
     Path(args.web_log).parent.mkdir(parents=True, exist_ok=True)
     web_log = Path(args.web_log).open("wb")  # noqa: SIM115 - open for the server's whole life, closed at the end
-    web = subprocess.Popen(gunicorn(port), cwd=BASE_DIR, env={**env, "LOG_LEVEL": "WARNING"}, stdout=web_log,
-                           stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    web = subprocess.Popen(
+        gunicorn(port),
+        cwd=BASE_DIR,
+        env={**env, "LOG_LEVEL": "WARNING"},
+        stdout=web_log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     fleet = Fleet(env)
     fleet.start("default", ["worker", "-Q", "default,webhooks", "-c", "2", "-n", "default@%h", "-l", "ERROR"])
     fleet.start("llm", ["worker", "-Q", "llm", "-c", "1", "-n", "llm@%h", "-l", "ERROR"])
@@ -179,8 +222,11 @@ def run(args: Any, root: Path) -> int:
 
     def submit() -> None:
         client = httpx.Client(headers={"Authorization": f"Bearer {key}"}, timeout=30)
-        body = {"templateId": "metadata_enrichment", "options": {"webhookUrl": hook, "cache": "bypass"},
-                "parameters": {"content": "Blue cotton shirt by Acme, size M.", "locale": "en-US"}}  # fmt: skip
+        body = {
+            "templateId": "metadata_enrichment",
+            "options": {"webhookUrl": hook, "cache": "bypass"},
+            "parameters": {"content": "Blue cotton shirt by Acme, size M.", "locale": "en-US"},
+        }
         for i in range(args.jobs):
             due = started + i / args.rate
             if due > time.monotonic():
@@ -194,8 +240,15 @@ def run(args: Any, root: Path) -> int:
 
     sender = threading.Thread(target=submit)
     sender.start()
-    plan = [(10, "kill", "llm"), (18, "kill", "default"), (25, "redis", ""), (38, "kill", "llm"),
-            (45, "postgres", ""), (62, "kill", "default"), (70, "kill", "llm")]  # fmt: skip
+    plan = [
+        (10, "kill", "llm"),
+        (18, "kill", "default"),
+        (25, "redis", ""),
+        (38, "kill", "llm"),
+        (45, "postgres", ""),
+        (62, "kill", "default"),
+        (70, "kill", "llm"),
+    ]
     for at, action, target in plan:
         time.sleep(max(0.0, started + at - time.monotonic()))
         moment = time.monotonic() - started
@@ -254,15 +307,24 @@ def run(args: Any, root: Path) -> int:
         ("acknowledged jobs found in the database", len(known), "lost: " + str(len(acknowledged) - len(known))),
         ("terminal", sum(n for s, n in statuses.items() if s in terminal), f"statuses {dict(statuses)}"),
         ("not terminal", not_terminal, "must be 0"),
-        ("answers while PostgreSQL was down", sum(during.values()),
-         f"by status {dict(during)}; 500s: {during.get(500, 0)}"),
+        (
+            "answers while PostgreSQL was down",
+            sum(during.values()),
+            f"by status {dict(during)}; 500s: {during.get(500, 0)}",
+        ),
         ("answers by status, whole run", len(answers), str(dict(Counter(s for _, s, _ in answers)))),
-        ("webhook messages received (distinct ids)", len(RECEIVED), f"jobs with more than one id: "
-         f"{sum(1 for n in per_job.values() if n > 1)}"),
+        (
+            "webhook messages received (distinct ids)",
+            len(RECEIVED),
+            f"jobs with more than one id: {sum(1 for n in per_job.values() if n > 1)}",
+        ),
         ("webhook arrivals of an id already processed", duplicates, "skipped by the receiver's dedupe"),
-        ("jobs whose webhook the receiver processed once", sum(1 for j in acknowledged
-                                                                if j.replace('-', '') in per_job), ""),
-    ]  # fmt: skip
+        (
+            "jobs whose webhook the receiver processed once",
+            sum(1 for j in acknowledged if j.replace("-", "") in per_job),
+            "",
+        ),
+    ]
     errors = [(at - started, status) for at, status, _ in answers if (status >= 500 and status != 503) or status == 0]
     if errors:
         print("\nanswers other than 202/429/503, at (s):", ", ".join(f"{t:.1f} ({s})" for t, s in errors))
@@ -283,8 +345,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=8.0, help="submissions per second")
     parser.add_argument("--postgres-down", type=float, default=8.0, help="seconds PostgreSQL stays down")
     parser.add_argument("--settle", type=float, default=900.0, help="longest wait for every job to end")
-    parser.add_argument("--web-log", default=str(BASE_DIR / "test-output" / "chaos-web.log"),
-                        help="gunicorn's output, for diagnosis")  # fmt: skip
+    parser.add_argument(
+        "--web-log", default=str(BASE_DIR / "test-output" / "chaos-web.log"), help="gunicorn's output, for diagnosis"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="beacon-chaos-") as root:
         sys.exit(run(args, Path(root)))

@@ -50,23 +50,41 @@ def measure(args: argparse.Namespace) -> None:
     with LoopbackModelServer(default=Behaviour.ok('{"title": "Blue shirt"}')) as loopback:
         base = args.server or loopback.api_base
         settings.LLM_PROVIDER = "local"
-        settings.LLM_DEPLOYMENTS = [{"name": "bench", "tier": "small", "model": "openai/smollm2-135m-instruct",
-                                     "api_base": base, "api_key_env": "LLM_API_KEY", "json_mode": "llama_cpp",
-                                     "tokenizer": "gguf:smollm2", "input_cost_per_token": 0,
-                                     "output_cost_per_token": 0}]  # fmt: skip
+        settings.LLM_DEPLOYMENTS = [
+            {
+                "name": "bench",
+                "tier": "small",
+                "model": "openai/smollm2-135m-instruct",
+                "api_base": base,
+                "api_key_env": "LLM_API_KEY",
+                "json_mode": "llama_cpp",
+                "tokenizer": "gguf:smollm2",
+                "input_cost_per_token": 0,
+                "output_cost_per_token": 0,
+            }
+        ]
         breaker_reset("bench")
         schema = {"type": "object", "properties": {"title": {"type": "string"}}, "required": ["title"]}
-        messages = [{"role": "system", "content": "Return JSON with a product title."},
-                    {"role": "user", "content": "Acme cotton T-shirt, navy blue, size L."}]  # fmt: skip
+        messages = [
+            {"role": "system", "content": "Return JSON with a product title."},
+            {"role": "user", "content": "Acme cotton T-shirt, navy blue, size L."},
+        ]
         decision = RouteDecision(tier="small", candidates=("bench",), reasons=("bench",))
         request = ModelRequest(
             messages=messages, schema=schema, max_tokens=16, temperature=0.0, cache="bypass", cache_scope="bench"
         )
 
         def direct() -> None:
-            litellm.completion(model="openai/smollm2-135m-instruct", api_base=base, api_key="x", messages=messages,
-                               max_tokens=16, temperature=0.0, num_retries=0,
-                               response_format={"type": "json_object", "schema": schema})  # fmt: skip
+            litellm.completion(
+                model="openai/smollm2-135m-instruct",
+                api_base=base,
+                api_key="x",
+                messages=messages,
+                max_tokens=16,
+                temperature=0.0,
+                num_retries=0,
+                response_format={"type": "json_object", "schema": schema},
+            )
 
         def gateway() -> None:
             complete(request, decision)

@@ -47,8 +47,15 @@ def clean_records(limit: int) -> list[dict]:
         with flipkart.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 if row["description"].strip():
-                    records.append({"source": "flipkart", "locale": "en-US", "content": row["description"][:4000],
-                                    "title": row["product_name"][:300], "brand": row["brand"][:200]})  # fmt: skip
+                    records.append(
+                        {
+                            "source": "flipkart",
+                            "locale": "en-US",
+                            "content": row["description"][:4000],
+                            "title": row["product_name"][:300],
+                            "brand": row["brand"][:200],
+                        }
+                    )
     for name in ("openfoodfacts-products-min.jsonl.gz", "openbeautyfacts-products-min.jsonl.gz"):
         path = SHARED / "open-food-facts-test-exports" / name
         if not path.exists():
@@ -59,9 +66,15 @@ def clean_records(limit: int) -> list[dict]:
                 lang = str(row.get("lang") or "en")
                 text = row.get(f"ingredients_text_{lang}") or row.get("ingredients_text") or ""
                 if len(text) > 20 and len(lang) == 2:
-                    records.append({"source": name.split("-")[0], "locale": lang, "content": text[:4000],
-                                    "title": str(row.get("product_name") or "")[:300],
-                                    "brand": str(row.get("brands") or "")[:200]})  # fmt: skip
+                    records.append(
+                        {
+                            "source": name.split("-")[0],
+                            "locale": lang,
+                            "content": text[:4000],
+                            "title": str(row.get("product_name") or "")[:300],
+                            "brand": str(row.get("brands") or "")[:200],
+                        }
+                    )
     return records[:limit]
 
 
@@ -101,8 +114,15 @@ def clean_only(limit: int) -> None:
                     examples[name].append(f"{record['source']}: {classify(text).passage or text[:100]!r}")
     elapsed = time.monotonic() - started
     print(f"clean records: {len(records)} ({dict(by_source)}); {1000 * elapsed / len(records):.1f} ms each")
-    for name in ("rules_flag", "rules_block", "classifier_flag", "classifier_block", "policy_flag", "any_flag",
-                 "any_block"):  # fmt: skip
+    for name in (
+        "rules_flag",
+        "rules_block",
+        "classifier_flag",
+        "classifier_block",
+        "policy_flag",
+        "any_flag",
+        "any_block",
+    ):
         print(f"  {name:17s} {counts[name]:4d}  {100 * counts[name] / len(records):5.2f}%")
         for example in examples[name]:
             print(f"      {example[:140]}")
@@ -113,10 +133,17 @@ def submit(key: Any, case_parameters: dict, kind_name: str, tag: str) -> str:
     from prompts.task_kinds import task_kinds
 
     submission = job_submit(
-        api_key=key, kind=task_kinds()[kind_name], parameters=case_parameters, options={"cache": "bypass"},
-        priority="normal", webhook_url="", output_schema=None, correlation_id=tag, idempotency_key=None,
+        api_key=key,
+        kind=task_kinds()[kind_name],
+        parameters=case_parameters,
+        options={"cache": "bypass"},
+        priority="normal",
+        webhook_url="",
+        output_schema=None,
+        correlation_id=tag,
+        idempotency_key=None,
         request_hash="",
-    )  # fmt: skip
+    )
     return str(submission.job.id)
 
 
@@ -138,7 +165,9 @@ def outcome(job_id: str, case: dict | None) -> dict:
     case = case or {}
     expected = {"successMarkers": case.get("success_markers", []), "leakCounts": case.get("leak_counts")}
     return {
-        "status": job.status, "error": (job.error or {}).get("code", ""), "reviewed": reviewed,
+        "status": job.status,
+        "error": (job.error or {}).get("code", ""),
+        "reviewed": reviewed,
         "input": (events.get("injection_scan") or {}).get("decision", "none"),
         "input_rules": (events.get("injection_scan") or {}).get("score", 0.0),
         "input_classifier": ((events.get("injection_scan") or {}).get("classifier") or {}).get("score", 0.0),
@@ -148,7 +177,7 @@ def outcome(job_id: str, case: dict | None) -> dict:
         "output_rules": sorted({f["rule"] for f in (events.get("output_scan") or {}).get("findings", [])}),
         "succeeded": bool(case) and injection_succeeded(job, result.output if result else None, working, expected),
         "review_reasons": [r.get("reason") for r in (events.get("status_changed") or {}).get("reasons", [])],
-    }  # fmt: skip
+    }
 
 
 def wait_all(ids: list[str], timeout: float) -> None:
@@ -189,7 +218,8 @@ def input_only(every: int, limit: int) -> None:
         decision = _injection_decision(rules, learned)
         action = task_kinds()[case["task_kind"]].safety.injection_action if decision == "block" else decision
         layer = ("rules" if rules >= settings.BEACON_INJECTION_FLAG_SCORE else "") + (
-            "+classifier" if learned >= settings.BEACON_INJECTION_CLASSIFIER_FLAG else "")  # fmt: skip
+            "+classifier" if learned >= settings.BEACON_INJECTION_CLASSIFIER_FLAG else ""
+        )
         for field in ("technique", "encoding", "language"):
             outcomes[f"{field}={case[field]}"][action] += 1
         outcomes["all"][action] += 1
@@ -204,13 +234,19 @@ def run_pipeline(mode: str, every: int, limit: int, clean_jobs: int, concurrency
 
     cases = adversarial_cases(every, limit)
     key = api_key_by_raw(raw_key=api_key())
-    clean = [{"content": r["content"][:1500], "locale": r["locale"],
-              "product": {"title": r["title"], "brand": r["brand"]}} for r in clean_records(clean_jobs)]  # fmt: skip
+    clean = [
+        {"content": r["content"][:1500], "locale": r["locale"], "product": {"title": r["title"], "brand": r["brand"]}}
+        for r in clean_records(clean_jobs)
+    ]
     base = f"http://127.0.0.1:{LLM_PORT}/v1"
     enforce = "1" if mode == "enforced" else "0"
     # The audit sample would hide a random few attacks behind review; it is no defence.
-    env = {"LLM_PROVIDER": "local", "LLM_API_BASE": base, "BEACON_INJECTION_ENFORCE": enforce,
-           "BEACON_REVIEW_SAMPLING": "false"}  # fmt: skip
+    env = {
+        "LLM_PROVIDER": "local",
+        "LLM_API_BASE": base,
+        "BEACON_INJECTION_ENFORCE": enforce,
+        "BEACON_REVIEW_SAMPLING": "false",
+    }
     started = time.monotonic()
     server = [sys.executable, "manage.py", "llm_serve", "--port", str(LLM_PORT)]
     # As in production (docker/compose.yaml): database stages and model calls
@@ -224,8 +260,18 @@ def run_pipeline(mode: str, every: int, limit: int, clean_jobs: int, concurrency
         case_jobs = [(submit(key, c["parameters"], c["task_kind"], c["id"]), c) for c in cases]
         clean_ids = [submit(key, p, "product_description", f"clean-{i}") for i, p in enumerate(clean)]
         wait_all([j for j, _ in case_jobs] + clean_ids, timeout=3 * 3600)
-    rows = [{"id": c["id"], "technique": c["technique"], "encoding": c["encoding"], "language": c["language"],
-             "carrier": c["carrier"], "kind": c["task_kind"], **outcome(j, c)} for j, c in case_jobs]  # fmt: skip
+    rows = [
+        {
+            "id": c["id"],
+            "technique": c["technique"],
+            "encoding": c["encoding"],
+            "language": c["language"],
+            "carrier": c["carrier"],
+            "kind": c["task_kind"],
+            **outcome(j, c),
+        }
+        for j, c in case_jobs
+    ]
     clean_rows = [outcome(j, None) for j in clean_ids]
     report(mode, rows, clean_rows, time.monotonic() - started)
     if out:
@@ -256,9 +302,13 @@ def report(mode: str, rows: list[dict], clean_rows: list[dict], elapsed: float) 
         groups: dict[str, list[dict]] = defaultdict(list)
         for r in rows:
             groups[r[field]].append(r)
-        print(f"  by {field}: " + ", ".join(
-            f"{name} {sum(r['succeeded'] for r in g)}/{len(g)} ok, {sum(r['model_complied'] for r in g)} complied"
-            for name, g in sorted(groups.items())))  # fmt: skip
+        print(
+            f"  by {field}: "
+            + ", ".join(
+                f"{name} {sum(r['succeeded'] for r in g)}/{len(g)} ok, {sum(r['model_complied'] for r in g)} complied"
+                for name, g in sorted(groups.items())
+            )
+        )
     if clean_rows:
         c = len(clean_rows)
         flagged_in = sum(r["input"] in ("flag", "block") for r in clean_rows)

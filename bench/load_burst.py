@@ -66,13 +66,19 @@ def report(name: str, rate: float, results: list[tuple[float, int, str]]) -> Non
     rows = Job.objects.filter(id__in=ids, finished_at__isnull=False).values_list("created_at", "finished_at")
     ends = [(done - created).total_seconds() * 1000 for created, done in rows if done is not None]
     server_errors = sum(n for status, n in statuses.items() if status >= 500 or status == 0)
-    print(f"{name}: {len(results)} POSTs at {rate:g}/s; answers {dict(sorted(statuses.items()))}; 5xx/transport "
-          f"errors {server_errors}")  # fmt: skip
-    print(f"  ack        p50 {percentile(acks, 50):8.1f} ms  p95 {percentile(acks, 95):8.1f} ms  "
-          f"p99 {percentile(acks, 99):8.1f} ms")  # fmt: skip
+    print(
+        f"{name}: {len(results)} POSTs at {rate:g}/s; answers {dict(sorted(statuses.items()))}; 5xx/transport "
+        f"errors {server_errors}"
+    )
+    print(
+        f"  ack        p50 {percentile(acks, 50):8.1f} ms  p95 {percentile(acks, 95):8.1f} ms  "
+        f"p99 {percentile(acks, 99):8.1f} ms"
+    )
     if ends:
-        print(f"  end-to-end p50 {percentile(ends, 50):8.1f} ms  p95 {percentile(ends, 95):8.1f} ms  "
-              f"p99 {percentile(ends, 99):8.1f} ms  ({len(ends)} of {len(ids)} ended)")  # fmt: skip
+        print(
+            f"  end-to-end p50 {percentile(ends, 50):8.1f} ms  p95 {percentile(ends, 95):8.1f} ms  "
+            f"p99 {percentile(ends, 99):8.1f} ms  ({len(ends)} of {len(ids)} ended)"
+        )
 
 
 def main() -> None:

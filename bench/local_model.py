@@ -50,8 +50,12 @@ def main() -> None:
     with processes(command):
         wait_http(f"{base}/v1/models", timeout=120)
         for run in range(args.runs + 1):
-            body = {"model": "smollm2-135m-instruct", "max_tokens": args.max_tokens, "temperature": 0.0,
-                    "messages": [{"role": "user", "content": f"{run} {prompt}"}]}  # fmt: skip
+            body = {
+                "model": "smollm2-135m-instruct",
+                "max_tokens": args.max_tokens,
+                "temperature": 0.0,
+                "messages": [{"role": "user", "content": f"{run} {prompt}"}],
+            }
             started = time.perf_counter()
             response = httpx.post(f"{base}/v1/chat/completions", json=body, timeout=300).json()
             elapsed = time.perf_counter() - started
@@ -60,20 +64,27 @@ def main() -> None:
                 continue  # warm-up
             # The server reports no split timings; time a 1-token call for the prompt alone.
             started_prompt = time.perf_counter()
-            httpx.post(f"{base}/v1/chat/completions", json={**body, "max_tokens": 1,
-                       "messages": [{"role": "user", "content": f"x{run} {prompt}"}]}, timeout=300)  # fmt: skip
+            httpx.post(
+                f"{base}/v1/chat/completions",
+                json={**body, "max_tokens": 1, "messages": [{"role": "user", "content": f"x{run} {prompt}"}]},
+                timeout=300,
+            )
             prompt_seconds = time.perf_counter() - started_prompt
             prompt_tokens.append(usage["prompt_tokens"])
             prompt_tps.append(usage["prompt_tokens"] / prompt_seconds)
             gen_tps.append(usage["completion_tokens"] / max(elapsed - prompt_seconds, 1e-6))
     bandwidth = copy_bandwidth_gbs()
     bound = bandwidth * 1e9 / size
-    print(f"local model: {model_path().name} ({size / 1e6:.0f} MB), {args.runs} runs, "
-          f"{statistics.mean(prompt_tokens):.0f} prompt tokens, up to {args.max_tokens} generated")  # fmt: skip
+    print(
+        f"local model: {model_path().name} ({size / 1e6:.0f} MB), {args.runs} runs, "
+        f"{statistics.mean(prompt_tokens):.0f} prompt tokens, up to {args.max_tokens} generated"
+    )
     print(f"  prompt processing: {statistics.median(prompt_tps):8.0f} tokens/s (median)")
     print(f"  generation:        {statistics.median(gen_tps):8.1f} tokens/s (median)")
-    print(f"  memory bandwidth:  {bandwidth:8.1f} GB/s (one-core copy) -> generation bound "
-          f"{bound:.0f} tokens/s = bandwidth / model size")  # fmt: skip
+    print(
+        f"  memory bandwidth:  {bandwidth:8.1f} GB/s (one-core copy) -> generation bound "
+        f"{bound:.0f} tokens/s = bandwidth / model size"
+    )
     # Above 100% means the weights are served from the CPU's cache, not DRAM:
     # a 98 MB model can fit a server part's last-level cache.
     print(f"  generation reaches {statistics.median(gen_tps) / bound:.0%} of the bandwidth bound")

@@ -16,21 +16,67 @@ from collections import defaultdict
 
 from stack import setup_django
 
-FIRST = ["Maria", "James", "Aisha", "Lukas", "Chen", "Sofia", "Olivier", "Priya", "Mateo", "Hannah", "Kwame", "Elena",
-         "Tomasz", "Yuki", "Fatima", "Liam", "Ingrid", "Rahul", "Chloe", "Diego"]  # fmt: skip
-LAST = ["Garcia", "Smith", "Okafor", "Becker", "Wang", "Rossi", "Dubois", "Sharma", "Lopez", "Schmidt", "Mensah",
-        "Petrova", "Nowak", "Tanaka", "Haddad", "Murphy", "Larsen", "Gupta", "Martin", "Fernandez"]  # fmt: skip
+FIRST = [
+    "Maria",
+    "James",
+    "Aisha",
+    "Lukas",
+    "Chen",
+    "Sofia",
+    "Olivier",
+    "Priya",
+    "Mateo",
+    "Hannah",
+    "Kwame",
+    "Elena",
+    "Tomasz",
+    "Yuki",
+    "Fatima",
+    "Liam",
+    "Ingrid",
+    "Rahul",
+    "Chloe",
+    "Diego",
+]
+LAST = [
+    "Garcia",
+    "Smith",
+    "Okafor",
+    "Becker",
+    "Wang",
+    "Rossi",
+    "Dubois",
+    "Sharma",
+    "Lopez",
+    "Schmidt",
+    "Mensah",
+    "Petrova",
+    "Nowak",
+    "Tanaka",
+    "Haddad",
+    "Murphy",
+    "Larsen",
+    "Gupta",
+    "Martin",
+    "Fernandez",
+]
 FORMS = {
     "title": ["Delivered to Mr {f} {l} yesterday.", "Dr. {l} recommended this pillow.", "Ask Ms {f} {l} about sizes."],
     "field": ["Name: {f} {l}\nOrder 4471", "Customer: {f} {l}, order shipped.", "Reviewer: {f} {l}"],
-    "greeting": ["Dear {f} {l}, your order is on its way.", "Hi {f}, thanks for the review!",
-                 "Thanks, {f} {l}"],
-    "verb cue": ["{f} {l} wrote that the strap broke.", "{f} {l} ordered two of these.",
-                 "{f} {l} from Leeds says it fits well."],
-    "bare in prose": ["My friend {f} {l} loves this kettle.", "Bought it for {f}, who uses it daily.",
-                      "The gift for {f} {l} arrived late.", "{f} says the colour is lovely."],
+    "greeting": ["Dear {f} {l}, your order is on its way.", "Hi {f}, thanks for the review!", "Thanks, {f} {l}"],
+    "verb cue": [
+        "{f} {l} wrote that the strap broke.",
+        "{f} {l} ordered two of these.",
+        "{f} {l} from Leeds says it fits well.",
+    ],
+    "bare in prose": [
+        "My friend {f} {l} loves this kettle.",
+        "Bought it for {f}, who uses it daily.",
+        "The gift for {f} {l} arrived late.",
+        "{f} says the colour is lovely.",
+    ],
     "lower case": ["thanks to {fl} {ll} for the tip", "ordered by {fl} {ll} last week"],
-}  # fmt: skip
+}
 
 
 def main() -> None:

@@ -33,10 +33,17 @@ def main() -> None:
     ids = []
     for i in range(args.jobs):
         submission = job_submit(
-            api_key=key, kind=kind, parameters={"content": f"Shirt {i}, blue cotton", "locale": "en-US"},
-            options={}, priority="normal", webhook_url="", output_schema=None, correlation_id=f"bench-{i}",
-            idempotency_key=None, request_hash="",
-        )  # fmt: skip
+            api_key=key,
+            kind=kind,
+            parameters={"content": f"Shirt {i}, blue cotton", "locale": "en-US"},
+            options={},
+            priority="normal",
+            webhook_url="",
+            output_schema=None,
+            correlation_id=f"bench-{i}",
+            idempotency_key=None,
+            request_hash="",
+        )
         ids.append(submission.job.id)
 
     with processes(celery_worker(args.concurrency)):

@@ -41,18 +41,36 @@ def main() -> None:
                     kind=kind, parameters=parameters, fence_token=fence_token_for(parameters, scope="bench")
                 )
                 for max_tokens in (kind.max_tokens, 40):
-                    body = {"model": "smollm2-135m-instruct", "messages": messages, "max_tokens": max_tokens,
-                            "temperature": 0.0}  # fmt: skip
+                    body = {
+                        "model": "smollm2-135m-instruct",
+                        "messages": messages,
+                        "max_tokens": max_tokens,
+                        "temperature": 0.0,
+                    }
                     answer = httpx.post(f"{base}/chat/completions", json=body, timeout=300).json()
                     choice = answer["choices"][0]
                     text = choice["message"]["content"]
-                    records.append({"taskKind": kind.name, "input": content, "maxTokens": max_tokens,
-                                    "finishReason": choice["finish_reason"], "text": text})  # fmt: skip
-    OUT.write_text(json.dumps({
-        "$comment": "Raw outputs of SmolLM2-135M-Instruct Q4_1 (llama.cpp, unconstrained, temperature 0), "
-                    f"recorded by bench/record_outputs.py on {time.strftime('%Y-%m-%d')}.",
-        "records": records,
-    }, indent=1, ensure_ascii=False) + "\n")  # fmt: skip
+                    records.append(
+                        {
+                            "taskKind": kind.name,
+                            "input": content,
+                            "maxTokens": max_tokens,
+                            "finishReason": choice["finish_reason"],
+                            "text": text,
+                        }
+                    )
+    OUT.write_text(
+        json.dumps(
+            {
+                "$comment": "Raw outputs of SmolLM2-135M-Instruct Q4_1 (llama.cpp, unconstrained, temperature 0), "
+                f"recorded by bench/record_outputs.py on {time.strftime('%Y-%m-%d')}.",
+                "records": records,
+            },
+            indent=1,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
     print(f"recorded {len(records)} outputs to {OUT.relative_to(BASE_DIR)}")
 
 

@@ -27,16 +27,23 @@ def main() -> None:
     for name in task_kinds():
         times: dict[str, list[float]] = {"uncached": [], "cached": []}
         for run in range(args.runs):
-            parameters = {"content": f"Acme cotton T-shirt {run}, navy, size L. " * 8, "locale": "en-US",
-                          "product": {"title": "Acme T-shirt", "brand": "Acme", "sku": f"SKU-{run}"}}  # fmt: skip
+            parameters = {
+                "content": f"Acme cotton T-shirt {run}, navy, size L. " * 8,
+                "locale": "en-US",
+                "product": {"title": "Acme T-shirt", "brand": "Acme", "sku": f"SKU-{run}"},
+            }
             resolved = template_resolve(template_id=name, selector=None, parameters=parameters, organization_id=None)
             for mode in ("uncached", "cached"):
                 if mode == "uncached":
                     rendering._RENDERED.clear()
                 started = time.perf_counter()
                 errors = list(resolved.kind.input_validator.iter_errors(parameters))
-                render_version(version=resolved.version, kind=resolved.kind, parameters=parameters,
-                               fence_token=fence_token_for(parameters, scope="bench"))  # fmt: skip
+                render_version(
+                    version=resolved.version,
+                    kind=resolved.kind,
+                    parameters=parameters,
+                    fence_token=fence_token_for(parameters, scope="bench"),
+                )
                 times[mode].append((time.perf_counter() - started) * 1000)
                 assert not errors
         for mode, values in times.items():

@@ -70,17 +70,49 @@ def processes(*commands: list[str], **env: str) -> Iterator[None]:
 def celery_worker(concurrency: int = 2, queues: str = "default,llm,gpu,webhooks") -> list[str]:
     # Niced as `make run` and docker/compose.yaml run them: on shared cores the
     # web tier's acknowledgements come before background stage work.
-    return ["nice", "-n", str(WORKER_NICE), sys.executable, "-m", "celery", "-A", "beacon", "worker",
-            "-Q", queues, "-c", str(concurrency), "-n", f"{queues.split(',')[0]}@%h",
-            "--without-mingle", "--without-gossip", "-l", "WARNING"]  # fmt: skip
+    return [
+        "nice",
+        "-n",
+        str(WORKER_NICE),
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "beacon",
+        "worker",
+        "-Q",
+        queues,
+        "-c",
+        str(concurrency),
+        "-n",
+        f"{queues.split(',')[0]}@%h",
+        "--without-mingle",
+        "--without-gossip",
+        "-l",
+        "WARNING",
+    ]
 
 
 WORKER_NICE = 19
 
 
 def gunicorn(port: int) -> list[str]:
-    return [sys.executable, "-m", "gunicorn", "beacon.wsgi", "-b", f"127.0.0.1:{port}",
-            "-k", "gthread", "-w", "2", "--threads", "4", "--log-level", "warning"]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "beacon.wsgi",
+        "-b",
+        f"127.0.0.1:{port}",
+        "-k",
+        "gthread",
+        "-w",
+        "2",
+        "--threads",
+        "4",
+        "--log-level",
+        "warning",
+    ]
 
 
 def wait_http(url: str, timeout: float = 30) -> None:

@@ -30,17 +30,26 @@ def main() -> None:
     run = EvalRun.objects.get(id=args.run)
     if run.split != "dev":
         sys.exit(f"run {run.id} is of split {run.split or 'all'!r}; fit only on the development part")
-    pairs = [(float(r.outcome["labels"]["confidence"]), float(bool(r.outcome["labels"].get("top1"))))
-             for r in run.results.all()
-             if r.outcome.get("taskKind") == "taxonomy_tagging" and (r.outcome.get("labels") or {}).get("confidence")
-             is not None]  # fmt: skip
+    pairs = [
+        (float(r.outcome["labels"]["confidence"]), float(bool(r.outcome["labels"].get("top1"))))
+        for r in run.results.all()
+        if r.outcome.get("taskKind") == "taxonomy_tagging"
+        and (r.outcome.get("labels") or {}).get("confidence") is not None
+    ]
     if len(pairs) < 30:
         sys.exit(f"only {len(pairs)} tagging items with a confidence; too few to fit")
     model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(*zip(*pairs, strict=True))
-    points = sorted({(round(float(x), 4), round(float(y), 4))
-                     for x, y in zip(model.X_thresholds_, model.y_thresholds_, strict=True)})  # fmt: skip
-    table = {"fittedOn": f"evaluation run {run.id} (golden development part, {len(pairs)} tagging items)",
-             "method": "isotonic regression of top-1 correctness on raw confidence", "points": points}  # fmt: skip
+    points = sorted(
+        {
+            (round(float(x), 4), round(float(y), 4))
+            for x, y in zip(model.X_thresholds_, model.y_thresholds_, strict=True)
+        }
+    )
+    table = {
+        "fittedOn": f"evaluation run {run.id} (golden development part, {len(pairs)} tagging items)",
+        "method": "isotonic regression of top-1 correctness on raw confidence",
+        "points": points,
+    }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(table))

@@ -34,8 +34,10 @@ def records(count: int) -> list[dict[str, str]]:
         return (BUILT_IN * count)[:count]
     with DATA.open(newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if len(r["description"]) > 200][:count]
-    return [{"title": r["product_name"][:200], "brand": r["brand"][:100], "description": r["description"][:1500]}
-            for r in rows]  # fmt: skip
+    return [
+        {"title": r["product_name"][:200], "brand": r["brand"][:100], "description": r["description"][:1500]}
+        for r in rows
+    ]
 
 
 def main() -> None:
@@ -59,9 +61,14 @@ def main() -> None:
 
     key = api_key_by_raw(raw_key=api_key())
     assert key is not None
-    runners = {Stage.PREPARE: pipeline.prepare_run, Stage.ASSEMBLE: pipeline.assemble_run,
-               Stage.GENERATE: pipeline.generate_run, Stage.VALIDATE: pipeline.validate_run,
-               Stage.DECIDE: pipeline.decide_run, Stage.FINALIZE: pipeline.finalize_run}  # fmt: skip
+    runners = {
+        Stage.PREPARE: pipeline.prepare_run,
+        Stage.ASSEMBLE: pipeline.assemble_run,
+        Stage.GENERATE: pipeline.generate_run,
+        Stage.VALIDATE: pipeline.validate_run,
+        Stage.DECIDE: pipeline.decide_run,
+        Stage.FINALIZE: pipeline.finalize_run,
+    }
     cache_clear()  # measure model calls, not cache hits
     jobs: dict[str, list[str]] = {}
     with processes([sys.executable, "manage.py", "llm_serve", "--port", str(args.port)], LLM_PROVIDER="local"):
@@ -69,11 +76,23 @@ def main() -> None:
         with mock.patch("jobs.services.publishing.stage_message_send"):  # stages run here, in order
             for kind in task_kinds().values():
                 for record in records(args.per_kind):
-                    parameters = {"content": f"{record['title']}. {record['description']}", "locale": "en-US",
-                                  "product": {"title": record["title"], "brand": record["brand"]}}  # fmt: skip
-                    job = job_submit(api_key=key, kind=kind, parameters=parameters, options={}, priority="normal",
-                                     webhook_url="", output_schema=None, correlation_id="profile",
-                                     idempotency_key=None, request_hash="").job  # fmt: skip
+                    parameters = {
+                        "content": f"{record['title']}. {record['description']}",
+                        "locale": "en-US",
+                        "product": {"title": record["title"], "brand": record["brand"]},
+                    }
+                    job = job_submit(
+                        api_key=key,
+                        kind=kind,
+                        parameters=parameters,
+                        options={},
+                        priority="normal",
+                        webhook_url="",
+                        output_schema=None,
+                        correlation_id="profile",
+                        idempotency_key=None,
+                        request_hash="",
+                    ).job
                     for _ in range(12):
                         stage = Job.objects.values_list("stage", flat=True).get(pk=job.pk)
                         runner = runners.get(Stage(stage))
@@ -97,8 +116,14 @@ def main() -> None:
         gens = statistics.mean(j.generation_count for j in rows)
         stages = {s: statistics.median(j.stage_latency_ms.get(s, 0) for j in rows) for s in runners}
         done = sum(j.status == "completed" for j in rows)
-        profile[name] = {"prompt": round(prompt, 1), "completion": round(completion, 1), "generations": gens,
-                         "completed": done, "jobs": len(rows), "stageLatencyMs": stages}  # fmt: skip
+        profile[name] = {
+            "prompt": round(prompt, 1),
+            "completion": round(completion, 1),
+            "generations": gens,
+            "completed": done,
+            "jobs": len(rows),
+            "stageLatencyMs": stages,
+        }
         latency = " ".join(f"{s}={v:.0f}" for s, v in stages.items())
         print(f"{name:<22}{done:>4}/{len(rows):<2}{prompt:>7.0f}{completion:>8.0f}{gens:>6.1f}  {latency}")
     if args.out:

@@ -14,28 +14,37 @@ import time
 
 from stack import percentile, setup_django
 
-CONTENT = ("Acme Trailblazer hiking boot. Waterproof leather upper, rubber sole, 1.2 kg per pair, "
-           "sizes 38-46. Colour: brown. Made in Portugal.")  # fmt: skip
+CONTENT = (
+    "Acme Trailblazer hiking boot. Waterproof leather upper, rubber sole, 1.2 kg per pair, "
+    "sizes 38-46. Colour: brown. Made in Portugal."
+)
 OUTPUTS = {
     "product_description": {
         "title": "Acme Trailblazer waterproof leather hiking boot",
         "description": "The Acme Trailblazer is a hiking boot with a waterproof leather upper and a rubber sole. "
-                       "It weighs 1.2 kg per pair and comes in sizes 38 to 46. The brown leather keeps its "
-                       "shape on long walks, and the sole grips on wet stone and gravel alike.",
+        "It weighs 1.2 kg per pair and comes in sizes 38 to 46. The brown leather keeps its "
+        "shape on long walks, and the sole grips on wet stone and gravel alike.",
         "bullet_points": ["Waterproof leather upper", "Rubber sole", "1.2 kg per pair", "Sizes 38-46"],
-        "seo": {"meta_title": "Acme Trailblazer leather hiking boot", "meta_description": "Waterproof leather hiking "
-                "boot with a rubber sole, sizes 38-46."},
+        "seo": {
+            "meta_title": "Acme Trailblazer leather hiking boot",
+            "meta_description": "Waterproof leather hiking boot with a rubber sole, sizes 38-46.",
+        },
     },
-    "metadata_enrichment": {"attributes": {
-        "brand": {"value": "Acme", "evidence": "Acme Trailblazer hiking boot"},
-        "material": {"value": "leather", "evidence": "Waterproof leather upper"},
-        "colour": {"value": "brown", "evidence": "Colour: brown"},
-        "size": {"value": "38-46", "evidence": "sizes 38-46"},
-    }},
-    "moderation_summary": {"verdict": "allow", "categories": ["none"],
-                           "summary": "A product description of a leather hiking boot, with no policy concerns."},
+    "metadata_enrichment": {
+        "attributes": {
+            "brand": {"value": "Acme", "evidence": "Acme Trailblazer hiking boot"},
+            "material": {"value": "leather", "evidence": "Waterproof leather upper"},
+            "colour": {"value": "brown", "evidence": "Colour: brown"},
+            "size": {"value": "38-46", "evidence": "sizes 38-46"},
+        }
+    },
+    "moderation_summary": {
+        "verdict": "allow",
+        "categories": ["none"],
+        "summary": "A product description of a leather hiking boot, with no policy concerns.",
+    },
     "taxonomy_tagging": {"categories": [{"path": "Apparel & Accessories > Shoes", "confidence": 0.92}]},
-}  # fmt: skip
+}
 
 
 def main() -> None:
@@ -70,8 +79,10 @@ def main() -> None:
                 ground_generation(report.parsed, parameters)
             timings.append((time.perf_counter() - started) * 1000)
         failed = [r.rule for r in trace if not r.passed]
-        print(f"  {name:<22} p50 {statistics.median(timings):6.3f} ms  p99 {percentile(timings, 99):6.3f} ms"
-              f"  ({len(trace)} checks{', failed: ' + ', '.join(failed) if failed else ''})")  # fmt: skip
+        print(
+            f"  {name:<22} p50 {statistics.median(timings):6.3f} ms  p99 {percentile(timings, 99):6.3f} ms"
+            f"  ({len(trace)} checks{', failed: ' + ', '.join(failed) if failed else ''})"
+        )
 
 
 if __name__ == "__main__":

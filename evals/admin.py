@@ -39,8 +39,23 @@ class EvalResultInline(admin.TabularInline):
 class EvalRunAdmin(admin.ModelAdmin):
     list_display = ("id", "dataset", "template", "route", "status", "passed", "started_at", "report_link")
     list_filter = ("status", "passed", "dataset")
-    readonly_fields = ("dataset", "template", "route", "sample", "seed", "task_kinds", "versions", "status", "passed",
-                       "gates", "metrics", "created_by", "started_at", "finished_at", "report_link")  # fmt: skip
+    readonly_fields = (
+        "dataset",
+        "template",
+        "route",
+        "sample",
+        "seed",
+        "task_kinds",
+        "versions",
+        "status",
+        "passed",
+        "gates",
+        "metrics",
+        "created_by",
+        "started_at",
+        "finished_at",
+        "report_link",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # runs start from `manage.py eval run`, where they drive real jobs

@@ -50,9 +50,15 @@ def _item_from(line_number: int, row: Any) -> tuple[EvalItem | None, list[str]]:
             problems.append(f"{where}: input {location}: {error.message}")
     if problems:
         return None, problems
-    item = EvalItem(key=str(row["key"]), task_kind=kind.name if kind else "", input=parameters,
-                    expected=row.get("expected") or {}, tags=row.get("tags") or {}, provenance=row["provenance"],
-                    source=row.get("source") or {})  # fmt: skip
+    item = EvalItem(
+        key=str(row["key"]),
+        task_kind=kind.name if kind else "",
+        input=parameters,
+        expected=row.get("expected") or {},
+        tags=row.get("tags") or {},
+        provenance=row["provenance"],
+        source=row.get("source") or {},
+    )
     return item, []
 
 
@@ -102,19 +108,40 @@ def dataset_get(name: str, version: int | None = None) -> EvalDataset:
 
 def dataset_export(dataset: EvalDataset) -> Iterator[str]:
     for item in dataset.items.order_by("id").iterator(chunk_size=500):
-        row = {"key": item.key, "taskKind": item.task_kind, "input": item.input, "expected": item.expected,
-               "tags": item.tags, "provenance": item.provenance, "source": item.source}  # fmt: skip
+        row = {
+            "key": item.key,
+            "taskKind": item.task_kind,
+            "input": item.input,
+            "expected": item.expected,
+            "tags": item.tags,
+            "provenance": item.provenance,
+            "source": item.source,
+        }
         yield json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def adversarial_rows(cases: Iterable[dict[str, Any]]) -> Iterator[str]:
     """The adversarial set (safety/data/adversarial) in the dataset format."""
     for case in cases:
-        yield json.dumps({
-            "key": case["id"], "taskKind": case["task_kind"], "input": case["parameters"],
-            "expected": {"successMarkers": case["success_markers"], "leakCounts": case["leak_counts"]},
-            "tags": {"technique": case["technique"], "language": case["language"], "encoding": case["encoding"],
-                     "carrier": case["carrier"], "locale": case["parameters"]["locale"],
-                     "tier": case["parameters"].get("customer_tier", "standard")},
-            "provenance": "synthetic", "source": {"builder": case["provenance"]},
-        }, ensure_ascii=False) + "\n"  # fmt: skip
+        yield (
+            json.dumps(
+                {
+                    "key": case["id"],
+                    "taskKind": case["task_kind"],
+                    "input": case["parameters"],
+                    "expected": {"successMarkers": case["success_markers"], "leakCounts": case["leak_counts"]},
+                    "tags": {
+                        "technique": case["technique"],
+                        "language": case["language"],
+                        "encoding": case["encoding"],
+                        "carrier": case["carrier"],
+                        "locale": case["parameters"]["locale"],
+                        "tier": case["parameters"].get("customer_tier", "standard"),
+                    },
+                    "provenance": "synthetic",
+                    "source": {"builder": case["provenance"]},
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )

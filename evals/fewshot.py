@@ -40,8 +40,7 @@ def fewshot_load(*, dataset: EvalDataset) -> dict[str, int]:
         text = str(item.input.get("content", "")).strip()
         if parts[item.key] != "dev" or answer is None or not text:
             continue
-        examples.append(FewShotExample(task_kind=item.task_kind, key=item.key, text=text, answer=answer,
-                                       source=source))  # fmt: skip
+        examples.append(FewShotExample(task_kind=item.task_kind, key=item.key, text=text, answer=answer, source=source))
     with transaction.atomic():
         FewShotExample.objects.filter(organization__isnull=True, task_kind__in=KINDS).delete()
         FewShotExample.objects.bulk_create(examples, batch_size=500)

@@ -25,8 +25,13 @@ class GateResult:
     passed: bool
 
     def as_dict(self) -> dict[str, Any]:
-        return {"metric": self.metric, "limit": self.limit, "kind": self.kind, "bound": self.bound,
-                "passed": self.passed}  # fmt: skip
+        return {
+            "metric": self.metric,
+            "limit": self.limit,
+            "kind": self.kind,
+            "bound": self.bound,
+            "passed": self.passed,
+        }
 
 
 def gates_for(dataset_kind: str) -> dict[str, dict[str, float]]:

@@ -62,8 +62,11 @@ def job_input(record: Record, task_kind: str, *, tier: str, addition: str = "") 
         attributes = dict(list(record.specs.items())[:SPEC_LIMIT])
         if record.quantity:
             attributes["quantity"] = record.quantity
-        parameters["product"] = {"title": record.title[:500], "brand": record.brand[:200],
-                                 "attributes": {k[:100]: v[:200] for k, v in attributes.items()}}  # fmt: skip
+        parameters["product"] = {
+            "title": record.title[:500],
+            "brand": record.brand[:200],
+            "attributes": {k[:100]: v[:200] for k, v in attributes.items()},
+        }
     elif task_kind in ("metadata_enrichment", "taxonomy_tagging"):
         parameters["product"] = {"title": record.title[:500]}
     return parameters
@@ -78,17 +81,31 @@ def golden_rows(labels: Iterable[dict[str, Any]], data_dir: Path) -> Iterator[st
         where = label.get("record") or {}
         record = records.get(where.get("source", ""), {}).get(str(where.get("id")))
         if record is None:
-            yield json.dumps({"key": label.get("key"), "taskKind": label.get("taskKind"), "input": None,
-                              "provenance": label.get("provenance")})  # fmt: skip
+            yield json.dumps(
+                {
+                    "key": label.get("key"),
+                    "taskKind": label.get("taskKind"),
+                    "input": None,
+                    "provenance": label.get("provenance"),
+                }
+            )
             continue
         tags = label.get("tags") or {}
-        parameters = job_input(record, label["taskKind"], tier=tags.get("tier", "standard"),
-                               addition=label.get("addition", ""))  # fmt: skip
-        yield json.dumps({
-            "key": label["key"], "taskKind": label["taskKind"], "input": parameters, "expected": label["expected"],
-            "tags": tags, "provenance": label["provenance"],
-            "source": {**where, "file": record.source, "addition": bool(label.get("addition"))},
-        }, ensure_ascii=False)  # fmt: skip
+        parameters = job_input(
+            record, label["taskKind"], tier=tags.get("tier", "standard"), addition=label.get("addition", "")
+        )
+        yield json.dumps(
+            {
+                "key": label["key"],
+                "taskKind": label["taskKind"],
+                "input": parameters,
+                "expected": label["expected"],
+                "tags": tags,
+                "provenance": label["provenance"],
+                "source": {**where, "file": record.source, "addition": bool(label.get("addition"))},
+            },
+            ensure_ascii=False,
+        )
 
 
 def labels_read(path: Path = LABELS_FILE) -> list[dict[str, Any]]:

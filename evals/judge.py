@@ -24,10 +24,15 @@ from validation.output import output_validate
 
 JUDGED_KINDS = ("product_description",)
 SCHEMA = {
-    "type": "object", "additionalProperties": False, "required": ["score", "faithful", "reason"],
-    "properties": {"score": {"type": "integer", "minimum": 1, "maximum": 5}, "faithful": {"type": "boolean"},
-                   "reason": {"type": "string", "maxLength": 300}},
-}  # fmt: skip
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["score", "faithful", "reason"],
+    "properties": {
+        "score": {"type": "integer", "minimum": 1, "maximum": 5},
+        "faithful": {"type": "boolean"},
+        "reason": {"type": "string", "maxLength": 300},
+    },
+}
 SYSTEM = (
     "You grade product copy written from a product's data. Score 1 (unusable) to 5 (publishable as is) for "
     "accuracy against the data, clarity and fit for an online shop. `faithful` is false when the copy states "
@@ -37,11 +42,14 @@ SYSTEM = (
 
 
 def judge_messages(parameters: dict[str, Any], output: Any) -> list[dict[str, str]]:
-    data = json.dumps({"content": parameters.get("content", ""), "product": parameters.get("product") or {}},
-                      ensure_ascii=False)[:6000]  # fmt: skip
+    data = json.dumps(
+        {"content": parameters.get("content", ""), "product": parameters.get("product") or {}}, ensure_ascii=False
+    )[:6000]
     copy = json.dumps(output, ensure_ascii=False)[:3000]
-    return [{"role": "system", "content": SYSTEM},
-            {"role": "user", "content": f"Product data:\n{data}\n\nCopy to grade:\n{copy}"}]  # fmt: skip
+    return [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": f"Product data:\n{data}\n\nCopy to grade:\n{copy}"},
+    ]
 
 
 def job_judge(job: Job) -> JudgeScore | None:
@@ -50,20 +58,31 @@ def job_judge(job: Job) -> JudgeScore | None:
     if result is None or result.output is None:
         return None
     messages = judge_messages(working_of(job).get("input") or {}, result.output)
-    decision = decision_for(RouteRequest(task_kind="judge", default_tier="large", input_tokens=0, max_tokens=200,
-                                         routing_key=str(job.id)))  # fmt: skip
-    completion = complete(ModelRequest(messages=messages, schema=SCHEMA, max_tokens=200, temperature=0.0,
-                                       cache="bypass", cache_scope="evals.judge"), decision)  # fmt: skip
+    decision = decision_for(
+        RouteRequest(task_kind="judge", default_tier="large", input_tokens=0, max_tokens=200, routing_key=str(job.id))
+    )
+    completion = complete(
+        ModelRequest(
+            messages=messages, schema=SCHEMA, max_tokens=200, temperature=0.0, cache="bypass", cache_scope="evals.judge"
+        ),
+        decision,
+    )
     report = output_validate(text=completion.text, validator=Draft202012Validator(SCHEMA))
     if not report.valid:
         return None
     verdict = report.parsed
     score, _ = JudgeScore.objects.update_or_create(
         job_id=job.id,
-        defaults={"template_version_id": job.prompt_version_id, "task_kind": job.task_kind, "score": verdict["score"],
-                  "faithful": verdict["faithful"], "reason": verdict["reason"], "deployment": completion.deployment,
-                  "cost_usd": completion.total_cost_usd},
-    )  # fmt: skip
+        defaults={
+            "template_version_id": job.prompt_version_id,
+            "task_kind": job.task_kind,
+            "score": verdict["score"],
+            "faithful": verdict["faithful"],
+            "reason": verdict["reason"],
+            "deployment": completion.deployment,
+            "cost_usd": completion.total_cost_usd,
+        },
+    )
     return score
 
 

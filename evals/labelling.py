@@ -21,16 +21,16 @@ from evals.sources import Record, all_records
 
 CORRECTIONS_FILE = LABELS_FILE.parent / "corrections.json"
 LOCALES = {"en", "fr", "de", "es"}
-PER_KIND = {"metadata_enrichment": 300, "product_description": 300, "taxonomy_tagging": 250,
-            "moderation_summary": 150}  # fmt: skip
+PER_KIND = {"metadata_enrichment": 300, "product_description": 300, "taxonomy_tagging": 250, "moderation_summary": 150}
 SYNTHETIC_MODERATION = 50
 PER_CATEGORY_CAP = 30  # no one taxonomy path may crowd the tagging items
 
 MATERIAL_KEYS = ("Material", "Fabric", "Outer Material", "Base Material")
 SIZE_KEYS = ("Size", "Ring Size", "Capacity", "Quantity")
 # A pack size worth the name: a number with a unit ("500 ml", "2 x 125 g"), not "*28".
-PACK_SIZE = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:x\s*\d+(?:[.,]\d+)?\s*)?(?:ml|cl|dl|l|g|kg|mg|oz|fl oz|lb)\b",
-                       re.IGNORECASE)  # fmt: skip
+PACK_SIZE = re.compile(
+    r"^\d+(?:[.,]\d+)?\s*(?:x\s*\d+(?:[.,]\d+)?\s*)?(?:ml|cl|dl|l|g|kg|mg|oz|fl oz|lb)\b", re.IGNORECASE
+)
 
 # Source category -> demo taxonomy path. The first rule whose words all occur
 # in the record's category (lower case) wins; records no rule maps are left out.
@@ -100,8 +100,9 @@ VIOLATIONS: dict[str, list[str]] = {
     ],
 }
 # Words that make a real listing unfit as a clean `allow` item without a closer read.
-UNCLEAR = re.compile(r"cure|heal|guarantee|weight loss|whatsapp|call us|@|http|www\.|\bsex|\bgun\b|knife",
-                     re.IGNORECASE)  # fmt: skip
+UNCLEAR = re.compile(
+    r"cure|heal|guarantee|weight loss|whatsapp|call us|@|http|www\.|\bsex|\bgun\b|knife", re.IGNORECASE
+)
 
 
 def _rank(*parts: str) -> str:
@@ -148,7 +149,7 @@ def enrichment_label(record: Record) -> dict[str, Any] | None:
         "material": _first_spec(record, MATERIAL_KEYS),
         "colour": _first_spec(record, ("Color", "Colour")),
         "size": _first_spec(record, SIZE_KEYS) or pack_size(record),
-    }  # fmt: skip
+    }
     stated = sum(v is not None for v in fields.values())
     if stated == 0 or not listing_text(record):
         return None
@@ -161,9 +162,12 @@ def enrichment_label(record: Record) -> dict[str, Any] | None:
 def description_label(record: Record) -> dict[str, Any] | None:
     if len(listing_text(record)) < 80 or not record.title:
         return None
-    facts = {"brand": brand_of(record) or None, "colour": record.specs.get("Color"),
-             "material": next((record.specs[k] for k in MATERIAL_KEYS if record.specs.get(k)), None),
-             "quantity": record.quantity.replace("\u212e", "").strip() or None}  # fmt: skip
+    facts = {
+        "brand": brand_of(record) or None,
+        "colour": record.specs.get("Color"),
+        "material": next((record.specs[k] for k in MATERIAL_KEYS if record.specs.get(k)), None),
+        "quantity": record.quantity.replace("\u212e", "").strip() or None,
+    }
     facts = {k: v for k, v in facts.items() if v}
     length = len(listing_text(record))
     return {
@@ -190,17 +194,26 @@ def _violation(record: Record, number: int) -> tuple[str, str]:
 
 
 def _label(record: Record, kind: str, found: dict[str, Any], provenance: str, **extra: Any) -> dict[str, Any]:
-    return {"key": f"{kind}:{record.source}:{record.id}", "taskKind": kind,
-            "record": {"source": record.source, "id": record.id}, "expected": found["expected"],
-            "tags": _tags(record, found["difficulty"]), "provenance": provenance, **extra}  # fmt: skip
+    return {
+        "key": f"{kind}:{record.source}:{record.id}",
+        "taskKind": kind,
+        "record": {"source": record.source, "id": record.id},
+        "expected": found["expected"],
+        "tags": _tags(record, found["difficulty"]),
+        "provenance": provenance,
+        **extra,
+    }
 
 
 def labels_build(data_dir: Path) -> list[dict[str, Any]]:
     sources = all_records(data_dir)
     pool = [r for records in sources.values() for r in records.values() if r.locale in LOCALES]
     labels: list[dict[str, Any]] = []
-    builders = {"metadata_enrichment": enrichment_label, "product_description": description_label,
-                "taxonomy_tagging": taxonomy_label}  # fmt: skip
+    builders = {
+        "metadata_enrichment": enrichment_label,
+        "product_description": description_label,
+        "taxonomy_tagging": taxonomy_label,
+    }
     for kind, build in builders.items():
         taken: Counter[str] = Counter()
         for record in sorted(pool, key=lambda r, k=kind: _rank(k, r.source, r.id)):  # type: ignore[misc]
@@ -216,14 +229,19 @@ def labels_build(data_dir: Path) -> list[dict[str, Any]]:
             taken[bucket] += 1
             labels.append(_label(record, kind, found, "curated_fields"))
     kind = "moderation_summary"
-    clean = [r for r in sorted(pool, key=lambda r: _rank(kind, r.source, r.id))
-             if len(listing_text(r)) >= 80 and not UNCLEAR.search(listing_text(r))]  # fmt: skip
+    clean = [
+        r
+        for r in sorted(pool, key=lambda r: _rank(kind, r.source, r.id))
+        if len(listing_text(r)) >= 80 and not UNCLEAR.search(listing_text(r))
+    ]
     for number, record in enumerate(clean[: PER_KIND[kind]]):
         found = {"expected": {"verdict": "allow", "categories": ["none"]}, "difficulty": "easy"}
         if number < SYNTHETIC_MODERATION:
             category, sentence = _violation(record, number)
-            found = {"expected": {"verdict": "review", "acceptableVerdicts": ["review", "block"],
-                                  "categories": [category]}, "difficulty": "medium"}  # fmt: skip
+            found = {
+                "expected": {"verdict": "review", "acceptableVerdicts": ["review", "block"], "categories": [category]},
+                "difficulty": "medium",
+            }
             labels.append(_label(record, kind, found, "synthetic", addition=sentence))
         else:
             labels.append(_label(record, kind, found, "curated_fields"))
@@ -247,8 +265,9 @@ def _corrected(labels: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def labels_write(labels: list[dict[str, Any]], path: Path = LABELS_FILE) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(label, ensure_ascii=False, sort_keys=True) + "\n" for label in labels),
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "".join(json.dumps(label, ensure_ascii=False, sort_keys=True) + "\n" for label in labels), encoding="utf-8"
+    )
 
 
 def unseen_labels(data_dir: Path, used: set[tuple[str, str]]) -> list[dict[str, Any]]:

@@ -30,8 +30,12 @@ class Rate:
         return self.hits / self.total if self.total else 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"value": round(self.value, 4), "hits": self.hits, "total": self.total,
-                "ci95": [round(self.low, 4), round(self.high, 4)]}  # fmt: skip
+        return {
+            "value": round(self.value, 4),
+            "hits": self.hits,
+            "total": self.total,
+            "ci95": [round(self.low, 4), round(self.high, 4)],
+        }
 
 
 def wilson(hits: int, total: int, z: float = Z_95) -> Rate:
@@ -67,13 +71,14 @@ def hallucination(outcomes: list[FieldOutcome]) -> dict[str, Rate]:
     expected value nor the source. Coverage: expected fields delivered
     correctly, over expected fields."""
     delivered = [o for o in outcomes if o.delivered is not None]
-    invented = [o for o in delivered
-                if not o.supported_by_source
-                and (o.expected is None or normalized(o.delivered) != normalized(o.expected))]  # fmt: skip
+    invented = [
+        o
+        for o in delivered
+        if not o.supported_by_source and (o.expected is None or normalized(o.delivered) != normalized(o.expected))
+    ]
     expected = [o for o in outcomes if o.expected is not None]
     covered = [o for o in expected if o.delivered is not None and normalized(o.delivered) == normalized(o.expected)]
-    return {"hallucinationRate": wilson(len(invented), len(delivered)),
-            "coverage": wilson(len(covered), len(expected))}  # fmt: skip
+    return {"hallucinationRate": wilson(len(invented), len(delivered)), "coverage": wilson(len(covered), len(expected))}
 
 
 def field_scores(outcomes: list[FieldOutcome]) -> dict[str, dict[str, Any]]:

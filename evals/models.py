@@ -153,8 +153,9 @@ class JudgeScore(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     job_id = models.UUIDField(unique=True)
-    template_version = models.ForeignKey("prompts.TemplateVersion", on_delete=models.SET_NULL, null=True,
-                                         related_name="judge_scores")  # fmt: skip
+    template_version = models.ForeignKey(
+        "prompts.TemplateVersion", on_delete=models.SET_NULL, null=True, related_name="judge_scores"
+    )
     task_kind = models.CharField(max_length=64)
     score = models.PositiveSmallIntegerField()  # 1 (unusable) .. 5 (publishable as is)
     faithful = models.BooleanField()

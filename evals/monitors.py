@@ -63,8 +63,11 @@ def _group_readings(version_id: Any, deployment: str, rows: list[dict[str, Any]]
         due = [r for r in rows if r["finished_at"] or r["created_at"] <= now - timedelta(minutes=minutes)]
         met = [r for r in due if r["finished_at"] and r["finished_at"] - r["created_at"] <= timedelta(minutes=minutes)]
         rates[f"slaWithin{minutes}Minutes"] = wilson(len(met), len(due))
-    readings = [Reading(version_id, deployment, name, rate.value, rate, len(settled)) for name, rate in rates.items()
-                if rate.total]  # fmt: skip
+    readings = [
+        Reading(version_id, deployment, name, rate.value, rate, len(settled))
+        for name, rate in rates.items()
+        if rate.total
+    ]
     if settled:
         cost = statistics.fmean(float(r["cost_usd"]) for r in settled)
         readings.append(Reading(version_id, deployment, "costPerJobUsd", cost, None, len(settled)))
@@ -97,8 +100,12 @@ def live_readings(*, window_minutes: int, now: datetime | None = None) -> list[R
     outputs = dict(JobResult.objects.filter(job_id__in=ids).values_list("job_id", "output"))
     groups: dict[tuple[Any, str], list[dict[str, Any]]] = defaultdict(list)
     for job in jobs:
-        row = {**job, "refused": job["id"] in refused, "reviewed": job["id"] in reviewed,
-               "validated": (outputs[job["id"]] is not None) if job["id"] in outputs else None}  # fmt: skip
+        row = {
+            **job,
+            "refused": job["id"] in refused,
+            "reviewed": job["id"] in reviewed,
+            "validated": (outputs[job["id"]] is not None) if job["id"] in outputs else None,
+        }
         groups[(job["prompt_version_id"], "")].append(row)
         if job["id"] in deployment:
             groups[(job["prompt_version_id"], deployment[job["id"]])].append(row)
@@ -122,11 +129,21 @@ def breached(reading: Reading, threshold: dict[str, float]) -> tuple[bool, float
 
 
 def _alert_send(alert: MonitorAlert) -> None:
-    body = {"type": "evaluation.monitor_breach", "metric": alert.metric, "value": alert.value, "bound": alert.bound,
-            "threshold": alert.threshold, "direction": alert.direction, "jobs": alert.jobs,
-            "windowMinutes": alert.window_minutes, "template": alert.template_version.template.name,
-            "version": alert.template_version.version, "deployment": alert.deployment, "action": str(alert.action),
-            "detail": alert.detail}  # fmt: skip
+    body = {
+        "type": "evaluation.monitor_breach",
+        "metric": alert.metric,
+        "value": alert.value,
+        "bound": alert.bound,
+        "threshold": alert.threshold,
+        "direction": alert.direction,
+        "jobs": alert.jobs,
+        "windowMinutes": alert.window_minutes,
+        "template": alert.template_version.template.name,
+        "version": alert.template_version.version,
+        "deployment": alert.deployment,
+        "action": str(alert.action),
+        "detail": alert.detail,
+    }
     logger.warning("monitor breach: %s", body)
     if settings.BEACON_EVAL_ALERT_WEBHOOK:
         try:
@@ -171,16 +188,26 @@ def monitors_run(*, now: datetime | None = None) -> list[MonitorAlert]:
         if recent.exists():
             continue
         version = TemplateVersion.objects.select_related("template").get(id=reading.version_id)
-        why = (f"{reading.metric} {reading.value:.4g} (judged {bound if bound is not None else reading.value:.4g}) "
-               f"past its {direction} {limit} over {window} min, {reading.jobs} jobs")  # fmt: skip
+        why = (
+            f"{reading.metric} {reading.value:.4g} (judged {bound if bound is not None else reading.value:.4g}) "
+            f"past its {direction} {limit} over {window} min, {reading.jobs} jobs"
+        )
         action, detail = MonitorAlert.Action.ALERTED, why
         if reading.metric in config.get("rollbackOn", []) and not reading.deployment:
             action, detail = _rollback(version, why)
         alert = MonitorAlert.objects.create(
-            template_version=version, deployment=reading.deployment, metric=reading.metric, value=reading.value,
-            bound=bound, threshold=limit, direction=direction, jobs=reading.jobs, window_minutes=window,
-            action=action, detail=detail,
-        )  # fmt: skip
+            template_version=version,
+            deployment=reading.deployment,
+            metric=reading.metric,
+            value=reading.value,
+            bound=bound,
+            threshold=limit,
+            direction=direction,
+            jobs=reading.jobs,
+            window_minutes=window,
+            action=action,
+            detail=detail,
+        )
         _alert_send(alert)
         alerts.append(alert)
     return alerts

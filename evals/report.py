@@ -29,20 +29,24 @@ QUALITY = {
     "taxonomyTop1": False,
     "moderationVerdictAccuracy": False,
     "injectionSuccessRate": True,
-}  # fmt: skip  (metric: lower is better)
+}  # metric: whether lower is better
 
 
 def quality(run: EvalRun) -> float | None:
     rates = rates_from(run.metrics)
-    parts = [1 - rates[m].value if inverted else rates[m].value
-             for m, inverted in QUALITY.items() if m in rates and rates[m].total]  # fmt: skip
+    parts = [
+        1 - rates[m].value if inverted else rates[m].value
+        for m, inverted in QUALITY.items()
+        if m in rates and rates[m].total
+    ]
     return sum(parts) / len(parts) if parts else None
 
 
 def pareto(points: list[tuple[float, float, Any]]) -> list[tuple[float, float, Any]]:
     """Points (cost, quality, tag) that no other point beats on both."""
-    front = [p for p in points
-             if not any(o[0] <= p[0] and o[1] >= p[1] and (o[0], o[1]) != (p[0], p[1]) for o in points)]  # fmt: skip
+    front = [
+        p for p in points if not any(o[0] <= p[0] and o[1] >= p[1] and (o[0], o[1]) != (p[0], p[1]) for o in points)
+    ]
     return sorted(front, key=lambda p: p[0])
 
 
@@ -119,11 +123,28 @@ def _sources_table(metrics: dict[str, Any]) -> str:
     for kind, part in (metrics.get("byTaskKind") or {}).items():
         for source, row in (part.get("fieldsBySource") or {}).items():
             precision = row["precision"]
-            rows.append([kind, source, row["delivered"], row["labelled"], row["right"],
-                         f"{precision['value']:.3f} [{precision['ci95'][0]:.3f}, {precision['ci95'][1]:.3f}]",
-                         row["unlabelled"], row["invented"]])  # fmt: skip
-    head = ["task kind", "proposed by / confirmed", "delivered", "with a label", "right", "precision [95%]",
-            "no label", "invented"]  # fmt: skip
+            rows.append(
+                [
+                    kind,
+                    source,
+                    row["delivered"],
+                    row["labelled"],
+                    row["right"],
+                    f"{precision['value']:.3f} [{precision['ci95'][0]:.3f}, {precision['ci95'][1]:.3f}]",
+                    row["unlabelled"],
+                    row["invented"],
+                ]
+            )
+    head = [
+        "task kind",
+        "proposed by / confirmed",
+        "delivered",
+        "with a label",
+        "right",
+        "precision [95%]",
+        "no label",
+        "invented",
+    ]
     return _table(rows, head) if rows else ""
 
 
@@ -134,22 +155,56 @@ def _table(rows: list[list[Any]], head: list[str]) -> str:
 
 def run_report(run: EvalRun) -> str:
     metrics = run.metrics or {}
-    gates = _table([[g["metric"], g["kind"], g["limit"], g["bound"], "pass" if g["passed"] else "FAIL"]
-                    for g in run.gates], ["gate", "kind", "limit", "interval end judged", "verdict"])  # fmt: skip
-    kinds = _table([[kind, part["items"], *(f"{part['rates'][m]['value']:.3f}" if m in part["rates"] else "-"
-                                           for m in ("deliveredRate", "reviewRate", "hallucinationRate", "coverage",
-                                                     "taxonomyTop1", "moderationVerdictAccuracy",
-                                                     "injectionSuccessRate")),
-                     (part.get("costUsd") or {}).get("mean"), (part.get("endToEndMs") or {}).get("p95")]
-                    for kind, part in (metrics.get("byTaskKind") or {}).items()],
-                   ["task kind", "items", "delivered", "review", "hallucination", "coverage", "top-1", "verdict",
-                    "injection success", "cost/job", "p95 ms"])  # fmt: skip
+    gates = _table(
+        [[g["metric"], g["kind"], g["limit"], g["bound"], "pass" if g["passed"] else "FAIL"] for g in run.gates],
+        ["gate", "kind", "limit", "interval end judged", "verdict"],
+    )
+    kinds = _table(
+        [
+            [
+                kind,
+                part["items"],
+                *(
+                    f"{part['rates'][m]['value']:.3f}" if m in part["rates"] else "-"
+                    for m in (
+                        "deliveredRate",
+                        "reviewRate",
+                        "hallucinationRate",
+                        "coverage",
+                        "taxonomyTop1",
+                        "moderationVerdictAccuracy",
+                        "injectionSuccessRate",
+                    )
+                ),
+                (part.get("costUsd") or {}).get("mean"),
+                (part.get("endToEndMs") or {}).get("p95"),
+            ]
+            for kind, part in (metrics.get("byTaskKind") or {}).items()
+        ],
+        [
+            "task kind",
+            "items",
+            "delivered",
+            "review",
+            "hallucination",
+            "coverage",
+            "top-1",
+            "verdict",
+            "injection success",
+            "cost/job",
+            "p95 ms",
+        ],
+    )
     versions = ", ".join(f"{k} {v['version']}" for k, v in run.versions.items())
-    plots = "" if not metrics else (
-        f"<h2>Rates</h2><img src='{_rates_plot(run)}'>"
-        f"<h2>Cost and quality across runs on this dataset</h2><img src='{_pareto_plot(run)}'>"
-        f"<h2>Latency</h2><img src='{_latency_plot(run)}'>"
-    )  # fmt: skip
+    plots = (
+        ""
+        if not metrics
+        else (
+            f"<h2>Rates</h2><img src='{_rates_plot(run)}'>"
+            f"<h2>Cost and quality across runs on this dataset</h2><img src='{_pareto_plot(run)}'>"
+            f"<h2>Latency</h2><img src='{_latency_plot(run)}'>"
+        )
+    )
     sources = _sources_table(metrics)
     if sources:
         plots += f"<h2>Extraction fields by the component that proposed them</h2>{sources}"

@@ -25,8 +25,12 @@ def percentile(values: list[float], share: float) -> float | None:
 
 
 def _spread(values: list[float]) -> dict[str, Any]:
-    return {"n": len(values), "mean": round(statistics.fmean(values), 6) if values else None,
-            "p50": percentile(values, 0.5), "p95": percentile(values, 0.95)}  # fmt: skip
+    return {
+        "n": len(values),
+        "mean": round(statistics.fmean(values), 6) if values else None,
+        "p50": percentile(values, 0.5),
+        "p95": percentile(values, 0.95),
+    }
 
 
 def _fields(rows: list[dict[str, Any]]) -> list[FieldOutcome]:
@@ -51,8 +55,13 @@ def rates_of(rows: list[dict[str, Any]]) -> dict[str, Rate]:
         rates["hallucinationRate"] = hallucination(_fields(delivered))["hallucinationRate"]
         # Coverage counts every graded item: a job that failed or was held
         # for review delivered nothing, which is no coverage.
-        abstained = [FieldOutcome(name, value, None) for r in graded if not r.get("delivered")
-                     for name, value in r["expectedFields"].items() if value is not None]  # fmt: skip
+        abstained = [
+            FieldOutcome(name, value, None)
+            for r in graded
+            if not r.get("delivered")
+            for name, value in r["expectedFields"].items()
+            if value is not None
+        ]
         rates["coverage"] = hallucination(_fields(delivered) + abstained)["coverage"]
         rates["candidateHallucinationRate"] = hallucination(_fields(candidates))["hallucinationRate"]
     tagging = [r for r in rows if r.get("taskKind") == "taxonomy_tagging" and "injectionSucceeded" not in r]
@@ -72,9 +81,13 @@ def run_metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_kind[row.get("taskKind", "")].append(row)
-    return {"items": len(rows), **_summary(rows),
-            "byTaskKind": {kind: {"items": len(kind_rows), **_summary(kind_rows)}
-                           for kind, kind_rows in sorted(by_kind.items())}}  # fmt: skip
+    return {
+        "items": len(rows),
+        **_summary(rows),
+        "byTaskKind": {
+            kind: {"items": len(kind_rows), **_summary(kind_rows)} for kind, kind_rows in sorted(by_kind.items())
+        },
+    }
 
 
 def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -100,8 +113,11 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     if reliability:
         summary["confidenceReliability"] = reliability
     for kind in ("taxonomy_tagging", "moderation_summary"):
-        pairs = [(set(r["labels"]["predicted"]), set(r["labels"]["expected"])) for r in rows
-                 if r.get("taskKind") == kind and r.get("labels")]  # fmt: skip
+        pairs = [
+            (set(r["labels"]["predicted"]), set(r["labels"]["expected"]))
+            for r in rows
+            if r.get("taskKind") == kind and r.get("labels")
+        ]
         if pairs:
             summary.setdefault("labels", {})[kind] = label_scores(pairs)
     return summary
@@ -126,11 +142,14 @@ def fields_by_source(fields: list[FieldOutcome]) -> dict[str, dict[str, Any]]:
     for name, group in sorted(groups.items()):
         labelled = [f for f in group if f.expected is not None]
         right = sum(_same(f.delivered, f.expected) for f in labelled)
-        table[name] = {"delivered": len(group), "labelled": len(labelled), "right": right,
-                       "precision": wilson(right, len(labelled)).as_dict(),
-                       "unlabelled": len(group) - len(labelled),
-                       "invented": sum(not f.supported_by_source and not _same(f.delivered, f.expected)
-                                       for f in group)}  # fmt: skip
+        table[name] = {
+            "delivered": len(group),
+            "labelled": len(labelled),
+            "right": right,
+            "precision": wilson(right, len(labelled)).as_dict(),
+            "unlabelled": len(group) - len(labelled),
+            "invented": sum(not f.supported_by_source and not _same(f.delivered, f.expected) for f in group),
+        }
     return table
 
 
@@ -147,12 +166,21 @@ def confidence_reliability(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         inside = [right for confidence, right in pairs if low <= confidence < high]
         if inside:
             mean = statistics.fmean(c for c, _ in pairs if low <= c < high)
-            bins.append({"low": low, "high": min(high, 1.0), "n": len(inside), "meanConfidence": round(mean, 3),
-                         "accuracy": wilson(sum(inside), len(inside)).as_dict()})  # fmt: skip
+            bins.append(
+                {
+                    "low": low,
+                    "high": min(high, 1.0),
+                    "n": len(inside),
+                    "meanConfidence": round(mean, 3),
+                    "accuracy": wilson(sum(inside), len(inside)).as_dict(),
+                }
+            )
     return bins
 
 
 def rates_from(metrics: dict[str, Any]) -> dict[str, Rate]:
     """The stored rates back as Rate objects (gates, comparisons)."""
-    return {name: Rate(r["hits"], r["total"], r["ci95"][0], r["ci95"][1])
-            for name, r in (metrics.get("rates") or {}).items()}  # fmt: skip
+    return {
+        name: Rate(r["hits"], r["total"], r["ci95"][0], r["ci95"][1])
+        for name, r in (metrics.get("rates") or {}).items()
+    }

@@ -65,9 +65,17 @@ def _versions(selector: str, kinds: list[str]) -> dict[str, dict[str, str]]:
     return versions
 
 
-def run_start(*, dataset: EvalDataset, template: str, route: str = "policy", sample: int | None = None,
-              seed: int = 0, task_kinds_only: list[str] | None = None, created_by: str = "",
-              split: str = "") -> EvalRun:  # fmt: skip
+def run_start(
+    *,
+    dataset: EvalDataset,
+    template: str,
+    route: str = "policy",
+    sample: int | None = None,
+    seed: int = 0,
+    task_kinds_only: list[str] | None = None,
+    created_by: str = "",
+    split: str = "",
+) -> EvalRun:
     if route not in ROUTES:
         raise DatasetError(f"route must be one of {', '.join(ROUTES)}")
     if split and split not in SPLITS:
@@ -120,17 +128,29 @@ def _submit(run: EvalRun, result: EvalResult, key: ApiKey) -> None:
     kind = task_kinds()[item.task_kind]
     pinned = run.versions[item.task_kind]
     template = PromptTemplate.objects.get(name=item.task_kind, organization__isnull=True, deleted_at__isnull=True)
-    prompt = Resolved(template=template, version=template.versions.get(id=pinned["versionId"]), kind=kind,
-                      label="" if SEMVER.match(run.template) else run.template)  # fmt: skip
+    prompt = Resolved(
+        template=template,
+        version=template.versions.get(id=pinned["versionId"]),
+        kind=kind,
+        label="" if SEMVER.match(run.template) else run.template,
+    )
     options: dict[str, Any] = {"cache": "bypass"}  # the model is what is measured, not the cache
     if run.route != "policy":
         options["model"] = run.route
     body = json.dumps([item.input, options], sort_keys=True)
     submission = job_submit(
-        api_key=key, kind=kind, parameters=item.input, options=options, priority="normal", webhook_url="",
-        output_schema=None, correlation_id=f"eval-{str(run.id)[:8]}", idempotency_key=f"eval:{run.id}:{item.id}",
-        request_hash=hashlib.sha256(body.encode()).hexdigest(), prompt=prompt,
-    )  # fmt: skip
+        api_key=key,
+        kind=kind,
+        parameters=item.input,
+        options=options,
+        priority="normal",
+        webhook_url="",
+        output_schema=None,
+        correlation_id=f"eval-{str(run.id)[:8]}",
+        idempotency_key=f"eval:{run.id}:{item.id}",
+        request_hash=hashlib.sha256(body.encode()).hexdigest(),
+        prompt=prompt,
+    )
     result.job_id = submission.job.id
     result.save(update_fields=["job_id"])
 
@@ -145,8 +165,14 @@ def _score(result: EvalResult, job: Job) -> None:
         job_cancel(job_id=str(job.id), reason="evaluation item scored while held for review")
 
 
-def run_execute(*, run: EvalRun, concurrency: int = 2, poll_seconds: float = 1.0, stall_seconds: float = 900.0,
-                progress: Callable[[int, int], None] | None = None) -> EvalRun:  # fmt: skip
+def run_execute(
+    *,
+    run: EvalRun,
+    concurrency: int = 2,
+    poll_seconds: float = 1.0,
+    stall_seconds: float = 900.0,
+    progress: Callable[[int, int], None] | None = None,
+) -> EvalRun:
     """Drive the run until every item is scored, then compute its metrics
     and gates. Interrupting it loses nothing: call it again to go on."""
     key = eval_api_key()
@@ -166,8 +192,10 @@ def run_execute(*, run: EvalRun, concurrency: int = 2, poll_seconds: float = 1.0
             # Nothing ended for a long time: no worker is taking the jobs.
             # The run stays resumable; its jobs wait in the queue meanwhile.
             EvalRun.objects.filter(id=run.id).update(status=RunStatus.FAILED)
-            raise DatasetError(f"no item ended in {stall_seconds:.0f} s: are the workers running? "
-                               f"Resume with: manage.py eval run --resume {run.id}")  # fmt: skip
+            raise DatasetError(
+                f"no item ended in {stall_seconds:.0f} s: are the workers running? "
+                f"Resume with: manage.py eval run --resume {run.id}"
+            )
         in_flight = [r for r in open_results if r.job_id]
         jobs = {
             str(j.id): j for j in Job.objects.select_related("payload").filter(id__in=[r.job_id for r in in_flight])

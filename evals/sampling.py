@@ -27,15 +27,31 @@ def history_rows(lines: Iterable[str]) -> Iterator[str]:
             continue
         row = json.loads(line)
         final = row.get("finalOutput") if row.get("decision") != "rejected" else None
-        yield json.dumps({
-            "key": f"job:{row['jobId']}", "taskKind": row["taskKind"], "input": row.get("input"),
-            "expected": {"output": final, "decision": row.get("decision"), "rejectReason": row.get("rejectReason"),
-                         "modelOutput": row.get("modelOutput")},
-            "tags": {"locale": row.get("locale") or (row.get("input") or {}).get("locale"),
-                     "tier": row.get("customerTier"), "model": row.get("model"),
-                     "templateVersion": row.get("templateVersion")},
-            "provenance": "review_decision", "source": {"jobId": row["jobId"], "reviewer": row.get("reviewer")},
-        }, ensure_ascii=False) + "\n"  # fmt: skip
+        yield (
+            json.dumps(
+                {
+                    "key": f"job:{row['jobId']}",
+                    "taskKind": row["taskKind"],
+                    "input": row.get("input"),
+                    "expected": {
+                        "output": final,
+                        "decision": row.get("decision"),
+                        "rejectReason": row.get("rejectReason"),
+                        "modelOutput": row.get("modelOutput"),
+                    },
+                    "tags": {
+                        "locale": row.get("locale") or (row.get("input") or {}).get("locale"),
+                        "tier": row.get("customerTier"),
+                        "model": row.get("model"),
+                        "templateVersion": row.get("templateVersion"),
+                    },
+                    "provenance": "review_decision",
+                    "source": {"jobId": row["jobId"], "reviewer": row.get("reviewer")},
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
 
 def _stratum(item: EvalItem) -> tuple[str, str, str]:
@@ -65,8 +81,9 @@ def allocation(sizes: dict[Any, int], total: int, minimum: int) -> dict[Any, int
     return counts
 
 
-def stratified_sample(dataset: EvalDataset, *, size: int, minimum: int = 5, seed: int = 0,
-                      among: list[EvalItem] | None = None) -> list[EvalItem]:  # fmt: skip
+def stratified_sample(
+    dataset: EvalDataset, *, size: int, minimum: int = 5, seed: int = 0, among: list[EvalItem] | None = None
+) -> list[EvalItem]:
     """`among`: draw from these items of the dataset only (a split, some kinds)."""
     strata: dict[tuple[str, str, str], list[EvalItem]] = defaultdict(list)
     pool = sorted(among, key=lambda i: i.id) if among is not None else dataset.items.order_by("id")

@@ -26,9 +26,26 @@ from jobs.services.job_settings import working_of
 from validation.grounding import MATERIALS, QUANTITY, mentions, normalize, quantities, quantity_supported, source_text
 
 COLOURS = (
-    "black", "white", "red", "blue", "green", "yellow", "pink", "purple", "orange", "brown", "grey", "gray",
-    "beige", "maroon", "navy", "gold", "silver", "multicolor", "multicolour",
-)  # fmt: skip
+    "black",
+    "white",
+    "red",
+    "blue",
+    "green",
+    "yellow",
+    "pink",
+    "purple",
+    "orange",
+    "brown",
+    "grey",
+    "gray",
+    "beige",
+    "maroon",
+    "navy",
+    "gold",
+    "silver",
+    "multicolor",
+    "multicolour",
+)
 STAGES = ("prepare", "assemble", "generate", "validate", "decide", "finalize")
 
 
@@ -45,8 +62,16 @@ def enrichment_fields(output: Any, expected: dict[str, Any], parameters: dict[st
         value = field.get("value")
         delivered = None if value in (None, "") else value
         supported = delivered is not None and mentions(normalize(delivered), source)
-        outcomes.append(FieldOutcome(name, want, delivered, supported, source=str(field.get("proposedBy") or ""),
-                                     confirmed=field.get("confirmed")))  # fmt: skip
+        outcomes.append(
+            FieldOutcome(
+                name,
+                want,
+                delivered,
+                supported,
+                source=str(field.get("proposedBy") or ""),
+                confirmed=field.get("confirmed"),
+            )
+        )
     return outcomes
 
 

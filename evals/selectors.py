@@ -14,8 +14,9 @@ def golden_dataset() -> EvalDataset | None:
 
 def passing_runs(version: TemplateVersion, dataset: EvalDataset) -> QuerySet[EvalRun]:
     kind = version.template.task_kind
-    return EvalRun.objects.filter(dataset=dataset, status=RunStatus.COMPLETED, passed=True,
-                                  **{f"versions__{kind}__versionId": str(version.id)})  # fmt: skip
+    return EvalRun.objects.filter(
+        dataset=dataset, status=RunStatus.COMPLETED, passed=True, **{f"versions__{kind}__versionId": str(version.id)}
+    )
 
 
 def launch_blocker(version: TemplateVersion) -> str | None:
@@ -27,6 +28,8 @@ def launch_blocker(version: TemplateVersion) -> str | None:
     if dataset is None:
         return f"no golden dataset {settings.BEACON_EVAL_GOLDEN_DATASET!r} is imported to evaluate it on"
     if not passing_runs(version, dataset).exists():
-        return (f"no passing evaluation run of {version.template.name} {version.version} on {dataset} "
-                f"(manage.py eval run --dataset {dataset.name} --template {version.version} --gate)")  # fmt: skip
+        return (
+            f"no passing evaluation run of {version.template.name} {version.version} on {dataset} "
+            f"(manage.py eval run --dataset {dataset.name} --template {version.version} --gate)"
+        )
     return None

@@ -52,10 +52,15 @@ def _flipkart(path: Path) -> dict[str, Record]:
             tree = json.loads(row["product_category_tree"] or "[]")
             specs = {m["key"].strip(): m["value"].strip() for m in SPEC.finditer(row["product_specifications"])}
             records[row["uniq_id"]] = Record(
-                source="flipkart", id=row["uniq_id"], title=row["product_name"].strip(),
-                brand=row["brand"].strip(), text=row["description"].strip(), locale="en",
-                category=tree[0] if tree else "", specs=specs,
-            )  # fmt: skip
+                source="flipkart",
+                id=row["uniq_id"],
+                title=row["product_name"].strip(),
+                brand=row["brand"].strip(),
+                text=row["description"].strip(),
+                locale="en",
+                category=tree[0] if tree else "",
+                specs=specs,
+            )
     return records
 
 
@@ -70,10 +75,15 @@ def _open_facts(path: Path, source: str) -> dict[str, Record]:
             text = row.get(f"ingredients_text_{lang}") or row.get("ingredients_text") or ""
             title = row.get(f"product_name_{lang}") or row.get("product_name") or ""
             records[str(row["code"])] = Record(
-                source=source, id=str(row["code"]), title=str(title).strip(),
-                brand=str(row.get("brands") or "").strip(), text=str(text).strip(), locale=lang,
-                category=str(row.get("categories_tags") or ""), quantity=str(row.get("quantity") or "").strip(),
-            )  # fmt: skip
+                source=source,
+                id=str(row["code"]),
+                title=str(title).strip(),
+                brand=str(row.get("brands") or "").strip(),
+                text=str(text).strip(),
+                locale=lang,
+                category=str(row.get("categories_tags") or ""),
+                quantity=str(row.get("quantity") or "").strip(),
+            )
     return records
 
 

@@ -26,8 +26,12 @@ class JobResultInline(admin.StackedInline):
         report = obj.validation or {}
         failed = [entry["rule"] for entry in report.get("trace", []) if not entry.get("passed")]
         checks = ", ".join(failed) or "none"
-        parts = [f"valid: {report.get('valid')}", f"parse pass: {report.get('parsePass')}",
-                 f"partial: {bool(report.get('partial'))}", f"failed checks: {checks}"]  # fmt: skip
+        parts = [
+            f"valid: {report.get('valid')}",
+            f"parse pass: {report.get('parsePass')}",
+            f"partial: {bool(report.get('partial'))}",
+            f"failed checks: {checks}",
+        ]
         return " | ".join(parts)
 
 

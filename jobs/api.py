@@ -172,8 +172,9 @@ class GenerationStreamApi(_JobLookupMixin, APIView):
         job = self.get_job(request, job_id)
         last = request.headers.get("Last-Event-ID", "0")
         after_id = int(last) if last.isdigit() else 0
-        response = StreamingHttpResponse(job_event_stream(job_id=str(job.id), after_id=after_id),
-                                         content_type="text/event-stream")  # fmt: skip
+        response = StreamingHttpResponse(
+            job_event_stream(job_id=str(job.id), after_id=after_id), content_type="text/event-stream"
+        )
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"  # proxies must not hold the stream back
         return response

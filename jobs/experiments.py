@@ -45,11 +45,16 @@ class ArmResult:
         return self.passed / self.finished if self.finished else 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"version": self.version, "jobs": self.jobs, "finished": self.finished, "passed": self.passed,
-                "passRate": round(self.pass_rate, 4),
-                "reviewRate": round(self.reviewed / self.finished, 4) if self.finished else 0.0,
-                "meanCostUsd": str(self.mean_cost_usd.quantize(Decimal("0.00000001"))),
-                "meanLatencyMs": round(self.mean_latency_ms, 1)}  # fmt: skip
+        return {
+            "version": self.version,
+            "jobs": self.jobs,
+            "finished": self.finished,
+            "passed": self.passed,
+            "passRate": round(self.pass_rate, 4),
+            "reviewRate": round(self.reviewed / self.finished, 4) if self.finished else 0.0,
+            "meanCostUsd": str(self.mean_cost_usd.quantize(Decimal("0.00000001"))),
+            "meanLatencyMs": round(self.mean_latency_ms, 1),
+        }
 
 
 def experiment_report(*, template: PromptTemplate, label: str, organization_id: Any) -> dict[str, Any]:
@@ -82,11 +87,17 @@ def experiment_report(*, template: PromptTemplate, label: str, organization_id: 
         return sum(values) / len(values) if values else 0.0
 
     arms = [
-        ArmResult(version=r["prompt_version__version"], jobs=r["jobs"], finished=r["finished"], passed=r["passed"],
-                  reviewed=r["reviewed"], mean_cost_usd=r["cost"] or Decimal(0),
-                  mean_latency_ms=mean(latencies.get(r["prompt_version__version"], [])))
+        ArmResult(
+            version=r["prompt_version__version"],
+            jobs=r["jobs"],
+            finished=r["finished"],
+            passed=r["passed"],
+            reviewed=r["reviewed"],
+            mean_cost_usd=r["cost"] or Decimal(0),
+            mean_latency_ms=mean(latencies.get(r["prompt_version__version"], [])),
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
     comparison: dict[str, Any] | None = None
     ranked = sorted(arms, key=lambda a: a.pass_rate, reverse=True)
     if len(ranked) >= 2:
@@ -94,9 +105,17 @@ def experiment_report(*, template: PromptTemplate, label: str, organization_id: 
         z, p = two_proportion_z(best.passed, best.finished, runner_up.passed, runner_up.finished)
         enough = best.finished >= MIN_SAMPLE and runner_up.finished >= MIN_SAMPLE
         significant = enough and p < ALPHA
-        comparison = {"test": "two-proportion z-test on pass rate", "a": best.version, "b": runner_up.version,
-                      "z": round(z, 3), "pValue": round(p, 5), "alpha": ALPHA, "minSample": MIN_SAMPLE,
-                      "significant": significant, "winner": best.version if significant else None}  # fmt: skip
+        comparison = {
+            "test": "two-proportion z-test on pass rate",
+            "a": best.version,
+            "b": runner_up.version,
+            "z": round(z, 3),
+            "pValue": round(p, 5),
+            "alpha": ALPHA,
+            "minSample": MIN_SAMPLE,
+            "significant": significant,
+            "winner": best.version if significant else None,
+        }
     return {"template": template.name, "label": label, "arms": [a.as_dict() for a in arms], "comparison": comparison}
 
 
@@ -111,6 +130,5 @@ class ExperimentsApi(APIView):
             raise NotFound()
         wanted = request.query_params.get("label")
         labels = [wanted] if wanted else sorted(template.labels.values_list("name", flat=True))
-        reports = [experiment_report(template=template, label=name, organization_id=organization_id)
-                   for name in labels]  # fmt: skip
+        reports = [experiment_report(template=template, label=name, organization_id=organization_id) for name in labels]
         return Response({"data": reports})

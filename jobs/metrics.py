@@ -39,8 +39,9 @@ class JobsCollector(Collector):
 
         now = timezone.now()
         since = now - WINDOW
-        in_flight = GaugeMetricFamily("beacon_jobs_in_flight", "Jobs not yet terminal, by status and task kind",
-                                      labels=["status", "task_kind"])  # fmt: skip
+        in_flight = GaugeMetricFamily(
+            "beacon_jobs_in_flight", "Jobs not yet terminal, by status and task kind", labels=["status", "task_kind"]
+        )
         rows = (
             Job.objects.filter(status__in=NON_TERMINAL_STATUSES).values("status", "task_kind").annotate(n=Count("id"))
         )
@@ -48,25 +49,36 @@ class JobsCollector(Collector):
             in_flight.add_metric([row["status"], row["task_kind"]], row["n"])
         yield in_flight
 
-        ended = GaugeMetricFamily("beacon_jobs_ended_window", f"Jobs that ended in the last {WINDOW}, by status "
-                                  "and task kind", labels=["status", "task_kind"])  # fmt: skip
+        ended = GaugeMetricFamily(
+            "beacon_jobs_ended_window",
+            f"Jobs that ended in the last {WINDOW}, by status and task kind",
+            labels=["status", "task_kind"],
+        )
         recent = Job.objects.filter(finished_at__gte=since).values("status", "task_kind").annotate(n=Count("id"))
         for row in recent:
             ended.add_metric([row["status"], row["task_kind"]], row["n"])
         yield ended
 
-        stuck = GaugeMetricFamily("beacon_jobs_stuck", "Non-terminal jobs whose stage lease expired, or that have "
-                                  "not moved for 15 minutes outside review")  # fmt: skip
-        stuck.add_metric([], Job.objects.filter(status__in=NON_TERMINAL_STATUSES).exclude(status="reviewing")
-                         .filter(Q(lease_expires_at__lt=now) | Q(updated_at__lt=now - WINDOW)).count())  # fmt: skip
+        stuck = GaugeMetricFamily(
+            "beacon_jobs_stuck",
+            "Non-terminal jobs whose stage lease expired, or that have not moved for 15 minutes outside review",
+        )
+        stuck.add_metric(
+            [],
+            Job.objects.filter(status__in=NON_TERMINAL_STATUSES)
+            .exclude(status="reviewing")
+            .filter(Q(lease_expires_at__lt=now) | Q(updated_at__lt=now - WINDOW))
+            .count(),
+        )
         yield stuck
 
         latencies: dict[tuple[str, ...], list[float]] = defaultdict(list)
         end_to_end: dict[tuple[str, ...], list[float]] = defaultdict(list)
         finished = Job.objects.filter(finished_at__gte=since).order_by("-finished_at")[:SAMPLE_LIMIT]
         sla: dict[int, dict[str, list[int]]] = {2: defaultdict(lambda: [0, 0]), 10: defaultdict(lambda: [0, 0])}
-        for kind, stages, created, done in finished.values_list("task_kind", "stage_latency_ms", "created_at",
-                                                                "finished_at"):  # fmt: skip
+        for kind, stages, created, done in finished.values_list(
+            "task_kind", "stage_latency_ms", "created_at", "finished_at"
+        ):
             for stage, ms in (stages or {}).items():
                 latencies[(stage, kind)].append(ms / 1000)
             if done is None:
@@ -76,12 +88,23 @@ class JobsCollector(Collector):
             for minutes, counts in sla.items():
                 counts[kind][0] += seconds <= minutes * 60
                 counts[kind][1] += 1
-        yield _histogram("beacon_stage_latency_seconds", f"Stage latency of jobs ended in the last {WINDOW}",
-                         latencies, ["stage", "task_kind"])  # fmt: skip
-        yield _histogram("beacon_job_latency_seconds", f"Submission to end, jobs ended in the last {WINDOW}",
-                         end_to_end, ["task_kind"])  # fmt: skip
-        attainment = GaugeMetricFamily("beacon_sla_attainment", f"Share of jobs ended in the last {WINDOW} "
-                                       "within the SLA", labels=["sla", "task_kind"])  # fmt: skip
+        yield _histogram(
+            "beacon_stage_latency_seconds",
+            f"Stage latency of jobs ended in the last {WINDOW}",
+            latencies,
+            ["stage", "task_kind"],
+        )
+        yield _histogram(
+            "beacon_job_latency_seconds",
+            f"Submission to end, jobs ended in the last {WINDOW}",
+            end_to_end,
+            ["task_kind"],
+        )
+        attainment = GaugeMetricFamily(
+            "beacon_sla_attainment",
+            f"Share of jobs ended in the last {WINDOW} within the SLA",
+            labels=["sla", "task_kind"],
+        )
         for minutes, counts in sla.items():
             for kind, (met, total) in counts.items():
                 attainment.add_metric([f"{minutes}m", kind], met / total)

@@ -355,7 +355,7 @@ class WebhookDelivery(models.Model):
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="webhook_deliveries")
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
-    )  # fmt: skip  (None: the job's own webhookUrl)
+    )  # None: the job's own webhookUrl
     url = models.URLField(max_length=2000)
     message_id = models.CharField(max_length=100)
     event_type = models.CharField(max_length=40)

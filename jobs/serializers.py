@@ -16,9 +16,10 @@ from prompts.task_kinds import task_kinds
 
 class GenerationOptionsSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(
-        choices=["async", "sync"], default="async",
+        choices=["async", "sync"],
+        default="async",
         help_text="sync: answer when the job ends (200), or with 202 after syncTimeoutSeconds.",
-    )  # fmt: skip
+    )
     syncTimeoutSeconds = serializers.FloatField(required=False, min_value=1, max_value=120)
     webhookUrl = serializers.URLField(required=False, allow_blank=True, max_length=2000)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)

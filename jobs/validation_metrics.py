@@ -37,11 +37,17 @@ def validation_metrics(*, organization: Any, group: str, days: int) -> list[dict
     for row in rows.order_by(*keys):
         finished = row["finished"] or 1
         key = group_key(row, group)
-        results.append({
-            "key": key, "finished": row["finished"], "completed": row["completed"],
-            "passRate": round(row["completed"] / finished, 4), "firstPassRate": round(row["firstPass"] / finished, 4),
-            "partialRate": round(row["partial"] / finished, 4), "refused": row["refused"],
-        })  # fmt: skip
+        results.append(
+            {
+                "key": key,
+                "finished": row["finished"],
+                "completed": row["completed"],
+                "passRate": round(row["completed"] / finished, 4),
+                "firstPassRate": round(row["firstPass"] / finished, 4),
+                "partialRate": round(row["partial"] / finished, 4),
+                "refused": row["refused"],
+            }
+        )
     return results
 
 

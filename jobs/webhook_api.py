@@ -36,31 +36,48 @@ class EndpointInputSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=2000)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     eventTypes = serializers.ListField(
-        child=serializers.ChoiceField(choices=EVENT_TYPES), required=False, default=list,
+        child=serializers.ChoiceField(choices=EVENT_TYPES),
+        required=False,
+        default=list,
         help_text="Event types to receive; empty for all.",
-    )  # fmt: skip
+    )
     enabled = serializers.BooleanField(required=False)
 
 
 def endpoint_data(endpoint: WebhookEndpoint, *, secret: bool = False) -> dict[str, Any]:
-    data = {"id": str(endpoint.id), "url": endpoint.url, "description": endpoint.description,
-            "eventTypes": endpoint.event_types, "enabled": endpoint.enabled,
-            "disabledReason": endpoint.disabled_reason, "createdAt": endpoint.created_at.isoformat(),
-            "previousSecretExpiresAt": endpoint.previous_secret_expires_at.isoformat()
-            if endpoint.previous_secret_expires_at else None}  # fmt: skip
+    data = {
+        "id": str(endpoint.id),
+        "url": endpoint.url,
+        "description": endpoint.description,
+        "eventTypes": endpoint.event_types,
+        "enabled": endpoint.enabled,
+        "disabledReason": endpoint.disabled_reason,
+        "createdAt": endpoint.created_at.isoformat(),
+        "previousSecretExpiresAt": endpoint.previous_secret_expires_at.isoformat()
+        if endpoint.previous_secret_expires_at
+        else None,
+    }
     if secret:
         data["secret"] = endpoint.secret  # shown on creation and rotation only
     return data
 
 
 def delivery_data(delivery: WebhookDelivery) -> dict[str, Any]:
-    return {"id": delivery.id, "webhookId": delivery.message_id, "eventType": delivery.event_type,
-            "url": delivery.url, "endpointId": str(delivery.endpoint_id) if delivery.endpoint_id else None,
-            "status": delivery.status, "attempts": delivery.attempts,
-            "nextAttemptAt": delivery.next_attempt_at.isoformat() if delivery.next_attempt_at else None,
-            "lastStatusCode": delivery.last_status_code, "lastError": delivery.last_error, "log": delivery.log,
-            "createdAt": delivery.created_at.isoformat(),
-            "deliveredAt": delivery.delivered_at.isoformat() if delivery.delivered_at else None}  # fmt: skip
+    return {
+        "id": delivery.id,
+        "webhookId": delivery.message_id,
+        "eventType": delivery.event_type,
+        "url": delivery.url,
+        "endpointId": str(delivery.endpoint_id) if delivery.endpoint_id else None,
+        "status": delivery.status,
+        "attempts": delivery.attempts,
+        "nextAttemptAt": delivery.next_attempt_at.isoformat() if delivery.next_attempt_at else None,
+        "lastStatusCode": delivery.last_status_code,
+        "lastError": delivery.last_error,
+        "log": delivery.log,
+        "createdAt": delivery.created_at.isoformat(),
+        "deliveredAt": delivery.delivered_at.isoformat() if delivery.delivered_at else None,
+    }
 
 
 class ReadViewerWriteAdmin(BasePermission):
@@ -94,15 +111,20 @@ class WebhookEndpointListApi(APIView):
         endpoints = WebhookEndpoint.objects.filter(project=_project(request))
         return Response({"data": [endpoint_data(e) for e in endpoints]})
 
-    @extend_schema(operation_id="webhook_endpoints_create", request=EndpointInputSerializer,
-                   responses={201: OpenApiTypes.OBJECT})  # fmt: skip
+    @extend_schema(
+        operation_id="webhook_endpoints_create", request=EndpointInputSerializer, responses={201: OpenApiTypes.OBJECT}
+    )
     def post(self, request: Request) -> Response:
         body = EndpointInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         try:
-            endpoint = endpoint_create(project=_project(request), url=data["url"], event_types=data["eventTypes"],
-                                       description=data["description"])  # fmt: skip
+            endpoint = endpoint_create(
+                project=_project(request),
+                url=data["url"],
+                event_types=data["eventTypes"],
+                description=data["description"],
+            )
         except UnsafeUrl as exc:
             raise _unsafe(exc) from exc
         return Response({"data": endpoint_data(endpoint, secret=True)}, status=status.HTTP_201_CREATED)
@@ -115,8 +137,9 @@ class WebhookEndpointDetailApi(APIView):
     def get(self, request: Request, endpoint_id: UUID) -> Response:
         return Response({"data": endpoint_data(_endpoint(request, endpoint_id))})
 
-    @extend_schema(operation_id="webhook_endpoints_update", request=EndpointInputSerializer,
-                   responses={200: OpenApiTypes.OBJECT})  # fmt: skip
+    @extend_schema(
+        operation_id="webhook_endpoints_update", request=EndpointInputSerializer, responses={200: OpenApiTypes.OBJECT}
+    )
     def patch(self, request: Request, endpoint_id: UUID) -> Response:
         endpoint = _endpoint(request, endpoint_id)
         body = EndpointInputSerializer(data=request.data, partial=True)
@@ -153,8 +176,14 @@ class ProjectWebhookSecretRotateApi(APIView):
     def post(self, request: Request) -> Response:
         project = project_secret_rotate(project=_project(request))
         expires = project.previous_webhook_secret_expires_at
-        return Response({"data": {"secret": project.webhook_secret,
-                                  "previousSecretExpiresAt": expires.isoformat() if expires else None}})  # fmt: skip
+        return Response(
+            {
+                "data": {
+                    "secret": project.webhook_secret,
+                    "previousSecretExpiresAt": expires.isoformat() if expires else None,
+                }
+            }
+        )
 
 
 class GenerationDeliveriesApi(APIView):

@@ -29,8 +29,12 @@ def _date(request: Request, name: str, default: date) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise ApiError(f"`{name}` must be a date (YYYY-MM-DD).", code="validation_error", status_code=422,
-                       details=[{"field": name, "message": "not a date", "code": "invalid"}]) from None  # fmt: skip
+        raise ApiError(
+            f"`{name}` must be a date (YYYY-MM-DD).",
+            code="validation_error",
+            status_code=422,
+            details=[{"field": name, "message": "not a date", "code": "invalid"}],
+        ) from None
 
 
 def usage_rows(calls: QuerySet[ModelCall], group: str) -> list[dict[str, Any]]:
@@ -75,21 +79,35 @@ class UsageApi(APIView):
         group = request.query_params.get("groupBy", "day")
         if group not in GROUPS:
             detail = {"field": "groupBy", "message": "unknown grouping", "code": "invalid"}
-            raise ApiError(f"`groupBy` must be one of {', '.join(GROUPS)}.", code="validation_error",
-                           status_code=422, details=[detail])  # fmt: skip
+            raise ApiError(
+                f"`groupBy` must be one of {', '.join(GROUPS)}.",
+                code="validation_error",
+                status_code=422,
+                details=[detail],
+            )
         if last < first or (last - first).days >= MAX_DAYS:
-            raise ApiError(f"`from` must not be after `to`, and the range at most {MAX_DAYS} days.",
-                           code="validation_error", status_code=422)  # fmt: skip
+            raise ApiError(
+                f"`from` must not be after `to`, and the range at most {MAX_DAYS} days.",
+                code="validation_error",
+                status_code=422,
+            )
         start = datetime.combine(first, time.min, tzinfo=UTC)
         end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC)
         calls = ModelCall.objects.filter(organization=organization, created_at__gte=start, created_at__lt=end)
         rows = usage_rows(calls, group)
         total = calls.aggregate(cost=Sum("cost_usd"), count=Count("id"))
-        return Response({
-            "data": rows,
-            "meta": {"from": first.isoformat(), "to": last.isoformat(), "groupBy": group,
-                     "totalCalls": total["count"], "totalCostUsd": _usd(total["cost"])},
-        })  # fmt: skip
+        return Response(
+            {
+                "data": rows,
+                "meta": {
+                    "from": first.isoformat(),
+                    "to": last.isoformat(),
+                    "groupBy": group,
+                    "totalCalls": total["count"],
+                    "totalCostUsd": _usd(total["cost"]),
+                },
+            }
+        )
 
 
 class UsageQuotaApi(APIView):
@@ -103,15 +121,17 @@ class UsageQuotaApi(APIView):
         remaining = None
         if own.budget_usd is not None:
             remaining = str(max(own.budget_usd - own.spent_usd, Decimal(0)).quantize(Decimal("0.01")))
-        return Response({
-            "data": {
-                "level": level,
-                "organization": {**own.as_dict(), "remainingUsd": remaining},
-                "platformLevel": platform.level,
-                "effects": {
-                    "ok": "all work runs as routed",
-                    "soft": "non-premium large-tier work runs on the small tier",
-                    "hard": "new jobs are refused with 429; low-priority jobs wait",
-                }[level],
+        return Response(
+            {
+                "data": {
+                    "level": level,
+                    "organization": {**own.as_dict(), "remainingUsd": remaining},
+                    "platformLevel": platform.level,
+                    "effects": {
+                        "ok": "all work runs as routed",
+                        "soft": "non-premium large-tier work runs on the small tier",
+                        "hard": "new jobs are refused with 429; low-priority jobs wait",
+                    }[level],
+                }
             }
-        })  # fmt: skip
+        )

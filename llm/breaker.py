@@ -87,9 +87,16 @@ def breaker_allows(deployment: str, policy: BreakerPolicy | None = None) -> bool
 
 def _next_state(values: dict[str, str], *, ok: bool, now: float, policy: BreakerPolicy) -> dict[str, Any]:
     """The fields to write after one outcome (pure, so the policy reads in one place)."""
-    opened = {"state": "open", "open_until": now + policy.cooldown_seconds, "opened_at": now, "consecutive": 0,
-              "calls": 0, "failures": 0, "window_start": now,
-              "times_opened": int(values.get("times_opened", 0)) + 1}  # fmt: skip
+    opened = {
+        "state": "open",
+        "open_until": now + policy.cooldown_seconds,
+        "opened_at": now,
+        "consecutive": 0,
+        "calls": 0,
+        "failures": 0,
+        "window_start": now,
+        "times_opened": int(values.get("times_opened", 0)) + 1,
+    }
     closed = {"state": "closed", "consecutive": 0, "calls": 0, "failures": 0, "window_start": now}
     if values.get("state") == "open":
         # The probe's answer (or a call that started before the breaker opened).
@@ -107,8 +114,13 @@ def _next_state(values: dict[str, str], *, ok: bool, now: float, policy: Breaker
         return opened
     if calls >= policy.min_calls and failures / calls >= policy.failure_ratio:
         return opened
-    return {"state": "closed", "consecutive": consecutive, "calls": calls, "failures": failures,
-            "window_start": window_start}  # fmt: skip
+    return {
+        "state": "closed",
+        "consecutive": consecutive,
+        "calls": calls,
+        "failures": failures,
+        "window_start": window_start,
+    }
 
 
 def breaker_record(deployment: str, *, ok: bool, policy: BreakerPolicy | None = None) -> str:

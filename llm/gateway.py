@@ -156,19 +156,34 @@ def complete(request: ModelRequest, decision: RouteDecision | None = None) -> Co
             continue  # the registry changed since routing; skip the stale name
 
         def note(outcome: str, deployment: Deployment = deployment, **values: Any) -> Attempt:
-            attempt = Attempt(deployment=deployment.name, model=deployment.model, tier=deployment.tier,
-                              outcome=outcome, **values)  # fmt: skip
+            attempt = Attempt(
+                deployment=deployment.name, model=deployment.model, tier=deployment.tier, outcome=outcome, **values
+            )
             attempts.append(attempt)
             return attempt
 
-        key = cache_key(deployment=deployment, messages=request.messages, parameters=parameters,
-                        scope=request.cache_scope)  # fmt: skip
+        key = cache_key(
+            deployment=deployment, messages=request.messages, parameters=parameters, scope=request.cache_scope
+        )
         if use_cache and (hit := cache_get(key)) is not None:
-            note("cached", prompt_tokens=hit.prompt_tokens, completion_tokens=hit.completion_tokens,
-                 cached_tokens=hit.prompt_tokens)  # fmt: skip
-            return Completion(text=hit.text, prompt_tokens=hit.prompt_tokens, completion_tokens=hit.completion_tokens,
-                              latency_ms=0, deployment=deployment.name, finish_reason=hit.finish_reason,
-                              cost_usd=Decimal(0), cached=True, attempts=tuple(attempts), cache_key=key)  # fmt: skip
+            note(
+                "cached",
+                prompt_tokens=hit.prompt_tokens,
+                completion_tokens=hit.completion_tokens,
+                cached_tokens=hit.prompt_tokens,
+            )
+            return Completion(
+                text=hit.text,
+                prompt_tokens=hit.prompt_tokens,
+                completion_tokens=hit.completion_tokens,
+                latency_ms=0,
+                deployment=deployment.name,
+                finish_reason=hit.finish_reason,
+                cost_usd=Decimal(0),
+                cached=True,
+                attempts=tuple(attempts),
+                cache_key=key,
+            )
 
         prompt_tokens = count_tokens(deployment, request.messages)
         if prompt_tokens + request.max_tokens > deployment.context_window:
@@ -226,16 +241,30 @@ def complete(request: ModelRequest, decision: RouteDecision | None = None) -> Co
                 continue
             latency_ms = int((time.monotonic() - started) * 1000)
             breaker_record(deployment.name, ok=True)
-            cost = call_cost(deployment, prompt_tokens=used_prompt, completion_tokens=used_completion,
-                             latency_ms=latency_ms)  # fmt: skip
-            note("ok", prompt_tokens=used_prompt, completion_tokens=used_completion, cached_tokens=cached_tokens,
-                 cost_usd=cost, latency_ms=latency_ms)  # fmt: skip
+            cost = call_cost(
+                deployment, prompt_tokens=used_prompt, completion_tokens=used_completion, latency_ms=latency_ms
+            )
+            note(
+                "ok",
+                prompt_tokens=used_prompt,
+                completion_tokens=used_completion,
+                cached_tokens=cached_tokens,
+                cost_usd=cost,
+                latency_ms=latency_ms,
+            )
             if use_cache and finish_reason != "length":
                 cache_put(key, CachedOutput(text, finish_reason, used_prompt, used_completion))
-            return Completion(text=text, prompt_tokens=used_prompt, completion_tokens=used_completion,
-                              latency_ms=latency_ms, deployment=deployment.name, finish_reason=finish_reason,
-                              cost_usd=cost, attempts=tuple(attempts),
-                              cache_key=key if use_cache else None)  # fmt: skip
+            return Completion(
+                text=text,
+                prompt_tokens=used_prompt,
+                completion_tokens=used_completion,
+                latency_ms=latency_ms,
+                deployment=deployment.name,
+                finish_reason=finish_reason,
+                cost_usd=cost,
+                attempts=tuple(attempts),
+                cache_key=key if use_cache else None,
+            )
 
     if last_error is None:
         last_error = TransientModelError("no deployment could take the call", code="no_deployment_available")

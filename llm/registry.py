@@ -108,8 +108,10 @@ def _deployment(entry: dict[str, Any]) -> Deployment:
     for required in ("name", "tier", "model"):
         if not entry.get(required):
             raise RegistryError(f"deployment {name}: `{required}` is required")
-    values: dict[str, Any] = {key: (Decimal(str(value)) if key in _DECIMAL_FIELDS and value is not None else value)
-              for key, value in entry.items()}  # fmt: skip
+    values: dict[str, Any] = {
+        key: (Decimal(str(value)) if key in _DECIMAL_FIELDS and value is not None else value)
+        for key, value in entry.items()
+    }
     deployment = Deployment(**values)
     if deployment.tier not in TIERS:
         raise RegistryError(f"deployment {name}: tier must be one of {TIERS}")

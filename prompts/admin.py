@@ -66,9 +66,23 @@ class PromptTemplateAdmin(admin.ModelAdmin):
 class TemplateVersionAdmin(admin.ModelAdmin):
     list_display = ("template", "version", "status", "created_by", "created_at")
     list_filter = ("status", "template")
-    readonly_fields = ("template", "version", "status", "content_hash", "parent", "output_schema_version",
-                       "created_by", "created_at", "approvals_needed", "launch_gate", "system_prompt", "user_prompt",
-                       "few_shot_examples", "metadata", "diff")  # fmt: skip
+    readonly_fields = (
+        "template",
+        "version",
+        "status",
+        "content_hash",
+        "parent",
+        "output_schema_version",
+        "created_by",
+        "created_at",
+        "approvals_needed",
+        "launch_gate",
+        "system_prompt",
+        "user_prompt",
+        "few_shot_examples",
+        "metadata",
+        "diff",
+    )
     inlines = [ApprovalInline]
     actions = ["approve", "activate"]
 

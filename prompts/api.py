@@ -80,11 +80,18 @@ def version_data(version: TemplateVersion, *, full: bool = True) -> dict[str, An
         state = approval_state(version)
         data.update(
             outputSchema=str(version.output_schema_version) if version.output_schema_version_id else None,
-            approvals=[{"approver": a.approver, "security": a.security, "contentHash": a.content_hash,
-                        "at": a.created_at.isoformat()} for a in state.approvals],
+            approvals=[
+                {
+                    "approver": a.approver,
+                    "security": a.security,
+                    "contentHash": a.content_hash,
+                    "at": a.created_at.isoformat(),
+                }
+                for a in state.approvals
+            ],
             approvalsRequired=state.rule.as_dict(),
             approvalBlockers=state.blockers,
-        )  # fmt: skip
+        )
         data.update(
             systemPrompt=version.system_prompt,
             userPrompt=version.user_prompt,
@@ -106,10 +113,15 @@ def label_data(label: TemplateLabel, *, history: bool = False) -> dict[str, Any]
     }
     if history:
         data["history"] = [
-            {"arms": m.arms, "previousArms": m.previous_arms, "reason": m.reason, "at": m.created_at.isoformat(),
-             "movedBy": "platform" if label.template.is_platform else m.moved_by}
+            {
+                "arms": m.arms,
+                "previousArms": m.previous_arms,
+                "reason": m.reason,
+                "at": m.created_at.isoformat(),
+                "movedBy": "platform" if label.template.is_platform else m.moved_by,
+            }
             for m in label.moves.all()[:50]
-        ]  # fmt: skip
+        ]
     return data
 
 
@@ -198,9 +210,14 @@ class TemplateListApi(APIView):
     def post(self, request: Request) -> Response:
         data = _valid(TemplateCreateSerializer, request.data)
         owner = data["owner"] or request_actor(request)
-        template = template_create(organization=request_api_key(request).organization, name=data["name"],
-                                   task_kind=data["taskKind"], description=data["description"], owner=owner,
-                                   sensitive=data["sensitive"])  # fmt: skip
+        template = template_create(
+            organization=request_api_key(request).organization,
+            name=data["name"],
+            task_kind=data["taskKind"],
+            description=data["description"],
+            owner=owner,
+            sensitive=data["sensitive"],
+        )
         return Response({"data": template_data(template)}, status=status.HTTP_201_CREATED)
 
 
@@ -214,8 +231,9 @@ class TemplateDetailApi(APIView):
         labels = [label_data(label, history=True) for label in template.labels.all()]
         return Response({"data": {**template_data(template), "labels": labels}})
 
-    @extend_schema(operation_id="templates_update", request=TemplateUpdateSerializer,
-                   responses={200: OpenApiTypes.OBJECT})  # fmt: skip
+    @extend_schema(
+        operation_id="templates_update", request=TemplateUpdateSerializer, responses={200: OpenApiTypes.OBJECT}
+    )
     def patch(self, request: Request, template_id: UUID) -> Response:
         template = _template(request, template_id, write=True)
         data = _valid(TemplateUpdateSerializer, request.data)
@@ -238,17 +256,23 @@ class VersionListApi(APIView):
         template = _template(request, template_id)
         return Response({"data": [version_data(v) for v in template.versions.select_related("parent")]})
 
-    @extend_schema(operation_id="template_versions_create", request=VersionCreateSerializer,
-                   responses={201: OpenApiTypes.OBJECT})  # fmt: skip
+    @extend_schema(
+        operation_id="template_versions_create", request=VersionCreateSerializer, responses={201: OpenApiTypes.OBJECT}
+    )
     def post(self, request: Request, template_id: UUID) -> Response:
         template = _template(request, template_id, write=True)
         data = _valid(VersionCreateSerializer, request.data)
         parent = _version(template, data["parentVersion"]) if data.get("parentVersion") else None
         version = version_create(
-            template=template, system_prompt=data["systemPrompt"], user_prompt=data["userPrompt"],
-            few_shot_examples=data["fewShotExamples"], metadata=data["metadata"], parent=parent,
-            version=data.get("version"), created_by=request_actor(request),
-        )  # fmt: skip
+            template=template,
+            system_prompt=data["systemPrompt"],
+            user_prompt=data["userPrompt"],
+            few_shot_examples=data["fewShotExamples"],
+            metadata=data["metadata"],
+            parent=parent,
+            version=data.get("version"),
+            created_by=request_actor(request),
+        )
         return Response({"data": version_data(version)}, status=status.HTTP_201_CREATED)
 
 
@@ -267,16 +291,23 @@ class VersionDetailApi(APIView):
     def get(self, request: Request, template_id: UUID, version: str) -> Response:
         return Response({"data": version_data(_version(_template(request, template_id), version))})
 
-    @extend_schema(operation_id="template_versions_edit", request=VersionEditSerializer,
-                   responses={201: OpenApiTypes.OBJECT})  # fmt: skip
+    @extend_schema(
+        operation_id="template_versions_edit", request=VersionEditSerializer, responses={201: OpenApiTypes.OBJECT}
+    )
     def patch(self, request: Request, template_id: UUID, version: str) -> Response:
         """Versions are immutable: an edit answers 201 with a new draft version."""
         source = _version(_template(request, template_id, write=True), version)
         data = _valid(VersionEditSerializer, request.data)
-        names = {"systemPrompt": "system_prompt", "userPrompt": "user_prompt",
-                 "fewShotExamples": "few_shot_examples", "metadata": "metadata", "version": "version"}  # fmt: skip
-        created = version_edit(version=source, changes={names[k]: v for k, v in data.items()},
-                               created_by=request_actor(request))  # fmt: skip
+        names = {
+            "systemPrompt": "system_prompt",
+            "userPrompt": "user_prompt",
+            "fewShotExamples": "few_shot_examples",
+            "metadata": "metadata",
+            "version": "version",
+        }
+        created = version_edit(
+            version=source, changes={names[k]: v for k, v in data.items()}, created_by=request_actor(request)
+        )
         return Response({"data": version_data(created)}, status=status.HTTP_201_CREATED)
 
 
@@ -321,8 +352,12 @@ class LabelRollbackApi(APIView):
     )
     def post(self, request: Request, template_id: UUID, name: str) -> Response:
         data = _valid(ReasonSerializer, request.data)
-        label = label_rollback(template=_template(request, template_id, write=True), name=name,
-                               moved_by=request_actor(request), reason=data["reason"])  # fmt: skip
+        label = label_rollback(
+            template=_template(request, template_id, write=True),
+            name=name,
+            moved_by=request_actor(request),
+            reason=data["reason"],
+        )
         return Response({"data": label_data(label, history=True)})
 
 
@@ -338,19 +373,31 @@ class TemplateDiffApi(APIView):
         template = _template(request, template_id)
         missing = [name for name in ("from", "to") if not request.query_params.get(name)]
         if missing:
-            raise ApiError("`from` and `to` name the two versions to compare.", code="validation_error",
-                           status_code=422, details=[{"field": m, "message": "required"} for m in missing])  # fmt: skip
+            raise ApiError(
+                "`from` and `to` name the two versions to compare.",
+                code="validation_error",
+                status_code=422,
+                details=[{"field": m, "message": "required"} for m in missing],
+            )
         old = _version(template, request.query_params["from"])
         new = _version(template, request.query_params["to"])
         fields: dict[str, tuple[str, Callable[[Any], str]]] = {
-            "systemPrompt": ("system_prompt", str), "userPrompt": ("user_prompt", str),
-            "fewShotExamples": ("few_shot_examples", _pretty), "metadata": ("metadata", _pretty),
-        }  # fmt: skip
+            "systemPrompt": ("system_prompt", str),
+            "userPrompt": ("user_prompt", str),
+            "fewShotExamples": ("few_shot_examples", _pretty),
+            "metadata": ("metadata", _pretty),
+        }
         diff = {}
         for name, (attribute, as_text) in fields.items():
             before, after = as_text(getattr(old, attribute)), as_text(getattr(new, attribute))
-            diff[name] = "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                                      fromfile=old.version, tofile=new.version))  # fmt: skip
+            diff[name] = "".join(
+                difflib.unified_diff(
+                    before.splitlines(keepends=True),
+                    after.splitlines(keepends=True),
+                    fromfile=old.version,
+                    tofile=new.version,
+                )
+            )
         return Response({"data": {"from": old.version, "to": new.version, "diff": diff}})
 
 
@@ -364,16 +411,18 @@ class TemplateForkApi(APIView):
         on the organization's jobs resolve its copy and its labels move only
         its own traffic."""
         template = _template(request, template_id)
-        fork = template_fork(template=template, organization=request_api_key(request).organization,
-                             forked_by=request_actor(request))  # fmt: skip
+        fork = template_fork(
+            template=template, organization=request_api_key(request).organization, forked_by=request_actor(request)
+        )
         return Response({"data": template_data(fork)}, status=status.HTTP_201_CREATED)
 
 
 class VersionApproveApi(APIView):
     permission_classes = [IsEditor]
 
-    @extend_schema(operation_id="template_versions_approve", request=ApproveSerializer,
-                   responses={201: OpenApiTypes.OBJECT})  # fmt: skip
+    @extend_schema(
+        operation_id="template_versions_approve", request=ApproveSerializer, responses={201: OpenApiTypes.OBJECT}
+    )
     def post(self, request: Request, template_id: UUID, version: str) -> Response:
         """Approve the version's current content (not its author; a security
         approval needs a key marked as a security reviewer)."""
@@ -382,8 +431,9 @@ class VersionApproveApi(APIView):
         if data["security"] and not request_api_key(request).security_reviewer:
             raise ApiError("A security approval needs a security reviewer's key.", code="forbidden", status_code=403)
         try:
-            version_approve(version=target, approver=request_actor(request), security=data["security"],
-                            note=data["note"])  # fmt: skip
+            version_approve(
+                version=target, approver=request_actor(request), security=data["security"], note=data["note"]
+            )
         except ApprovalError as exc:
             status_code = 409 if exc.code in ("conflict", "invalid_state", "self_approval") else 422
             raise ApiError(exc.message, code=exc.code, status_code=status_code) from exc

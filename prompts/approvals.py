@@ -63,8 +63,11 @@ def approval_rule(template: PromptTemplate) -> ApprovalRule:
 
 def approvals_valid(version: TemplateVersion) -> list[TemplateApproval]:
     """Approvals that count: for this content, by someone other than the author."""
-    return [a for a in version.approvals.all() if a.content_hash == version.content_hash
-            and a.approver != version.created_by]  # fmt: skip
+    return [
+        a
+        for a in version.approvals.all()
+        if a.content_hash == version.content_hash and a.approver != version.created_by
+    ]
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,10 @@ def approval_state(version: TemplateVersion) -> ApprovalState:
     approvers = {a.approver for a in valid}
     blockers = []
     if len(approvers) < rule.approvals:
-        blockers.append(f"{version.version} has {len(approvers)} of the {rule.approvals} approval(s) it needs "
-                        f"from people other than its author ({'; '.join(rule.reasons)})")  # fmt: skip
+        blockers.append(
+            f"{version.version} has {len(approvers)} of the {rule.approvals} approval(s) it needs "
+            f"from people other than its author ({'; '.join(rule.reasons)})"
+        )
     if rule.security and not any(a.security for a in valid):
         blockers.append(f"{version.version} needs an approval by a security reviewer (sensitive template)")
     return ApprovalState(rule=rule, approvals=valid, blockers=blockers)

@@ -30,10 +30,31 @@ MAX_PROMPT_CHARS = 20_000
 MAX_EXAMPLES = 50
 MAX_EXAMPLES_CHARS = 50_000
 RENDER_NAMES = {
-    "content", "product", "locale", "customer_tier", "reference_documents", "feedback", "examples",
-    "output_schema", "parent", "fence_token", "fence", "truncate", "few_shot", "format_json", "if_section",
-    "extract_entities", "taxonomy", "loop", "range", "dict", "namespace", "lipsum", "cycler", "joiner",
-}  # fmt: skip
+    "content",
+    "product",
+    "locale",
+    "customer_tier",
+    "reference_documents",
+    "feedback",
+    "examples",
+    "output_schema",
+    "parent",
+    "fence_token",
+    "fence",
+    "truncate",
+    "few_shot",
+    "format_json",
+    "if_section",
+    "extract_entities",
+    "taxonomy",
+    "loop",
+    "range",
+    "dict",
+    "namespace",
+    "lipsum",
+    "cycler",
+    "joiner",
+}
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,14 @@ def golden_run_execute(run_id: str) -> GoldenRun:
         messages = render_version(version=version, kind=kind, parameters=test.parameters, fence_token=fence_token)
         try:
             completion, report = version_execute(version=version, kind=kind, messages=messages, input_tokens=0)
-            results.append({"testId": str(test.id), "valid": report.valid, "errors": report.errors[:5],
-                            "deployment": completion.deployment})  # fmt: skip
+            results.append(
+                {
+                    "testId": str(test.id),
+                    "valid": report.valid,
+                    "errors": report.errors[:5],
+                    "deployment": completion.deployment,
+                }
+            )
         except Exception as exc:  # a model outage fails the run; it can be re-run by submitting again
             results.append({"testId": str(test.id), "valid": False, "errors": [{"message": type(exc).__name__}]})
     run.results = results

@@ -32,10 +32,20 @@ class PreviewSerializer(serializers.Serializer):
 
 
 def test_data(test: TemplateTest) -> dict[str, Any]:
-    return {"id": str(test.id), "version": test.version.version, "parameters": test.parameters, "valid": test.valid,
-            "golden": test.golden, "output": test.output, "validation": test.validation,
-            "deployment": test.deployment, "costUsd": f"{test.cost_usd:.8f}", "latencyMs": test.latency_ms,
-            "createdBy": test.created_by, "createdAt": test.created_at.isoformat()}  # fmt: skip
+    return {
+        "id": str(test.id),
+        "version": test.version.version,
+        "parameters": test.parameters,
+        "valid": test.valid,
+        "golden": test.golden,
+        "output": test.output,
+        "validation": test.validation,
+        "deployment": test.deployment,
+        "costUsd": f"{test.cost_usd:.8f}",
+        "latencyMs": test.latency_ms,
+        "createdBy": test.created_by,
+        "createdAt": test.created_at.isoformat(),
+    }
 
 
 class GoldenSerializer(serializers.Serializer):
@@ -88,10 +98,14 @@ class TemplateTestApi(APIView):
         template = _template(request, template_id)
         data = _valid(PreviewSerializer, request.data)
         try:
-            result = preview_render(template=template, selector=data.get("templateVersion"),
-                                    parameters=data["parameters"], execute=data["execute"],
-                                    organization_id=request_api_key(request).organization_id,
-                                    created_by=request_actor(request))  # fmt: skip
+            result = preview_render(
+                template=template,
+                selector=data.get("templateVersion"),
+                parameters=data["parameters"],
+                execute=data["execute"],
+                organization_id=request_api_key(request).organization_id,
+                created_by=request_actor(request),
+            )
         except ModelError as exc:
             raise ApiError(f"The model call failed: {exc.code}.", code=exc.code, status_code=502) from exc
         return Response({"data": result})

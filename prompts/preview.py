@@ -50,12 +50,17 @@ def preview_render(
 ) -> dict[str, Any]:
     """`organization_id` is the caller's: the preview renders with its fence
     token, and an executed test is its own (kept as its data)."""
-    resolved = template_resolve(template_id=str(template.id), selector=selector, parameters=parameters,
-                                organization_id=organization_id)  # fmt: skip
+    resolved = template_resolve(
+        template_id=str(template.id), selector=selector, parameters=parameters, organization_id=organization_id
+    )
     kind, version = resolved.kind, resolved.version
     _parameters_check(kind, parameters)
-    messages = render_version(version=version, kind=kind, parameters=parameters,
-                              fence_token=fence_token_for(parameters, scope=str(organization_id)))  # fmt: skip
+    messages = render_version(
+        version=version,
+        kind=kind,
+        parameters=parameters,
+        fence_token=fence_token_for(parameters, scope=str(organization_id)),
+    )
     max_tokens = int(version.metadata.get("maxTokens") or kind.max_tokens)
     estimates: dict[str, dict[str, Any]] = {}
     for tier in ("small", "large"):
@@ -67,23 +72,45 @@ def preview_render(
         prices = token_prices(deployment)
         cost = (prices[0] * sum(counts) + prices[1] * max_tokens) if prices else None
         estimate = str(cost.quantize(Decimal("0.00000001"))) if cost is not None else None
-        estimates[tier] = {"deployment": deployment.name, "messageTokens": counts, "promptTokens": sum(counts),
-                           "maxCompletionTokens": max_tokens, "estimatedCostUsd": estimate}  # fmt: skip
-    result: dict[str, Any] = {"template": template.name, "version": version.version, "label": resolved.label,
-                              "messages": messages, "estimates": estimates}  # fmt: skip
+        estimates[tier] = {
+            "deployment": deployment.name,
+            "messageTokens": counts,
+            "promptTokens": sum(counts),
+            "maxCompletionTokens": max_tokens,
+            "estimatedCostUsd": estimate,
+        }
+    result: dict[str, Any] = {
+        "template": template.name,
+        "version": version.version,
+        "label": resolved.label,
+        "messages": messages,
+        "estimates": estimates,
+    }
     if not execute:
         return result
     input_tokens = int(estimates.get(_tier(version, kind), {}).get("promptTokens", 0))
     completion, report = version_execute(version=version, kind=kind, messages=messages, input_tokens=input_tokens)
     test = TemplateTest.objects.create(
-        version=version, organization_id=organization_id, parameters=parameters,
+        version=version,
+        organization_id=organization_id,
+        parameters=parameters,
         output=report.parsed if report.valid else None,
-        validation=report.as_dict(), valid=report.valid, deployment=completion.deployment,
-        cost_usd=completion.total_cost_usd, latency_ms=completion.latency_ms, created_by=created_by,
-    )  # fmt: skip
-    result["execution"] = {"testId": str(test.id), "deployment": completion.deployment, "text": completion.text,
-                           "valid": report.valid, "validation": report.as_dict(),
-                           "costUsd": str(completion.total_cost_usd), "latencyMs": completion.latency_ms}  # fmt: skip
+        validation=report.as_dict(),
+        valid=report.valid,
+        deployment=completion.deployment,
+        cost_usd=completion.total_cost_usd,
+        latency_ms=completion.latency_ms,
+        created_by=created_by,
+    )
+    result["execution"] = {
+        "testId": str(test.id),
+        "deployment": completion.deployment,
+        "text": completion.text,
+        "valid": report.valid,
+        "validation": report.as_dict(),
+        "costUsd": str(completion.total_cost_usd),
+        "latencyMs": completion.latency_ms,
+    }
     return result
 
 
@@ -94,13 +121,24 @@ def _tier(version: Any, kind: Any) -> str:
 def version_execute(*, version: Any, kind: Any, messages: list[dict[str, str]], input_tokens: int) -> tuple[Any, Any]:
     """Generate with the version's settings through the gateway, then validate."""
     max_tokens = int(version.metadata.get("maxTokens") or kind.max_tokens)
-    decision = decision_for(RouteRequest(task_kind=kind.name, default_tier=_tier(version, kind),
-                                         input_tokens=input_tokens, max_tokens=max_tokens,
-                                         routing_key=f"test:{version.id}"))  # fmt: skip
+    decision = decision_for(
+        RouteRequest(
+            task_kind=kind.name,
+            default_tier=_tier(version, kind),
+            input_tokens=input_tokens,
+            max_tokens=max_tokens,
+            routing_key=f"test:{version.id}",
+        )
+    )
     completion = complete(
-        ModelRequest(messages=messages, schema=kind.output_schema, max_tokens=max_tokens,
-                     temperature=float(version.metadata.get("temperature", kind.temperature)), cache="bypass",
-                     cache_scope=f"test:{version.template.organization_id}"),
+        ModelRequest(
+            messages=messages,
+            schema=kind.output_schema,
+            max_tokens=max_tokens,
+            temperature=float(version.metadata.get("temperature", kind.temperature)),
+            cache="bypass",
+            cache_scope=f"test:{version.template.organization_id}",
+        ),
         decision,
-    )  # fmt: skip
+    )
     return completion, _output_validate(text=completion.text, validator=kind.output_validator)

@@ -142,8 +142,9 @@ def render_messages(
     extra_context: dict[str, Any] | None = None,
 ) -> list[dict[str, str]]:
     """The system and user messages of a task kind's file templates."""
-    context = render_context(kind=kind, parameters=parameters, fence_token=fence_token, feedback=feedback,
-                             extra_context=extra_context)  # fmt: skip
+    context = render_context(
+        kind=kind, parameters=parameters, fence_token=fence_token, feedback=feedback, extra_context=extra_context
+    )
     return render_templates(
         system_name=f"{kind.name}/system.jinja", user_name=f"{kind.name}/user.jinja", context=context
     )

@@ -46,20 +46,29 @@ def seed_task_kind_templates(get_model: Any = None) -> int:
             "parent_id": None,
         }
         version = version_model(
-            template=template, version=kind.version, status="active", created_by="beacon",
-            content_hash=content_hash(fields), **{k: v for k, v in fields.items() if k != "parent_id"},
-        )  # fmt: skip
+            template=template,
+            version=kind.version,
+            status="active",
+            created_by="beacon",
+            content_hash=content_hash(fields),
+            **{k: v for k, v in fields.items() if k != "parent_id"},
+        )
         _pin_schema(version, kind, get_model)
         version.save()
         label, _ = label_model.objects.get_or_create(template=template, name="production")
-        previous = [{"version": arm.version.version, "versionId": str(arm.version_id), "weight": arm.weight}
-                    for arm in label.arms.select_related("version")]  # fmt: skip
+        previous = [
+            {"version": arm.version.version, "versionId": str(arm.version_id), "weight": arm.weight}
+            for arm in label.arms.select_related("version")
+        ]
         label.arms.all().delete()
         arm_model.objects.create(label=label, version=version, weight=100)
         move_model.objects.create(
-            label=label, arms=[{"version": version.version, "versionId": str(version.id), "weight": 100}],
-            previous_arms=previous, moved_by="beacon", reason=f"seeded {kind.version} from prompts/task_kinds",
-        )  # fmt: skip
+            label=label,
+            arms=[{"version": version.version, "versionId": str(version.id), "weight": 100}],
+            previous_arms=previous,
+            moved_by="beacon",
+            reason=f"seeded {kind.version} from prompts/task_kinds",
+        )
         created += 1
     return created
 

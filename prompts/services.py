@@ -60,8 +60,14 @@ def template_create(
         raise TemplateError(f"a template named {name!r} exists", code="conflict")
     if organization is not None and live.filter(organization__isnull=True).exists():
         raise TemplateError(f"{name!r} is a platform template; fork it to customize it", code="conflict")
-    return PromptTemplate.objects.create(organization=organization, name=name, task_kind=task_kind,
-                                         description=description, owner=owner, sensitive=sensitive)  # fmt: skip
+    return PromptTemplate.objects.create(
+        organization=organization,
+        name=name,
+        task_kind=task_kind,
+        description=description,
+        owner=owner,
+        sensitive=sensitive,
+    )
 
 
 def template_fork(*, template: PromptTemplate, organization: Any, forked_by: str) -> PromptTemplate:
@@ -79,26 +85,45 @@ def template_fork(*, template: PromptTemplate, organization: Any, forked_by: str
     source = arm.version if arm else template.versions.filter(status=VersionStatus.ACTIVE).first()
     with transaction.atomic():
         fork = PromptTemplate.objects.create(
-            organization=organization, name=template.name, task_kind=template.task_kind,
-            description=template.description, owner=forked_by, sensitive=template.sensitive, forked_from=template,
+            organization=organization,
+            name=template.name,
+            task_kind=template.task_kind,
+            description=template.description,
+            owner=forked_by,
+            sensitive=template.sensitive,
+            forked_from=template,
             auto_rollback=template.auto_rollback,
-        )  # fmt: skip
+        )
         if source is None:
             return fork
         copy = TemplateVersion.objects.create(
-            template=fork, version=source.version, system_prompt=source.system_prompt,
-            user_prompt=source.user_prompt, few_shot_examples=source.few_shot_examples, metadata=source.metadata,
-            output_schema_version=source.output_schema_version, status=VersionStatus.ACTIVE,
+            template=fork,
+            version=source.version,
+            system_prompt=source.system_prompt,
+            user_prompt=source.user_prompt,
+            few_shot_examples=source.few_shot_examples,
+            metadata=source.metadata,
+            output_schema_version=source.output_schema_version,
+            status=VersionStatus.ACTIVE,
             created_by=f"fork of {template.name}@{source.version}",
-        )  # fmt: skip
-        label_set(template=fork, name=PRODUCTION, arms=[Arm(copy)], moved_by=forked_by,
-                  reason=f"forked from the platform template at {source.version}", gated=False)  # fmt: skip
+        )
+        label_set(
+            template=fork,
+            name=PRODUCTION,
+            arms=[Arm(copy)],
+            moved_by=forked_by,
+            reason=f"forked from the platform template at {source.version}",
+            gated=False,
+        )
     return fork
 
 
 def _next_version(template: PromptTemplate) -> str:
-    numbers = [tuple(int(p) for p in v.split(".")) for v in template.versions.values_list("version", flat=True)
-               if SEMVER.match(v)]  # fmt: skip
+    numbers = [
+        tuple(int(p) for p in v.split("."))
+        for v in template.versions.values_list("version", flat=True)
+        if SEMVER.match(v)
+    ]
     if not numbers:
         return "1.0.0"
     major, minor, _ = max(numbers)
@@ -133,10 +158,18 @@ def version_create(
     pin = schema_pin_for(organization_id=template.organization_id, reference=reference)
     if SCHEMA_PINS and pin is None:
         missing = f"no output schema {reference!r}"
-        raise TemplateError(f"metadata.outputSchema: {missing}", code="validation_error",
-                            errors=[CheckError("metadata.outputSchema", missing)])  # fmt: skip
-    errors = version_check(kind=kind, system_prompt=system_prompt, user_prompt=user_prompt,
-                           few_shot_examples=examples, parent_id=parent.id if parent else None)  # fmt: skip
+        raise TemplateError(
+            f"metadata.outputSchema: {missing}",
+            code="validation_error",
+            errors=[CheckError("metadata.outputSchema", missing)],
+        )
+    errors = version_check(
+        kind=kind,
+        system_prompt=system_prompt,
+        user_prompt=user_prompt,
+        few_shot_examples=examples,
+        parent_id=parent.id if parent else None,
+    )
     if errors:
         raise TemplateError("the version does not pass its checks", code="validation_error", errors=errors)
     return TemplateVersion.objects.create(
@@ -167,8 +200,12 @@ def version_edit(*, version: TemplateVersion, changes: dict[str, Any], created_b
     )
 
 
-TRANSITIONS = {"submit": "submit_for_review", "send_back": "send_back", "activate": "activate",
-               "deprecate": "deprecate"}  # fmt: skip
+TRANSITIONS = {
+    "submit": "submit_for_review",
+    "send_back": "send_back",
+    "activate": "activate",
+    "deprecate": "deprecate",
+}
 
 
 def version_transition(*, version: TemplateVersion, action: str) -> TemplateVersion:
@@ -230,18 +267,21 @@ def label_set(
             )
         new = arm.version.id not in serving
         if name == PRODUCTION and gated and new and (blockers := approval_blockers(arm.version)):
-            raise TemplateError(f"{arm.version.version} may not go to production: {'; '.join(blockers)}",
-                                code="approval_required")  # fmt: skip
+            raise TemplateError(
+                f"{arm.version.version} may not go to production: {'; '.join(blockers)}", code="approval_required"
+            )
         if name == PRODUCTION and gated and (blockers := launch_blockers(arm.version)):
-            raise TemplateError(f"{arm.version.version} may not go to production: {'; '.join(blockers)}",
-                                code="launch_gate")  # fmt: skip
+            raise TemplateError(
+                f"{arm.version.version} may not go to production: {'; '.join(blockers)}", code="launch_gate"
+            )
     with transaction.atomic():
         label, _ = TemplateLabel.objects.select_for_update().get_or_create(template=template, name=name)
         previous = _arms_record(list(label.arms.select_related("version")))
         label.arms.all().delete()
         LabelArm.objects.bulk_create([LabelArm(label=label, version=a.version, weight=a.weight) for a in arms])
-        LabelMove.objects.create(label=label, arms=_arms_record(arms), previous_arms=previous, moved_by=moved_by,
-                                 reason=reason)  # fmt: skip
+        LabelMove.objects.create(
+            label=label, arms=_arms_record(arms), previous_arms=previous, moved_by=moved_by, reason=reason
+        )
         label.save()  # bumps updated_at
     return label
 
@@ -254,8 +294,9 @@ def label_rollback(*, template: PromptTemplate, name: str, moved_by: str, reason
         raise TemplateError(f"label {name!r} has no earlier position to roll back to", code="invalid_state")
     versions = {str(v.id): v for v in template.versions.filter(id__in=[a["versionId"] for a in last.previous_arms])}
     arms = [Arm(versions[a["versionId"]], a["weight"]) for a in last.previous_arms]
-    return label_set(template=template, name=name, arms=arms, moved_by=moved_by, reason=f"rollback: {reason}",
-                     gated=False)  # fmt: skip
+    return label_set(
+        template=template, name=name, arms=arms, moved_by=moved_by, reason=f"rollback: {reason}", gated=False
+    )
 
 
 def template_delete(*, template: PromptTemplate) -> None:

@@ -97,14 +97,23 @@ def read_taxonomy(source: Path) -> list[Category]:
 def taxonomy_import(*, categories: list[Category], name: str, source: str, organization: Any = None) -> Taxonomy:
     """Replace the organization's (or the platform default) taxonomy."""
     with transaction.atomic():
-        taxonomy, _ = Taxonomy.objects.update_or_create(organization=organization,
-                                                        defaults={"name": name, "source": source})  # fmt: skip
+        taxonomy, _ = Taxonomy.objects.update_or_create(
+            organization=organization, defaults={"name": name, "source": source}
+        )
         taxonomy.nodes.all().delete()
         TaxonomyNode.objects.bulk_create(
-            [TaxonomyNode(taxonomy=taxonomy, external_id=c.external_id, path=c.path,
-                          depth=c.path.count(SEPARATOR), terms=_terms(c.path)) for c in categories],
+            [
+                TaxonomyNode(
+                    taxonomy=taxonomy,
+                    external_id=c.external_id,
+                    path=c.path,
+                    depth=c.path.count(SEPARATOR),
+                    terms=_terms(c.path),
+                )
+                for c in categories
+            ],
             batch_size=2000,
-        )  # fmt: skip
+        )
         taxonomy.node_count = len(categories)
         taxonomy.save(update_fields=["node_count"])
     _index.cache_clear()
@@ -126,8 +135,10 @@ def _index(taxonomy_id: int, imported_at: str) -> TaxonomyIndex:
 
 
 def taxonomy_for(organization_id: Any) -> Taxonomy | None:
-    return (Taxonomy.objects.filter(organization_id=organization_id).first()
-            or Taxonomy.objects.filter(organization__isnull=True).first())  # fmt: skip
+    return (
+        Taxonomy.objects.filter(organization_id=organization_id).first()
+        or Taxonomy.objects.filter(organization__isnull=True).first()
+    )
 
 
 # The title names the product; a long content also lists ingredients, care
@@ -159,8 +170,9 @@ def builtin_index(paths: tuple[str, ...]) -> TaxonomyIndex:
     return index_build(list(paths))
 
 
-def taxonomy_ranking(*, taxonomy: Taxonomy | None, parameters: dict[str, Any], limit: int,
-                     builtin: tuple[str, ...] = ()) -> list[tuple[str, float]]:  # fmt: skip
+def taxonomy_ranking(
+    *, taxonomy: Taxonomy | None, parameters: dict[str, Any], limit: int, builtin: tuple[str, ...] = ()
+) -> list[tuple[str, float]]:
     """The `limit` best category paths for the product with their scores,
     best first (prompts/taxonomy_index.py); without a taxonomy, from the
     `builtin` list."""

@@ -29,9 +29,34 @@ from django.conf import settings
 SEPARATOR = " > "
 LANGUAGES = ("en", "fr", "de", "es")
 STOP = {
-    "and", "the", "for", "with", "other", "accessories", "supplies", "und", "les", "des", "pour", "et", "de", "la",
-    "le", "du", "para", "los", "las", "con", "der", "die", "das", "mit", "für", "y", "en",
-}  # fmt: skip
+    "and",
+    "the",
+    "for",
+    "with",
+    "other",
+    "accessories",
+    "supplies",
+    "und",
+    "les",
+    "des",
+    "pour",
+    "et",
+    "de",
+    "la",
+    "le",
+    "du",
+    "para",
+    "los",
+    "las",
+    "con",
+    "der",
+    "die",
+    "das",
+    "mit",
+    "für",
+    "y",
+    "en",
+}
 K1, B = 1.2, 0.75
 LINE = re.compile(r"^(?P<gid>\S+)\s*:\s*(?P<path>.+?)\s*$")
 
@@ -70,8 +95,9 @@ def shopify_paths() -> dict[str, dict[str, str]]:
     return {gid: paths for gid, paths in found.items() if "en" in paths}
 
 
-def _owner_of(english: str, categories: list[list[str]], by_path: dict[str, int],
-              by_leaf: dict[str, list[int]]) -> tuple[int, float] | None:  # fmt: skip
+def _owner_of(
+    english: str, categories: list[list[str]], by_path: dict[str, int], by_leaf: dict[str, list[int]]
+) -> tuple[int, float] | None:
     parts = english.split(SEPARATOR)
     for depth in range(len(parts), 0, -1):
         prefix = SEPARATOR.join(parts[:depth])
@@ -157,8 +183,14 @@ def index_build(categories: list[str]) -> TaxonomyIndex:
             postings[term].append((number, count))
     total = len(documents)
     idf = {term: math.log(1 + (total - seen + 0.5) / (seen + 0.5)) for term, seen in frequency.items()}
-    return TaxonomyIndex(categories, [owner for owner, _ in documents], trust, dict(postings),
-                         [len(terms) for _, terms in documents], idf)  # fmt: skip
+    return TaxonomyIndex(
+        categories,
+        [owner for owner, _ in documents],
+        trust,
+        dict(postings),
+        [len(terms) for _, terms in documents],
+        idf,
+    )
 
 
 # Shopify's attribute names that Beacon calls otherwise.

@@ -66,8 +66,17 @@ class OverdueFilter(admin.SimpleListFilter):
 
 @admin.register(ReviewTask)
 class ReviewTaskAdmin(admin.ModelAdmin):
-    list_display = ("task_link", "task_kind", "customer_tier", "priority", "due", "reasons_list", "risk_score",
-                    "status", "assignee")  # fmt: skip
+    list_display = (
+        "task_link",
+        "task_kind",
+        "customer_tier",
+        "priority",
+        "due",
+        "reasons_list",
+        "risk_score",
+        "status",
+        "assignee",
+    )
     list_filter = ("status", "task_kind", ReasonFilter, "customer_tier", OverdueFilter, "assignee", "decision")
     ordering = ("-priority", "due_at")
     actions = ["claim_selected", "release_selected", "approve_samples"]
@@ -92,8 +101,11 @@ class ReviewTaskAdmin(admin.ModelAdmin):
     @admin.display(description="due", ordering="due_at")
     def due(self, obj: ReviewTask) -> str:
         late = obj.due_at < timezone.now() and obj.status != ReviewStatus.DONE
-        return format_html('<span style="color:{}">{}</span>', "#b00" if late else "inherit",
-                           obj.due_at.strftime("%Y-%m-%d %H:%M") + (" (overdue)" if late else ""))  # fmt: skip
+        return format_html(
+            '<span style="color:{}">{}</span>',
+            "#b00" if late else "inherit",
+            obj.due_at.strftime("%Y-%m-%d %H:%M") + (" (overdue)" if late else ""),
+        )
 
     @admin.display(description="reasons")
     def reasons_list(self, obj: ReviewTask) -> str:
@@ -125,25 +137,33 @@ class ReviewTaskAdmin(admin.ModelAdmin):
     def approve_samples(self, request: HttpRequest, queryset: QuerySet[ReviewTask]) -> None:
         approved = review_bulk_approve(task_ids=list(queryset.values_list("id", flat=True)), user=_reviewer(request))
         skipped = queryset.count() - approved
-        self.message_user(request, f"Approved {approved} audit sample(s); {skipped} need their own look.",
-                          messages.SUCCESS if not skipped else messages.WARNING)  # fmt: skip
+        self.message_user(
+            request,
+            f"Approved {approved} audit sample(s); {skipped} need their own look.",
+            messages.SUCCESS if not skipped else messages.WARNING,
+        )
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("review.decide_reviewtask")
 
     # --- the task page ----------------------------------------------------------
     def get_urls(self) -> list[Any]:
-        own = [path("<uuid:task_id>/review/", self.admin_site.admin_view(self.review_view),
-                    name="review_reviewtask_review")]  # fmt: skip
+        own = [
+            path(
+                "<uuid:task_id>/review/", self.admin_site.admin_view(self.review_view), name="review_reviewtask_review"
+            )
+        ]
         return own + super().get_urls()
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
-                    extra_context: dict[str, Any] | None = None) -> HttpResponse:  # fmt: skip
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         return HttpResponseRedirect(reverse("admin:review_reviewtask_review", args=[object_id]))
 
     def review_view(self, request: HttpRequest, task_id: Any) -> HttpResponse:
-        task = get_object_or_404(ReviewTask.objects.select_related("job__payload", "job__result", "assignee"),
-                                 id=task_id)  # fmt: skip
+        task = get_object_or_404(
+            ReviewTask.objects.select_related("job__payload", "job__result", "assignee"), id=task_id
+        )
         if not self.has_view_permission(request, task):
             return HttpResponse(status=403)
         errors: list[dict[str, str]] = []
@@ -160,14 +180,20 @@ class ReviewTaskAdmin(admin.ModelAdmin):
                 elif action == "approve":
                     review_approve(task_id=task.id, user=user, note=request.POST.get("note", ""))
                 elif action == "edit":
-                    edits = {key[len("field:"):]: str(value) for key, value in request.POST.items()
-                             if key.startswith("field:")}  # fmt: skip
+                    edits = {
+                        key[len("field:") :]: str(value)
+                        for key, value in request.POST.items()
+                        if key.startswith("field:")
+                    }
                     output = output_with_edits(task.job.result.output, edits)
-                    review_approve(task_id=task.id, user=user, output=output,
-                                   note=request.POST.get("note", ""))  # fmt: skip
+                    review_approve(task_id=task.id, user=user, output=output, note=request.POST.get("note", ""))
                 elif action == "reject":
-                    review_reject(task_id=task.id, user=user, reason=request.POST.get("reason", ""),
-                                  note=request.POST.get("note", ""))  # fmt: skip
+                    review_reject(
+                        task_id=task.id,
+                        user=user,
+                        reason=request.POST.get("reason", ""),
+                        note=request.POST.get("note", ""),
+                    )
                 else:
                     raise ReviewError(f"unknown action {action!r}")
             except ReviewError as exc:

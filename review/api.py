@@ -39,12 +39,20 @@ def review_metrics(*, organization: Any, group: str, days: int) -> list[dict[str
     for row in rows.order_by(*keys):
         key = group_key(row, group)
         decided = row["decided"] or 1
-        results.append({
-            "key": key, "jobs": row["jobs"], "reviewed": row["reviewed"], "decided": row["decided"],
-            "approved": row["approved"], "edited": row["edited"], "rejected": row["rejected"],
-            "reviewRate": round(row["reviewed"] / (row["jobs"] or 1), 4),
-            "editRate": round(row["edited"] / decided, 4), "rejectionRate": round(row["rejected"] / decided, 4),
-        })  # fmt: skip
+        results.append(
+            {
+                "key": key,
+                "jobs": row["jobs"],
+                "reviewed": row["reviewed"],
+                "decided": row["decided"],
+                "approved": row["approved"],
+                "edited": row["edited"],
+                "rejected": row["rejected"],
+                "reviewRate": round(row["reviewed"] / (row["jobs"] or 1), 4),
+                "editRate": round(row["edited"] / decided, 4),
+                "rejectionRate": round(row["rejected"] / decided, 4),
+            }
+        )
     return results
 
 

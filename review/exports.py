@@ -25,15 +25,23 @@ def review_decisions(*, since: datetime | None = None, task_kind: str | None = N
         working = working_of(job) if job.payload.working else {}
         call = ModelCall.objects.filter(job=job, outcome__in=["ok", "cached"]).order_by("-created_at").first()
         yield {
-            "jobId": str(job.id), "taskKind": task.task_kind, "templateVersion": job.template_version,
-            "model": call.deployment if call else None, "locale": (working.get("input") or {}).get("locale"),
-            "customerTier": task.customer_tier, "input": working.get("input"),
-            "modelOutput": task.model_output, "finalOutput": task.final_output if task.decision != "rejected" else None,
-            "decision": task.decision, "rejectReason": task.reject_reason or None, "reasons": task.reason_codes,
-            "riskScore": task.risk_score, "reviewer": task.decided_by.get_username() if task.decided_by else None,
+            "jobId": str(job.id),
+            "taskKind": task.task_kind,
+            "templateVersion": job.template_version,
+            "model": call.deployment if call else None,
+            "locale": (working.get("input") or {}).get("locale"),
+            "customerTier": task.customer_tier,
+            "input": working.get("input"),
+            "modelOutput": task.model_output,
+            "finalOutput": task.final_output if task.decision != "rejected" else None,
+            "decision": task.decision,
+            "rejectReason": task.reject_reason or None,
+            "reasons": task.reason_codes,
+            "riskScore": task.risk_score,
+            "reviewer": task.decided_by.get_username() if task.decided_by else None,
             "decidedAt": task.decided_at.isoformat() if task.decided_at else None,
             "provenance": "review_decision",
-        }  # fmt: skip
+        }
 
 
 def review_decisions_jsonl(**filters: Any) -> Iterator[str]:

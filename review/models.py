@@ -50,16 +50,18 @@ class ReviewTask(models.Model):
     reasons = models.JSONField(default=list)  # [{"reason": ..., "weight": ..., ...}]
     reason_codes = models.JSONField(default=list)  # ["off_task", ...], for filtering
     due_at = models.DateTimeField()
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="review_tasks")  # fmt: skip
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="review_tasks"
+    )
     claimed_at = models.DateTimeField(null=True, blank=True)
     decision = models.CharField(max_length=16, choices=ReviewDecision.choices, blank=True)
     reject_reason = models.CharField(max_length=32, choices=RejectReason.choices, blank=True)
     note = models.TextField(blank=True)
     model_output = models.JSONField(null=True, blank=True)  # what the model produced
     final_output = models.JSONField(null=True, blank=True)  # what was delivered (after an edit)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="review_decisions")  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="review_decisions"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     escalations = models.PositiveSmallIntegerField(default=0)
     escalated_at = models.DateTimeField(null=True, blank=True)

@@ -42,11 +42,16 @@ def review_task_create(*, job: Job, assessment: RiskAssessment, output: Any) -> 
     """Called by the decide stage inside its transaction."""
     due_in, priority = review_due_in(job.task_kind, job.customer_tier)
     return ReviewTask.objects.create(
-        job=job, task_kind=job.task_kind, customer_tier=job.customer_tier, priority=priority,
-        risk_score=assessment.score, reasons=assessment.reasons,
-        reason_codes=sorted({r["reason"] for r in assessment.reasons}), due_at=timezone.now() + due_in,
+        job=job,
+        task_kind=job.task_kind,
+        customer_tier=job.customer_tier,
+        priority=priority,
+        risk_score=assessment.score,
+        reasons=assessment.reasons,
+        reason_codes=sorted({r["reason"] for r in assessment.reasons}),
+        due_at=timezone.now() + due_in,
         model_output=output,
-    )  # fmt: skip
+    )
 
 
 def review_claim(*, task_id: Any, user: User) -> ReviewTask:
@@ -90,8 +95,10 @@ def _held_task(task_id: Any, user: User) -> tuple[ReviewTask, Job]:
 def review_output_errors(*, job: Job, output: Any) -> list[dict[str, str]]:
     """An edited output checked against the job's output schema."""
     validator = output_validator_of(job, task_kind_of(job), working_of(job))
-    return [{"path": "/".join(str(p) for p in error.absolute_path) or "$", "message": error.message}
-            for error in validator.iter_errors(output)]  # fmt: skip
+    return [
+        {"path": "/".join(str(p) for p in error.absolute_path) or "$", "message": error.message}
+        for error in validator.iter_errors(output)
+    ]
 
 
 def _finish(task: ReviewTask, user: User, decision: str, **fields: Any) -> None:
@@ -117,9 +124,11 @@ def review_approve(*, task_id: Any, user: User, output: Any = None, note: str = 
             result.save(update_fields=["output", "validation", "updated_at"])
         decision = ReviewDecision.EDITED if edited else ReviewDecision.APPROVED
         _finish(task, user, decision, final_output=result.output, note=note)
-        event_record(job=job, type=EventType.REVIEW_DECIDED,
-                     data={"decision": decision, "reviewer": user.get_username(), "taskId": str(task.id),
-                           "edited": edited})  # fmt: skip
+        event_record(
+            job=job,
+            type=EventType.REVIEW_DECIDED,
+            data={"decision": decision, "reviewer": user.get_username(), "taskId": str(task.id), "edited": edited},
+        )
         job_review_approved(job=job)
     return task
 
@@ -169,14 +178,30 @@ def review_escalate_overdue() -> int:
         priority=F("priority") + 1, escalations=F("escalations") + 1, escalated_at=now
     )
     for task in tasks:
-        logger.warning("review task %s (job %s, %s, %s) is overdue since %s; escalation %d",
-                       task["id"], task["job_id"], task["task_kind"], task["customer_tier"],
-                       task["due_at"].isoformat(), task["escalations"] + 1)  # fmt: skip
+        logger.warning(
+            "review task %s (job %s, %s, %s) is overdue since %s; escalation %d",
+            task["id"],
+            task["job_id"],
+            task["task_kind"],
+            task["customer_tier"],
+            task["due_at"].isoformat(),
+            task["escalations"] + 1,
+        )
     if settings.BEACON_REVIEW_ESCALATION_WEBHOOK:
-        body = {"type": "review.overdue", "tasks": [
-            {"taskId": str(t["id"]), "jobId": str(t["job_id"]), "taskKind": t["task_kind"],
-             "customerTier": t["customer_tier"], "dueAt": t["due_at"].isoformat(), "escalation": t["escalations"] + 1}
-            for t in tasks]}  # fmt: skip
+        body = {
+            "type": "review.overdue",
+            "tasks": [
+                {
+                    "taskId": str(t["id"]),
+                    "jobId": str(t["job_id"]),
+                    "taskKind": t["task_kind"],
+                    "customerTier": t["customer_tier"],
+                    "dueAt": t["due_at"].isoformat(),
+                    "escalation": t["escalations"] + 1,
+                }
+                for t in tasks
+            ],
+        }
         try:
             httpx.post(settings.BEACON_REVIEW_ESCALATION_WEBHOOK, json=body, timeout=5).raise_for_status()
         except httpx.HTTPError as exc:

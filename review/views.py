@@ -80,8 +80,10 @@ def review_context(job: Job) -> dict[str, Any]:
     validation = (result.validation if result else None) or {}
     quotes = evidence_quotes(output)
     leaves = output_leaves(output)
-    documents = [{"title": d.get("title", ""), "text": highlighted(str(d.get("text", "")), quotes)}
-                 for d in redacted.get("reference_documents") or []]  # fmt: skip
+    documents = [
+        {"title": d.get("title", ""), "text": highlighted(str(d.get("text", "")), quotes)}
+        for d in redacted.get("reference_documents") or []
+    ]
     return {
         "content": highlighted(str(redacted.get("content", "")), quotes),
         "product": json.dumps(redacted.get("product") or {}, indent=2, ensure_ascii=False),

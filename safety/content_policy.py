@@ -56,10 +56,16 @@ class ContentPolicy(Protocol):
 def _patterns() -> dict[str, tuple[float, dict[str, list[re.Pattern[str]]]]]:
     data = json.loads(POLICY_FILE.read_text(encoding="utf-8"))["categories"]
     return {
-        name: (float(spec["weight"]), {lang: [re.compile(p, re.IGNORECASE) for p in patterns]
-                                        for lang, patterns in spec.items() if lang != "weight"})
+        name: (
+            float(spec["weight"]),
+            {
+                lang: [re.compile(p, re.IGNORECASE) for p in patterns]
+                for lang, patterns in spec.items()
+                if lang != "weight"
+            },
+        )
         for name, spec in data.items()
-    }  # fmt: skip
+    }
 
 
 class LocalContentPolicy:

@@ -57,8 +57,9 @@ class InjectionReport:
 @cache
 def patterns() -> tuple[tuple[str, str, float, re.Pattern[str]], ...]:
     data = json.loads(PATTERNS_FILE.read_text())
-    return tuple((p["id"], p["category"], float(p["weight"]), re.compile(p["regex"], re.IGNORECASE))
-                 for p in data["patterns"])  # fmt: skip
+    return tuple(
+        (p["id"], p["category"], float(p["weight"]), re.compile(p["regex"], re.IGNORECASE)) for p in data["patterns"]
+    )
 
 
 def _decoded_segments(text: str) -> list[tuple[str, str]]:
@@ -148,6 +149,8 @@ def sanitize_parameters(parameters: dict[str, Any], classifier_flag: float) -> t
     if isinstance(parameters.get("product"), dict):
         sanitized["product"] = {key: clean(value) for key, value in parameters["product"].items()}
     if parameters.get("reference_documents"):
-        sanitized["reference_documents"] = [{**doc, **{key: clean(doc[key]) for key in ("title", "text") if key in doc}}
-                                            for doc in parameters["reference_documents"]]  # fmt: skip
+        sanitized["reference_documents"] = [
+            {**doc, **{key: clean(doc[key]) for key in ("title", "text") if key in doc}}
+            for doc in parameters["reference_documents"]
+        ]
     return sanitized, removed

@@ -55,9 +55,39 @@ CODE_TOKEN = re.compile(
 )
 SUSPICIOUS_PASSAGE_SCORE = 0.5
 # Task framing words a model adds to any answer; they say nothing about topic.
-FRAME_WORDS = frozenset({"this", "that", "with", "from", "your", "have", "will", "product", "item", "content",
-                         "description", "summary", "which", "their", "there", "these", "those", "they", "about",
-                         "into", "also", "more", "very", "what", "when", "where", "while", "been", "were"})  # fmt: skip
+FRAME_WORDS = frozenset(
+    {
+        "this",
+        "that",
+        "with",
+        "from",
+        "your",
+        "have",
+        "will",
+        "product",
+        "item",
+        "content",
+        "description",
+        "summary",
+        "which",
+        "their",
+        "there",
+        "these",
+        "those",
+        "they",
+        "about",
+        "into",
+        "also",
+        "more",
+        "very",
+        "what",
+        "when",
+        "where",
+        "while",
+        "been",
+        "were",
+    }
+)
 OFF_TASK_MIN_WORDS = 8
 OFF_TASK_MIN_SHARED = 2
 

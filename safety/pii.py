@@ -32,13 +32,35 @@ from presidio_anonymizer.entities import OperatorConfig
 
 tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
 
-ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "US_SSN", "UK_NHS",
-            "PERSON", "STREET_ADDRESS", "API_KEY", "NATIONAL_ID", "CARD_DIGITS")  # fmt: skip
+ENTITIES = (
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "IP_ADDRESS",
+    "US_SSN",
+    "UK_NHS",
+    "PERSON",
+    "STREET_ADDRESS",
+    "API_KEY",
+    "NATIONAL_ID",
+    "CARD_DIGITS",
+)
 # Placeholder names by entity (shorter, and stable if Presidio renames one).
-LABELS = {"EMAIL_ADDRESS": "EMAIL", "PHONE_NUMBER": "PHONE", "CREDIT_CARD": "CARD", "IBAN_CODE": "IBAN",
-          "IP_ADDRESS": "IP", "US_SSN": "NATIONAL_ID", "UK_NHS": "NATIONAL_ID", "PERSON": "PERSON",
-          "STREET_ADDRESS": "ADDRESS", "API_KEY": "SECRET", "NATIONAL_ID": "NATIONAL_ID",
-          "CARD_DIGITS": "CARD"}  # fmt: skip
+LABELS = {
+    "EMAIL_ADDRESS": "EMAIL",
+    "PHONE_NUMBER": "PHONE",
+    "CREDIT_CARD": "CARD",
+    "IBAN_CODE": "IBAN",
+    "IP_ADDRESS": "IP",
+    "US_SSN": "NATIONAL_ID",
+    "UK_NHS": "NATIONAL_ID",
+    "PERSON": "PERSON",
+    "STREET_ADDRESS": "ADDRESS",
+    "API_KEY": "SECRET",
+    "NATIONAL_ID": "NATIONAL_ID",
+    "CARD_DIGITS": "CARD",
+}
 # Presidio scores a bare phone number 0.4 (higher with context words nearby).
 MIN_SCORE = 0.4
 PLACEHOLDER = re.compile(r"<([A-Z_]+)_(\d+)>")
@@ -49,14 +71,17 @@ PERSON_PATTERNS = [
     Pattern("field", rf"(?i:\b(?:name|customer|contact|buyer|reviewer|signed)\s*[:=]\s*){NAME}(?:\s+{NAME})+", 0.85),
     Pattern("greeting", rf"\b(?:Dear|Hi|Hello|Thanks|Regards|Cheers|Best),?\s+{NAME}(?:\s+{NAME})?", 0.6),
     Pattern("full-name", rf"\b{NAME}\s+(?:[A-Z]\.\s+)?{NAME}(?=\s+(?:wrote|said|ordered|bought|from|at)\b)", 0.6),
-]  # fmt: skip
-STREET = (r"Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Square|Sq|"
-          r"Stra(?:ss|ß)e|Str|Weg|Platz|Allee|Gasse|Rue|Avenue|Via|Calle")  # fmt: skip
+]
+STREET = (
+    r"Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Square|Sq|"
+    r"Stra(?:ss|ß)e|Str|Weg|Platz|Allee|Gasse|Rue|Avenue|Via|Calle"
+)
 ADDRESS_PATTERNS = [
-    Pattern("number-street",
-            rf"\b\d{{1,5}}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){{1,3}}(?:{STREET})\b\.?(?:,?\s+\d{{4,5}})?", 0.7),
+    Pattern(
+        "number-street", rf"\b\d{{1,5}}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){{1,3}}(?:{STREET})\b\.?(?:,?\s+\d{{4,5}})?", 0.7
+    ),
     Pattern("street-number", rf"\b[A-Z][\w-]*(?:{STREET.lower()}|\s(?:{STREET}))\s+\d{{1,5}}[a-z]?\b", 0.7),
-]  # fmt: skip
+]
 # National IDs Presidio has no recognizer for, only beside their name (a bare
 # "ABCDE1234F" is as likely a product code), and a card named by its last
 # digits ("card ending 4417"), which with a name identifies a buyer.
@@ -75,7 +100,7 @@ SECRET_PATTERNS = [
     Pattern("aws-access-key", r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b", 1.0),
     Pattern("github-token", r"\bgh[pousr]_[A-Za-z0-9]{30,}\b", 1.0),
     Pattern("assignment", r"(?i:\b(?:api[_-]?key|secret|token|password)\b\s*[:=]\s*)[^\s'\"]{8,}", 0.9),
-]  # fmt: skip
+]
 
 
 class BlankEnglishEngine(SpacyNlpEngine):
@@ -99,11 +124,13 @@ def analyzer() -> AnalyzerEngine:
     # Case matters to these patterns (a name is capitalized); Presidio's default
     # flags include IGNORECASE, so they are given explicitly.
     flags = re.DOTALL | re.MULTILINE
-    for entity, patterns, name in (("PERSON", PERSON_PATTERNS, "BeaconPersonRecognizer"),
-                                   ("STREET_ADDRESS", ADDRESS_PATTERNS, "BeaconAddressRecognizer"),
-                                   ("API_KEY", SECRET_PATTERNS, "BeaconSecretRecognizer"),
-                                   ("NATIONAL_ID", NATIONAL_ID_PATTERNS, "BeaconNationalIdRecognizer"),
-                                   ("CARD_DIGITS", CARD_PATTERNS, "BeaconCardDigitsRecognizer")):  # fmt: skip
+    for entity, patterns, name in (
+        ("PERSON", PERSON_PATTERNS, "BeaconPersonRecognizer"),
+        ("STREET_ADDRESS", ADDRESS_PATTERNS, "BeaconAddressRecognizer"),
+        ("API_KEY", SECRET_PATTERNS, "BeaconSecretRecognizer"),
+        ("NATIONAL_ID", NATIONAL_ID_PATTERNS, "BeaconNationalIdRecognizer"),
+        ("CARD_DIGITS", CARD_PATTERNS, "BeaconCardDigitsRecognizer"),
+    ):
         registry.add_recognizer(PatternRecognizer(entity, patterns=patterns, name=name, global_regex_flags=flags))
     return AnalyzerEngine(nlp_engine=engine, registry=registry, supported_languages=["en"])
 

@@ -16,8 +16,16 @@ from typing import Any
 
 INPUT_ACTIONS = frozenset({"block", "sanitize", "review"})
 OUTPUT_ACTIONS = frozenset({"block", "strip", "review", "allow"})
-OUTPUT_RULES = ("canary", "system_prompt_leak", "instruction_marker", "foreign_url", "foreign_contact", "off_task",
-                "tainted_echo", "content_policy")  # fmt: skip
+OUTPUT_RULES = (
+    "canary",
+    "system_prompt_leak",
+    "instruction_marker",
+    "foreign_url",
+    "foreign_contact",
+    "off_task",
+    "tainted_echo",
+    "content_policy",
+)
 
 DEFAULT_OUTPUT_ACTIONS = {
     "canary": "block",

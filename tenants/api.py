@@ -60,8 +60,9 @@ def audit_filters_parse(params: Any) -> AuditFilters:
     if raw_status:
         status = _parse_status(raw_status)
         if status is None:
-            errors.append({"field": "status", "message": "An HTTP status (100-599) or a class like 4xx.",
-                           "code": "invalid"})  # fmt: skip
+            errors.append(
+                {"field": "status", "message": "An HTTP status (100-599) or a class like 4xx.", "code": "invalid"}
+            )
     key = (params.get("key") or "").strip()
     if len(key) > 64:
         errors.append({"field": "key", "message": "An API key id or its prefix.", "code": "invalid"})

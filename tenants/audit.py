@@ -59,31 +59,77 @@ PURGE_FLAG = "beacon.audit_purge"  # the trigger lets DELETE through only with t
 # The fields row_hash covers, in a fixed list: a column added later must not
 # change the hash of rows written before it (add it here as a new version).
 HASHED_FIELDS = (
-    "id", "created_at", "kind", "actor", "method", "route", "status_code", "organization_id", "project_id",
-    "api_key_id", "api_key_prefix", "role", "client_ip", "user_agent", "correlation_id", "latency_ms",
-    "body_sha256", "object_model", "object_pk", "action", "before_hash", "after_hash", "seq", "prev_hash",
-)  # fmt: skip
+    "id",
+    "created_at",
+    "kind",
+    "actor",
+    "method",
+    "route",
+    "status_code",
+    "organization_id",
+    "project_id",
+    "api_key_id",
+    "api_key_prefix",
+    "role",
+    "client_ip",
+    "user_agent",
+    "correlation_id",
+    "latency_ms",
+    "body_sha256",
+    "object_model",
+    "object_pk",
+    "action",
+    "before_hash",
+    "after_hash",
+    "seq",
+    "prev_hash",
+)
 
 # Models whose changes are not audited: the audit tables themselves, Django's
 # bookkeeping, and high-volume pipeline records written by workers and
 # commands (jobs, model calls, evaluation results). By "app_label.model" only:
 # tenants sits below jobs, llm and evals and never imports them.
-AUDIT_SKIP_MODELS = frozenset({
-    "tenants.auditlog", "tenants.auditcheckpoint",
-    "sessions.session", "admin.logentry", "contenttypes.contenttype", "auth.permission",
-    "jobs.job", "jobs.jobevent", "jobs.jobpayload", "jobs.jobresult", "jobs.idempotencyrecord",
-    "jobs.deadletter", "jobs.webhookdelivery",
-    "llm.modelcall",
-    "evals.evalrun", "evals.evalitem", "evals.evalresult", "evals.judgescore", "evals.monitoralert",
-    "prompts.taxonomynode",  # thousands per taxonomy import; the Taxonomy row itself is audited
-})  # fmt: skip
+AUDIT_SKIP_MODELS = frozenset(
+    {
+        "tenants.auditlog",
+        "tenants.auditcheckpoint",
+        "sessions.session",
+        "admin.logentry",
+        "contenttypes.contenttype",
+        "auth.permission",
+        "jobs.job",
+        "jobs.jobevent",
+        "jobs.jobpayload",
+        "jobs.jobresult",
+        "jobs.idempotencyrecord",
+        "jobs.deadletter",
+        "jobs.webhookdelivery",
+        "llm.modelcall",
+        "evals.evalrun",
+        "evals.evalitem",
+        "evals.evalresult",
+        "evals.judgescore",
+        "evals.monitoralert",
+        "prompts.taxonomynode",  # thousands per taxonomy import; the Taxonomy row itself is audited
+    }
+)
 
 # Commands that get no actor: they run the server, migrate, inspect or test,
 # and change no business data of their own.
-UNAUDITED_COMMANDS = frozenset({
-    "migrate", "makemigrations", "runserver", "test", "check", "collectstatic", "shell_plus", "llm_serve",
-    "sqlmigrate", "showmigrations",
-})  # fmt: skip
+UNAUDITED_COMMANDS = frozenset(
+    {
+        "migrate",
+        "makemigrations",
+        "runserver",
+        "test",
+        "check",
+        "collectstatic",
+        "shell_plus",
+        "llm_serve",
+        "sqlmigrate",
+        "showmigrations",
+    }
+)
 
 
 # --- canonical form ------------------------------------------------------------
@@ -487,8 +533,11 @@ def audit_purge(*, older_than: datetime | None = None, batch_size: int = PURGE_B
             rows = chained.filter(seq__lte=last).order_by("seq")
             end_seq, end_hash, _, broken = _walk(rows.iterator(chunk_size=2000), start_seq, start_hash)
             if broken is not None or end_seq != last:
-                logger.error("audit purge stopped: the chain is broken at seq %s (%s)", broken and broken.seq,
-                             broken and broken.reason)  # fmt: skip
+                logger.error(
+                    "audit purge stopped: the chain is broken at seq %s (%s)",
+                    broken and broken.seq,
+                    broken and broken.reason,
+                )
                 return purged
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_FLAG])

@@ -39,8 +39,12 @@ def _rule_in_words(rule: dict[str, Any]) -> str:
 def schema_version_data(version: SchemaVersion, *, full: bool = True) -> dict[str, Any]:
     from llm.scripted import schema_example
 
-    data: dict[str, Any] = {"version": version.version, "contentHash": version.content_hash,
-                            "createdBy": version.created_by, "createdAt": version.created_at.isoformat()}  # fmt: skip
+    data: dict[str, Any] = {
+        "version": version.version,
+        "contentHash": version.content_hash,
+        "createdBy": version.created_by,
+        "createdAt": version.created_at.isoformat(),
+    }
     if full:
         data.update(
             jsonSchema=version.json_schema,
@@ -106,8 +110,12 @@ def _schema(request: Request, name: str, *, write: bool = False) -> OutputSchema
 
 
 def schema_data(schema: OutputSchema) -> dict[str, Any]:
-    return {"name": schema.name, "description": schema.description, "platform": schema.is_platform,
-            "versions": [schema_version_data(v, full=False) for v in schema.versions.all()]}  # fmt: skip
+    return {
+        "name": schema.name,
+        "description": schema.description,
+        "platform": schema.is_platform,
+        "versions": [schema_version_data(v, full=False) for v in schema.versions.all()],
+    }
 
 
 def _new_version(request: Request, schema: OutputSchema, data: dict[str, Any], *, default_version: str) -> Response:
@@ -115,9 +123,14 @@ def _new_version(request: Request, schema: OutputSchema, data: dict[str, Any], *
     (inside the caller's transaction, a refused first version takes its new
     schema with it)."""
     try:
-        version = schema_version_create(schema=schema, version=data.get("version") or default_version,
-                                        json_schema=data["jsonSchema"], rules=data["rules"],
-                                        quality=data["quality"], created_by=request_actor(request))  # fmt: skip
+        version = schema_version_create(
+            schema=schema,
+            version=data.get("version") or default_version,
+            json_schema=data["jsonSchema"],
+            rules=data["rules"],
+            quality=data["quality"],
+            created_by=request_actor(request),
+        )
     except SchemaRegistryError as exc:
         raise _schema_error(exc) from exc
     return Response({"data": {"name": schema.name, **schema_version_data(version)}}, status=201)
@@ -159,9 +172,15 @@ class SchemaDetailApi(APIView):
         schema = _schema(request, name)
         latest = schema.versions.order_by("-created_at").first()
         usage = schema_usage(schema, organization_id=request_api_key(request).organization_id)
-        return Response({"data": {
-            **schema_data(schema), "latest": schema_version_data(latest) if latest else None, "usage": usage,
-        }})  # fmt: skip
+        return Response(
+            {
+                "data": {
+                    **schema_data(schema),
+                    "latest": schema_version_data(latest) if latest else None,
+                    "usage": usage,
+                }
+            }
+        )
 
     @extend_schema(operation_id="schemas_update", request=SchemaWriteSerializer, responses={201: OpenApiTypes.OBJECT})
     def put(self, request: Request, name: str) -> Response:
@@ -193,8 +212,9 @@ class SchemaForkApi(APIView):
         their next versions."""
         schema = _schema(request, name)
         try:
-            fork = schema_fork(schema=schema, organization=request_api_key(request).organization,
-                               forked_by=request_actor(request))  # fmt: skip
+            fork = schema_fork(
+                schema=schema, organization=request_api_key(request).organization, forked_by=request_actor(request)
+            )
         except SchemaRegistryError as exc:
             raise _schema_error(exc) from exc
         return Response({"data": schema_data(fork)}, status=201)

@@ -81,10 +81,12 @@ class CandidateSet:
 
     @classmethod
     def from_dict(cls, data: dict[str, list[dict[str, Any]]]) -> "CandidateSet":
-        return cls({
-            name: [Candidate(c["value"], Span(**{**c["span"]}), c["proposedBy"], float(c["score"])) for c in found]
-            for name, found in (data or {}).items()
-        })  # fmt: skip
+        return cls(
+            {
+                name: [Candidate(c["value"], Span(**{**c["span"]}), c["proposedBy"], float(c["score"])) for c in found]
+                for name, found in (data or {}).items()
+            }
+        )
 
 
 def _spans_of(index: InputIndex, pattern: re.Pattern[str], group: str) -> list[tuple[str, Span]]:

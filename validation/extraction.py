@@ -25,14 +25,19 @@ DELIVERED_FIELD: dict[str, Any] = {
     "required": ["value"],
     "properties": {
         "value": {"type": ["string", "null"], "maxLength": 120},
-        "evidence": {"type": ["string", "null"], "maxLength": 300,
-                     "description": "the input's own text the value was found at"},
+        "evidence": {
+            "type": ["string", "null"],
+            "maxLength": 300,
+            "description": "the input's own text the value was found at",
+        },
         "span": {"type": ["object", "null"], "description": "where the evidence is: input field and offsets"},
-        "proposedBy": {"type": ["string", "null"],
-                       "description": "product_field, spec, brand_cue, pattern, lexicon, allowed_values or model"},
+        "proposedBy": {
+            "type": ["string", "null"],
+            "description": "product_field, spec, brand_cue, pattern, lexicon, allowed_values or model",
+        },
         "confirmed": {"type": ["boolean", "null"], "description": "the model chose this value"},
     },
-}  # fmt: skip
+}
 
 
 def attribute_specs(
@@ -77,19 +82,29 @@ class ExtractionPlan:
                 properties[name] = {"type": ["string", "null"], "maxLength": FREE_MAX_LENGTH}
             else:
                 properties[name] = {"enum": [*values, None]}
-        return {"type": "object", "additionalProperties": False, "required": list(properties),
-                "properties": properties}  # fmt: skip
+        return {"type": "object", "additionalProperties": False, "required": list(properties), "properties": properties}
 
     def delivered_schema(self) -> dict[str, Any]:
         names = [s.name for s in self.specs]
-        attributes = {"type": "object", "additionalProperties": False, "required": names,
-                      "properties": {name: DELIVERED_FIELD for name in names}}  # fmt: skip
-        return {"type": "object", "additionalProperties": False, "required": ["attributes"],
-                "properties": {"attributes": attributes}}  # fmt: skip
+        attributes = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": names,
+            "properties": {name: DELIVERED_FIELD for name in names},
+        }
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["attributes"],
+            "properties": {"attributes": attributes},
+        }
 
     def as_dict(self) -> dict[str, Any]:
-        return {"attributes": [{"name": s.name, "values": list(s.allowed)} for s in self.specs],
-                "candidates": self.candidates.as_dict(), "free": self.free}  # fmt: skip
+        return {
+            "attributes": [{"name": s.name, "values": list(s.allowed)} for s in self.specs],
+            "candidates": self.candidates.as_dict(),
+            "free": self.free,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ExtractionPlan":
@@ -117,8 +132,9 @@ def _empty() -> dict[str, Any]:
     return {"value": None, "evidence": None, "span": None, "proposedBy": None, "confirmed": None}
 
 
-def extraction_output(answer: dict[str, Any], plan: ExtractionPlan, parameters: dict[str, Any],
-                      accept_score: float = 2.0) -> dict[str, Any]:  # fmt: skip
+def extraction_output(
+    answer: dict[str, Any], plan: ExtractionPlan, parameters: dict[str, Any], accept_score: float = 2.0
+) -> dict[str, Any]:
     """The delivered output for the model's answer.
 
     A candidate whose cue scores at least `accept_score` (a product field, a
@@ -135,13 +151,22 @@ def extraction_output(answer: dict[str, Any], plan: ExtractionPlan, parameters: 
         strong = ranked[0] if ranked and ranked[0].score >= accept_score else None
         pick = strong or chosen
         if pick is not None:
-            attributes[spec.name] = {"value": pick.value, "evidence": pick.span.text, "span": pick.span.as_dict(),
-                                     "proposedBy": pick.proposed_by, "confirmed": pick == chosen}  # fmt: skip
+            attributes[spec.name] = {
+                "value": pick.value,
+                "evidence": pick.span.text,
+                "span": pick.span.as_dict(),
+                "proposedBy": pick.proposed_by,
+                "confirmed": pick == chosen,
+            }
         elif value not in (None, ""):
             span = index.locate(value)
-            attributes[spec.name] = {"value": str(value), "evidence": span.text if span else None,
-                                     "span": span.as_dict() if span else None, "proposedBy": "model",
-                                     "confirmed": True}  # fmt: skip
+            attributes[spec.name] = {
+                "value": str(value),
+                "evidence": span.text if span else None,
+                "span": span.as_dict() if span else None,
+                "proposedBy": "model",
+                "confirmed": True,
+            }
         else:
             attributes[spec.name] = _empty()
     return {"attributes": attributes}

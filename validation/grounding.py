@@ -26,16 +26,59 @@ from validation.evidence import InputIndex, Span
 from validation.quantities import QUANTITY, quantities, quantity_supported
 
 MATERIALS = (
-    "cotton", "polyester", "wool", "silk", "linen", "leather", "suede", "nylon", "denim", "cashmere", "bamboo",
-    "stainless steel", "steel", "aluminium", "aluminum", "copper", "brass", "titanium", "glass", "ceramic",
-    "porcelain", "oak", "walnut", "pine", "plastic", "silicone", "rubber", "gold", "silver",
-)  # fmt: skip
+    "cotton",
+    "polyester",
+    "wool",
+    "silk",
+    "linen",
+    "leather",
+    "suede",
+    "nylon",
+    "denim",
+    "cashmere",
+    "bamboo",
+    "stainless steel",
+    "steel",
+    "aluminium",
+    "aluminum",
+    "copper",
+    "brass",
+    "titanium",
+    "glass",
+    "ceramic",
+    "porcelain",
+    "oak",
+    "walnut",
+    "pine",
+    "plastic",
+    "silicone",
+    "rubber",
+    "gold",
+    "silver",
+)
 # Written out in full: a bare "ce" or "ul" is a French word or an HTML tag.
 CERTIFICATIONS = (
-    "iso 9001", "ce mark", "ce certified", "fcc", "ul listed", "fda", "organic", "fair trade", "fsc", "oeko-tex",
-    "gots", "energy star", "bpa-free", "bpa free", "vegan", "cruelty-free", "hypoallergenic", "waterproof",
-    "dishwasher safe", "certified",
-)  # fmt: skip
+    "iso 9001",
+    "ce mark",
+    "ce certified",
+    "fcc",
+    "ul listed",
+    "fda",
+    "organic",
+    "fair trade",
+    "fsc",
+    "oeko-tex",
+    "gots",
+    "energy star",
+    "bpa-free",
+    "bpa free",
+    "vegan",
+    "cruelty-free",
+    "hypoallergenic",
+    "waterproof",
+    "dishwasher safe",
+    "certified",
+)
 
 
 def normalize(text: Any) -> str:

@@ -99,9 +99,15 @@ def parse_model_output(text: str, *, text_format: str = "json") -> ParseResult:
     if candidate is not None:
         try:
             start = text.find(candidate)
-            return ParseResult(json.loads(candidate), "extracted", error,
-                               [f"took the JSON object at characters {start}-{start + len(candidate)}; "
-                                f"dropped {len(text) - len(candidate)} characters around it"])  # fmt: skip
+            return ParseResult(
+                json.loads(candidate),
+                "extracted",
+                error,
+                [
+                    f"took the JSON object at characters {start}-{start + len(candidate)}; "
+                    f"dropped {len(text) - len(candidate)} characters around it"
+                ],
+            )
         except json.JSONDecodeError:
             pass
     repaired = _json_repair(candidate or text)
@@ -173,8 +179,14 @@ def output_validate(*, text: str, validator: Draft202012Validator) -> Validation
             errors=[{"path": "", "message": result.error, "value": _short(text[:200]), "rule": "json"}],
         )
     if isinstance(parsed, dict) and set(parsed) == {"refusal"} and isinstance(parsed["refusal"], str):
-        return ValidationReport(valid=False, parsed=parsed, parse_pass=parse_pass, refusal=parsed["refusal"][:500],
-                                parse_changes=result.changes)  # fmt: skip
+        return ValidationReport(
+            valid=False,
+            parsed=parsed,
+            parse_pass=parse_pass,
+            refusal=parsed["refusal"][:500],
+            parse_changes=result.changes,
+        )
     errors = schema_errors(parsed, validator)
-    return ValidationReport(valid=not errors, parsed=parsed, parse_pass=parse_pass, errors=errors,
-                            parse_changes=result.changes)  # fmt: skip
+    return ValidationReport(
+        valid=not errors, parsed=parsed, parse_pass=parse_pass, errors=errors, parse_changes=result.changes
+    )

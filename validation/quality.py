@@ -24,11 +24,23 @@ from typing import Any
 from validation.grounding import normalize
 from validation.rules import RuleResult
 
-DEFAULT_SEVERITY = {"length": "error", "requiredSections": "error", "bannedPhrases": "error",
-                    "language": "warn", "readability": "warn", "duplicateSentences": "warn"}  # fmt: skip
+DEFAULT_SEVERITY = {
+    "length": "error",
+    "requiredSections": "error",
+    "bannedPhrases": "error",
+    "language": "warn",
+    "readability": "warn",
+    "duplicateSentences": "warn",
+}
 # language -> (base, per words-per-sentence, per syllables-per-word)
-FLESCH = {"en": (206.835, 1.015, 84.6), "de": (180.0, 1.0, 58.5), "fr": (207.0, 1.015, 73.6),
-          "es": (206.84, 1.02, 60.0), "it": (217.0, 1.3, 60.0), "nl": (206.84, 0.93, 77.0)}  # fmt: skip
+FLESCH = {
+    "en": (206.835, 1.015, 84.6),
+    "de": (180.0, 1.0, 58.5),
+    "fr": (207.0, 1.015, 73.6),
+    "es": (206.84, 1.02, 60.0),
+    "it": (217.0, 1.3, 60.0),
+    "nl": (206.84, 0.93, 77.0),
+}
 READABILITY_LANGUAGES = set(FLESCH)
 MIN_DETECTABLE = 40
 
@@ -93,14 +105,29 @@ def quality_evaluate(spec: dict[str, Any], output: Any, *, locale: str) -> list[
     results: list[RuleResult] = []
 
     def add(check: str, path: str, passed: bool, values: list[Any], message: str, fix: str = "") -> None:
-        results.append(RuleResult(rule=f"quality.{check}", kind=f"quality:{severity[check]}", path=path,
-                                  passed=passed, values=values, message=message, fix=fix))  # fmt: skip
+        results.append(
+            RuleResult(
+                rule=f"quality.{check}",
+                kind=f"quality:{severity[check]}",
+                path=path,
+                passed=passed,
+                values=values,
+                message=message,
+                fix=fix,
+            )
+        )
 
     for name, (low, high) in (spec.get("length") or {}).items():
         for path, text in _text_fields(output, [name]):
             size = len(text)
-            add("length", path, low <= size <= high, [size], f"{path} has {size} characters; {low} to {high} wanted",
-                "shorten it" if size > high else "say more, from the data only")  # fmt: skip
+            add(
+                "length",
+                path,
+                low <= size <= high,
+                [size],
+                f"{path} has {size} characters; {low} to {high} wanted",
+                "shorten it" if size > high else "say more, from the data only",
+            )
     for name in spec.get("requiredSections") or []:
         present = bool(_text_fields(output, [name]) and _text_fields(output, [name])[0][1].strip())
         add("requiredSections", name, present, [], f"{name} is missing or empty")
@@ -114,17 +141,28 @@ def quality_evaluate(spec: dict[str, Any], output: Any, *, locale: str) -> list[
         if len(text) < MIN_DETECTABLE:
             continue
         language, probability = detect_language(text)
-        add("language", path, language == wanted, [language, round(probability, 2)],
-            f"{path} reads as {language!r}, the locale asks for {wanted!r}", f"write it in {locale}")  # fmt: skip
+        add(
+            "language",
+            path,
+            language == wanted,
+            [language, round(probability, 2)],
+            f"{path} reads as {language!r}, the locale asks for {wanted!r}",
+            f"write it in {locale}",
+        )
     readability = spec.get("readability") or {}
     if readability and wanted in READABILITY_LANGUAGES:
         for path, text in _text_fields(output, [readability["field"]]):
             if len(text) < MIN_DETECTABLE:
                 continue
             score = reading_ease(text, wanted)
-            add("readability", path, score >= readability.get("min", 0), [round(score, 1)],
+            add(
+                "readability",
+                path,
+                score >= readability.get("min", 0),
+                [round(score, 1)],
                 f"{path} has a reading ease of {score:.0f}; at least {readability.get('min')} wanted",
-                "use shorter sentences and plainer words")  # fmt: skip
+                "use shorter sentences and plainer words",
+            )
     for path, text in _text_fields(output, spec.get("duplicateSentences") or []):
         sentences = [normalize(s) for s in re.split(r"(?<=[.!?])\s+", text) if len(s.strip()) > 10]
         repeated = sorted({s for s in sentences if sentences.count(s) > 1})

@@ -35,9 +35,20 @@ from typing import Any
 from simpleeval import EvalWithCompoundTypes, InvalidExpression
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "len": len, "lower": lambda s: str(s).lower(), "upper": lambda s: str(s).upper(), "any": any, "all": all,
-    "sum": sum, "min": min, "max": max, "abs": abs, "round": round, "int": int, "float": float, "str": str,
-}  # fmt: skip
+    "len": len,
+    "lower": lambda s: str(s).lower(),
+    "upper": lambda s: str(s).upper(),
+    "any": any,
+    "all": all,
+    "sum": sum,
+    "min": min,
+    "max": max,
+    "abs": abs,
+    "round": round,
+    "int": int,
+    "float": float,
+    "str": str,
+}
 KINDS = ("range", "enum", "regex", "required_if", "reference", "expression")
 MISSING = object()
 
@@ -57,8 +68,13 @@ class RuleResult:
     fix: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        data = {"rule": self.rule, "kind": self.kind, "path": self.path, "passed": self.passed,
-                "values": self.values[:5]}  # fmt: skip
+        data = {
+            "rule": self.rule,
+            "kind": self.kind,
+            "path": self.path,
+            "passed": self.passed,
+            "values": self.values[:5],
+        }
         if not self.passed:
             data["message"] = self.message
             if self.fix:
@@ -99,8 +115,15 @@ class CompiledRule:
 
 
 def _result(spec: dict[str, Any], path: str, passed: bool, values: list[Any], default: str) -> RuleResult:
-    return RuleResult(rule=spec["id"], kind=spec["kind"], path=path, passed=passed, values=values,
-                      message=spec.get("message") or default, fix=spec.get("fix", ""))  # fmt: skip
+    return RuleResult(
+        rule=spec["id"],
+        kind=spec["kind"],
+        path=path,
+        passed=passed,
+        values=values,
+        message=spec.get("message") or default,
+        fix=spec.get("fix", ""),
+    )
 
 
 def _compile(spec: dict[str, Any]) -> CompiledRule:
@@ -145,8 +168,11 @@ def _compile(spec: dict[str, Any]) -> CompiledRule:
             if known is None:
                 return []  # no such table for this job: nothing to check against
             allowed = set(known)
-            return [_result(spec, where, value in allowed, [value], f"{where}: not in {table}")
-                    for where, value in _select(output, path) if value is not MISSING]  # fmt: skip
+            return [
+                _result(spec, where, value in allowed, [value], f"{where}: not in {table}")
+                for where, value in _select(output, path)
+                if value is not MISSING
+            ]
 
         return CompiledRule(spec, check_reference)
     expression = spec.get("expression") if kind == "expression" else spec.get("if")

@@ -38,9 +38,10 @@ def component_registry(*, organization_id: Any = None) -> Registry:
     visible = SchemaComponent.objects.filter(Q(organization_id=organization_id) | Q(organization__isnull=True))
     # Platform rows first, so an organization's component of the same URI wins.
     ordered = sorted(visible, key=lambda c: c.organization_id is not None)
-    resources = {c.uri: Resource.from_contents({"$schema": "https://json-schema.org/draft/2020-12/schema",
-                                                **c.json_schema})
-                 for c in ordered}  # fmt: skip
+    resources = {
+        c.uri: Resource.from_contents({"$schema": "https://json-schema.org/draft/2020-12/schema", **c.json_schema})
+        for c in ordered
+    }
     return Registry().with_resources(resources.items())
 
 
@@ -99,8 +100,11 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """What a consumer of `old` would find broken in `new`."""
     before, after = _required_types(old), _required_types(new)
     changes = [f"required field {name} removed" for name in before if name not in after]
-    changes += [f"required field {name} changed type from {before[name]} to {after[name]}"
-                for name in before if name in after and after[name] != before[name]]  # fmt: skip
+    changes += [
+        f"required field {name} changed type from {before[name]} to {after[name]}"
+        for name in before
+        if name in after and after[name] != before[name]
+    ]
     return changes
 
 
@@ -186,6 +190,12 @@ def schema_fork(*, schema: OutputSchema, organization: Any, forked_by: str) -> O
             organization=organization, name=schema.name, description=schema.description, forked_from=schema
         )
         if latest is not None:
-            SchemaVersion.objects.create(schema=fork, version=latest.version, json_schema=latest.json_schema,
-                                         rules=latest.rules, quality=latest.quality, created_by=forked_by)  # fmt: skip
+            SchemaVersion.objects.create(
+                schema=fork,
+                version=latest.version,
+                json_schema=latest.json_schema,
+                rules=latest.rules,
+                quality=latest.quality,
+                created_by=forked_by,
+            )
     return fork

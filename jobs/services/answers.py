@@ -16,8 +16,17 @@ from jsonschema import Draft202012Validator
 from prompts.taxonomy import taxonomy_choice, taxonomy_confidence
 from validation.extraction import ExtractionPlan, extraction_output
 
-MODERATION_CATEGORIES = ("hate", "harassment", "violence", "sexual", "self_harm", "illegal_goods", "spam",
-                         "personal_data", "misleading_claims")  # fmt: skip
+MODERATION_CATEGORIES = (
+    "hate",
+    "harassment",
+    "violence",
+    "sexual",
+    "self_harm",
+    "illegal_goods",
+    "spam",
+    "personal_data",
+    "misleading_claims",
+)
 # PII the prepare stage found in a moderated text: personal data published
 # in a listing (an address, a phone number, an e-mail).
 # The placeholder names of safety/pii.py (LABELS), not Presidio's entity names.
@@ -30,8 +39,11 @@ def policy_verdict(working: dict[str, Any]) -> tuple[str, list[str]]:
     review, nothing flagged allows."""
     precheck = working.get("policyPrecheck") or {}
     flag = settings.BEACON_CONTENT_POLICY_FLAG_SCORE
-    scores = {name: float(score) for name, score in (precheck.get("categories") or {}).items()
-              if name in MODERATION_CATEGORIES and float(score) >= flag}  # fmt: skip
+    scores = {
+        name: float(score)
+        for name, score in (precheck.get("categories") or {}).items()
+        if name in MODERATION_CATEGORIES and float(score) >= flag
+    }
     placeholders = (working.get("pii") or {}).get("mapping") or {}
     if any(token.strip("<>").rsplit("_", 1)[0] in PERSONAL_DATA_ENTITIES for token in placeholders):
         scores.setdefault("personal_data", flag)
@@ -79,8 +91,15 @@ def fallback_answer(working: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def delivered_errors(output: Any, validator: Draft202012Validator) -> list[dict[str, Any]]:
-    return [{"path": ".".join(str(p) for p in error.absolute_path), "message": error.message, "value": None,
-             "rule": "schema"} for error in validator.iter_errors(output)]  # fmt: skip
+    return [
+        {
+            "path": ".".join(str(p) for p in error.absolute_path),
+            "message": error.message,
+            "value": None,
+            "rule": "schema",
+        }
+        for error in validator.iter_errors(output)
+    ]
 
 
 def nothing_delivered(kind_output: str, output: Any) -> bool:

@@ -88,9 +88,12 @@ def taxonomy_choices_apply(job: Job, kind: TaskKind, working: dict[str, Any]) ->
         return
     # No taxonomy imported at all: the kind's built-in list is ranked instead.
     taxonomy = taxonomy_for(job.organization_id)
-    ranking = taxonomy_ranking(taxonomy=taxonomy, parameters=working["input"],
-                               limit=settings.BEACON_TAXONOMY_CANDIDATES,
-                               builtin=tuple(kind.context["taxonomy"]))  # fmt: skip
+    ranking = taxonomy_ranking(
+        taxonomy=taxonomy,
+        parameters=working["input"],
+        limit=settings.BEACON_TAXONOMY_CANDIDATES,
+        builtin=tuple(kind.context["taxonomy"]),
+    )
     if job.output_schema is None:
         # The model chooses one path from a short list; Beacon adds the confidence.
         ranking = ranking[: settings.BEACON_TAXONOMY_SHORTLIST]
@@ -101,15 +104,23 @@ def taxonomy_choices_apply(job: Job, kind: TaskKind, working: dict[str, Any]) ->
     working["taxonomy"] = choices
     working["outputSchema"] = schema
     if job.output_schema is None:
-        working["modelSchema"] = {"type": "object", "additionalProperties": False, "required": ["path"],
-                                  "properties": {"path": {"enum": choices}}}  # fmt: skip
+        working["modelSchema"] = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["path"],
+            "properties": {"path": {"enum": choices}},
+        }
 
 
 MODERATION_ANSWER: dict[str, Any] = {
-    "type": "object", "additionalProperties": False, "required": ["verdict", "summary"],
-    "properties": {"verdict": {"type": "string", "enum": ["allow", "review", "block"]},
-                   "summary": {"type": "string", "minLength": 1, "maxLength": 300}},
-}  # fmt: skip
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["verdict", "summary"],
+    "properties": {
+        "verdict": {"type": "string", "enum": ["allow", "review", "block"]},
+        "summary": {"type": "string", "minLength": 1, "maxLength": 300},
+    },
+}
 
 
 def moderation_plan_apply(job: Job, kind: TaskKind, working: dict[str, Any]) -> None:
@@ -159,12 +170,22 @@ def prompt_render(job: Job, working: dict[str, Any], feedback: list[str] | None 
     if "taxonomy" in working:
         extra["taxonomy"] = working["taxonomy"]
     if job.prompt_version_id:
-        messages = render_version(version=job.prompt_version, kind=kind, parameters=working["input"],
-                                  fence_token=working["fenceToken"], feedback=feedback,
-                                  extra_context=extra or None)  # fmt: skip
+        messages = render_version(
+            version=job.prompt_version,
+            kind=kind,
+            parameters=working["input"],
+            fence_token=working["fenceToken"],
+            feedback=feedback,
+            extra_context=extra or None,
+        )
     else:
-        messages = render_messages(kind=kind, parameters=working["input"], fence_token=working["fenceToken"],
-                                   feedback=feedback, extra_context=extra or None)  # fmt: skip
+        messages = render_messages(
+            kind=kind,
+            parameters=working["input"],
+            fence_token=working["fenceToken"],
+            feedback=feedback,
+            extra_context=extra or None,
+        )
     messages = few_shot_add(job, working, messages)
     # Jobs accepted before canaries existed have none in their working state.
     return canary_plant(messages, working["canary"]) if working.get("canary") else messages
@@ -180,8 +201,12 @@ def few_shot_add(job: Job, working: dict[str, Any], messages: list[dict[str, str
     user message: after the shared system prompt, so that stays cached."""
     if job.task_kind not in FEW_SHOT_KINDS or "modelSchema" not in working or messages[-1]["role"] != "user":
         return messages
-    examples = examples_similar(organization_id=job.organization_id, task_kind=job.task_kind,
-                                parameters=working["input"], k=settings.BEACON_FEW_SHOT_EXAMPLES)  # fmt: skip
+    examples = examples_similar(
+        organization_id=job.organization_id,
+        task_kind=job.task_kind,
+        parameters=working["input"],
+        k=settings.BEACON_FEW_SHOT_EXAMPLES,
+    )
     if not examples:
         return messages
     last = {**messages[-1], "content": examples_block(examples) + messages[-1]["content"]}

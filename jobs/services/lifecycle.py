@@ -65,8 +65,11 @@ def job_review_approved(*, job: Job) -> None:
 def job_review_rejected(*, job: Job, reason: str, data: dict[str, Any]) -> None:
     """A reviewer rejected the job's output: the job ends `rejected`."""
     job.finished_at = timezone.now()
-    job.error = {"code": "rejected_in_review", "message": f"a reviewer rejected the output: {reason}",
-                 "stage": Stage.REVIEW}  # fmt: skip
+    job.error = {
+        "code": "rejected_in_review",
+        "message": f"a reviewer rejected the output: {reason}",
+        "stage": Stage.REVIEW,
+    }
     job_transition(job=job, name="reject", save=False, data=data)
     stage_set(job=job, stage=terminal_stage(job))
     job.save()

@@ -16,8 +16,12 @@ from validation.rules import RuleResult, rules_evaluate
 
 def check_error(result: RuleResult) -> dict[str, Any]:
     message = result.message + (f" (fix: {result.fix})" if result.fix else "")
-    return {"path": result.path, "message": message, "value": result.values[0] if result.values else None,
-            "rule": result.rule}  # fmt: skip
+    return {
+        "path": result.path,
+        "message": message,
+        "value": result.values[0] if result.values else None,
+        "rule": result.rule,
+    }
 
 
 def output_checks(job: Job, kind: TaskKind, output: Any, working: dict[str, Any]) -> list[RuleResult]:

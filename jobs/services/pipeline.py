@@ -88,8 +88,10 @@ def prepare_run(*, job_id: str) -> bool:
         # PII is redacted here, before anything is rendered or stored: prompts,
         # model calls, events and results see only typed placeholders.
         redactor = Redactor()
-        prepared = {key: value if key in STRUCTURED_PARAMETERS else redactor.redact_value(value)
-                    for key, value in input_normalize(parameters).items()}  # fmt: skip
+        prepared = {
+            key: value if key in STRUCTURED_PARAMETERS else redactor.redact_value(value)
+            for key, value in input_normalize(parameters).items()
+        }
         found = Counter(token.strip("<>").rsplit("_", 1)[0] for token in redactor.mapping)
         if found:
             event_record(job=job, type=EventType.PII_REDACTED, data={"entities": dict(found)})
@@ -99,9 +101,15 @@ def prepare_run(*, job_id: str) -> bool:
         prepared = injection_check(job, kind, parameters, prepared, reasons)
         input_policy_check(job, kind, prepared, working, reasons)
         scope = str(job.organization_id)
-        working.update({"input": prepared, "fenceToken": fence_token_for(prepared, scope=scope),
-                        "canary": canary_for(prepared, scope=scope),
-                        "pii": redactor.state(), "reviewReasons": reasons})  # fmt: skip
+        working.update(
+            {
+                "input": prepared,
+                "fenceToken": fence_token_for(prepared, scope=scope),
+                "canary": canary_for(prepared, scope=scope),
+                "pii": redactor.state(),
+                "reviewReasons": reasons,
+            }
+        )
         working_save(job, working)
         return Stage.ASSEMBLE
 
@@ -150,8 +158,13 @@ def generate_run(*, job_id: str) -> bool:
     job = claim.job
     deferred = budget_defers(job)
     if deferred is not None:
-        stage_defer(claim=claim, stage=Stage.GENERATE, seconds=settings.LLM_BUDGET_DEFER_SECONDS,
-                    event=EventType.BUDGET_DEFERRED, data=deferred)  # fmt: skip
+        stage_defer(
+            claim=claim,
+            stage=Stage.GENERATE,
+            seconds=settings.LLM_BUDGET_DEFER_SECONDS,
+            event=EventType.BUDGET_DEFERRED,
+            data=deferred,
+        )
         return True
     kind = task_kind_of(job)
     working = working_of(job)
@@ -159,8 +172,9 @@ def generate_run(*, job_id: str) -> bool:
     feedback = working.get("feedback")
     repair = working.get("repair")
     if repair:
-        messages = repair_messages(broken=repair["text"], error=repair["error"],
-                                   schema=model_schema_of(job, kind, working))  # fmt: skip
+        messages = repair_messages(
+            broken=repair["text"], error=repair["error"], schema=model_schema_of(job, kind, working)
+        )
     elif feedback:
         messages = prompt_render(job, working, feedback)
     options = job.options or {}
@@ -177,9 +191,15 @@ def generate_run(*, job_id: str) -> bool:
     decision = RouteDecision.from_dict(routing) if routing else None
 
     def ledger(attempts: Any) -> None:
-        calls_record(organization_id=job.organization_id, project_id=job.project_id, job_id=job.id,
-                     task_kind=job.task_kind, stage=Stage.GENERATE, attempts=attempts,
-                     routing_reason={"tier": routing.get("tier"), "reasons": routing.get("reasons", [])})  # fmt: skip
+        calls_record(
+            organization_id=job.organization_id,
+            project_id=job.project_id,
+            job_id=job.id,
+            task_kind=job.task_kind,
+            stage=Stage.GENERATE,
+            attempts=attempts,
+            routing_reason={"tier": routing.get("tier"), "reasons": routing.get("reasons", [])},
+        )
 
     # A model call can take minutes; it must not pin a database connection.
     try:
@@ -281,8 +301,9 @@ def validate_run(*, job_id: str) -> bool:
         grounding = output_grounding(kind, report.parsed, working["input"]) if report.valid else None
         if grounding is not None and grounding.ungrounded:
             report.valid = False
-            report.errors = [{"path": r.field, "message": r.reason, "value": None, "rule": "grounding"}
-                             for r in grounding.ungrounded]  # fmt: skip
+            report.errors = [
+                {"path": r.field, "message": r.reason, "value": None, "rule": "grounding"} for r in grounding.ungrounded
+            ]
         # Under the job's lock: no one else creates this row meanwhile.
         result = JobResult.objects.filter(job=job).first() or JobResult(job=job)
         result.validation = {**report.as_dict(), "generation": job.generation_count}
@@ -340,8 +361,11 @@ def validate_run(*, job_id: str) -> bool:
             escalate = job.generation_count >= settings.LLM_ESCALATE_AFTER_FAILURES
             if escalate or not job.routing:
                 job_route(job, working["messages"], escalate=escalate)
-            data = {"errors": len(report.errors), "generation": job.generation_count,
-                    "ungrounded": len(grounding.ungrounded) if grounding else 0}  # fmt: skip
+            data = {
+                "errors": len(report.errors),
+                "generation": job.generation_count,
+                "ungrounded": len(grounding.ungrounded) if grounding else 0,
+            }
             event_record(job=job, type=EventType.REMEDIATION, data=data)
             return Stage.GENERATE
         if grounding is not None:

@@ -36,8 +36,9 @@ def _injection_decision(rules_score: float, classifier_score: float) -> str:
     return "allow"
 
 
-def injection_check(job: Job, kind: TaskKind, raw: dict[str, Any], prepared: dict[str, Any],
-                    reasons: list[dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
+def injection_check(
+    job: Job, kind: TaskKind, raw: dict[str, Any], prepared: dict[str, Any], reasons: list[dict[str, Any]]
+) -> dict[str, Any]:
     """The input layers (rules, then the classifier). Returns the input the
     prompt will carry: `prepared`, or a sanitized copy of it."""
     rules = scan_parameters(raw)
@@ -47,10 +48,19 @@ def injection_check(job: Job, kind: TaskKind, raw: dict[str, Any], prepared: dic
         return prepared
     enforced = settings.BEACON_INJECTION_ENFORCE
     action = {"block": kind.safety.injection_action, "flag": "review", "allow": "none"}[decision]
-    event_record(job=job, type=EventType.INJECTION_SCAN,
-                 data={"layer": "input", "score": rules.score, "hits": rules.as_dict()["hits"],
-                       "classifier": classifier.as_dict(), "decision": decision, "action": action,
-                       "enforced": enforced})  # fmt: skip
+    event_record(
+        job=job,
+        type=EventType.INJECTION_SCAN,
+        data={
+            "layer": "input",
+            "score": rules.score,
+            "hits": rules.as_dict()["hits"],
+            "classifier": classifier.as_dict(),
+            "decision": decision,
+            "action": action,
+            "enforced": enforced,
+        },
+    )
     if not enforced or decision == "allow":
         return prepared
     score = max(rules.score, classifier.score)
@@ -77,19 +87,24 @@ def policy_check(job: Job, kind: TaskKind, text: str, *, locale: str, direction:
         verdict = content_policy().check(text, locale=locale, direction=direction, task_kind=kind.name)
     except PolicyUnavailable as exc:
         fail_closed = kind.safety.content_policy_fail_closed
-        event_record(job=job, type=EventType.CONTENT_POLICY_UNAVAILABLE,
-                     data={"direction": direction, "error": str(exc), "failClosed": fail_closed})  # fmt: skip
+        event_record(
+            job=job,
+            type=EventType.CONTENT_POLICY_UNAVAILABLE,
+            data={"direction": direction, "error": str(exc), "failClosed": fail_closed},
+        )
         if fail_closed:
-            raise TransientStageError(f"no content policy verdict and {kind.name} fails closed: {exc}",
-                                      code="policy_unavailable") from exc  # fmt: skip
+            raise TransientStageError(
+                f"no content policy verdict and {kind.name} fails closed: {exc}", code="policy_unavailable"
+            ) from exc
         return None
     if verdict.flagged or verdict.categories:
         event_record(job=job, type=EventType.CONTENT_POLICY, data={"direction": direction, **verdict.as_dict()})
     return verdict
 
 
-def input_policy_check(job: Job, kind: TaskKind, prepared: dict[str, Any], working: dict[str, Any],
-                       reasons: list[dict[str, Any]]) -> None:  # fmt: skip
+def input_policy_check(
+    job: Job, kind: TaskKind, prepared: dict[str, Any], working: dict[str, Any], reasons: list[dict[str, Any]]
+) -> None:
     verdict = policy_check(
         job, kind, parameters_text(prepared), locale=str(prepared.get("locale", "en-US")), direction="input"
     )
@@ -103,8 +118,9 @@ def input_policy_check(job: Job, kind: TaskKind, prepared: dict[str, Any], worki
     categories = [name for name in verdict.flagged_categories if name != "prompt_injection"]
     if categories:
         if kind.safety.content_policy_input == "block":
-            raise StageError(f"the input breaks the content policy ({', '.join(categories)})",
-                             code="content_policy_blocked")  # fmt: skip
+            raise StageError(
+                f"the input breaks the content policy ({', '.join(categories)})", code="content_policy_blocked"
+            )
         reasons.append({"reason": "input_policy", "categories": categories})
 
 
@@ -120,8 +136,9 @@ def output_safety(job: Job, kind: TaskKind, output: Any, working: dict[str, Any]
     injected = scan_text(text)
     if injected.score >= settings.BEACON_INJECTION_BLOCK_SCORE:
         # Model output that is itself an injection would attack whatever reads it next.
-        scan.findings.append(Finding("instruction_marker", kind.safety.output_action("instruction_marker"), "$",
-                                     injected.hits[0].rule))  # fmt: skip
+        scan.findings.append(
+            Finding("instruction_marker", kind.safety.output_action("instruction_marker"), "$", injected.hits[0].rule)
+        )
     if scan.findings:
         event_record(job=job, type=EventType.OUTPUT_SCAN, data={"layer": "output", **scan.as_dict()})
     return scan
@@ -137,14 +154,19 @@ def precheck_disagreement(working: dict[str, Any], output: Any, answer: Any = No
     if isinstance(answer, dict) and "verdict" in answer:
         model, policy = answer["verdict"], output.get("verdict")
         if (model == "allow") != (policy == "allow"):
-            return {"reason": "precheck_disagreement", "precheck": output.get("categories"), "policy": policy,
-                    "model": model}  # fmt: skip
+            return {
+                "reason": "precheck_disagreement",
+                "precheck": output.get("categories"),
+                "policy": policy,
+                "model": model,
+            }
         return None
     precheck = working.get("policyPrecheck")
     if not precheck or not precheck.get("flagged"):
         return None
     if output.get("verdict") == "allow":
-        flagged = sorted(name for name, score in precheck["categories"].items()
-                         if score >= settings.BEACON_CONTENT_POLICY_FLAG_SCORE)  # fmt: skip
+        flagged = sorted(
+            name for name, score in precheck["categories"].items() if score >= settings.BEACON_CONTENT_POLICY_FLAG_SCORE
+        )
         return {"reason": "precheck_disagreement", "precheck": flagged, "model": output.get("verdict")}
     return None

@@ -122,8 +122,9 @@ def _job_create(
     without one the job renders its task kind's production version."""
     assert api_key.project_id is not None, "API keys always carry a project"
     if prompt is None:
-        prompt = template_resolve(template_id=kind.name, selector=None, parameters=parameters,
-                                  organization_id=api_key.organization_id)  # fmt: skip
+        prompt = template_resolve(
+            template_id=kind.name, selector=None, parameters=parameters, organization_id=api_key.organization_id
+        )
     job = Job(
         organization_id=api_key.organization_id,
         project_id=api_key.project_id,

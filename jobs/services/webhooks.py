@@ -61,8 +61,11 @@ SECRETISH = re.compile(r"whsec_[A-Za-z0-9+/=]+|(?i:bearer)\s+\S+|bcn_[A-Za-z0-9_
 
 
 def webhook_payload(*, job: Job) -> bytes:
-    body = {"type": f"generation.{job.status}", "timestamp": timezone.now().isoformat(),
-            "data": job_representation(job=job)}  # fmt: skip
+    body = {
+        "type": f"generation.{job.status}",
+        "timestamp": timezone.now().isoformat(),
+        "data": job_representation(job=job),
+    }
     return json.dumps(body, separators=(",", ":"), default=str).encode()
 
 
@@ -84,8 +87,9 @@ def _signing_secrets(delivery: WebhookDelivery) -> list[str]:
         endpoint = delivery.endpoint
         return live_secrets(endpoint.secret, endpoint.previous_secret, endpoint.previous_secret_expires_at)
     project = delivery.job.project
-    return live_secrets(project.webhook_secret, project.previous_webhook_secret,
-                        project.previous_webhook_secret_expires_at)  # fmt: skip
+    return live_secrets(
+        project.webhook_secret, project.previous_webhook_secret, project.previous_webhook_secret_expires_at
+    )
 
 
 def deliveries_create(*, job: Job) -> list[WebhookDelivery]:
@@ -100,10 +104,16 @@ def deliveries_create(*, job: Job) -> list[WebhookDelivery]:
     created = []
     for url, endpoint in urls:
         delivery, made = WebhookDelivery.objects.get_or_create(
-            job=job, url=url, message_id=message_id,
-            defaults={"endpoint": endpoint, "event_type": event_type, "payload": body,
-                      "next_attempt_at": timezone.now()},
-        )  # fmt: skip
+            job=job,
+            url=url,
+            message_id=message_id,
+            defaults={
+                "endpoint": endpoint,
+                "event_type": event_type,
+                "payload": body,
+                "next_attempt_at": timezone.now(),
+            },
+        )
         if made:
             created.append(delivery)
             _enqueue_on_commit(delivery.id)
@@ -155,10 +165,16 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str, str]:
     assert target is not None
     message_timestamp = int(time.time())
     body = delivery.payload.encode()
-    headers = {"content-type": "application/json", "host": target.host, "user-agent": "Beacon-Webhooks/1",
-               "webhook-id": delivery.message_id, "webhook-timestamp": str(message_timestamp),
-               "webhook-signature": webhook_sign(secrets_=_signing_secrets(delivery), message_id=delivery.message_id,
-                                                 timestamp=message_timestamp, body=body)}  # fmt: skip
+    headers = {
+        "content-type": "application/json",
+        "host": target.host,
+        "user-agent": "Beacon-Webhooks/1",
+        "webhook-id": delivery.message_id,
+        "webhook-timestamp": str(message_timestamp),
+        "webhook-signature": webhook_sign(
+            secrets_=_signing_secrets(delivery), message_id=delivery.message_id, timestamp=message_timestamp, body=body
+        ),
+    }
 
     def send() -> httpx.Response:
         with httpx.Client(timeout=settings.BEACON_WEBHOOK_TIMEOUT_SECONDS, follow_redirects=False) as client:
@@ -185,8 +201,17 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     now = timezone.now()
     delivery.attempts += 1
     delivery.last_status_code, delivery.last_error, delivery.lease_expires_at = status_code, error[:200], None
-    delivery.log = [*delivery.log, {"at": now.isoformat(), "attempt": delivery.attempts, "statusCode": status_code,
-                                    "latencyMs": latency_ms, "error": error[:200], "response": excerpt}]  # fmt: skip
+    delivery.log = [
+        *delivery.log,
+        {
+            "at": now.isoformat(),
+            "attempt": delivery.attempts,
+            "statusCode": status_code,
+            "latencyMs": latency_ms,
+            "error": error[:200],
+            "response": excerpt,
+        },
+    ]
     if status_code is not None and 200 <= status_code < 300:
         delivery.status, delivery.delivered_at, delivery.next_attempt_at = DeliveryStatus.DELIVERED, now, None
     elif error.startswith("unsafe_url"):
@@ -219,14 +244,24 @@ def _enqueue_later(delivery_id: int, countdown: float) -> None:
 
 
 def _record(delivery: WebhookDelivery) -> None:
-    data = {"webhookId": delivery.message_id, "url": delivery.url, "status": delivery.last_status_code,
-            "attempt": delivery.attempts, "endpoint": str(delivery.endpoint_id or "")}  # fmt: skip
+    data = {
+        "webhookId": delivery.message_id,
+        "url": delivery.url,
+        "status": delivery.last_status_code,
+        "attempt": delivery.attempts,
+        "endpoint": str(delivery.endpoint_id or ""),
+    }
     if delivery.status == DeliveryStatus.DELIVERED:
         event_record(job=delivery.job, type=EventType.WEBHOOK_DELIVERED, data=data)
     elif delivery.status in (DeliveryStatus.GAVE_UP, DeliveryStatus.FAILED):
         event_record(job=delivery.job, type=EventType.WEBHOOK_FAILED, data={**data, "error": delivery.last_error})
-        logger.warning("webhook %s to %s gave up after %d attempts: %s", delivery.message_id, delivery.url,
-                       delivery.attempts, delivery.last_error)  # fmt: skip
+        logger.warning(
+            "webhook %s to %s gave up after %d attempts: %s",
+            delivery.message_id,
+            delivery.url,
+            delivery.attempts,
+            delivery.last_error,
+        )
 
 
 def deliveries_dispatch_due(*, limit: int = 500) -> int:
@@ -235,8 +270,11 @@ def deliveries_dispatch_due(*, limit: int = 500) -> int:
     WebhookDelivery.objects.filter(status=DeliveryStatus.SENDING, lease_expires_at__lt=now).update(
         status=DeliveryStatus.PENDING, next_attempt_at=now, lease_expires_at=None
     )
-    due = list(WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-               .order_by("next_attempt_at").values_list("id", flat=True)[:limit])  # fmt: skip
+    due = list(
+        WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("id", flat=True)[:limit]
+    )
     for delivery_id in due:
         _enqueue(delivery_id)
     return len(due)
@@ -247,8 +285,9 @@ def delivery_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
     if delivery.status == DeliveryStatus.SENDING:
         return delivery
     with transaction.atomic():
-        WebhookDelivery.objects.filter(id=delivery.id).update(status=DeliveryStatus.PENDING, attempts=0,
-                                                              next_attempt_at=timezone.now())  # fmt: skip
+        WebhookDelivery.objects.filter(id=delivery.id).update(
+            status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
         _enqueue_on_commit(delivery.id)
     delivery.refresh_from_db()
     return delivery
@@ -256,8 +295,9 @@ def delivery_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
 
 def endpoint_create(*, project: Project, url: str, event_types: list[str], description: str = "") -> WebhookEndpoint:
     url_check(url)
-    return WebhookEndpoint.objects.create(project=project, url=url, event_types=event_types, description=description,
-                                          secret=webhook_secret_new())  # fmt: skip
+    return WebhookEndpoint.objects.create(
+        project=project, url=url, event_types=event_types, description=description, secret=webhook_secret_new()
+    )
 
 
 def endpoint_update(*, endpoint: WebhookEndpoint, changes: dict[str, Any]) -> WebhookEndpoint:

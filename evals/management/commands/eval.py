@@ -51,10 +51,14 @@ class Command(BaseCommand):
         importing.add_argument("--kind", choices=DatasetKind.values, required=True)
         importing.add_argument("--description", default="")
         importing.add_argument("--from-adversarial-set", action="store_true")
-        importing.add_argument("--blind-only", action="store_true",
-                               help="with --from-adversarial-set: only the cases no layer was tuned on")  # fmt: skip
-        importing.add_argument("--from-review-export", action="store_true",
-                               help="FILE is reviewed past jobs as review_export writes them")  # fmt: skip
+        importing.add_argument(
+            "--blind-only",
+            action="store_true",
+            help="with --from-adversarial-set: only the cases no layer was tuned on",
+        )
+        importing.add_argument(
+            "--from-review-export", action="store_true", help="FILE is reviewed past jobs as review_export writes them"
+        )
         importing.add_argument("--golden", action="store_true", help="the repository's labels joined with the records")
         importing.add_argument(
             "--unseen",
@@ -90,8 +94,9 @@ class Command(BaseCommand):
         running.add_argument("--gate", action="store_true", help="exit 3 when a launch gate fails")
         running.add_argument("--resume", help="go on with an interrupted run")
         running.add_argument("--report", help="write the HTML report here")
-        running.add_argument("--stall-seconds", type=float, default=900.0,
-                             help="give up (resumably) when no item ends for this long")  # fmt: skip
+        running.add_argument(
+            "--stall-seconds", type=float, default=900.0, help="give up (resumably) when no item ends for this long"
+        )
         comparing = actions.add_parser("compare")
         comparing.add_argument("run_a")
         comparing.add_argument("run_b")
@@ -131,8 +136,9 @@ class Command(BaseCommand):
             lines = Path(options["file"]).read_text(encoding="utf-8").splitlines()
         else:
             raise CommandError("give a FILE, --golden or --from-adversarial-set")
-        result = dataset_import(name=options["dataset"], kind=options["kind"], lines=lines,
-                                description=options["description"])  # fmt: skip
+        result = dataset_import(
+            name=options["dataset"], kind=options["kind"], lines=lines, description=options["description"]
+        )
         self.stdout.write(f"{result.dataset}: {result.items} items {json.dumps(result.by_task_kind)}")
 
     def _golden_labels(self, options: dict[str, Any]) -> None:
@@ -160,8 +166,10 @@ class Command(BaseCommand):
         out = self._out(options["out"])
         try:
             for item in chosen:
-                out.write(json.dumps({"key": item.key, "taskKind": item.task_kind, "tags": item.tags},
-                                     ensure_ascii=False) + "\n")  # fmt: skip
+                out.write(
+                    json.dumps({"key": item.key, "taskKind": item.task_kind, "tags": item.tags}, ensure_ascii=False)
+                    + "\n"
+                )
         finally:
             if out is not sys.stdout:
                 out.close()
@@ -182,12 +190,20 @@ class Command(BaseCommand):
         else:
             if not options["dataset"] or not options["template"]:
                 raise CommandError("give --dataset and --template (or --resume RUN_ID)")
-            run = run_start(dataset=dataset_get(options["dataset"], options["version"]), template=options["template"],
-                            route=options["route"], sample=options["sample"], seed=options["seed"],
-                            task_kinds_only=options["task_kinds"], created_by="manage.py eval run",
-                            split=options["split"])  # fmt: skip
-        self.stderr.write(f"run {run.id}: {run.dataset} {run.template}/{run.route}, {run.results.count()} items "
-                          f"(resume with: manage.py eval run --resume {run.id})")  # fmt: skip
+            run = run_start(
+                dataset=dataset_get(options["dataset"], options["version"]),
+                template=options["template"],
+                route=options["route"],
+                sample=options["sample"],
+                seed=options["seed"],
+                task_kinds_only=options["task_kinds"],
+                created_by="manage.py eval run",
+                split=options["split"],
+            )
+        self.stderr.write(
+            f"run {run.id}: {run.dataset} {run.template}/{run.route}, {run.results.count()} items "
+            f"(resume with: manage.py eval run --resume {run.id})"
+        )
         from tqdm import tqdm
 
         with tqdm(total=run.results.count(), unit="item", file=sys.stderr) as bar:
@@ -195,10 +211,15 @@ class Command(BaseCommand):
             def progress(done: int, total: int) -> None:
                 bar.update(done - bar.n)
 
-            run = run_execute(run=run, concurrency=options["concurrency"], stall_seconds=options["stall_seconds"],
-                              progress=progress)  # fmt: skip
-        self.stdout.write(json.dumps({"run": str(run.id), "passed": run.passed, "gates": run.gates,
-                                      "rates": run.metrics.get("rates")}, indent=1))  # fmt: skip
+            run = run_execute(
+                run=run, concurrency=options["concurrency"], stall_seconds=options["stall_seconds"], progress=progress
+            )
+        self.stdout.write(
+            json.dumps(
+                {"run": str(run.id), "passed": run.passed, "gates": run.gates, "rates": run.metrics.get("rates")},
+                indent=1,
+            )
+        )
         if options["report"]:
             Path(options["report"]).write_text(run_report(run), encoding="utf-8")
         if options["gate"] and not run.passed:

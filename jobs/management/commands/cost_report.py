@@ -36,8 +36,11 @@ def _ledger_profile() -> dict[str, dict[str, float]]:
         .values("task_kind")
         .annotate(jobs=Count("job", distinct=True), prompt=Sum("prompt_tokens"), completion=Sum("completion_tokens"))
     )
-    return {r["task_kind"]: {"prompt": r["prompt"] / r["jobs"], "completion": r["completion"] / r["jobs"]}
-            for r in rows if r["jobs"]}  # fmt: skip
+    return {
+        r["task_kind"]: {"prompt": r["prompt"] / r["jobs"], "completion": r["completion"] / r["jobs"]}
+        for r in rows
+        if r["jobs"]
+    }
 
 
 def _money(value: Decimal) -> str:
@@ -56,9 +59,11 @@ class Command(BaseCommand):
         parser.add_argument("--large", default="gpt-4o", help="LiteLLM model priced as the large tier")
         parser.add_argument("--gpu-hour", type=Decimal, default=Decimal("2.50"), help="self-hosted USD per GPU-hour")
         parser.add_argument(
-            "--gpu-tokens-per-second", type=Decimal, default=Decimal(2000),
+            "--gpu-tokens-per-second",
+            type=Decimal,
+            default=Decimal(2000),
             help="generated tokens/s one GPU sustains across concurrent requests (an assumption unless measured)",
-        )  # fmt: skip
+        )
         parser.add_argument("--gpu-replicas", type=int, default=2, help="GPUs kept on all month for availability")
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
@@ -80,29 +85,43 @@ class Command(BaseCommand):
         small, large = _price(options["small"]), _price(options["large"])
         result = project(kinds=kinds, small=small, large=large, jobs=options["jobs"], budget=options["budget"])
         gpu_hours, gpu_cost = gpu_monthly_cost(
-            kinds=kinds, jobs=options["jobs"], gpu_hour_usd=options["gpu_hour"],
+            kinds=kinds,
+            jobs=options["jobs"],
+            gpu_hour_usd=options["gpu_hour"],
             tokens_per_second=options["gpu_tokens_per_second"],
-        )  # fmt: skip
+        )
         if options["json"]:
-            self.stdout.write(json.dumps({
-                "jobs": result.jobs, "budget": str(result.budget),
-                "monthlyAllSmall": str(result.monthly_all_small), "monthlyAllLarge": str(result.monthly_all_large),
-                "monthlyDefaultRouting": str(result.monthly_default_routing),
-                "maxLargeShare": str(result.max_large_share), "gpuHours": str(gpu_hours), "gpuCost": str(gpu_cost),
-            }))  # fmt: skip
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "jobs": result.jobs,
+                        "budget": str(result.budget),
+                        "monthlyAllSmall": str(result.monthly_all_small),
+                        "monthlyAllLarge": str(result.monthly_all_large),
+                        "monthlyDefaultRouting": str(result.monthly_default_routing),
+                        "maxLargeShare": str(result.max_large_share),
+                        "gpuHours": str(gpu_hours),
+                        "gpuCost": str(gpu_cost),
+                    }
+                )
+            )
             return
         out = self.stdout.write
         out(f"Volume {result.jobs:,} jobs/month, budget {_money(result.budget)}")
-        out(f"Prices (LiteLLM map, USD per 1M tokens in/out): small {small.label} "
+        out(
+            f"Prices (LiteLLM map, USD per 1M tokens in/out): small {small.label} "
             f"{small.input * 10**6:.2f}/{small.output * 10**6:.2f}, large {large.label} "
-            f"{large.input * 10**6:.2f}/{large.output * 10**6:.2f}")  # fmt: skip
+            f"{large.input * 10**6:.2f}/{large.output * 10**6:.2f}"
+        )
         out("")
         out(f"{'task kind':<22}{'share':>7}{'prompt':>9}{'compl.':>8}{'small $/job':>14}{'large $/job':>14}  default")
         total = sum((k.share for k in kinds), Decimal(0))
         for k in kinds:
             small_job, large_job = result.per_job_small[k.name], result.per_job_large[k.name]
-            out(f"{k.name:<22}{k.share / total:>7.0%}{k.prompt_tokens:>9.0f}{k.completion_tokens:>8.0f}"
-                f"{small_job:>14.6f}{large_job:>14.6f}  {k.default_tier}")  # fmt: skip
+            out(
+                f"{k.name:<22}{k.share / total:>7.0%}{k.prompt_tokens:>9.0f}{k.completion_tokens:>8.0f}"
+                f"{small_job:>14.6f}{large_job:>14.6f}  {k.default_tier}"
+            )
         out("")
         out(f"All on small:            {_money(result.monthly_all_small):>14}/month")
         out(f"All on large:            {_money(result.monthly_all_large):>14}/month")
@@ -111,8 +130,10 @@ class Command(BaseCommand):
         verdict = "fits" if result.monthly_default_routing <= result.budget else "does NOT fit"
         out(f"  -> default routing {verdict} the budget")
         out(f"Largest share of jobs on large that fits: {result.max_large_share:.1%}")
-        out(f"Self-hosted alternative: {gpu_hours:,.0f} GPU-hours of work at {_money(options['gpu_hour'])}/h "
-            f"({options['gpu_tokens_per_second']} generated tokens/s per GPU) = {_money(gpu_cost)}/month")  # fmt: skip
+        out(
+            f"Self-hosted alternative: {gpu_hours:,.0f} GPU-hours of work at {_money(options['gpu_hour'])}/h "
+            f"({options['gpu_tokens_per_second']} generated tokens/s per GPU) = {_money(gpu_cost)}/month"
+        )
         floor_hours = Decimal(options["gpu_replicas"] * 730)
         floor = max(floor_hours, gpu_hours) * options["gpu_hour"]
         out(f"  kept on for availability ({options['gpu_replicas']} GPUs x 730 h): {_money(floor)}/month")

@@ -46,10 +46,13 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        template = PromptTemplate.objects.filter(
-            name=options["name"], deleted_at__isnull=True, organization__slug=options["org"]
-        ) if options["org"] else PromptTemplate.objects.filter(name=options["name"], deleted_at__isnull=True,
-                                                               organization__isnull=True)  # fmt: skip
+        template = (
+            PromptTemplate.objects.filter(
+                name=options["name"], deleted_at__isnull=True, organization__slug=options["org"]
+            )
+            if options["org"]
+            else PromptTemplate.objects.filter(name=options["name"], deleted_at__isnull=True, organization__isnull=True)
+        )
         found = template.first()
         if found is None:
             raise CommandError(f"no template {options['name']!r}" + (f" of {options['org']}" if options["org"] else ""))
@@ -58,9 +61,13 @@ class Command(BaseCommand):
             if verb == "version":
                 if not options["system"] or not options["user"]:
                     raise CommandError("--system and --user name the two prompt files")
-                version = version_create(template=found, system_prompt=options["system"].read_text(),
-                                         user_prompt=options["user"].read_text(),
-                                         metadata=json.loads(options["metadata"]), created_by=actor)  # fmt: skip
+                version = version_create(
+                    template=found,
+                    system_prompt=options["system"].read_text(),
+                    user_prompt=options["user"].read_text(),
+                    metadata=json.loads(options["metadata"]),
+                    created_by=actor,
+                )
                 self.stdout.write(f"{found.name}@{version.version} (draft)")
             elif verb in TRANSITIONS:
                 version = version_transition(version=self._version(found, rest), action=verb)
@@ -71,8 +78,10 @@ class Command(BaseCommand):
             elif verb == "label":
                 if len(rest) < 2:
                     raise CommandError("label NAME LABEL VERSION[:WEIGHT]...")
-                arms = [Arm(self._version(found, [number]), int(weight or 100))
-                        for number, _, weight in (arm.partition(":") for arm in rest[1:])]  # fmt: skip
+                arms = [
+                    Arm(self._version(found, [number]), int(weight or 100))
+                    for number, _, weight in (arm.partition(":") for arm in rest[1:])
+                ]
                 label_set(template=found, name=rest[0], arms=arms, moved_by=actor, reason=options["reason"])
                 self.stdout.write(f"{found.name}:{rest[0]} -> {', '.join(rest[1:])}")
             else:

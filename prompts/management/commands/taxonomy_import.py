@@ -37,7 +37,8 @@ class Command(BaseCommand):
             categories = read_taxonomy(source)
         except (ValueError, KeyError) as exc:
             raise CommandError(f"cannot read {source}: {exc}") from exc
-        taxonomy = taxonomy_import(categories=categories, name=options["name"] or source.name, source=str(source),
-                                   organization=organization)  # fmt: skip
+        taxonomy = taxonomy_import(
+            categories=categories, name=options["name"] or source.name, source=str(source), organization=organization
+        )
         owner = organization.slug if organization else "the platform default"
         self.stdout.write(f"imported {taxonomy.node_count} categories for {owner}")

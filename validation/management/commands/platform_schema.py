@@ -31,17 +31,24 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         schemas = OutputSchema.objects.filter(name=options["name"])
-        schema = (schemas.filter(organization__slug=options["org"]) if options["org"]
-                  else schemas.filter(organization__isnull=True)).first()  # fmt: skip
+        schema = (
+            schemas.filter(organization__slug=options["org"])
+            if options["org"]
+            else schemas.filter(organization__isnull=True)
+        ).first()
         if schema is None:
             raise CommandError(f"no schema {options['name']!r}")
         try:
             body = json.loads(options["file"].read_text())
             version = schema_version_create(
-                schema=schema, version=options["number"] or next_minor(schema), json_schema=body["jsonSchema"],
-                rules=body.get("rules", []), quality=body.get("quality", {}),
-                created_by=f"command:{options['actor']}", force=options["force"],
-            )  # fmt: skip
+                schema=schema,
+                version=options["number"] or next_minor(schema),
+                json_schema=body["jsonSchema"],
+                rules=body.get("rules", []),
+                quality=body.get("quality", {}),
+                created_by=f"command:{options['actor']}",
+                force=options["force"],
+            )
         except (OSError, ValueError, KeyError) as exc:
             raise CommandError(f"{options['file']}: {exc}") from exc
         except SchemaRegistryError as exc:
