@@ -45,16 +45,9 @@ def job_run_inline(job_id: str) -> None:
     waits (review) or is done."""
     from jobs.models import Job
     from jobs.services import pipeline
+    from jobs.stage_table import STAGE_TABLE
 
-    runners = {
-        "prepare": pipeline.prepare_run,
-        "assemble": pipeline.assemble_run,
-        "generate": pipeline.generate_run,
-        "validate": pipeline.validate_run,
-        "decide": pipeline.decide_run,
-        "finalize": pipeline.finalize_run,
-        "deliver": pipeline.deliver_run,
-    }
+    runners = {spec.stage: getattr(pipeline, spec.runner) for spec in STAGE_TABLE}
     for _ in range(20):
         runner = runners.get(Job.objects.get(pk=job_id).stage)
         if runner is None:

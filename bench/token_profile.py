@@ -54,6 +54,7 @@ def main() -> None:
     from jobs.models import Job, Stage
     from jobs.services import pipeline
     from jobs.services.submission import job_submit
+    from jobs.stage_table import STAGE_TABLE
     from llm.cache import cache_clear
     from llm.models import ModelCall
     from prompts.task_kinds import task_kinds
@@ -61,14 +62,7 @@ def main() -> None:
 
     key = api_key_by_raw(raw_key=api_key())
     assert key is not None
-    runners = {
-        Stage.PREPARE: pipeline.prepare_run,
-        Stage.ASSEMBLE: pipeline.assemble_run,
-        Stage.GENERATE: pipeline.generate_run,
-        Stage.VALIDATE: pipeline.validate_run,
-        Stage.DECIDE: pipeline.decide_run,
-        Stage.FINALIZE: pipeline.finalize_run,
-    }
+    runners = {spec.stage: getattr(pipeline, spec.runner) for spec in STAGE_TABLE if spec.stage != Stage.DELIVER}
     cache_clear()  # measure model calls, not cache hits
     jobs: dict[str, list[str]] = {}
     with processes([sys.executable, "manage.py", "llm_serve", "--port", str(args.port)], LLM_PROVIDER="local"):

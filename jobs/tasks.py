@@ -17,6 +17,7 @@ from django.db import InterfaceError, OperationalError
 from beacon.correlation import log_context_bind
 from jobs.services import pipeline, recovery, webhooks
 from jobs.services.stages import TransientStageError, job_fail_by_id
+from jobs.stage_table import STAGE_TABLE, StageSpec
 
 logger = logging.getLogger(__name__)
 
@@ -53,51 +54,22 @@ class StageTask(Task):
             job_fail_by_id(job_id=job_id, stage=self.stage, error=exc, attempts=self.request.retries + 1)
 
 
-@shared_task(base=StageTask, bind=True, name="jobs.stage_prepare", stage="prepare")
-def stage_prepare(self: StageTask, job_id: str) -> None:
-    pipeline.prepare_run(job_id=job_id)
+def _stage_task(spec: StageSpec) -> Any:
+    """The Celery task of one row of the stage table: load by id, run the stage."""
+    runner = getattr(pipeline, spec.runner)
+
+    def run(self: StageTask, job_id: str) -> None:
+        runner(job_id=job_id)
+
+    run.__name__ = run.__qualname__ = f"stage_{spec.stage}"
+    # Rows without limits take the Celery settings' (task_soft_time_limit).
+    limits: dict[str, Any] = {"soft_time_limit": spec.soft_time_limit, "time_limit": spec.time_limit}
+    options: dict[str, Any] = {name: value for name, value in limits.items() if value is not None}
+    return shared_task(base=StageTask, bind=True, name=spec.task, stage=spec.stage, **options)(run)
 
 
-@shared_task(base=StageTask, bind=True, name="jobs.stage_assemble", stage="assemble")
-def stage_assemble(self: StageTask, job_id: str) -> None:
-    pipeline.assemble_run(job_id=job_id)
-
-
-@shared_task(
-    base=StageTask,
-    bind=True,
-    name="jobs.stage_generate",
-    stage="generate",
-    soft_time_limit=settings.BEACON_GENERATE_SOFT_TIME_LIMIT,
-    time_limit=settings.BEACON_GENERATE_TIME_LIMIT,
-)
-def stage_generate(self: StageTask, job_id: str) -> None:
-    pipeline.generate_run(job_id=job_id)
-
-
-@shared_task(base=StageTask, bind=True, name="jobs.stage_validate", stage="validate")
-def stage_validate(self: StageTask, job_id: str) -> None:
-    pipeline.validate_run(job_id=job_id)
-
-
-@shared_task(base=StageTask, bind=True, name="jobs.stage_decide", stage="decide")
-def stage_decide(self: StageTask, job_id: str) -> None:
-    pipeline.decide_run(job_id=job_id)
-
-
-@shared_task(base=StageTask, bind=True, name="jobs.stage_finalize", stage="finalize")
-def stage_finalize(self: StageTask, job_id: str) -> None:
-    pipeline.finalize_run(job_id=job_id)
-
-
-@shared_task(
-    base=StageTask,
-    bind=True,
-    name="jobs.stage_deliver",
-    stage="deliver",
-)
-def stage_deliver(self: StageTask, job_id: str) -> None:
-    pipeline.deliver_run(job_id=job_id)
+# One task per stage, from the table (jobs/stage_table.py).
+STAGE_TASKS = {spec.stage: _stage_task(spec) for spec in STAGE_TABLE}
 
 
 # An attempt that fails is recorded and rescheduled by the service itself (the

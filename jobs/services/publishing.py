@@ -14,19 +14,12 @@ from django.utils import timezone
 
 from beacon.celery import app
 from jobs.models import Job, Stage
+from jobs.stage_table import STAGE_TABLE
 
 logger = logging.getLogger(__name__)
 
-# stage -> (task name, queue)
-STAGE_TASKS: dict[str, tuple[str, str]] = {
-    Stage.PREPARE: ("jobs.stage_prepare", "default"),
-    Stage.ASSEMBLE: ("jobs.stage_assemble", "default"),
-    Stage.GENERATE: ("jobs.stage_generate", "llm"),
-    Stage.VALIDATE: ("jobs.stage_validate", "default"),
-    Stage.DECIDE: ("jobs.stage_decide", "default"),
-    Stage.FINALIZE: ("jobs.stage_finalize", "default"),
-    Stage.DELIVER: ("jobs.stage_deliver", "webhooks"),
-}
+# stage -> (task name, queue), from the stage table.
+STAGE_TASKS: dict[str, tuple[str, str]] = {spec.stage: (spec.task, spec.queue) for spec in STAGE_TABLE}
 
 
 def stage_queue(stage: str, routing: dict[str, Any] | None) -> str:
