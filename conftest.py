@@ -32,33 +32,6 @@ BASE_DIR = Path(__file__).resolve().parent
 OUTPUT_DIR = BASE_DIR / "test-output"
 
 
-@pytest.fixture(autouse=True)
-def _no_intake_cache(settings: Any) -> None:
-    """Tests move labels and add schema versions and expect the next request to see them."""
-    settings.BEACON_INTAKE_CACHE_SECONDS = 0
-
-
-@pytest.fixture(autouse=True)
-def _no_review_sampling(settings: Any) -> None:
-    """The audit sample picks random jobs for review; a test picks its own."""
-    settings.BEACON_REVIEW_SAMPLING = False
-
-
-@pytest.fixture(autouse=True)
-def _loopback_webhooks(settings: Any) -> None:
-    """Webhooks go to public addresses only; the tests' receivers listen on
-    loopback, which they allow-list explicitly (as a deployment would its own
-    internal receivers)."""
-    settings.BEACON_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
-
-
-@pytest.fixture(autouse=True)
-def _no_launch_gate(settings: Any) -> None:
-    """Moving production needs a passing golden-set run; tests of labels are
-    about labels, and the launch gate's own tests turn it on."""
-    settings.BEACON_EVAL_LAUNCH_GATE = False
-
-
 def _shopify_caches_clear() -> None:
     from prompts import taxonomy, taxonomy_index
     from validation import lexicons

@@ -1,9 +1,9 @@
-"""Beacon settings: 12-factor, every value from the environment.
+"""Beacon's settings: 12-factor, every value from the environment, with the
+defaults a local run uses (production.py and test.py change what differs).
 
 Local runs need no configuration at all: without DATABASE_URL / REDIS_URL the
 embedded servers that `make run` and `make test` start are used (their
-addresses are written to `.beacon/services.env`, read below). In production
-(`BEACON_ENV=production`) secrets have no defaults and must be set.
+addresses are written to `.beacon/services.env`, read below).
 """
 
 import os
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import environ
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 RUNTIME_DIR = Path(os.environ.get("BEACON_RUNTIME_DIR", BASE_DIR / ".beacon"))
 
 # The embedded runtime writes the addresses of the servers it started here, so
@@ -27,10 +27,7 @@ BEACON_ENV = env.str("BEACON_ENV", default="local")
 PRODUCTION = BEACON_ENV == "production"
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-if PRODUCTION:
-    SECRET_KEY = env.str("DJANGO_SECRET_KEY")
-else:
-    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="beacon-local-development-only-not-a-secret")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="beacon-local-development-only-not-a-secret")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -395,10 +392,7 @@ BEACON_AUDIT_RETENTION_DAYS = env.int("BEACON_AUDIT_RETENTION_DAYS", default=400
 # Raw job input is stored encrypted (Fernet). Comma-separated keys, newest
 # first: MultiFernet decrypts with any and encrypts with the first, which is
 # how keys rotate. Local runs derive one from SECRET_KEY.
-if PRODUCTION:
-    BEACON_ENCRYPTION_KEYS = env.list("BEACON_ENCRYPTION_KEYS")
-else:
-    BEACON_ENCRYPTION_KEYS = env.list("BEACON_ENCRYPTION_KEYS", default=[])
+BEACON_ENCRYPTION_KEYS = env.list("BEACON_ENCRYPTION_KEYS", default=[])
 
 # --- Model gateway ----------------------------------------------------------
 # LiteLLM downloads its price map at import unless told to use the bundled one;

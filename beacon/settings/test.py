@@ -1,0 +1,16 @@
+"""`make test`: as base.py, with what every test assumes unless it says
+otherwise (a test that needs the other value sets it itself). Workers the
+tests start get these too (DJANGO_SETTINGS_MODULE is inherited)."""
+
+from beacon.settings.base import *  # noqa: F403
+
+# Tests move labels and add schema versions and expect the next request to see them.
+BEACON_INTAKE_CACHE_SECONDS = 0
+# The audit sample picks random jobs for review; a test picks its own.
+BEACON_REVIEW_SAMPLING = False
+# Webhooks go to public addresses only; the tests' receivers listen on
+# loopback, which they allow-list (as a deployment would its own receivers).
+BEACON_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+# Moving production needs a passing golden-set run; tests of labels are about
+# labels, and the launch gate's own tests turn it on.
+BEACON_EVAL_LAUNCH_GATE = False
