@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -35,6 +35,8 @@ from jobs.services.lifecycle import job_cancel
 from jobs.services.load import should_shed
 from jobs.services.submission import job_submit, request_fingerprint
 from jobs.streaming import job_event_stream, job_wait
+from prompts.errors import TemplateError
+from prompts.resolution import template_resolve
 from tenants.authentication import request_api_key
 from tenants.permissions import ReadViewerWriteEditor
 
@@ -89,7 +91,17 @@ class GenerationListCreateApi(GenericAPIView):
         idempotency_key = request.headers.get(IDEMPOTENCY_HEADER) or None
         if idempotency_key is not None and len(idempotency_key) > 255:
             raise ApiError("Idempotency-Key must be at most 255 characters.", code="validation_error", status_code=422)
-        resolved = data["resolved"]
+        # Which version serves the job (a label may split traffic A/B): the
+        # registry decides, after the request is known to be well-formed.
+        try:
+            resolved = template_resolve(
+                template_id=str(data["templateId"].id),
+                selector=data.get("templateVersion"),
+                parameters=data["parameters"],
+                organization_id=api_key.organization_id,
+            )
+        except TemplateError as exc:
+            raise serializers.ValidationError({"templateVersion": [exc.message]}) from None
         if should_shed(options.get("priority", "normal")):
             raise ServiceOverloaded()
         intake_checks(

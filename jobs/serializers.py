@@ -7,9 +7,8 @@ from jsonschema.exceptions import SchemaError
 from rest_framework import serializers
 
 from jobs.models import Priority
-from prompts.errors import TemplateError
 from prompts.models import PromptTemplate
-from prompts.resolution import template_find, template_resolve
+from prompts.resolution import template_find
 from prompts.selectors import template_names_visible
 from prompts.task_kinds import task_kinds
 
@@ -117,15 +116,6 @@ class GenerationRequestSerializer(serializers.Serializer):
             errors.setdefault(field, []).append(error.message)
         if errors:
             raise serializers.ValidationError(errors)
-        try:
-            attrs["resolved"] = template_resolve(
-                template_id=str(template.id),
-                selector=attrs.get("templateVersion"),
-                parameters=parameters,
-                organization_id=self.context["organization_id"],
-            )
-        except TemplateError as exc:
-            raise serializers.ValidationError({"templateVersion": [exc.message]}) from None
         return attrs
 
 
