@@ -68,6 +68,11 @@ def command_test(argv: list[str], *, bench: bool = False) -> int:
     root = _runtime_dir() / ("bench" if bench else "test")
     values, started = _start_servers(root, test=not bench)
     env = {**os.environ, **values, "BEACON_RUNTIME_DIR": str(root)}
+    if not bench:
+        # The suite's own settings (beacon/settings/test.py): importing beacon
+        # (its Celery app) set the default module in this process's environment,
+        # which pytest-django would otherwise prefer to pyproject.toml's.
+        env["DJANGO_SETTINGS_MODULE"] = "beacon.settings.test"
     try:
         return subprocess.run(argv or [sys.executable, "-m", "pytest"], env=env, cwd=BASE_DIR).returncode
     finally:
