@@ -46,19 +46,26 @@ def main() -> None:
         )
         ids.append(submission.job.id)
 
+    # A job is settled when no stage of it is left to run: ended, or held for
+    # a person (the audit sample sends about 2% to review; none completes
+    # without a reviewer, so waiting for "completed" would never end).
+    settled = ["completed", "failed", "cancelled", "rejected", "reviewing"]
     with processes(celery_worker(args.concurrency)):
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
-            left = Job.objects.filter(id__in=ids).exclude(status__in=["completed", "failed", "cancelled"]).count()
-            if left == 0:
+            if not Job.objects.filter(id__in=ids).exclude(status__in=settled).exists():
                 break
             time.sleep(0.5)
     jobs = Job.objects.filter(id__in=ids)
-    done = jobs.filter(status="completed").count()
-    span = jobs.aggregate(first=Min("started_at"), last=Max("finished_at"))
+    done = jobs.filter(status__in=settled).count()
+    held = jobs.filter(status="reviewing").count()
+    span = jobs.aggregate(first=Min("started_at"), last=Max("updated_at"))
     seconds = (span["last"] - span["first"]).total_seconds()
-    print(f"pipeline throughput: {done}/{args.jobs} jobs completed, 6 stages each, worker -c {args.concurrency}")
-    print(f"  {done / seconds:.1f} jobs/s ({seconds:.1f} s from first stage start to last completion)")
+    print(
+        f"pipeline throughput: {done}/{args.jobs} jobs settled ({held} held for review), "
+        f"6 stages each, worker -c {args.concurrency}"
+    )
+    print(f"  {done / seconds:.1f} jobs/s ({seconds:.1f} s from first stage start to the last job settling)")
 
 
 if __name__ == "__main__":
