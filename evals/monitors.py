@@ -26,6 +26,7 @@ from evals.models import MonitorAlert
 from evals.run_metrics import percentile
 from evals.runner import EVAL_ORGANIZATION
 from jobs.models import TERMINAL_STATUSES, Job, JobEvent, JobResult
+from jobs.selectors import reviewed_annotated
 from prompts.models import TemplateLabel, TemplateVersion
 from prompts.services import PRODUCTION, TemplateError, label_rollback
 
@@ -81,29 +82,26 @@ def _group_readings(version_id: Any, deployment: str, rows: list[dict[str, Any]]
 def live_readings(*, window_minutes: int, now: datetime | None = None) -> list[Reading]:
     """Every monitored metric per template version and per (version, deployment)."""
     now = now or timezone.now()
-    jobs = list(
-        Job.objects.filter(created_at__gte=now - timedelta(minutes=window_minutes), prompt_version__isnull=False)
-        .exclude(organization__slug=EVAL_ORGANIZATION)
-        .values("id", "prompt_version_id", "status", "error", "cost_usd", "created_at", "finished_at")
-    )
+    window = Job.objects.filter(created_at__gte=now - timedelta(minutes=window_minutes), prompt_version__isnull=False)
+    fields = ("id", "prompt_version_id", "status", "error", "cost_usd", "created_at", "finished_at", "was_reviewed")
+    # `was_reviewed` is reviewed_annotated's annotation, which the type checker cannot see.
+    jobs = list(reviewed_annotated(window.exclude(organization__slug=EVAL_ORGANIZATION)).values(*fields))
     ids = [j["id"] for j in jobs]
     deployment: dict[Any, str] = {}
-    refused, reviewed = set(), set()
-    events = JobEvent.objects.filter(job_id__in=ids, type__in=["model_called", "refusal", "status_changed"])
-    for job_id, kind, to_status, data in events.order_by("id").values_list("job_id", "type", "to_status", "data"):
+    refused = set()
+    events = JobEvent.objects.filter(job_id__in=ids, type__in=["model_called", "refusal"])
+    for job_id, kind, data in events.order_by("id").values_list("job_id", "type", "data"):
         if kind == "model_called":
             deployment[job_id] = str((data or {}).get("deployment") or "")
-        elif kind == "refusal":
+        else:
             refused.add(job_id)
-        elif to_status == "reviewing":
-            reviewed.add(job_id)
     outputs = dict(JobResult.objects.filter(job_id__in=ids).values_list("job_id", "output"))
     groups: dict[tuple[Any, str], list[dict[str, Any]]] = defaultdict(list)
     for job in jobs:
         row = {
             **job,
             "refused": job["id"] in refused,
-            "reviewed": job["id"] in reviewed,
+            "reviewed": job["was_reviewed"],
             "validated": (outputs[job["id"]] is not None) if job["id"] in outputs else None,
         }
         groups[(job["prompt_version_id"], "")].append(row)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
@@ -22,7 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jobs.models import Job, JobEvent
+from jobs.models import Job
+from jobs.selectors import reviewed_annotated
 from prompts.experiments import ALPHA, FINISHED, MIN_SAMPLE, two_proportion_z
 from prompts.models import PromptTemplate
 from prompts.selectors import templates_visible
@@ -60,11 +61,7 @@ class ArmResult:
 def experiment_report(*, template: PromptTemplate, label: str, organization_id: Any) -> dict[str, Any]:
     """Over `organization_id`'s jobs only (a platform template serves many)."""
     jobs = Job.objects.filter(organization_id=organization_id, prompt_version__template=template, prompt_label=label)
-    # Reviewed: the job entered `reviewing` (its status_changed event), whatever
-    # the reviewer then decided. A subquery, not a join: a join would count
-    # each job once per event in every other column.
-    entered_review = JobEvent.objects.filter(job=OuterRef("pk"), to_status="reviewing")
-    jobs = jobs.annotate(was_reviewed=Exists(entered_review))
+    jobs = reviewed_annotated(jobs)
     rows = (
         jobs.values("prompt_version__version")
         .annotate(

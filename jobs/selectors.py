@@ -3,9 +3,9 @@
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from jobs.models import DeadLetter, Job, JobEvent, JobPayload, JobResult
+from jobs.models import DeadLetter, Job, JobEvent, JobPayload, JobResult, Status
 from safety.encryption import decrypt_json
 from tenants.models import Organization
 
@@ -121,3 +121,13 @@ def audit_rows() -> Iterator[tuple[str, Any]]:
         working = decrypt_json(payload.working) if payload.working else {}
         yield f"jobs_jobpayload#{payload.job_id}.working.input", working.get("input")
         yield f"jobs_jobpayload#{payload.job_id}.working.messages", working.get("messages")
+
+
+def reviewed_annotated(jobs: QuerySet[Job]) -> QuerySet[Job]:
+    """`jobs` with `was_reviewed`: the job entered `reviewing` at some point
+    (its status_changed event), whatever the reviewer then decided. The one
+    definition of "reviewed" behind every review rate (experiments, review
+    metrics, online monitors). A subquery, not a join: a join would count a
+    job once per event in every other column."""
+    entered = JobEvent.objects.filter(job=OuterRef("pk"), to_status=Status.REVIEWING)
+    return jobs.annotate(was_reviewed=Exists(entered))

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from beacon.api import metrics_parameters, metrics_window
 from jobs.models import TERMINAL_STATUSES, Job
-from jobs.selectors import group_key, jobs_grouped
+from jobs.selectors import group_key, jobs_grouped, reviewed_annotated
 from tenants.authentication import request_api_key
 from tenants.permissions import IsViewer
 
@@ -26,10 +26,10 @@ def review_metrics(*, organization: Any, group: str, days: int) -> list[dict[str
     since = timezone.now() - timedelta(days=days)
     jobs = Job.objects.filter(organization=organization, created_at__gte=since)
     jobs = jobs.filter(Q(status__in=[str(s) for s in TERMINAL_STATUSES]) | Q(status="reviewing"))
-    jobs, keys = jobs_grouped(jobs, group)
+    jobs, keys = jobs_grouped(reviewed_annotated(jobs), group)
     rows = jobs.values(*keys).annotate(
         jobs=Count("id"),
-        reviewed=Count("review_task"),
+        reviewed=Count("id", filter=Q(was_reviewed=True)),
         decided=Count("review_task", filter=Q(review_task__status="done")),
         approved=Count("review_task", filter=Q(review_task__decision="approved")),
         edited=Count("review_task", filter=Q(review_task__decision="edited")),
