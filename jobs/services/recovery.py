@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from jobs.models import EventType, IdempotencyRecord, Job, JobEvent
+from jobs.models import TERMINAL_STATUSES, EventType, IdempotencyRecord, Job, JobEvent, JobPayload
 from jobs.services.publishing import STAGE_TASKS, message_send_on_commit, stage_queue
 
 logger = logging.getLogger(__name__)
@@ -86,8 +86,6 @@ def idempotency_keys_purge() -> int:
 def payloads_purge(*, now: Any = None) -> int:
     """Drop the encrypted raw input and working data of terminal jobs older than
     BEACON_RAW_RETENTION_HOURS, except under legal hold; returns how many."""
-    from jobs.models import TERMINAL_STATUSES, JobPayload
-
     cutoff = (now or timezone.now()) - timedelta(hours=settings.BEACON_RAW_RETENTION_HOURS)
     due = JobPayload.objects.filter(
         purged_at__isnull=True,

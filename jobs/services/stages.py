@@ -32,9 +32,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from beacon.correlation import correlation_id, log_context_bind
-from jobs.models import EventType, Job, Stage
-from jobs.services.events import event_record
+from jobs.models import DeadLetter, EventType, Job, Stage
+from jobs.services.events import event_record, job_transition
 from jobs.services.publishing import stage_publish_on_commit
+from jobs.services.webhooks import webhooks_wanted
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +101,6 @@ def stage_handover(*, job: Job, stage: str, next_stage: str, started: float) -> 
 
 def terminal_stage(job: Job) -> str:
     """Where a job goes once terminal: delivery when someone listens, else done."""
-    from jobs.services.webhooks import webhooks_wanted
-
     return Stage.DELIVER if webhooks_wanted(job) else Stage.DONE
 
 
@@ -205,9 +204,6 @@ def stage_defer(*, claim: Claim, stage: str, seconds: int, event: EventType, dat
 
 def job_fail(*, job: Job, stage: str, error: StageError | Exception, attempts: int) -> None:
     """Fail a locked job and dead-letter it (caller saves). No input is recorded."""
-    from jobs.models import DeadLetter
-    from jobs.services.events import job_transition
-
     if job.is_terminal:
         return
     permanent = getattr(error, "permanent", False)
