@@ -1,6 +1,6 @@
 """Reading the audit log: an organization's rows, their representation in
 the API and the JSONL export, and the time filters both take
-(tenants/audit.py writes and chains the rows)."""
+(tenants/audit/ writes and chains the rows)."""
 
 import json
 import uuid

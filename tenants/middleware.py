@@ -1,4 +1,4 @@
-"""The audit log's two middlewares (tenants/audit.py has the log itself).
+"""The audit log's two middlewares (tenants/audit/ has the log itself).
 
 AuditRequestMiddleware sits right inside the correlation id middleware, so
 its latency covers every other middleware and the view, and the correlation
@@ -152,7 +152,7 @@ class AuditRequestMiddleware:
 
 class AuditActorMiddleware:
     """Admin requests by an authenticated staff user run under the actor
-    `admin:<username>`: the change receivers (tenants/audit.py) then write a
+    `admin:<username>`: the change receivers (tenants/audit/) then write a
     change row for every object the request creates, updates or deletes."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:

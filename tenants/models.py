@@ -127,7 +127,7 @@ class AuditAction(models.TextChoices):
 class AuditLog(models.Model):
     """The audit log: every API request and every admin or command change.
 
-    Append-only and hash-chained (tenants/audit.py, docs/security.md). The
+    Append-only and hash-chained (tenants/audit/, docs/security.md). The
     request path inserts a row with no chain fields; the chainer later sets
     `seq`, `prev_hash` and `row_hash` once, in id order, under an advisory
     lock. A trigger (migration 0006) refuses any other UPDATE and any DELETE

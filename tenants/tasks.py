@@ -1,4 +1,4 @@
-"""Beat tasks of the audit log: thin, the work is in tenants/audit.py."""
+"""Beat tasks of the audit log: thin, the work is in tenants/audit/."""
 
 from celery import shared_task
 

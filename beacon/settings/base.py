@@ -380,7 +380,7 @@ BEACON_WEBHOOK_ALLOWED_NETWORKS = env.list("BEACON_WEBHOOK_ALLOWED_NETWORKS", de
 # After a secret rotation the previous secret keeps signing this long.
 BEACON_WEBHOOK_SECRET_OVERLAP_HOURS = env.int("BEACON_WEBHOOK_SECRET_OVERLAP_HOURS", default=24)
 
-# --- Audit log (tenants/audit.py, docs/security.md#audit-log) ---------------
+# --- Audit log (tenants/audit/, docs/security.md#audit-log) ---------------
 # Proxies (CIDRs) whose X-Forwarded-For is believed: the client address is the
 # first untrusted one from the right. Empty: REMOTE_ADDR, and the header is
 # ignored (a client can write anything into it).
