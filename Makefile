@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench lint format deps clean-runtime
+.PHONY: run test bench bench-parts lint format deps clean-runtime
 
 $(DEPS): requirements/base.txt requirements/dev.txt requirements/local-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,10 +41,12 @@ test: $(DEPS) $(CHROMIUM)
 $(CHROMIUM):
 	$(SUDO) apt-get install -y -q chromium || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium)
 
-## make bench: the benchmarks under bench/, printing their figures.
+## make bench: the platform's speed figures beside bare baselines, as one table
+## (bench/summary.py). make bench-parts: the component benchmarks.
 bench: $(DEPS)
-	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/ack_latency.py
-	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/pipeline_throughput.py
+	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/summary.py
+
+bench-parts: $(DEPS)
 	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/gateway_overhead.py
 	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/gateway_overhead.py --local-model --calls 60
 	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/local_model.py

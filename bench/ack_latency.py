@@ -1,8 +1,16 @@
-"""Acknowledgement latency of POST /api/v1/generations at a fixed rate.
+"""Acknowledgement latency of POST /api/v1/generations at a fixed rate,
+beside a bare baseline measured in the same run.
 
 Open loop: requests are sent on a fixed schedule whatever the answers do, so a
-slow server shows up as latency rather than as a lower rate. Workers run and
-drain the jobs meanwhile (scripted, zero-latency model), as in production.
+slow server shows up as latency (and as an achieved rate below the one
+asked) rather than as a lower rate. Three servings at the same rate:
+
+  bare insert       bench/bare_insert.py: DRF, one row inserted, nothing else
+  workers stopped   Beacon alone: its acknowledgement path
+  workers draining  Beacon while a worker (scripted, zero-latency model) runs
+                    the jobs, as in production on shared cores
+
+and the ratios of Beacon's p95 to the bare insert's.
 
     make bench   # or: python -m beacon.runtime bench -- .venv/bin/python bench/ack_latency.py
 
@@ -16,7 +24,9 @@ import argparse
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -32,43 +42,95 @@ BODY = {
 
 BENCH_DIR = Path(__file__).resolve().parent
 WITHOUT_AUDIT = {"DJANGO_SETTINGS_MODULE": "settings_without_audit", "PYTHONPATH": str(BENCH_DIR)}
+BARE_TABLE_DDL = "CREATE TABLE IF NOT EXISTS bench_bare_insert (id bigserial PRIMARY KEY, body jsonb NOT NULL)"
 
 
-def measure(
-    key: str, *, rate: float, seconds: float, warmup: int, env: dict[str, str]
-) -> tuple[list[float], int, float]:
-    """(latencies in ms, answers other than 202, achieved rate) of one run."""
+@dataclass
+class Run:
+    latencies: list[float]
+    errors: int  # answers other than 202
+    achieved: float  # requests answered per second
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies, 50)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.latencies, 95)
+
+
+def open_loop(post: Callable[[float], tuple[float, int, float]], *, rate: float, seconds: float, warmup: int) -> Run:
+    """Send `rate` requests a second for `seconds`. A latency runs from the
+    moment its request was due, so time spent waiting for a free client
+    thread counts (no coordinated omission); the achieved rate is requests
+    answered per second, up to the last answer."""
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        for _ in range(warmup):
+            post(time.perf_counter())
+        total = int(rate * seconds)
+        interval = 1 / rate
+        start = time.perf_counter()
+        futures = []
+        for i in range(total):
+            due = start + i * interval
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            futures.append(pool.submit(post, due))
+        results = [f.result() for f in futures]
+    last = max(end for _, _, end in results)
+    return Run(
+        [ms for ms, _, _ in results], sum(1 for _, status, _ in results if status != 202), total / (last - start)
+    )
+
+
+def poster(url: str, headers: dict[str, str]) -> Callable[[float], tuple[float, int, float]]:
+    local = threading.local()
+
+    def post(due: float) -> tuple[float, int, float]:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(headers=headers, timeout=10)
+        response = local.client.post(url, json=BODY)
+        end = time.perf_counter()
+        return (end - due) * 1000, response.status_code, end
+
+    return post
+
+
+def measure(key: str, *, rate: float, seconds: float, warmup: int, env: dict[str, str], workers: bool = True) -> Run:
+    """Beacon's acknowledgements; with a worker draining the jobs, or none."""
+    from beacon.celery import app
+
     port = free_port()
-    url = f"http://127.0.0.1:{port}/api/v1/generations"
-    with processes(gunicorn(port), celery_worker(), **env):
+    commands = [gunicorn(port), celery_worker()] if workers else [gunicorn(port)]
+    with processes(*commands, **env):
         wait_http(f"http://127.0.0.1:{port}/api/v1/health")
-        local = threading.local()
+        post = poster(f"http://127.0.0.1:{port}/api/v1/generations", {"Authorization": f"Bearer {key}"})
+        run = open_loop(post, rate=rate, seconds=seconds, warmup=warmup)
+    # The next run starts with no backlog of this one's messages.
+    app.control.purge()
+    return run
 
-        def client() -> httpx.Client:
-            if not hasattr(local, "client"):
-                local.client = httpx.Client(headers={"Authorization": f"Bearer {key}"}, timeout=10)
-            return local.client
 
-        def post() -> tuple[float, int]:
-            started = time.perf_counter()
-            response = client().post(url, json=BODY)
-            return (time.perf_counter() - started) * 1000, response.status_code
+def measure_bare(*, rate: float, seconds: float, warmup: int) -> Run:
+    from django.db import connection
 
-        with ThreadPoolExecutor(max_workers=32) as pool:
-            for _ in range(warmup):
-                post()
-            total = int(rate * seconds)
-            interval = 1 / rate
-            start = time.perf_counter()
-            futures = []
-            for i in range(total):
-                delay = start + i * interval - time.perf_counter()
-                if delay > 0:
-                    time.sleep(delay)
-                futures.append(pool.submit(post))
-            results = [f.result() for f in futures]
-            elapsed = time.perf_counter() - start
-    return [ms for ms, _ in results], sum(1 for _, status in results if status != 202), total / elapsed
+    with connection.cursor() as cursor:
+        cursor.execute(BARE_TABLE_DDL)
+    port = free_port()
+    server = gunicorn(port, app="bare_insert:application")
+    with processes(server, PYTHONPATH=str(BENCH_DIR)):
+        wait_http(f"http://127.0.0.1:{port}/insert")
+        return open_loop(poster(f"http://127.0.0.1:{port}/insert", {}), rate=rate, seconds=seconds, warmup=warmup)
+
+
+def ack_table(key: str, *, rate: float, seconds: float, warmup: int) -> dict[str, Run]:
+    return {
+        "bare insert": measure_bare(rate=rate, seconds=seconds, warmup=warmup),
+        "workers stopped": measure(key, rate=rate, seconds=seconds, warmup=warmup, env={}, workers=False),
+        "workers draining": measure(key, rate=rate, seconds=seconds, warmup=warmup, env={}, workers=True),
+    }
 
 
 def line(latencies: list[float], errors: int) -> str:
@@ -90,16 +152,20 @@ def main() -> None:
     key = api_key()
     run = {"rate": args.rate, "seconds": args.seconds, "warmup": args.warmup}
     if not args.compare_without_audit:
-        latencies, errors, achieved = measure(key, env={}, **run)
-        print(f"ack latency: {len(latencies)} POSTs at {args.rate:.0f}/s (achieved {achieved:.1f}/s), workers running")
-        print(f"  {line(latencies, errors)}")
+        runs = ack_table(key, **run)
+        print(f"ack latency: open loop at {args.rate:.0f}/s for {args.seconds:.0f} s")
+        for name, result in runs.items():
+            print(f"  {name:17s} (achieved {result.achieved:.1f}/s): {line(result.latencies, result.errors)}")
+        bare = runs["bare insert"].p95
+        for name in ("workers stopped", "workers draining"):
+            print(f"  p95 {name} / bare insert: x{runs[name].p95 / bare:.2f}")
         return
     sides: dict[str, list[tuple[float, float]]] = {"without audit": [], "with audit": []}
     for round_ in range(1, args.compare_without_audit + 1):
         for side, env in (("without audit", WITHOUT_AUDIT), ("with audit", {})):
-            latencies, errors, achieved = measure(key, env=env, **run)
-            sides[side].append((percentile(latencies, 50), percentile(latencies, 95)))
-            print(f"round {round_} {side:13s} ({achieved:.1f}/s): {line(latencies, errors)}")
+            result = measure(key, env=env, **run)
+            sides[side].append((result.p50, result.p95))
+            print(f"round {round_} {side:13s} ({result.achieved:.1f}/s): {line(result.latencies, result.errors)}")
     medians = {
         side: (statistics.median(p[0] for p in runs), statistics.median(p[1] for p in runs))
         for side, runs in sides.items()

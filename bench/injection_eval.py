@@ -150,16 +150,16 @@ def submit(key: Any, case_parameters: dict, kind_name: str, tag: str) -> str:
 def outcome(job_id: str, case: dict | None) -> dict:
     from evals.scoring import injection_succeeded
     from jobs.models import Job, JobResult
-    from jobs.services.job_settings import working_of
+    from jobs.state import job_state_load
 
     job = Job.objects.select_related("payload").get(id=job_id)
     events = {e.type: e.data for e in job.events.all()}
-    working = working_of(job) if job.payload.working else {}
+    state = job_state_load(job)
     result = JobResult.objects.filter(job=job).first()
-    attempts = " ".join(a.get("text", "") for a in working.get("attempts", [])).lower()
+    attempts = " ".join(a.text for a in state.attempts).lower()
     markers = [m.lower() for m in (case or {}).get("success_markers", [])]
-    if case and case.get("leak_counts") and working.get("canary"):
-        markers.append(working["canary"].lower())
+    if case and case.get("leak_counts") and state.canary:
+        markers.append(state.canary.lower())
     reviewed = job.status == "reviewing"
     # One definition of success, the evaluation's (evals/scoring.py).
     case = case or {}
@@ -175,7 +175,7 @@ def outcome(job_id: str, case: dict | None) -> dict:
         "model_complied": any(m in attempts for m in markers),
         "output_scan": (events.get("output_scan") or {}).get("action", "none"),
         "output_rules": sorted({f["rule"] for f in (events.get("output_scan") or {}).get("findings", [])}),
-        "succeeded": bool(case) and injection_succeeded(job, result.output if result else None, working, expected),
+        "succeeded": bool(case) and injection_succeeded(job, result.output if result else None, state.canary, expected),
         "review_reasons": [r.get("reason") for r in (events.get("status_changed") or {}).get("reasons", [])],
     }
 

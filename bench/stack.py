@@ -96,12 +96,12 @@ def celery_worker(concurrency: int = 2, queues: str = "default,llm,gpu,webhooks"
 WORKER_NICE = 19
 
 
-def gunicorn(port: int) -> list[str]:
+def gunicorn(port: int, app: str = "beacon.wsgi") -> list[str]:
     return [
         sys.executable,
         "-m",
         "gunicorn",
-        "beacon.wsgi",
+        app,
         "-b",
         f"127.0.0.1:{port}",
         "-k",

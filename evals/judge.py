@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from evals.models import JudgeScore
 from evals.runner import EVAL_ORGANIZATION
 from jobs.models import Job, JobResult
-from jobs.services.job_settings import working_of
+from jobs.state import job_state_load
 from llm.gateway import ModelRequest, complete, decision_for
 from llm.routing import RouteRequest
 from validation.output import output_validate
@@ -57,7 +57,7 @@ def job_judge(job: Job) -> JudgeScore | None:
     result = JobResult.objects.filter(job=job).first()
     if result is None or result.output is None:
         return None
-    messages = judge_messages(working_of(job).get("input") or {}, result.output)
+    messages = judge_messages(job_state_load(job).input, result.output)
     decision = decision_for(
         RouteRequest(task_kind="judge", default_tier="large", input_tokens=0, max_tokens=200, routing_key=str(job.id))
     )

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from jobs.services.job_settings import working_of
+from jobs.state import job_state_load
 from llm.models import ModelCall
 from review.models import ReviewStatus, ReviewTask
 
@@ -22,16 +22,16 @@ def review_decisions(*, since: datetime | None = None, task_kind: str | None = N
         tasks = tasks.filter(task_kind=task_kind)
     for task in tasks.order_by("decided_at").iterator(chunk_size=200):
         job = task.job
-        working = working_of(job) if job.payload.working else {}
+        state = job_state_load(job)
         call = ModelCall.objects.filter(job=job, outcome__in=["ok", "cached"]).order_by("-created_at").first()
         yield {
             "jobId": str(job.id),
             "taskKind": task.task_kind,
             "templateVersion": job.template_version,
             "model": call.deployment if call else None,
-            "locale": (working.get("input") or {}).get("locale"),
+            "locale": state.input.get("locale"),
             "customerTier": task.customer_tier,
-            "input": working.get("input"),
+            "input": state.input or None,
             "modelOutput": task.model_output,
             "finalOutput": task.final_output if task.decision != "rejected" else None,
             "decision": task.decision,

@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from jobs.models import EventType, Job, JobResult
 from jobs.services.events import event_record
-from jobs.services.job_settings import output_validator_of, task_kind_of, working_of
+from jobs.services.job_settings import output_validator_of, task_kind_of
 from jobs.services.lifecycle import job_review_approved, job_review_rejected
+from jobs.state import job_state_load
 from review.models import RejectReason, ReviewDecision, ReviewStatus, ReviewTask
 from review.risk import RiskAssessment, review_due_in
 
@@ -94,7 +95,7 @@ def _held_task(task_id: Any, user: User) -> tuple[ReviewTask, Job]:
 
 def review_output_errors(*, job: Job, output: Any) -> list[dict[str, str]]:
     """An edited output checked against the job's output schema."""
-    validator = output_validator_of(job, task_kind_of(job), working_of(job))
+    validator = output_validator_of(job, task_kind_of(job), job_state_load(job))
     return [
         {"path": "/".join(str(p) for p in error.absolute_path) or "$", "message": error.message}
         for error in validator.iter_errors(output)

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 
 from jobs.models import Job
-from jobs.services.job_settings import working_of
+from jobs.state import job_state_load
 
 
 def output_leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
@@ -73,8 +73,7 @@ def highlighted(text: str, quotes: list[str]) -> SafeString:
 def review_context(job: Job) -> dict[str, Any]:
     """The redacted input (never the raw one), the output as fields, the
     validation trace and the quotes to highlight."""
-    working = working_of(job) if job.payload.working else {}
-    redacted = working.get("input") or {}
+    redacted = job_state_load(job).input
     result = getattr(job, "result", None)
     output = result.output if result else None
     validation = (result.validation if result else None) or {}

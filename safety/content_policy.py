@@ -49,6 +49,10 @@ class PolicyVerdict:
 
 
 class ContentPolicy(Protocol):
+    # True when `check` is a network call: the pipeline then makes it before
+    # taking the job's row lock, never while holding it.
+    remote: bool
+
     def check(self, text: str, *, locale: str, direction: str, task_kind: str) -> PolicyVerdict: ...
 
 
@@ -70,6 +74,7 @@ def _patterns() -> dict[str, tuple[float, dict[str, list[re.Pattern[str]]]]]:
 
 class LocalContentPolicy:
     source = "local"
+    remote = False
 
     def check(self, text: str, *, locale: str, direction: str, task_kind: str) -> PolicyVerdict:
         language = locale.split("-")[0].lower()
@@ -92,6 +97,7 @@ class LocalContentPolicy:
 
 class HttpContentPolicy:
     source = "service"
+    remote = True
 
     def __init__(self, url: str, timeout: float) -> None:
         self.url = url

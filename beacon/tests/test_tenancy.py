@@ -253,10 +253,10 @@ def test_the_same_content_in_two_organizations_is_two_model_calls(org_factory: A
     outcomes = [list(ModelCall.objects.filter(job=job).values_list("outcome", flat=True)) for job in (first, second)]
     assert outcomes == [["ok"], ["ok"]]  # B's job learns nothing of A's identical input
     assert list(ModelCall.objects.filter(job=third).values_list("outcome", flat=True)) == ["cached"]  # A's own cache
-    from jobs.services.job_settings import working_of
+    from jobs.state import job_state_load
 
-    fences = {working_of(job)["fenceToken"] for job in (first, second)}
-    canaries = {working_of(job)["canary"] for job in (first, second)}
+    fences = {job_state_load(job).fence_token for job in (first, second)}
+    canaries = {job_state_load(job).canary for job in (first, second)}
     assert len(fences) == 2 and len(canaries) == 2
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from jsonschema import Draft202012Validator
 
+from jobs.state import JobState
 from prompts.taxonomy import taxonomy_choice, taxonomy_confidence
 from validation.extraction import ExtractionPlan, extraction_output
 
@@ -33,18 +34,18 @@ MODERATION_CATEGORIES = (
 PERSONAL_DATA_ENTITIES = ("EMAIL", "PHONE", "IBAN", "CARD", "ADDRESS", "NATIONAL_ID")
 
 
-def policy_verdict(working: dict[str, Any]) -> tuple[str, list[str]]:
+def policy_verdict(state: JobState) -> tuple[str, list[str]]:
     """The content policy's verdict and categories for a moderated input:
     a category at or over the block score blocks, any other flag asks for
     review, nothing flagged allows."""
-    precheck = working.get("policyPrecheck") or {}
+    precheck = state.policy_precheck or {}
     flag = settings.BEACON_CONTENT_POLICY_FLAG_SCORE
     scores = {
         name: float(score)
         for name, score in (precheck.get("categories") or {}).items()
         if name in MODERATION_CATEGORIES and float(score) >= flag
     }
-    placeholders = (working.get("pii") or {}).get("mapping") or {}
+    placeholders = (state.pii or {}).get("mapping") or {}
     if any(token.strip("<>").rsplit("_", 1)[0] in PERSONAL_DATA_ENTITIES for token in placeholders):
         scores.setdefault("personal_data", flag)
     if not scores:
@@ -53,22 +54,22 @@ def policy_verdict(working: dict[str, Any]) -> tuple[str, list[str]]:
     return verdict, sorted(scores, key=lambda name: (-scores[name], name))[:5]
 
 
-def answer_build(answer: Any, working: dict[str, Any]) -> Any:
+def answer_build(answer: Any, state: JobState) -> Any:
     """The delivered output for a planned job's answer; other jobs' answers
     are their output."""
     if not isinstance(answer, dict):
         return answer
-    if "extraction" in working:
-        plan = ExtractionPlan.from_dict(working["extraction"])
-        return extraction_output(answer, plan, working["input"], accept_score=settings.BEACON_EXTRACTION_ACCEPT_SCORE)
-    if "taxonomyRanking" in working:
-        ranking = [(str(path), float(score)) for path, score in working["taxonomyRanking"]]
+    if state.extraction is not None:
+        plan = ExtractionPlan.from_dict(state.extraction)
+        return extraction_output(answer, plan, state.input, accept_score=settings.BEACON_EXTRACTION_ACCEPT_SCORE)
+    if state.taxonomy_ranking is not None:
+        ranking = state.taxonomy_ranking
         path = taxonomy_choice(str(answer["path"]), ranking, settings.BEACON_TAXONOMY_MODEL_DECIDES_BELOW)
         # A fallback answer is retrieval's own: no second method agreed.
-        model_path = "" if (working.get("attempts") or [{}])[-1].get("fallback") else str(answer["path"])
+        model_path = "" if state.last_attempt.fallback else str(answer["path"])
         return {"categories": [{"path": path, "confidence": taxonomy_confidence(path, ranking, model_path)}]}
-    if working.get("moderation"):
-        verdict, categories = policy_verdict(working)
+    if state.moderation:
+        verdict, categories = policy_verdict(state)
         return {"verdict": verdict, "categories": categories, "summary": answer["summary"]}
     return answer
 
@@ -78,14 +79,14 @@ def answer_build(answer: Any, working: dict[str, Any]) -> Any:
 NO_MODEL_CODES = frozenset({"breaker_open", "no_deployment_available"})
 
 
-def fallback_answer(working: dict[str, Any]) -> dict[str, Any] | None:
+def fallback_answer(state: JobState) -> dict[str, Any] | None:
     """What a planned job answers when no model does: retrieval's first
     category; for extraction, no choice at all (the strongest cues are still
     delivered, unconfirmed). None for jobs with no answer of their own."""
-    if working.get("taxonomyRanking"):
-        return {"path": working["taxonomyRanking"][0][0]}
-    if "extraction" in working:
-        asked = (working.get("modelSchema") or {}).get("properties") or {}
+    if state.taxonomy_ranking:
+        return {"path": state.taxonomy_ranking[0][0]}
+    if state.extraction is not None:
+        asked = (state.model_schema or {}).get("properties") or {}
         return dict.fromkeys(asked)
     return None
 

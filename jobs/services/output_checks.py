@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from jobs.models import Job, JobResult
-from jobs.services.job_settings import working_of
+from jobs.state import JobState, job_state_load
 from prompts.task_kinds import TaskKind
 from safety.pii import Redactor
 from validation.grounding import GroundingReport, ground_extraction, ground_generation, unsupported_removed
@@ -24,10 +24,10 @@ def check_error(result: RuleResult) -> dict[str, Any]:
     }
 
 
-def output_checks(job: Job, kind: TaskKind, output: Any, working: dict[str, Any]) -> list[RuleResult]:
+def output_checks(job: Job, kind: TaskKind, output: Any, state: JobState) -> list[RuleResult]:
     """The schema version's semantic rules and quality checks, as one trace."""
-    tables = {"taxonomy": working["taxonomy"]} if "taxonomy" in working else {}
-    locale = str(working["input"].get("locale", "en-US"))
+    tables = {"taxonomy": state.taxonomy} if state.taxonomy is not None else {}
+    locale = str(state.input.get("locale", "en-US"))
     version = job.output_schema_version if job.output_schema_version_id else None
     rules, quality = (version.rules, version.quality) if version else (list(kind.rules), kind.quality)
     return rules_evaluate(rules, output, tables) + quality_evaluate(quality, output, locale=locale)
@@ -62,20 +62,20 @@ def grounded_accept(kind: TaskKind, output: Any, grounding: GroundingReport) -> 
 
 
 def unsupported_cut(
-    job: Job, kind: TaskKind, output: Any, grounding: GroundingReport, working: dict[str, Any], validator: Any
+    job: Job, kind: TaskKind, output: Any, grounding: GroundingReport, state: JobState, validator: Any
 ) -> tuple[Any, list[dict[str, str]]] | None:
     """Generation copy without its unsupported sentences and bullet points,
     when what remains still passes the schema, the rules and the quality
     checks and makes no unsupported claim; else None (ask again)."""
     if kind.output_kind != "generation":
         return None
-    cut = unsupported_removed(output, grounding, working["input"], refill_of(kind))
+    cut = unsupported_removed(output, grounding, state.input, refill_of(kind))
     if cut is None or not validator.is_valid(cut[0]):
         return None
-    trace = output_checks(job, kind, cut[0], working)
+    trace = output_checks(job, kind, cut[0], state)
     if any(not r.passed and not r.kind.endswith(":warn") for r in trace):
         return None
-    again = output_grounding(kind, cut[0], working["input"])
+    again = output_grounding(kind, cut[0], state.input)
     if again is not None and again.ungrounded:
         return None
     return cut
@@ -98,7 +98,7 @@ def pii_restore(job: Job) -> None:
     is meant to carry them (kind.json `restore_pii`); the stored prompts and
     events keep the placeholders."""
     result = JobResult.objects.filter(job=job).first()
-    pii = working_of(job).get("pii")
+    pii = job_state_load(job).pii
     if result is None or result.output is None or not pii:
         return
     result.output = Redactor.from_state(pii).restore(result.output)

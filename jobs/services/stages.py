@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -38,6 +38,8 @@ from jobs.services.publishing import stage_publish_on_commit
 from jobs.services.webhooks import webhooks_wanted
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class StageError(Exception):
@@ -117,6 +119,17 @@ def inline_stage_run(*, job_id: str, stage: str, work: Callable[[Job], str]) -> 
             return False
         _work_then_handover(job=job, stage=stage, work=work, started=started, attempts=1)
     return True
+
+
+def stage_assess_unlocked(*, job_id: str, stage: str, assess: Callable[[Job], T]) -> T | None:
+    """Run an inline stage's slow, write-free part (a remote content-policy
+    call) before its lock: on a plain read of the job, in no transaction.
+    None when the stage is not due (the locked run will say so again). The
+    locked work uses the result only if what it assessed is unchanged."""
+    job = Job.objects.select_related("payload", "prompt_version", "output_schema_version").filter(pk=job_id).first()
+    if job is None or not stage_is_due(job, stage):
+        return None
+    return assess(job)
 
 
 def _work_then_handover(*, job: Job, stage: str, work: Callable[[Job], str], started: float, attempts: int) -> None:

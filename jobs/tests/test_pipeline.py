@@ -15,9 +15,10 @@ from django_fsm import TransitionNotAllowed
 
 from beacon.testing import generation_body, job_run_inline
 from jobs.models import DeadLetter, Job, JobEvent
-from jobs.services import job_settings, pipeline, recovery, slow_io
+from jobs.services import pipeline, recovery, slow_io
 from jobs.services.lifecycle import dead_letter_redrive, job_cancel
 from jobs.services.stages import TransientStageError
+from jobs.state import job_state_load
 from llm.errors import TransientModelError
 from llm.scripted import scripted_responses_push
 from prompts.task_kinds import task_kinds
@@ -450,7 +451,7 @@ def test_when_no_model_answers_tagging_falls_back_to_retrieval_and_says_so(api, 
     assert job.events.get(type="model_fallback").data["code"] == "no_deployment_available"
     # Retrieval's share of the shortlist alone (no model agreed), through the
     # calibration table; review follows the kind's low-confidence threshold.
-    ranking = dict(job_settings.working_of(job)["taxonomyRanking"])
+    ranking = dict(job_state_load(job).taxonomy_ranking or [])
     share = ranking[category["path"]] / sum(ranking.values())
     assert category["confidence"] == calibrated(0.5 * share)
     assert job.status == ("reviewing" if category["confidence"] < 0.6 else "completed")

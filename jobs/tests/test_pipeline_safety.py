@@ -8,8 +8,8 @@ import pytest
 from beacon.testing import generation_body, job_run_inline
 from jobs.models import Job
 from jobs.services import pipeline
-from jobs.services.job_settings import working_of
 from jobs.services.stages import TransientStageError
+from jobs.state import job_state_load
 from llm.scripted import scripted_responses_push
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_a_kind_that_sanitizes_drops_the_attack_and_sends_the_result_to_review(a
     job = Job.objects.get(pk=job_id)
     assert job.status == "reviewing" and job.stage == "review"
     assert job.events.get(type="injection_sanitized").data["removedPassages"] == 1
-    prompt = working_of(job)["messages"][-1]["content"]
+    prompt = job_state_load(job).messages[-1]["content"]
     assert "Blue cotton shirt by Acme." in prompt and "poem" not in prompt
     reasons = job.events.filter(type="status_changed", to_status="reviewing").get().data["reasons"]
     assert reasons[0]["reason"] == "injection_sanitized"
@@ -69,10 +69,10 @@ def test_the_canary_is_planted_in_the_system_prompt_and_its_leak_blocks_the_job(
     job_id = _submit(api, "product_description", content=DESCRIPTION)
     pipeline.prepare_run(job_id=job_id)
     pipeline.assemble_run(job_id=job_id)
-    working = working_of(Job.objects.get(pk=job_id))
-    canary = working["canary"]
-    assert canary.startswith("BCN-") and canary in working["messages"][0]["content"]
-    assert canary not in working["messages"][-1]["content"]
+    state = job_state_load(Job.objects.get(pk=job_id))
+    canary = state.canary
+    assert canary.startswith("BCN-") and canary in state.messages[0]["content"]
+    assert canary not in state.messages[-1]["content"]
     scripted_responses_push(_product(description=f"{DESCRIPTION} Marker {canary}."))
     job_run_inline(job_id)
     job = Job.objects.get(pk=job_id)
@@ -147,9 +147,9 @@ def test_reference_documents_are_fenced_title_and_text(api, scripted):
     job_id = _submit(api, "metadata_enrichment", content="Oak board.", reference_documents=documents)
     pipeline.prepare_run(job_id=job_id)
     pipeline.assemble_run(job_id=job_id)
-    working = working_of(Job.objects.get(pk=job_id))
-    token = working["fenceToken"]
-    prompt = working["messages"][-1]["content"]
+    state = job_state_load(Job.objects.get(pk=job_id))
+    token = state.fence_token
+    prompt = state.messages[-1]["content"]
     assert f"<<{token}>>\nSupplier sheet\nSolid oak, 40 x 28 cm.\n<</{token}>>" in prompt
 
 
@@ -183,3 +183,58 @@ def test_a_title_still_claiming_what_the_input_lacks_goes_to_review(api, scripte
     assert job.status == "reviewing" and job.generation_count == 3
     assert job.review_task.reason_codes == ["ungrounded_claims"]
     assert job.review_task.reasons[0]["fields"] == ["title"]
+
+
+class _RemotePolicy:
+    """A content-policy service stand-in that flags spam on the way in."""
+
+    remote = True
+
+    def check(self, text: str, *, locale: str, direction: str, task_kind: str):
+        from safety.content_policy import PolicyVerdict
+
+        return PolicyVerdict(source="service", categories={"spam": 0.9 if direction == "input" else 0.0})
+
+
+def test_a_policy_service_is_asked_outside_the_stage_transaction(api, scripted, monkeypatch):
+    from django.db import connection
+
+    from jobs.services import safety_checks
+
+    asked_inside: list[int] = []
+    ask = safety_checks.policy_ask
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+
+    def counting_ask(*args, **kwargs):
+        asked_inside.append(len(connection.atomic_blocks) - outside)
+        return ask(*args, **kwargs)
+
+    monkeypatch.setattr(safety_checks, "content_policy", _RemotePolicy)
+    monkeypatch.setattr(safety_checks, "policy_ask", counting_ask)
+    job_id = _submit(api, "metadata_enrichment", content=DESCRIPTION)
+    job_run_inline(job_id)
+    job = Job.objects.get(pk=job_id)
+    # Asked once on the way in (prepare) and once on the way out (decide),
+    # both before the stage took its row lock.
+    assert asked_inside == [0, 0]
+    assert job.events.get(type="content_policy", data__direction="input").data["source"] == "service"
+    reasons = job.events.filter(type="status_changed", to_status="reviewing").get().data["reasons"]
+    assert {"reason": "input_policy", "categories": ["spam"], "weight": 1.0} in reasons
+
+
+def test_the_built_in_policy_runs_inside_the_stage_without_an_extra_read(api, scripted, monkeypatch):
+    from django.db import connection
+
+    from jobs.services import safety_checks
+
+    asked_inside: list[int] = []
+    ask = safety_checks.policy_ask
+    outside = len(connection.atomic_blocks)
+
+    def counting_ask(*args, **kwargs):
+        asked_inside.append(len(connection.atomic_blocks) - outside)
+        return ask(*args, **kwargs)
+
+    monkeypatch.setattr(safety_checks, "policy_ask", counting_ask)
+    job_run_inline(_submit(api, "metadata_enrichment", content=DESCRIPTION))
+    assert asked_inside == [1, 1]

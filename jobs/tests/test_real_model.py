@@ -7,7 +7,7 @@ import pytest
 
 from beacon.testing import TERMINAL, generation_body, job_status, wait_for
 from jobs.models import Job
-from jobs.services.job_settings import working_of
+from jobs.state import job_state_load
 from prompts.task_kinds import task_kinds
 
 pytestmark = [pytest.mark.slow]
@@ -42,7 +42,7 @@ def test_each_task_kind_completes_through_the_local_model(api, start_worker, mod
             # A category of the job's shortlist; when the small model and
             # retrieval disagree the confidence is low and a person confirms it.
             assert status in ("completed", "reviewing"), job.error
-            shortlist = [path for path, _ in working_of(job)["taxonomyRanking"]]
+            shortlist = [path for path, _ in job_state_load(job).taxonomy_ranking or []]
             assert (job.result.output or {})["categories"][0]["path"] in shortlist
             continue
         assert status == "completed", (

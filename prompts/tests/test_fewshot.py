@@ -6,7 +6,7 @@ import pytest
 from beacon.testing import generation_body
 from jobs.models import Job
 from jobs.services import pipeline
-from jobs.services.job_settings import working_of
+from jobs.state import job_state_load
 from prompts.fewshot import examples_clear, examples_similar
 from prompts.models import FewShotExample
 
@@ -59,7 +59,7 @@ def test_the_examples_go_before_the_jobs_input_after_the_system_prompt(api, scri
     job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
     pipeline.prepare_run(job_id=job_id)
     pipeline.assemble_run(job_id=job_id)
-    system, user = working_of(Job.objects.get(pk=job_id))["messages"]
+    system, user = job_state_load(Job.objects.get(pk=job_id)).messages
     assert "Zara" not in system["content"]
     assert ('Answer: {"brand": "Zara"}' in user["content"]) is (count > 0)
     assert user["content"].index("Blue cotton shirt") > (user["content"].find("Zara") if count else -1)
