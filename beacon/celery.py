@@ -12,7 +12,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Correlation ids ride in task headers; importing the module connects its signals.
-import beacon.correlation  # noqa: E402,F401
+import common.correlation  # noqa: E402,F401
 
 
 @worker_init.connect

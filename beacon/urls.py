@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from beacon.api import json_error_view
 from beacon.health import HealthApi, HealthDetailedApi
 from beacon.metrics import metrics_view
+from common.api import json_error_view
 from jobs.api import GenerationDetailApi, GenerationEventsApi, GenerationListCreateApi, GenerationStreamApi
 from jobs.experiments import ExperimentsApi
 from jobs.validation_metrics import ValidationMetricsApi

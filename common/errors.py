@@ -1,7 +1,7 @@
 """Domain errors: what a service raises when a request cannot be done.
 
 Services below the API raise these, never HTTP errors; the API's exception
-handler (beacon/api.py) maps each to its status and the error format once.
+handler (common/api.py) maps each to its status and the error format once.
 `code` is the stable machine-readable code callers see; `permanent` says
 whether trying again unchanged could succeed.
 """

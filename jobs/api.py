@@ -17,9 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beacon import correlation
-from beacon.api import ApiError, ServiceOverloaded
-from beacon.pagination import EnvelopePagination
+from common import correlation
+from common.api import ApiError, ServiceOverloaded
+from common.pagination import EnvelopePagination
 from jobs import selectors
 from jobs.filters import GenerationFilter
 from jobs.models import Job

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beacon.api import UnprocessableEntity
+from common.api import UnprocessableEntity
 from jobs import selectors
 from jobs.models import WebhookDelivery, WebhookEndpoint
 from jobs.services.webhooks import (

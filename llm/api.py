@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beacon.api import ApiError
+from common.api import ApiError
 from llm.budget import governor_level
 from llm.models import ModelCall
 from tenants.authentication import request_api_key

@@ -23,7 +23,7 @@ from typing import Any, cast
 import redis
 from django.conf import settings
 
-from beacon.redis_client import redis_client as _redis
+from common.redis_client import redis_client as _redis
 
 KEY_PREFIX = "beacon:breaker:"
 

@@ -29,7 +29,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from beacon.redis_client import redis_client
+from common.redis_client import redis_client
 from llm.models import ModelCall
 
 KEY_PREFIX = "beacon:spend:"

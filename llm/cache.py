@@ -17,7 +17,7 @@ from typing import Any
 import redis
 from django.conf import settings
 
-from beacon.redis_client import redis_client as _redis
+from common.redis_client import redis_client as _redis
 from llm.registry import Deployment
 
 KEY_PREFIX = "beacon:llmcache:"

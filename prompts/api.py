@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beacon.api import ApiError, PlatformDefault
+from common.api import ApiError, PlatformDefault
 from prompts.approvals import ApprovalError, approval_state, version_approve
 from prompts.models import PromptTemplate, TemplateLabel, TemplateVersion
 from prompts.selectors import templates_visible

@@ -1,6 +1,6 @@
 """The error prompts' services raise: a request to change templates that
 cannot be done. The API's exception handler maps it to its status and the
-error format (beacon/api.py), with the failed checks as field details."""
+error format (common/api.py), with the failed checks as field details."""
 
 from common.errors import DomainError
 from prompts.checks import CheckError

@@ -14,7 +14,7 @@ import uuid
 from django.db import models
 from django_fsm import FSMField, transition
 
-from beacon.immutable import ImmutableContent, ImmutableContentError
+from common.immutable import ImmutableContent, ImmutableContentError
 
 # A version number: major.minor.patch.
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from beacon.api import ApiError
+from common.api import ApiError
 from llm.errors import ModelError
 from prompts.api import _template, _valid
 from prompts.models import TemplateTest

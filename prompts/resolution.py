@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
-from beacon.ttl_cache import ttl_cache
+from common.ttl_cache import ttl_cache
 from prompts.approvals import PRODUCTION
 from prompts.errors import TemplateError
 from prompts.models import SEMVER, LabelArm, PromptTemplate, TemplateLabel, TemplateVersion

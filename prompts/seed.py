@@ -12,8 +12,8 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 
-from beacon.hashing import content_hash
-from beacon.tenancy import platform_rows
+from common.hashing import content_hash
+from common.tenancy import platform_rows
 from prompts.task_kinds import TASK_KINDS_DIR, task_kinds
 
 

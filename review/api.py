@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beacon.api import metrics_parameters, metrics_window
+from common.api import metrics_parameters, metrics_window
 from jobs.models import TERMINAL_STATUSES, Job
 from jobs.selectors import group_key, jobs_grouped, reviewed_annotated
 from tenants.authentication import request_api_key

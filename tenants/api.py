@@ -13,8 +13,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from beacon.api import ApiError
-from beacon.pagination import EnvelopePagination
+from common.api import ApiError
+from common.pagination import EnvelopePagination
 from tenants.audit_reading import audit_row_representation, audit_rows_for_organization, audit_time_parse
 from tenants.authentication import request_api_key
 from tenants.models import AuditLog

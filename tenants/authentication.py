@@ -6,7 +6,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from beacon.correlation import log_context_bind
+from common.correlation import log_context_bind
 from tenants.models import ApiKey
 from tenants.selectors import api_key_by_raw
 

@@ -26,7 +26,7 @@ from django.conf import settings
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
-from beacon.redis_client import redis_client
+from common.redis_client import redis_client
 from tenants.models import ApiKey, Organization, RateTier
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beacon.api import ApiError, PlatformDefault
+from common.api import ApiError, PlatformDefault
 from tenants.authentication import request_actor, request_api_key
 from tenants.permissions import IsEditor, ReadViewerWriteEditor
 from validation.models import OutputSchema, SchemaVersion

@@ -10,7 +10,7 @@ import uuid
 
 from django.db import models
 
-from beacon.immutable import ImmutableContent, ImmutableContentError
+from common.immutable import ImmutableContent, ImmutableContentError
 
 COMPONENT_PREFIX = "urn:beacon:component:"
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from jsonschema import Draft202012Validator
 
-from beacon.ttl_cache import ttl_cache
+from common.ttl_cache import ttl_cache
 from validation.models import OutputSchema, SchemaVersion
 from validation.schemas import schema_validator
 

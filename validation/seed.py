@@ -7,8 +7,8 @@ Used by the data migration and wherever tables are emptied (flushed tests)."""
 from collections.abc import Iterable
 from typing import Any
 
-from beacon.hashing import content_hash
-from beacon.tenancy import platform_rows
+from common.hashing import content_hash
+from common.tenancy import platform_rows
 
 EVIDENCE_FIELD = {
     "type": "object",

@@ -56,7 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # HTTP metrics per view (beacon/metrics.py): first and last, so they time the whole request.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    "beacon.correlation.CorrelationIdMiddleware",
+    "common.correlation.CorrelationIdMiddleware",
     # One audit row per API request (and admin write): inside the correlation
     # id, so its latency covers the view and every middleware below.
     "tenants.middleware.AuditRequestMiddleware",
@@ -119,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["tenants.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.permissions.IsViewer"],
-    "DEFAULT_PARSER_CLASSES": ["beacon.api.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["common.api.LimitedJSONParser"],
     # Template tests may call a model synchronously: keep them to a trickle.
     # Per organization (its tier) and per API key, sliding window in Redis.
     "DEFAULT_THROTTLE_CLASSES": ["tenants.rate_limits.ApiKeyRateThrottle"],
@@ -127,7 +127,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "beacon.api.exception_handler",
+    "EXCEPTION_HANDLER": "common.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 
@@ -450,7 +450,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "correlation": {"()": "beacon.correlation.CorrelationIdFilter"},
+        "correlation": {"()": "common.correlation.CorrelationIdFilter"},
         "pii": {"()": "safety.logging.PiiRedactingFilter"},
     },
     "formatters": {

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from beacon import correlation
+from common import correlation
 from jobs.models import EventType, Job, JobEvent
 
 

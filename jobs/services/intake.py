@@ -9,7 +9,7 @@ Everything else is the pipeline's to find out.
 import json
 from typing import Any
 
-from beacon.api import ApiError, TooManyRequests
+from common.api import ApiError, TooManyRequests
 from llm.budget import governor_level
 from llm.registry import registry
 from llm.tokens import exceeds_every_context

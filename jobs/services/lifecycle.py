@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from beacon.api import Conflict
+from common.api import Conflict
 from jobs.models import DeadLetter, EventType, Job, Stage, Status
 from jobs.ports import review_port
 from jobs.services.events import event_record, job_transition

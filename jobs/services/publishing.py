@@ -9,10 +9,12 @@ sweeper publishes it again later: nothing acknowledged is lost.
 import logging
 from typing import Any
 
+# The project's Celery app (beacon/celery.py) as Celery's current app:
+# jobs sits under the composition root and does not import it.
+from celery import current_app as app
 from django.db import transaction
 from django.utils import timezone
 
-from beacon.celery import app
 from jobs.models import Job, Stage
 from jobs.stage_table import STAGE_TABLE
 

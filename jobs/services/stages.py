@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from beacon.correlation import correlation_id, log_context_bind
+from common.correlation import correlation_id, log_context_bind
 from jobs.models import DeadLetter, EventType, Job, Stage
 from jobs.services.events import event_record, job_transition
 from jobs.services.publishing import stage_publish_on_commit

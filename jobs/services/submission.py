@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from beacon.api import Conflict
+from common.api import Conflict
 from jobs.models import EventType, IdempotencyRecord, Job, JobPayload, Stage
 from jobs.services.events import event_record
 from jobs.services.intake import customer_tier_of

@@ -32,12 +32,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+
+# The project's Celery app (beacon/celery.py) as Celery's current app:
+# jobs sits under the composition root and does not import it.
+from celery import current_app as app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
-from beacon.celery import app
 from jobs.models import DeliveryStatus, EventType, Job, WebhookDelivery, WebhookEndpoint
 from jobs.selectors import job_representation
 from jobs.services.events import event_record

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from beacon.redis_client import redis_client
 from beacon.testing import generation_body
+from common.redis_client import redis_client
 from jobs.models import Job
 from jobs.services import pipeline
 from llm.budget import KEY_PREFIX, budget_state, spend_month_to_date

@@ -52,7 +52,7 @@ def test_log_lines_are_json_with_correlation_job_stage_and_org_and_redacted():
 
     from django.conf import settings
 
-    from beacon.correlation import correlation_id, log_context_bind, log_fields
+    from common.correlation import correlation_id, log_context_bind, log_fields
 
     stream = io.StringIO()
     config: dict = copy.deepcopy(settings.LOGGING)

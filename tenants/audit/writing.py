@@ -41,7 +41,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from beacon import correlation
+from common import correlation
 from tenants.models import AuditAction, AuditKind, AuditLog
 
 logger = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from beacon import correlation
+from common import correlation
 from common.errors import DomainError
 
 logger = logging.getLogger(__name__)

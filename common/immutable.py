@@ -4,7 +4,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 
-from beacon.hashing import content_hash
+from common.hashing import content_hash
 
 
 class ImmutableContentError(Exception):
