@@ -1,9 +1,10 @@
 """The Celery application. Its configuration lives in settings (CELERY_*)."""
 
 import os
+from typing import Any
 
 from celery import Celery
-from celery.signals import worker_init, worker_process_init
+from celery.signals import task_prerun, worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
 
@@ -21,17 +22,24 @@ def _preload_model_client(**_: object) -> None:
     and forked pool processes then share it instead of each paying at their
     first model call (inside a stage's time limit). The same for the PII
     analyzer (Presidio, spaCy), the injection classifier (trained on load) and
-    the language identifier used by validation."""
+    the language identifier used by validation, and the Shopify taxonomy's
+    category index that extraction ranks products against (read from YAML)
+    with the attribute lexicons: seconds, which each pool process otherwise
+    paid inside its first jobs' assemble stage."""
     import litellm  # noqa: F401
 
+    from prompts.taxonomy_index import shopify_category_attributes, shopify_index
     from safety.classifier import model
     from safety.pii import analyzer, anonymizer
+    from validation.lexicons import lexicons_preload
     from validation.quality import _identifier
 
     analyzer()
     anonymizer()
     model()
     _identifier()
+    shopify_index()
+    lexicons_preload({name for names in shopify_category_attributes().values() for name in names})
 
 
 @worker_process_init.connect
@@ -61,3 +69,19 @@ def _stage_commits_without_waiting_for_disk(**_: object) -> None:
     connection.close()
     options = connection.settings_dict.setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+@task_prerun.connect
+def _database_connection_checked(task: Any = None, **_: object) -> None:
+    """The worker's connection is kept between tasks (CELERY_DB_REUSE_MAX);
+    before each one, drop it if it broke or outlived CONN_MAX_AGE, as Django
+    does at the start of each request, so a database restart costs one
+    reconnect rather than failed stages. Not for a task run eagerly, inside
+    its caller's process and maybe its transaction."""
+    from django.db import connections
+
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()

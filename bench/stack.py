@@ -50,13 +50,13 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def processes(*commands: list[str], **env: str) -> Iterator[None]:
+def processes(*commands: list[str], **env: str) -> Iterator[list[subprocess.Popen[bytes]]]:
     started = [
         subprocess.Popen(cmd, cwd=BASE_DIR, env=_env(**env), stdout=subprocess.DEVNULL, start_new_session=True)
         for cmd in commands
     ]
     try:
-        yield
+        yield started
     finally:
         for process in started:
             os.killpg(process.pid, signal.SIGTERM)
@@ -134,3 +134,36 @@ def percentile(values: list[float], pct: float) -> float:
     if value is None:
         raise ValueError("no values")
     return value
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process and all its descendants (a Celery
+    worker and its pool), less sensitive than wall time to what the
+    machine's other tenants do."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        tree = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for process in tree:
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system + times.children_user + times.children_system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def postgres_cpu_seconds() -> dict[int, float]:
+    """CPU seconds of each PostgreSQL process on this machine, by pid."""
+    import psutil
+
+    found = {}
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        if process.info["name"] in ("postgres", "postmaster") and process.info["cpu_times"] is not None:
+            times = process.info["cpu_times"]
+            found[process.pid] = times.user + times.system
+    return found

@@ -16,6 +16,7 @@ from django.db import InterfaceError, OperationalError
 
 from common.correlation import log_context_bind
 from jobs.services import pipeline, recovery, webhooks
+from jobs.services.publishing import stage_message_send, stages_chained
 from jobs.services.stages import TransientStageError, job_fail_by_id
 from jobs.stage_table import STAGE_TABLE, StageSpec
 
@@ -54,12 +55,33 @@ class StageTask(Task):
             job_fail_by_id(job_id=job_id, stage=self.stage, error=exc, attempts=self.request.retries + 1)
 
 
+RUNNERS = {spec.stage: getattr(pipeline, spec.runner) for spec in STAGE_TABLE}
+# At most this many stages run after a task's own (validate -> decide -> finalize).
+MAX_CHAINED = 3
+
+
 def _stage_task(spec: StageSpec) -> Any:
-    """The Celery task of one row of the stage table: load by id, run the stage."""
-    runner = getattr(pipeline, spec.runner)
+    """The Celery task of one row of the stage table: load by id, run the
+    stage, then any inline stages it made due on this queue
+    (jobs/services/publishing.py, chained stages)."""
+    runner = RUNNERS[spec.stage]
 
     def run(self: StageTask, job_id: str) -> None:
-        runner(job_id=job_id)
+        with stages_chained(queue=spec.queue) as chain:
+            runner(job_id=job_id)
+            for _ in range(MAX_CHAINED):
+                if not chain.due:
+                    break
+                stage = chain.due.pop(0)
+                try:
+                    RUNNERS[stage](job_id=job_id)
+                except Exception:
+                    # Its own task takes over: retries, then the dead letter.
+                    logger.warning("chained stage %s of job %s failed; sent as a message", stage, job_id)
+                    chain.due.insert(0, stage)
+                    break
+        for stage in chain.due:
+            stage_message_send(job_id=job_id, stage=stage)
 
     run.__name__ = run.__qualname__ = f"stage_{spec.stage}"
     # Rows without limits take the Celery settings' (task_soft_time_limit).

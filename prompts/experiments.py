@@ -5,6 +5,9 @@ jobs is jobs/experiments.py: it reads jobs, which sit above prompts)."""
 import math
 from typing import Any
 
+from django.conf import settings
+
+from common.ttl_cache import ttl_cache
 from prompts.models import LabelArm
 
 ALPHA = 0.05
@@ -26,8 +29,18 @@ def two_proportion_z(successes_a: int, total_a: int, successes_b: int, total_b: 
 
 def label_in_experiment(job: Any) -> bool:
     """Whether the job's template version was drawn from a label with more
-    than one arm (an A/B experiment is running on it)."""
+    than one arm (an A/B experiment is running on it). Read through the
+    intake's short cache where it is on: the decide stage asks for every job."""
     if not job.prompt_version_id or not job.prompt_label:
         return False
-    arms = LabelArm.objects.filter(label__template_id=job.prompt_version.template_id, label__name=job.prompt_label)
-    return arms.count() > 1
+    split = _label_split_cached if settings.BEACON_INTAKE_CACHE_SECONDS else _label_split
+    return split(job.prompt_version.template_id, job.prompt_label)
+
+
+def _label_split(template_id: Any, label: str) -> bool:
+    return LabelArm.objects.filter(label__template_id=template_id, label__name=label).count() > 1
+
+
+@ttl_cache(seconds=5)
+def _label_split_cached(template_id: Any, label: str) -> bool:
+    return _label_split(template_id, label)

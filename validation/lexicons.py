@@ -12,6 +12,7 @@ attributes (`material` is Shopify's Material and Fabric).
 """
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -173,3 +174,10 @@ def lexicon(name: str) -> tuple[str, ...]:
 
 def lexicon_source() -> str:
     return "shopify" if shopify_values() else "built-in"
+
+
+def lexicons_preload(names: Iterable[str]) -> int:
+    """Build the lexicons of `names` now (a worker's parent process does, so
+    that forked processes share them instead of each building its own
+    inside a job); returns how many."""
+    return sum(1 for name in names if lexicon(name) is not None)

@@ -46,6 +46,11 @@ def component_registry(*, organization_id: Any = None) -> Registry:
 
 
 def schema_validator(json_schema: dict[str, Any], *, organization_id: Any = None) -> Draft202012Validator:
+    """A validator for `json_schema`; the organization's components are read
+    only when the schema refers to one (most job schemas refer to none, and
+    the stages build a validator per job)."""
+    if not any(ref.startswith(COMPONENT_PREFIX) for ref in _refs(json_schema)):
+        return Draft202012Validator(json_schema)
     return Draft202012Validator(json_schema, registry=component_registry(organization_id=organization_id))
 
 

@@ -182,6 +182,13 @@ CELERY_TASK_CREATE_MISSING_QUEUES = True
 # when nobody watches. Set these to true to have them from the start.
 CELERY_WORKER_SEND_TASK_EVENTS = env.bool("CELERY_WORKER_SEND_TASK_EVENTS", default=False)
 CELERY_TASK_SEND_SENT_EVENT = env.bool("CELERY_TASK_SEND_SENT_EVENT", default=False)
+# Celery's Django fix-up closes the database connection before and after
+# every task unless this is set: a fresh PostgreSQL backend per stage, which
+# cost a quarter of a worker's time (connect, close, cold catalog caches).
+# With it, a worker process keeps its connection and recycles it every this
+# many tasks; beacon/celery.py closes one that broke or outlived
+# CONN_MAX_AGE before each task, as Django does before each request.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TIMEZONE = "UTC"
 
 # Queues: `default` for short database-bound stages, `llm` for calls to model
@@ -338,6 +345,9 @@ BEACON_EVAL_JUDGE_RATE = env.float("BEACON_EVAL_JUDGE_RATE", default=0.0)
 BEACON_EVAL_JUDGE_MAX_PER_RUN = env.int("BEACON_EVAL_JUDGE_MAX_PER_RUN", default=20)
 # The random audit sample of otherwise low-risk jobs (rates per kind in review/data).
 BEACON_REVIEW_SAMPLING = env.bool("BEACON_REVIEW_SAMPLING", default=True)
+# A stage task runs the inline stages it makes due on its own queue at once
+# instead of sending them through the broker (jobs/services/publishing.py).
+BEACON_STAGE_CHAINING = env.bool("BEACON_STAGE_CHAINING", default=True)
 # Intake caches template labels and schema versions per process for 5 s (a
 # label move is seen within that); 0 turns the cache off (tests do).
 BEACON_INTAKE_CACHE_SECONDS = env.int("BEACON_INTAKE_CACHE_SECONDS", default=5)

@@ -4,14 +4,27 @@ Messages are sent after the transaction that made the stage due commits, so a
 worker never reads a job older than the message. If the publish itself fails
 (Redis down), the job is still committed with `published_at` set, and the
 sweeper publishes it again later: nothing acknowledged is lost.
+
+Chained stages: inside a stage task (`stages_chained`), a next stage that
+runs inline on the same queue (prepare -> assemble, validate -> decide ->
+finalize) is not sent through the broker; once the transaction commits, it
+is handed back to the task, which runs it at once in the same worker: the
+same stage function, with its own transaction and due check. The row says
+the same as for a sent message (the stage due, `published_at` now), so a
+worker that dies between two chained stages leaves a job that the sweeper
+publishes again, as it does after a lost message.
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 # The project's Celery app (beacon/celery.py) as Celery's current app:
 # jobs sits under the composition root and does not import it.
 from celery import current_app as app
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +35,29 @@ logger = logging.getLogger(__name__)
 
 # stage -> (task name, queue), from the stage table.
 STAGE_TASKS: dict[str, tuple[str, str]] = {spec.stage: (spec.task, spec.queue) for spec in STAGE_TABLE}
+INLINE_STAGES = frozenset(spec.stage for spec in STAGE_TABLE if spec.mode == "inline")
+
+
+class Chain:
+    """The stages a stage task runs after its own, in order."""
+
+    def __init__(self, queue: str) -> None:
+        self.queue = queue
+        self.due: list[str] = []
+
+
+_chain: ContextVar[Chain | None] = ContextVar("stage_chain", default=None)
+
+
+@contextmanager
+def stages_chained(*, queue: str) -> Iterator[Chain]:
+    """Collect the inline stages on `queue` that become due while this runs."""
+    chain = Chain(queue) if settings.BEACON_STAGE_CHAINING else None
+    token = _chain.set(chain)
+    try:
+        yield chain or Chain(queue)
+    finally:
+        _chain.reset(token)
 
 
 def stage_queue(stage: str, routing: dict[str, Any] | None) -> str:
@@ -48,7 +84,13 @@ def stage_publish_on_commit(*, job: Job, stage: str) -> None:
     if stage not in STAGE_TASKS:
         return
     job.published_at = timezone.now()
-    message_send_on_commit(job_id=str(job.id), stage=stage, queue=stage_queue(stage, job.routing))
+    queue = stage_queue(stage, job.routing)
+    chain = _chain.get()
+    if chain is not None and stage in INLINE_STAGES and queue == chain.queue:
+        # Handed to the running task once committed; dropped with a rollback.
+        transaction.on_commit(lambda: chain.due.append(stage))
+        return
+    message_send_on_commit(job_id=str(job.id), stage=stage, queue=queue)
 
 
 def message_send_on_commit(*, job_id: str, stage: str, queue: str) -> None:
