@@ -107,6 +107,14 @@ def api(org_factory: Callable[..., Any]) -> APIClient:
 
 
 @pytest.fixture
+def ops() -> Any:
+    """A client with the operator token (beacon/ops.py, the test settings' token)."""
+    from django.test import Client
+
+    return Client(HTTP_AUTHORIZATION="Bearer test-ops-token")
+
+
+@pytest.fixture
 def scripted(settings: Any) -> Iterator[Any]:
     """In-process scripted model: LiteLLM mock responses, script in Redis."""
     from llm.cache import cache_clear

@@ -10,11 +10,15 @@ the scrape sums all workers.
 """
 
 import os
+import time
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client import REGISTRY as PROCESS_REGISTRY
 
+from beacon.ops import ops_token_valid
+from common.api import error_body
 from jobs.metrics import JobsCollector, ModelCallCollector, QueueCollector, ValidationCollector
 from llm.metrics import BreakerCollector
 from review.metrics import ReviewCollector
@@ -36,6 +40,23 @@ def _http_registry() -> CollectorRegistry:
     return PROCESS_REGISTRY
 
 
+# Beacon's collectors aggregate tables: one scrape's answer serves the
+# scrapes of the next few seconds (Prometheus scrapes every 15 s; several
+# Prometheus replicas, or a scrape loop, cost no more).
+_cached: tuple[float, bytes] | None = None
+
+
+def _beacon_metrics() -> bytes:
+    global _cached
+    now = time.monotonic()
+    if _cached is None or now - _cached[0] >= settings.BEACON_METRICS_CACHE_SECONDS:
+        _cached = (now, generate_latest(REGISTRY))
+    return _cached[1]
+
+
 def metrics_view(request: HttpRequest) -> HttpResponse:
-    body = generate_latest(REGISTRY) + generate_latest(_http_registry())
+    if not ops_token_valid(request):
+        # Not found rather than forbidden: the endpoint does not announce itself.
+        return JsonResponse(error_body("not_found", "Not found."), status=404)
+    body = _beacon_metrics() + generate_latest(_http_registry())
     return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)

@@ -102,7 +102,7 @@ class LimitedJSONParser(JSONParser):
         limit = settings.BEACON_MAX_REQUEST_BYTES
         request = (parser_context or {}).get("request")
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and declared.isdigit() and int(declared) > limit:
+        if declared and declared.isdecimal() and int(declared) > limit:
             raise PayloadTooLarge(f"The request body is {declared} bytes; the limit is {limit} bytes.")
         body = stream.read(limit + 1) if stream is not None else b""
         if len(body) > limit:
@@ -115,6 +115,13 @@ class LimitedJSONParser(JSONParser):
                 "The request body is not valid JSON.",
                 code="malformed_json",
                 details=[{"field": "", "message": str(exc.detail), "code": "parse_error"}],
+            ) from exc
+        except RecursionError as exc:
+            # JSON nested deeper than the parser's recursion limit (200 KB of "[").
+            raise ApiError(
+                "The request body is nested too deeply.",
+                code="malformed_json",
+                details=[{"field": "", "message": "nesting too deep", "code": "parse_error"}],
             ) from exc
 
 
@@ -232,7 +239,7 @@ def metrics_window(request: Any, groups: tuple[str, ...]) -> tuple[str, int]:
     default 30) of a metrics endpoint, or a 422 in the API's error format."""
     group = request.query_params.get("groupBy", groups[0])
     raw_days = request.query_params.get("days", "30")
-    if group not in groups or not raw_days.isdigit() or not 1 <= int(raw_days) <= 366:
+    if group not in groups or not raw_days.isdecimal() or not 1 <= int(raw_days) <= 366:
         raise ApiError(
             f"`groupBy` is one of {', '.join(groups)}; `days` is 1 to 366.", code="validation_error", status_code=422
         )

@@ -183,7 +183,7 @@ class GenerationStreamApi(_JobLookupMixin, APIView):
     def get(self, request: Request, job_id: UUID) -> StreamingHttpResponse:
         job = self.get_job(request, job_id)
         last = request.headers.get("Last-Event-ID", "0")
-        after_id = int(last) if last.isdigit() else 0
+        after_id = int(last) if last.isdecimal() else 0
         response = StreamingHttpResponse(
             job_event_stream(job_id=str(job.id), after_id=after_id), content_type="text/event-stream"
         )

@@ -73,6 +73,7 @@ def _stage_task(spec: StageSpec) -> Any:
                 if not chain.due:
                     break
                 stage = chain.due.pop(0)
+                log_context_bind(job_id=job_id, stage=stage)  # its log lines name their own stage
                 try:
                     RUNNERS[stage](job_id=job_id)
                 except Exception:
@@ -80,8 +81,11 @@ def _stage_task(spec: StageSpec) -> Any:
                     logger.warning("chained stage %s of job %s failed; sent as a message", stage, job_id)
                     chain.due.insert(0, stage)
                     break
+                # In place of Celery's line for a task that succeeded.
+                logger.info("stage %s of job %s ran, chained in the same task", stage, job_id)
         for stage in chain.due:
             stage_message_send(job_id=job_id, stage=stage)
+        log_context_bind(job_id=job_id, stage=spec.stage)  # Celery's own line is the task's
 
     run.__name__ = run.__qualname__ = f"stage_{spec.stage}"
     # Rows without limits take the Celery settings' (task_soft_time_limit).

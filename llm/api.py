@@ -92,8 +92,9 @@ class UsageApi(APIView):
                 status_code=422,
             )
         start = datetime.combine(first, time.min, tzinfo=UTC)
-        end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC)
-        calls = ModelCall.objects.filter(organization=organization, created_at__gte=start, created_at__lt=end)
+        # The last day's end, not the next day's start: 9999-12-31 has no next day.
+        end = datetime.combine(last, time.max, tzinfo=UTC)
+        calls = ModelCall.objects.filter(organization=organization, created_at__gte=start, created_at__lte=end)
         rows = usage_rows(calls, group)
         total = calls.aggregate(cost=Sum("cost_usd"), count=Count("id"))
         return Response(

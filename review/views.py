@@ -26,7 +26,7 @@ def output_leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
 
 
 def _steps(path: str) -> list[str | int]:
-    return [int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", path)]
+    return [int(part) if part.isdecimal() else part for part in re.findall(r"[^.\[\]]+", path)]
 
 
 def output_with_edits(output: Any, edits: dict[str, str]) -> Any:

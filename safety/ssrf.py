@@ -45,8 +45,14 @@ def _allowed(address: IPAddress) -> bool:
 
 
 def address_is_public(address: IPAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # IPv6 forms that carry an IPv4 address (mapped, 6to4 in 2002::/16)
+        # are judged as that address; site-local fec0::/10 is private.
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is not None:
+            address = embedded
+        elif address.is_site_local:
+            return False
     return not (
         address.is_private
         or address.is_loopback
@@ -68,6 +74,12 @@ def url_check(url: str, *, resolve: bool = True) -> SafeTarget | None:
     if parts.username or parts.password:
         raise UnsafeUrl("webhook URLs may not carry credentials")
     host = parts.hostname
+    try:
+        port = parts.port
+    except ValueError as exc:  # 99999, or not a number
+        raise UnsafeUrl("the webhook URL's port is not a port number (1-65535)") from exc
+    if port == 0:
+        raise UnsafeUrl("the webhook URL's port is not a port number (1-65535)")
     if not resolve:
         # At intake (no DNS, the acknowledgement stays fast): a literal
         # address is judged now; names are judged when delivered.
@@ -76,24 +88,20 @@ def url_check(url: str, *, resolve: bool = True) -> SafeTarget | None:
         except ValueError:
             return None
         if not address_is_public(literal) and not _allowed(literal):
-            raise UnsafeUrl(f"{literal} is a private, loopback, link-local or reserved address")
+            raise UnsafeUrl(f"{literal} is not a public address")
         return None
     try:
-        infos = socket.getaddrinfo(
-            host, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
-        )
+        infos = socket.getaddrinfo(host, port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise UnsafeUrl(f"the host {host!r} does not resolve") from exc
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     for address in addresses:
         if not address_is_public(address) and not _allowed(address):
-            raise UnsafeUrl(
-                f"the host {host!r} resolves to {address}, a private, loopback, link-local or reserved address; "
-                "allow-list its network in BEACON_WEBHOOK_ALLOWED_NETWORKS to deliver there"
-            )
+            # Not which address: a producer must not learn what internal names resolve to.
+            raise UnsafeUrl(f"the host {host!r} is not a public address")
     chosen = str(addresses[0])
     netloc = f"[{chosen}]" if ":" in chosen else chosen
-    if parts.port:
-        netloc += f":{parts.port}"
+    if port:
+        netloc += f":{port}"
     pinned = parts._replace(netloc=netloc).geturl()
     return SafeTarget(url=pinned, host=host, address=chosen)

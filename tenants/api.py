@@ -34,7 +34,7 @@ def _parse_status(value: str) -> tuple[int, int] | None:
     text = value.strip().lower()
     if len(text) == 3 and text[0] in "12345" and text[1:] == "xx":
         return int(text[0]) * 100, int(text[0]) * 100 + 99
-    if text.isdigit() and 100 <= int(text) <= 599:
+    if text.isdecimal() and 100 <= int(text) <= 599:
         return int(text), int(text)
     return None
 

@@ -1,7 +1,10 @@
 """`Authorization: Bearer <key>` authentication for the REST API."""
 
+from datetime import timedelta
 from typing import Any
 
+from django.db.models import Q
+from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -42,6 +45,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if api_key is None:
             raise exceptions.AuthenticationFailed("The API key is invalid, expired or revoked.")
         log_context_bind(org=api_key.organization_id)
+        _last_used_touch(api_key)
         # For the audit log's middleware, which sees Django's request, not DRF's.
         setattr(request._request, "beacon_api_key", api_key)  # noqa: B010 - an attribute Django does not declare
         return ApiPrincipal(api_key), api_key
@@ -49,6 +53,20 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     def authenticate_header(self, request: Request) -> str:
         # Makes DRF answer 401 (not 403) when credentials are missing.
         return self.keyword
+
+
+# `last_used_at` is for a person deciding whether a key can go: to the
+# minute is enough, and one write a minute keeps it off the hot path.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _last_used_touch(api_key: ApiKey) -> None:
+    now = timezone.now()
+    if api_key.last_used_at is not None and now - api_key.last_used_at < LAST_USED_RESOLUTION:
+        return
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+    ApiKey.objects.filter(stale, pk=api_key.pk).update(last_used_at=now)
+    api_key.last_used_at = now
 
 
 def request_api_key(request: Any) -> ApiKey:
@@ -71,4 +89,4 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
     name = "apiKey"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {"type": "http", "scheme": "bearer", "description": "An API key: `Authorization: Bearer bcn_...`"}
+        return {"type": "http", "scheme": "bearer", "description": "An API key: `Authorization: Bearer bk_...`"}

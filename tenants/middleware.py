@@ -81,7 +81,7 @@ def _body_sha256(request: HttpRequest) -> str:
     leaves nothing to read after). Bodies above the request size limit are
     refused by the API unread, and not read here either."""
     length = request.META.get("CONTENT_LENGTH") or ""
-    if not length.isdigit() or not 0 < int(length) <= settings.BEACON_MAX_REQUEST_BYTES:
+    if not length.isdecimal() or not 0 < int(length) <= settings.BEACON_MAX_REQUEST_BYTES:
         return ""
     try:
         return sha256_hex(request.body)

@@ -217,7 +217,7 @@ def unsupported_removed(
     for path in paths:
         if path in ("", "$"):
             return None
-        *parents, last = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
+        *parents, last = [int(p) if p.isdecimal() else p for p in re.findall(r"[^.\[\]]+", path)]
         node = accepted
         for part in parents:
             node = node[part]
@@ -250,7 +250,7 @@ def _string_fields(output: Any, paths: list[str]) -> list[tuple[str, Any, Any]]:
     """(path, parent node, key) of each path that still names a string."""
     found = []
     for path in dict.fromkeys(paths):
-        *parents, last = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)] or [""]
+        *parents, last = [int(p) if p.isdecimal() else p for p in re.findall(r"[^.\[\]]+", path)] or [""]
         node = output
         try:
             for part in parents:
@@ -272,4 +272,4 @@ def _shortened(text: str, limit: int) -> str:
 
 def _path_order(path: str) -> tuple[tuple[int, int, str], ...]:
     # Later list items first, so deleting one does not move the next one's index.
-    return tuple((1, int(p), "") if p.isdigit() else (0, 0, p) for p in re.findall(r"[^.\[\]]+", path))
+    return tuple((1, int(p), "") if p.isdecimal() else (0, 0, p) for p in re.findall(r"[^.\[\]]+", path))

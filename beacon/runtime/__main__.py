@@ -10,6 +10,7 @@ services  only the embedded servers, until Ctrl-C (for a debugger or shell)
 import argparse
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -107,6 +108,9 @@ def command_run() -> int:
     if values:
         write_services_env(services_env, values)
     env = {**os.environ, **values, "PYTHONUNBUFFERED": "1"}
+    # The operator token for /metrics and the detailed health check, new for
+    # each run unless one is set (beacon/ops.py).
+    env.setdefault("BEACON_OPS_TOKEN", secrets.token_urlsafe(24))
     port = env.get("PORT", "8000")
     flower_port = env.get("FLOWER_PORT", "5555")
     try:
@@ -160,6 +164,7 @@ def command_run() -> int:
             f"  OpenAPI      {base}/api/v1/schema",
             f"  Admin        {base}/admin/   (user {demo['adminUser']}, password {demo['adminPassword']})",
             f"  Flower       http://127.0.0.1:{flower_port}/",
+            f"  Metrics      {base}/metrics   (Authorization: Bearer {env['BEACON_OPS_TOKEN']})",
             f"  Demo API key {demo['apiKey']}",
             "",
             "Try:",

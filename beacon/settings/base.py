@@ -7,6 +7,7 @@ addresses are written to `.beacon/services.env`, read below).
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import environ
@@ -27,7 +28,30 @@ BEACON_ENV = env.str("BEACON_ENV", default="local")
 PRODUCTION = BEACON_ENV == "production"
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="beacon-local-development-only-not-a-secret")
+
+
+def _local_secret_key() -> str:
+    """A random key made once per checkout (RUNTIME_DIR/secret_key, mode
+    0600) and shared by every process run from it. There is no default key:
+    a public one would also give away the encryption key, fence tokens and
+    canaries derived from it. Production sets DJANGO_SECRET_KEY
+    (production.py refuses to start without it)."""
+    path = RUNTIME_DIR / "secret_key"
+    if not path.exists():
+        RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"secret_key.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)  # atomic: when processes start together, the first key wins
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or ("" if PRODUCTION else _local_secret_key())
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -345,6 +369,11 @@ BEACON_EVAL_JUDGE_RATE = env.float("BEACON_EVAL_JUDGE_RATE", default=0.0)
 BEACON_EVAL_JUDGE_MAX_PER_RUN = env.int("BEACON_EVAL_JUDGE_MAX_PER_RUN", default=20)
 # The random audit sample of otherwise low-risk jobs (rates per kind in review/data).
 BEACON_REVIEW_SAMPLING = env.bool("BEACON_REVIEW_SAMPLING", default=True)
+# The operator token for /metrics and /api/v1/health/detailed (beacon/ops.py);
+# unset, those answer no one. `make run` makes one and prints it.
+BEACON_OPS_TOKEN = env.str("BEACON_OPS_TOKEN", default="")
+# One scrape's table aggregates serve the scrapes of this many seconds.
+BEACON_METRICS_CACHE_SECONDS = env.int("BEACON_METRICS_CACHE_SECONDS", default=10)
 # A stage task runs the inline stages it makes due on its own queue at once
 # instead of sending them through the broker (jobs/services/publishing.py).
 BEACON_STAGE_CHAINING = env.bool("BEACON_STAGE_CHAINING", default=True)

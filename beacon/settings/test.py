@@ -4,6 +4,9 @@ tests start get these too (DJANGO_SETTINGS_MODULE is inherited)."""
 
 from beacon.settings.base import *  # noqa: F403
 
+# The suite's own key: fixed, so every test process derives the same secrets.
+SECRET_KEY = "beacon-test-suite-only"  # noqa: S105 - used by the tests alone
+
 # Tests move labels and add schema versions and expect the next request to see them.
 BEACON_INTAKE_CACHE_SECONDS = 0
 # The audit sample picks random jobs for review; a test picks its own.
@@ -14,3 +17,7 @@ BEACON_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
 # Moving production needs a passing golden-set run; tests of labels are about
 # labels, and the launch gate's own tests turn it on.
 BEACON_EVAL_LAUNCH_GATE = False
+# The operations endpoints' token (beacon/ops.py), and no scrape cache: each
+# test reads what it just wrote.
+BEACON_OPS_TOKEN = "test-ops-token"  # noqa: S105 - the suite's own, not a secret
+BEACON_METRICS_CACHE_SECONDS = 0

@@ -44,3 +44,99 @@ def test_every_queue_has_a_worker_and_mounted_files_exist():
         "FROM python:3.11."
     ) == 2
     assert "USER beacon" in (DOCKER / "Dockerfile").read_text()  # not root
+
+
+# Variables the compose services set that Beacon's settings do not read
+# themselves, and who does.
+READ_ELSEWHERE = {
+    "OPENAI_API_KEY": "LiteLLM",
+    "ANTHROPIC_API_KEY": "LiteLLM",
+    "VLLM_API_BASE": "llm/deployments.yaml",
+    "OTEL_SERVICE_NAME": "OpenTelemetry",
+    "PROMETHEUS_MULTIPROC_DIR": "prometheus_client",
+}
+
+
+def _service_environment(service: dict) -> dict[str, str]:
+    """The environment compose gives a service, with each required
+    `${NAME:?...}` filled in and each `${NAME:-default}` at its default."""
+    import re
+
+    resolved = {}
+    for name, value in (service.get("environment") or {}).items():
+        text = str(value)
+        text = re.sub(r"\$\{([A-Z_]+):\?[^}]*\}", lambda m: f"set-{m.group(1).lower()}", text)
+        text = re.sub(r"\$\{([A-Z_]+):-([^}]*)\}", lambda m: m.group(2), text)
+        resolved[name] = text
+    return resolved
+
+
+def test_every_variable_a_compose_service_sets_is_read_and_the_settings_load_with_them():
+    import json
+    import os
+    import re
+    import subprocess
+    import sys
+
+    settings_text = "\n".join(
+        (Path(settings.BASE_DIR) / "beacon" / "settings" / name).read_text() for name in ("base.py", "production.py")
+    )
+    read = set(re.findall(r"""env(?:\.\w+)?\(\s*["']([A-Z_][A-Z0-9_]*)["']""", settings_text))
+    read |= set(re.findall(r"""os\.environ(?:\.get)?\(\s*["']([A-Z_][A-Z0-9_]*)["']""", settings_text))
+    services = compose()["services"]
+    beacon_services = [
+        name for name, service in services.items() if "DATABASE_URL" in (service.get("environment") or {})
+    ]
+    assert {"web", "worker-default", "beat", "flower", "migrate"} <= set(beacon_services)
+    for name in beacon_services:
+        environment = _service_environment(services[name])
+        unread = {var for var in environment if var not in read and var not in READ_ELSEWHERE}
+        unread -= {"OTEL_EXPORTER_OTLP_ENDPOINT"}  # read by beacon/tracing.py
+        assert not unread, (name, sorted(unread))
+        # Exactly that environment (no DJANGO_SETTINGS_MODULE of the suite's).
+        probe = (
+            "import django, json; from django.conf import settings; django.setup(); "
+            "print(json.dumps({'hosts': settings.ALLOWED_HOSTS, 'key': settings.SECRET_KEY, "
+            "'ops': settings.BEACON_OPS_TOKEN, 'production': settings.PRODUCTION}))"
+        )
+        env = {**environment, "PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "beacon.settings"}
+        done = subprocess.run(
+            [sys.executable, "-c", probe], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, (name, done.stderr[-2000:])
+        loaded = json.loads(done.stdout.strip().splitlines()[-1])
+        assert loaded["production"] and loaded["key"] == "set-django_secret_key", name
+        assert "web" in loaded["hosts"] and loaded["ops"], name  # Prometheus reaches the web by name
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    import os
+    import subprocess
+    import sys
+
+    env = {"PATH": os.environ["PATH"], "BEACON_ENV": "production", "BEACON_ENCRYPTION_KEYS": "x" * 44}
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=settings.BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "beacon.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0 and "DJANGO_SECRET_KEY" in done.stderr
+
+
+def test_local_runs_get_a_random_key_of_their_own_not_a_public_default(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    probe = "import django; from django.conf import settings; django.setup(); print(settings.SECRET_KEY)"
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "beacon.settings", "BEACON_RUNTIME_DIR": str(tmp_path)}
+    first, second = (
+        subprocess.run([sys.executable, "-c", probe], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
+        for _ in range(2)
+    )
+    key = first.stdout.strip().splitlines()[-1]
+    assert len(key) >= 50 and second.stdout.strip().splitlines()[-1] == key  # one key per checkout
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"

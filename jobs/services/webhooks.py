@@ -60,7 +60,9 @@ EVENT_TYPES = ("generation.completed", "generation.failed", "generation.rejected
 RESPONSE_EXCERPT = 300
 # What a receiver may echo back that must not sit in the log: secrets,
 # bearer tokens, API keys (Beacon's and common providers' shapes).
-SECRETISH = re.compile(r"whsec_[A-Za-z0-9+/=]+|(?i:bearer)\s+\S+|bcn_[A-Za-z0-9_-]+|sk-[A-Za-z0-9_-]{8,}")
+SECRETISH = re.compile(
+    r"whsec_[A-Za-z0-9+/=]+|(?i:bearer)\s+\S+|bk_[A-Za-z0-9_-]+|bcn_[A-Za-z0-9_-]+|sk-[A-Za-z0-9_-]{8,}"
+)
 
 
 def webhook_payload(*, job: Job) -> bytes:

@@ -94,13 +94,32 @@ def test_openapi_schema_is_3_1_and_public(client):
     assert client.get("/api/docs").status_code == 200
 
 
-def test_health_is_public_and_detailed_health_is_admin_only(client, org_factory):
+def test_health_is_public_and_detailed_health_is_for_operators_only(client, org_factory, ops):
     assert client.get("/api/v1/health").json() == {"status": "ok"}
     _, viewer_key = org_factory("acme", Role.VIEWER)
-    assert client_for(viewer_key).get("/api/v1/health/detailed").status_code == 403
     _, admin_key = org_factory("acme", Role.ADMIN)
-    detailed = client_for(admin_key).get("/api/v1/health/detailed")
+    # A tenant's admin key is not an operator: the endpoint describes the whole deployment.
+    for key in (viewer_key, admin_key):
+        assert client_for(key).get("/api/v1/health/detailed").status_code in (401, 403)
+    assert client.get("/api/v1/health/detailed", HTTP_AUTHORIZATION="Bearer wrong").status_code in (401, 403)
+    detailed = ops.get("/api/v1/health/detailed")
     body = detailed.json()
     assert body["checks"]["database"]["ok"] and body["checks"]["redis"]["ok"]
-    # No worker runs in this test, so the deep check reports degraded, honestly.
+    # No worker runs in this test, so the deep check reports degraded, honestly,
+    # and says which part is down without host names or exception text.
     assert detailed.status_code == 503 and not body["checks"]["workers"]["ok"]
+    assert body["checks"]["workers"]["detail"] == "unavailable (RuntimeError)"
+
+
+def test_metrics_need_the_operator_token_and_one_scrape_serves_the_next(client, ops, settings, api):
+    assert client.get("/metrics").status_code == 404
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 404
+    assert api.get("/metrics").status_code == 404  # a tenant's key is not the operator's token
+    settings.BEACON_METRICS_CACHE_SECONDS = 60
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert ops.get("/metrics").status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        assert ops.get("/metrics").status_code == 200
+    assert len(second.captured_queries) == 0

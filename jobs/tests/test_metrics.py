@@ -7,11 +7,11 @@ from beacon.testing import generation_body, job_run_inline
 pytestmark = pytest.mark.django_db
 
 
-def test_metrics_show_jobs_stages_sla_model_calls_queues_and_http(api, scripted, client):
+def test_metrics_show_jobs_stages_sla_model_calls_queues_and_http(api, scripted, ops):
     job_id = api.post("/api/v1/generations", generation_body(), format="json").json()["data"]["id"]
     job_run_inline(job_id)
     api.post("/api/v1/generations", generation_body(), format="json")  # one left queued
-    text = client.get("/metrics").content.decode()
+    text = ops.get("/metrics").content.decode()
     assert 'beacon_jobs_in_flight{status="queued",task_kind="metadata_enrichment"} 1.0' in text
     assert 'beacon_jobs_ended_window{status="completed",task_kind="metadata_enrichment"} 1.0' in text
     assert 'beacon_stage_latency_seconds_gcount{stage="generate",task_kind="metadata_enrichment"} 1.0' in text
@@ -26,7 +26,7 @@ def test_metrics_show_jobs_stages_sla_model_calls_queues_and_http(api, scripted,
     )
 
 
-def test_every_metric_the_dashboard_and_alert_rules_use_is_exported(api, scripted, client, settings):
+def test_every_metric_the_dashboard_and_alert_rules_use_is_exported(api, scripted, ops, settings):
     """docker/grafana and docker/prometheus name metrics by hand; a renamed
     metric must fail here, not on a dark dashboard."""
     import json
@@ -37,7 +37,7 @@ def test_every_metric_the_dashboard_and_alert_rules_use_is_exported(api, scripte
 
     settings.LLM_GLOBAL_MONTHLY_BUDGET_USD = 100
     api.post("/api/v1/generations", generation_body(), format="json")
-    exported = client.get("/metrics").content.decode()
+    exported = ops.get("/metrics").content.decode()
     families = set(re.findall(r"^# TYPE (\S+) ", exported, flags=re.MULTILINE))
     docker = Path(settings.BASE_DIR) / "docker"
     rules = yaml.safe_load((docker / "prometheus" / "alerts.yml").read_text())

@@ -145,18 +145,26 @@ def test_a_rotated_secret_signs_beside_the_old_one_until_the_overlap_ends(api, s
 def test_the_response_excerpt_is_kept_without_secrets(api, scripted, receiver):
     url, handler = receiver
     handler.statuses = [500]
-    handler.reply = b"error: token Bearer abc.def and whsec_c2VjcmV0 leaked"
+    handler.reply = b"error: token Bearer abc.def and whsec_c2VjcmV0 leaked with bk_live_12345678901234567890"
     delivery = run_job(api, webhookUrl=url).webhook_deliveries.get()
     delivery = attempt(delivery)
     assert delivery is not None
-    assert delivery.log[0]["response"] == "error: token [redacted] and [redacted] leaked"
+    assert delivery.log[0]["response"] == "error: token [redacted] and [redacted] leaked with [redacted]"
+
+
+def test_intake_refuses_a_webhook_port_out_of_range(api, scripted):
+    body = {**generation_body(), "options": {"webhookUrl": "https://example.com:99999/hook"}}
+    response = api.post("/api/v1/generations", body, format="json")
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "options.webhookUrl"
 
 
 @pytest.mark.parametrize(
     "url",
     ["http://169.254.169.254/latest/meta-data", "http://10.0.0.5/hook", "http://[::1]/hook",
      "http://[::ffff:127.0.0.1]/hook", "http://localhost:5432/", "http://0.0.0.0/", "ftp://example.com/x",
-     "http://user:pw@example.com/"],
+     "http://user:pw@example.com/", "http://[fec0::1]/hook", "http://[2002:a00:1::1]/hook",
+     "http://example.com:99999/hook", "http://example.com:0/hook"],
 )  # fmt: skip
 def test_private_loopback_and_metadata_addresses_are_refused(settings, url):
     settings.BEACON_WEBHOOK_ALLOWED_NETWORKS = []
@@ -170,8 +178,11 @@ def test_allow_listed_networks_pass_and_public_addresses_are_pinned(settings):
     target = url_check("https://93.184.215.14/hook")
     assert target is not None and target.address == "93.184.215.14"
     private = [(2, 1, 6, "", ("10.1.2.3", 443))]
-    with mock.patch("socket.getaddrinfo", return_value=private), pytest.raises(UnsafeUrl, match=r"resolves to 10\.1"):
+    with mock.patch("socket.getaddrinfo", return_value=private), pytest.raises(UnsafeUrl) as refused:
         url_check("https://rebinding.example/hook")  # a public-looking name for a private address
+    # The producer learns that it is refused, not what the name resolves to.
+    assert str(refused.value) == "the host 'rebinding.example' is not a public address"
+    assert url_check("http://[2002:5db8:d70e::1]/hook") is not None  # 6to4 of a public IPv4 address
 
 
 def test_intake_refuses_a_literal_private_webhook_url_and_delivery_refuses_a_private_name(api, scripted, settings):

@@ -160,17 +160,15 @@ def test_an_input_no_model_can_hold_is_refused_at_intake(api, settings):
     assert response.json()["error"]["code"] == "prompt_too_long"
 
 
-def test_breaker_state_is_in_detailed_health_and_metrics(client, org_factory):
-    from beacon.testing import client_for
+def test_breaker_state_is_in_detailed_health_and_metrics(ops):
     from llm.breaker import breaker_record, breaker_reset
 
-    _, admin_key = org_factory("ops", role="admin")
     for _ in range(10):
         breaker_record("local-large", ok=False)
     try:
-        checks = client_for(admin_key).get("/api/v1/health/detailed").json()["checks"]
+        checks = ops.get("/api/v1/health/detailed").json()["checks"]
         assert checks["breakers"]["detail"]["local-large"]["state"] == "open"
-        metrics = client.get("/metrics").content.decode()
+        metrics = ops.get("/metrics").content.decode()
         assert 'beacon_llm_breaker_state{deployment="local-large",tier="large"} 2.0' in metrics
     finally:
         breaker_reset("local-large")

@@ -44,7 +44,7 @@ def test_pass_rates_by_kind_version_model_and_day(api, scripted):
     assert api.get("/api/v1/validation/metrics?groupBy=colour").status_code == 422
 
 
-def test_prometheus_shows_pass_rates(api, scripted, client):
+def test_prometheus_shows_pass_rates(api, scripted, ops):
     _run(api, "A yellow shirt")
-    text = client.get("/metrics").content.decode()
+    text = ops.get("/metrics").content.decode()
     assert 'beacon_validation_pass_rate_24h{task_kind="metadata_enrichment"} 1.0' in text
