@@ -111,7 +111,8 @@ class HttpContentPolicy:
             body = response.json()
             categories = {str(name): float(score) for name, score in (body.get("categories") or {}).items()}
         except (httpx.HTTPError, ValueError, AttributeError, TypeError) as exc:
-            raise PolicyUnavailable(f"content policy service at {self.url}: {type(exc).__name__}") from exc
+            # The class only: the service's address is the deployment's business, not the job's record.
+            raise PolicyUnavailable(f"content policy service: {type(exc).__name__}") from exc
         verdict = PolicyVerdict(source=self.source, categories=categories, rules=["service"])
         if body.get("flagged") and not verdict.flagged:
             # The service flagged without scores: record it as a full hit.

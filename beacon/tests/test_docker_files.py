@@ -97,7 +97,9 @@ def test_every_variable_a_compose_service_sets_is_read_and_the_settings_load_wit
         probe = (
             "import django, json; from django.conf import settings; django.setup(); "
             "print(json.dumps({'hosts': settings.ALLOWED_HOSTS, 'key': settings.SECRET_KEY, "
-            "'ops': settings.BEACON_OPS_TOKEN, 'production': settings.PRODUCTION}))"
+            "'ops': settings.BEACON_OPS_TOKEN, 'production': settings.PRODUCTION, "
+            "'secure': [settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SECURE_SSL_REDIRECT, "
+            "settings.SECURE_HSTS_SECONDS > 0]}))"
         )
         env = {**environment, "PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "beacon.settings"}
         done = subprocess.run(
@@ -107,6 +109,7 @@ def test_every_variable_a_compose_service_sets_is_read_and_the_settings_load_wit
         loaded = json.loads(done.stdout.strip().splitlines()[-1])
         assert loaded["production"] and loaded["key"] == "set-django_secret_key", name
         assert "web" in loaded["hosts"] and loaded["ops"], name  # Prometheus reaches the web by name
+        assert all(loaded["secure"]), name  # secure cookies, HTTPS redirect, HSTS
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():

@@ -63,6 +63,7 @@ from llm.gateway import ModelRequest, complete
 from llm.ledger import attempts_cost, calls_record
 from llm.routing import RouteDecision
 from prompts.experiments import label_in_experiment
+from safety.logging import redact_text
 from validation.repair import repair_messages
 
 logger = logging.getLogger(__name__)
@@ -263,10 +264,11 @@ def validate_run(*, job_id: str) -> bool:
         if judged.outcome == Outcome.REFUSED:
             # The refusal contract: the model declined, and asking again with
             # feedback would only pressure it. Recorded as such, not retried.
-            event_record(
-                job=job, type=EventType.REFUSAL, data={"reason": report.refusal, "generation": job.generation_count}
-            )
-            raise StageError(f"the model declined: {report.refusal}", code="refused")
+            # The model's own words can quote what the redactor missed: the
+            # event keeps them masked, the error and the dead letter only the code.
+            reason = redact_text(report.refusal or "")[:300]
+            event_record(job=job, type=EventType.REFUSAL, data={"reason": reason, "generation": job.generation_count})
+            raise StageError("the model declined the task (see the job's refusal event)", code="refused")
         if judged.outcome == Outcome.REPAIR:
             job_state_save(job, replace(state, repair=judged.repair))
             event_record(job=job, type=EventType.REPAIR_REQUESTED, data={"generation": job.generation_count})

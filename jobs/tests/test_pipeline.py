@@ -250,6 +250,8 @@ def test_a_refusal_is_an_outcome_not_a_parse_error_and_is_not_retried(api, scrip
     assert job.status == "failed" and job.error is not None and job.error["code"] == "refused"
     assert job.generation_count == 1  # no remediation round
     assert job.events.get(type="refusal").data["reason"] == "this is not a product"
+    # The error and the dead letter hold the code, not the model's words.
+    assert "not a product" not in job.error["message"] and "not a product" not in job.dead_letters.get().message
     assert job.result.validation["refusal"] == "this is not a product"
     # Only valid outputs stay cached: the same request asks the model again.
     again = _submit(api)
