@@ -99,12 +99,23 @@ def scan_text(text: str) -> InjectionReport:
     return report
 
 
+def _texts(value: Any) -> list[str]:
+    """Every string a value holds, dictionary keys included: the prompt
+    renders a producer's product object whole (`tojson`), names and all."""
+    if isinstance(value, dict):
+        return [text for key, item in value.items() for text in (str(key), *_texts(item))]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return [str(value)] if value is not None else []
+
+
 def parameters_text(parameters: dict[str, Any]) -> str:
-    """Every free-text field a prompt will carry: content, product metadata, reference documents."""
+    """Every free-text field a prompt will carry: content, product metadata
+    (keys and values), reference documents."""
     parts = [str(parameters.get("content", ""))]
     product = parameters.get("product") or {}
     if isinstance(product, dict):
-        parts += [str(v) for v in product.values()]
+        parts += _texts(product)
     parts += [f"{doc.get('title', '')}\n{doc.get('text', '')}" for doc in parameters.get("reference_documents") or []]
     return "\n".join(parts)
 

@@ -186,7 +186,11 @@ class Redactor:
         if isinstance(value, str):
             return self.redact(value)
         if isinstance(value, dict):
-            return {key: self.redact_value(item) for key, item in value.items()}
+            # Keys too: a producer's extra product field is rendered into the prompt whole.
+            return {
+                self.redact(key) if isinstance(key, str) else key: self.redact_value(item)
+                for key, item in value.items()
+            }
         if isinstance(value, list):
             return [self.redact_value(item) for item in value]
         return value

@@ -41,3 +41,25 @@ def test_a_used_key_records_when_it_was_last_used(api):
     assert not ApiKey.objects.filter(last_used_at__isnull=False).exists()
     assert api.get("/api/v1/generations").status_code == 200
     assert ApiKey.objects.filter(last_used_at__isnull=False).count() == 1
+
+
+@pytest.mark.parametrize(
+    "product",
+    [
+        {f"field_{i}": "x" for i in range(40)},  # too many fields
+        {"notes": {"nested": "object"}},  # extra fields hold scalars only
+        {"k" * 65: "x"},  # a field name too long
+        {"notes": "x" * 2001},  # a value too long
+        {"attributes": {f"a{i}": "x" for i in range(51)}},
+    ],
+)
+def test_a_product_object_is_bounded(api, product):
+    response = api.post("/api/v1/generations", generation_body(product=product), format="json")
+    assert response.status_code == 422, response.json()
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_a_product_with_a_few_extra_fields_is_accepted(api):
+    product = {"title": "Pan", "care_notes": "Hand wash", "attributes": {"colour": "red"}}
+    response = api.post("/api/v1/generations", generation_body(product=product), format="json")
+    assert response.status_code == 202

@@ -57,3 +57,9 @@ def test_placeholders_are_typed_consistent_per_job_and_restorable():
 def test_a_clothing_size_before_a_capitalized_word_is_not_a_name():
     # "M." is also a French title; "size M. Machine washable" must stay as it is.
     assert Redactor().redact("Blue shirt, size M. Machine washable.") == "Blue shirt, size M. Machine washable."
+
+
+def test_keys_are_redacted_too():
+    redactor = Redactor()
+    redacted = redactor.redact_value({"product": {"contact jane@example.com": "yes", "title": "Pan"}})
+    assert redacted == {"product": {"contact <EMAIL_1>": "yes", "title": "Pan"}}
