@@ -193,10 +193,28 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str, str]:
     return response.status_code, "" if response.is_success else f"HTTP {response.status_code}", _excerpt(response.text)
 
 
+def _endpoint_gone(delivery: WebhookDelivery) -> str:
+    """Why a delivery to an endpoint must stop: it was disabled, or deleted
+    (the row's endpoint is gone and the URL is not the job's own). Signed
+    with the project's secret, it would otherwise keep going to a receiver
+    the project let go."""
+    if delivery.endpoint is not None:
+        return "" if delivery.endpoint.enabled else "endpoint_disabled"
+    return "" if delivery.url == delivery.job.webhook_url else "endpoint_deleted"
+
+
 def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     delivery = _claim(delivery_id)
     if delivery is None:
         return None
+    stopped = _endpoint_gone(delivery)
+    if stopped:
+        delivery.status, delivery.next_attempt_at, delivery.lease_expires_at = DeliveryStatus.GAVE_UP, None, None
+        delivery.last_error = stopped
+        with transaction.atomic():
+            delivery.save()
+            _record(delivery)
+        return delivery
     started = time.monotonic()
     try:
         status_code, error, excerpt = _post(delivery)

@@ -234,3 +234,27 @@ def test_the_api_manages_endpoints_lists_deliveries_and_redelivers(api, scripted
     assert admin.delete(f"/api/v1/webhook-endpoints/{endpoint_id}").status_code == 204
     project_secret = admin.post("/api/v1/webhook-secret/rotate").json()["data"]
     assert project_secret["secret"].startswith("whsec_") and json.dumps(project_secret)
+
+
+@pytest.mark.parametrize("how", ["disabled", "deleted"])
+def test_an_endpoint_that_is_disabled_or_deleted_receives_nothing_more(api, scripted, receiver, org_factory, how):
+    url, handler = receiver
+    _, admin_key = org_factory("acme", Role.ADMIN)
+    admin = client_for(admin_key)
+    endpoint_id = admin.post("/api/v1/webhook-endpoints", {"url": url}, format="json").json()["data"]["id"]
+    job = run_job(api)
+    delivery = job.webhook_deliveries.get(endpoint_id=endpoint_id)
+    if how == "disabled":
+        admin.patch(f"/api/v1/webhook-endpoints/{endpoint_id}", {"enabled": False}, format="json")
+    else:
+        assert admin.delete(f"/api/v1/webhook-endpoints/{endpoint_id}").status_code == 204
+    stopped = attempt(delivery)
+    assert handler.received == []
+    assert stopped.status == "gave_up" and stopped.last_error == f"endpoint_{how}"
+    assert job.events.filter(type="webhook_failed", data__error=f"endpoint_{how}").exists()
+
+
+def test_a_jobs_own_webhook_url_is_still_delivered_without_an_endpoint(api, scripted, receiver):
+    url, handler = receiver
+    delivery = attempt(run_job(api, webhookUrl=url).webhook_deliveries.get())
+    assert delivery.status == "delivered" and len(handler.received) == 1
