@@ -279,6 +279,9 @@ BEACON_IDEMPOTENCY_TTL_HOURS = env.int("BEACON_IDEMPOTENCY_TTL_HOURS", default=2
 # A stage whose message was published this long ago without being picked up is
 # published again (lost publish: committed job, message never reached Redis).
 BEACON_SWEEP_AFTER_SECONDS = env.int("BEACON_SWEEP_AFTER_SECONDS", default=120)
+# A stage the sweeper or the reaper had to send again this many times (its
+# worker dies on it every time) is dead-lettered instead (jobs/services/recovery.py).
+BEACON_MAX_STAGE_RECOVERIES = env.int("BEACON_MAX_STAGE_RECOVERIES", default=5)
 # Model calls: time limits of the generate stage, and its lease (how long a
 # claimed stage may run before the reaper hands it to another worker). The
 # lease outlasts the hard limit so a live worker is never reaped.

@@ -8,6 +8,12 @@
 Both use a conditional UPDATE per job, so two beat processes, or a sweep
 racing a worker, cannot publish the same stage twice for one decision.
 Duplicated messages are harmless anyway: a stage that is not due is a no-op.
+
+Neither loops forever. The sweeper leaves a queue alone while it still holds
+messages (the job's may be among them, waiting its turn). Each recovery is
+an event; a stage recovered BEACON_MAX_STAGE_RECOVERIES times (a job that
+kills its worker every time), or a job past its deadline, is dead-lettered
+instead of being sent again.
 """
 
 import logging
@@ -19,11 +25,31 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.models import TERMINAL_STATUSES, EventType, IdempotencyRecord, Job, JobEvent, JobPayload
+from jobs.services.load import queue_lengths
 from jobs.services.publishing import STAGE_TASKS, message_send_on_commit, stage_queue
+from jobs.services.stages import StageError, job_fail_by_id
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+
+
+RECOVERIES = (EventType.STAGE_REPUBLISHED, EventType.LEASE_EXPIRED)
+
+
+def _give_up(job_id: Any, stage: str, deadline_at: Any, now: Any) -> bool:
+    """Dead-letter a job that recovery must not send again; True if it did."""
+    recovered = JobEvent.objects.filter(job_id=job_id, stage=stage, type__in=RECOVERIES).count()
+    if deadline_at is not None and deadline_at < now:
+        error = StageError("the job passed its deadline before this stage could run", code="deadline_exceeded")
+    elif recovered >= settings.BEACON_MAX_STAGE_RECOVERIES:
+        error = StageError(
+            f"the {stage} stage was recovered {recovered} times and never finished", code="recovery_exhausted"
+        )
+    else:
+        return False
+    job_fail_by_id(job_id=str(job_id), stage=stage, error=error, attempts=recovered + 1)
+    return True
 
 
 def jobs_sweep_unstarted(*, older_than_seconds: int | None = None) -> int:
@@ -32,11 +58,17 @@ def jobs_sweep_unstarted(*, older_than_seconds: int | None = None) -> int:
     cutoff = now - timedelta(seconds=older_than_seconds or settings.BEACON_SWEEP_AFTER_SECONDS)
     waiting = (
         Job.objects.filter(lease_expires_at__isnull=True, published_at__lt=cutoff, stage__in=list(STAGE_TASKS))
-        .values_list("id", "stage", "published_at", "routing")
+        .values_list("id", "stage", "published_at", "routing", "deadline_at")
         .order_by("published_at")[:BATCH]
     )
+    lengths = queue_lengths(sorted({queue for _, queue in STAGE_TASKS.values()} | {"gpu"})) or {}
     count = 0
-    for job_id, stage, published_at, routing in waiting:
+    for job_id, stage, published_at, routing, deadline_at in waiting:
+        queue = stage_queue(stage, routing)
+        if lengths.get(queue):
+            continue  # still working through its queue: the message may be waiting there
+        if _give_up(job_id, stage, deadline_at, now):
+            continue
         with transaction.atomic():
             taken = Job.objects.filter(
                 id=job_id, stage=stage, published_at=published_at, lease_expires_at__isnull=True
@@ -57,11 +89,13 @@ def stages_reap_expired() -> int:
     """Release stages whose lease expired and publish them again."""
     now = timezone.now()
     expired = Job.objects.filter(lease_expires_at__lt=now).values_list(
-        "id", "stage", "lease_expires_at", "stage_attempt", "routing"
+        "id", "stage", "lease_expires_at", "stage_attempt", "routing", "deadline_at"
     )[:BATCH]
     count = 0
-    for job_id, stage, lease, attempt, routing in expired:
+    for job_id, stage, lease, attempt, routing, deadline_at in expired:
         if stage not in STAGE_TASKS:
+            continue
+        if _give_up(job_id, stage, deadline_at, now):
             continue
         with transaction.atomic():
             taken = Job.objects.filter(id=job_id, stage=stage, lease_expires_at=lease).update(

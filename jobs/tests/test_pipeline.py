@@ -216,6 +216,7 @@ def test_the_sweeper_republishes_stages_whose_message_was_lost(api, django_captu
     job_id = _submit(api)
     Job.objects.filter(pk=job_id).update(published_at=timezone.now() - timedelta(hours=1))
     with (
+        mock.patch("jobs.services.recovery.queue_lengths", return_value={}),  # every queue worked off
         mock.patch("jobs.services.publishing.stage_message_send") as send,
         django_capture_on_commit_callbacks(execute=True),
     ):
@@ -223,6 +224,42 @@ def test_the_sweeper_republishes_stages_whose_message_was_lost(api, django_captu
         assert recovery.jobs_sweep_unstarted() == 0  # published_at moved on
     send.assert_called_once_with(job_id=job_id, stage="prepare", queue="default")
     assert JobEvent.objects.filter(job_id=job_id, type="stage_republished").count() == 1
+
+
+def test_the_sweeper_leaves_a_queue_that_still_holds_messages(api):
+    job_id = _submit(api)
+    Job.objects.filter(pk=job_id).update(published_at=timezone.now() - timedelta(hours=1))
+    with mock.patch("jobs.services.recovery.queue_lengths", return_value={"default": 3}):
+        assert recovery.jobs_sweep_unstarted() == 0
+    assert not JobEvent.objects.filter(job_id=job_id, type="stage_republished").exists()
+
+
+def test_recovery_dead_letters_a_job_past_its_deadline(api):
+    job_id = _submit(api)
+    long_ago = timezone.now() - timedelta(hours=1)
+    Job.objects.filter(pk=job_id).update(published_at=long_ago, deadline_at=long_ago)
+    with mock.patch("jobs.services.recovery.queue_lengths", return_value={}):
+        assert recovery.jobs_sweep_unstarted() == 0
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "failed" and job.error is not None and job.error["code"] == "deadline_exceeded"
+    assert DeadLetter.objects.get(job_id=job_id).error_code == "deadline_exceeded"
+
+
+def test_a_stage_that_keeps_killing_its_worker_is_dead_lettered_not_recovered_forever(api, scripted, settings):
+    settings.BEACON_MAX_STAGE_RECOVERIES = 3
+    job_id = _submit(api)
+    pipeline.prepare_run(job_id=job_id)
+    pipeline.assemble_run(job_id=job_id)
+    expired = timezone.now() - timedelta(seconds=1)
+    with mock.patch("jobs.services.publishing.stage_message_send"):
+        for _ in range(3):  # the worker dies on generate three times
+            Job.objects.filter(pk=job_id).update(stage_attempt=1, lease_expires_at=expired)
+            assert recovery.stages_reap_expired() == 1
+        Job.objects.filter(pk=job_id).update(stage_attempt=1, lease_expires_at=expired)
+        assert recovery.stages_reap_expired() == 0
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "failed" and job.error is not None and job.error["code"] == "recovery_exhausted"
+    assert job.events.filter(type="lease_expired").count() == 3
 
 
 @pytest.mark.django_db(transaction=True)
