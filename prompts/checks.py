@@ -23,7 +23,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 
-from prompts.rendering import _environment, render_context
+from prompts.rendering import _environment, render_bounded, render_context
 from prompts.task_kinds import TaskKind
 
 MAX_PROMPT_CHARS = 20_000
@@ -134,7 +134,7 @@ def version_check(
     )
     for field, source in (("systemPrompt", system_prompt), ("userPrompt", user_prompt)):
         try:
-            _environment().from_string(source).render(context)
+            render_bounded(_environment().from_string(source), context)
         except (SecurityError, UndefinedError) as exc:
             errors.append(CheckError(field, f"test render failed: {exc}"))
         except TemplateError as exc:

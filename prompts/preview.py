@@ -6,6 +6,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import jinja2
+
 from llm.gateway import ModelRequest, complete, decision_for
 from llm.pricing import token_prices
 from llm.registry import registry
@@ -55,12 +57,15 @@ def preview_render(
     )
     kind, version = resolved.kind, resolved.version
     _parameters_check(kind, parameters)
-    messages = render_version(
-        version=version,
-        kind=kind,
-        parameters=parameters,
-        fence_token=fence_token_for(parameters, scope=str(organization_id)),
-    )
+    try:
+        messages = render_version(
+            version=version,
+            kind=kind,
+            parameters=parameters,
+            fence_token=fence_token_for(parameters, scope=str(organization_id)),
+        )
+    except jinja2.TemplateError as exc:  # a missing variable, or a limit of the sandbox
+        raise TemplateError(f"the template does not render with these parameters: {exc}", code="render_failed") from exc
     max_tokens = int(version.metadata.get("maxTokens") or kind.max_tokens)
     estimates: dict[str, dict[str, Any]] = {}
     for tier in ("small", "large"):

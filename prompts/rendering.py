@@ -17,6 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader, StrictUndefined
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from prompts.dsl import extract_entities, few_shot_select, format_json, if_section, truncate_to_tokens
@@ -60,9 +62,61 @@ def _load_version_source(name: str) -> tuple[str, None, Callable[[], bool]] | No
     return source, None, lambda: True
 
 
+# Limits on what a template may make the renderer do. Templates are written
+# by tenants: `{{ "x" * 300000000 }}` or loops inside loops would otherwise
+# take a web or worker process down at save, preview, test or job time.
+MAX_RENDER_CHARS = 200_000  # a product of `*`, and each rendered message
+MAX_RANGE_ITEMS = 10_000  # all `range()` items of one render together
+MAX_POWER_EXPONENT = 64
+
+
+class LimitedSandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, plus bounds on `*`, `**` and `range`."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                repeated = isinstance(sequence, str | list | tuple) and isinstance(times, int)
+                if repeated and len(sequence) * times > MAX_RENDER_CHARS:
+                    raise SecurityError(f"a repetition longer than {MAX_RENDER_CHARS:,} items")
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_POWER_EXPONENT:
+            raise SecurityError(f"an exponent above {MAX_POWER_EXPONENT}")
+        return super().call_binop(context, operator, left, right)
+
+
+class RangeBudget:
+    """`range()` for one render: every call draws on one allowance, so loops
+    inside loops cannot multiply their way past it."""
+
+    def __init__(self, limit: int = MAX_RANGE_ITEMS) -> None:
+        self.left = limit
+
+    def __call__(self, *args: int) -> range:
+        numbers = range(*args)
+        self.left -= len(numbers)
+        if self.left < 0:
+            raise SecurityError(f"range() over more than {MAX_RANGE_ITEMS:,} items in one render")
+        return numbers
+
+
+def render_bounded(template: Any, context: dict[str, Any]) -> str:
+    """Render with a fresh range allowance, stopping once the output passes
+    MAX_RENDER_CHARS instead of building it whole."""
+    parts: list[str] = []
+    size = 0
+    for part in template.generate({**context, "range": RangeBudget()}):
+        size += len(part)
+        if size > MAX_RENDER_CHARS:
+            raise SecurityError(f"a rendered message longer than {MAX_RENDER_CHARS:,} characters")
+        parts.append(part)
+    return "".join(parts)
+
+
 @cache
 def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+    return LimitedSandbox(
         # Versions from the database; the shared `_base` templates from files.
         loader=ChoiceLoader([FunctionLoader(_load_version_source), FileSystemLoader(str(TASK_KINDS_DIR))]),
         undefined=StrictUndefined,
@@ -128,8 +182,8 @@ def render_context(
 
 def render_templates(*, system_name: str, user_name: str, context: dict[str, Any]) -> list[dict[str, str]]:
     environment = _environment()
-    system = environment.get_template(system_name).render(context)
-    user = environment.get_template(user_name).render(context)
+    system = render_bounded(environment.get_template(system_name), context)
+    user = render_bounded(environment.get_template(user_name), context)
     return [{"role": "system", "content": system.strip()}, {"role": "user", "content": user.strip()}]
 
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from jinja2.exceptions import SecurityError
 from jsonschema import Draft202012Validator
 
 from jobs.models import Job
+from jobs.services.stages import StageError
 from jobs.state import JobState
 from prompts.fewshot import examples_block, examples_similar
 from prompts.rendering import render_messages, render_version
@@ -195,7 +197,16 @@ def model_validator_of(job: Job, kind: TaskKind, state: JobState) -> Draft202012
 
 def prompt_render(job: Job, state: JobState, feedback: list[str] | None = None) -> list[dict[str, str]]:
     """The job's prompt: its template version (jobs accepted before the
-    registry existed render their task kind's files)."""
+    registry existed render their task kind's files). A template that breaks
+    a limit of the sandbox (prompts/rendering.py) on this job's input fails
+    the job with `template_limit`; asking again would only do it again."""
+    try:
+        return _prompt_render(job, state, feedback)
+    except SecurityError as exc:
+        raise StageError(f"the template broke a rendering limit: {exc}", code="template_limit") from exc
+
+
+def _prompt_render(job: Job, state: JobState, feedback: list[str] | None) -> list[dict[str, str]]:
     kind = task_kind_of(job)
     extra = dict(state.prompt_context or {})
     if state.taxonomy is not None:

@@ -144,3 +144,39 @@ def test_a_deleted_template_takes_no_new_versions(template):
     template_delete(template=template)
     with pytest.raises(TemplateError):
         draft(template)
+
+
+@pytest.mark.parametrize(
+    "user_prompt",
+    [
+        '{{ "x" * 300000000 }}',
+        "{{ [1] * 10000000 }}",
+        "{{ 7 ** 100000000 }}",
+        "{% for a in range(1000) %}{% for b in range(1000) %}{% endfor %}{% endfor %}",
+        "{% for a in range(100) %}{{ content * 5000 }}{% endfor %}",
+    ],
+)
+def test_hostile_templates_are_refused_at_save_within_limits(template, user_prompt):
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(TemplateError) as caught:
+        draft(template, user_prompt=user_prompt)
+    assert time.monotonic() - started < 5  # refused quickly, not after allocating or looping
+    assert "test render failed" in caught.value.errors[0].message
+
+
+def test_a_template_within_the_limits_still_renders(template):
+    version = draft(template, user_prompt="{% for i in range(3) %}{{ i }}{% endfor %} {{ fence(content) }}")
+    assert version.user_prompt.startswith("{% for")
+
+
+def test_the_range_allowance_is_for_the_whole_render():
+    from jinja2.exceptions import SecurityError
+
+    from prompts.rendering import RangeBudget
+
+    budget = RangeBudget(limit=10)
+    assert list(budget(5)) == [0, 1, 2, 3, 4]
+    with pytest.raises(SecurityError):
+        budget(6)  # 5 + 6 > 10: the allowance is for the whole render
