@@ -40,7 +40,8 @@ def dead_letter_redrive(*, dead_letter_id: int) -> Job:
         job = Job.objects.select_for_update().get(pk=dead_letter.job_id)
         if dead_letter.redriven_at is not None:
             raise Conflict("This dead letter was already re-driven.", code="invalid_state")
-        if not hasattr(job, "payload"):
+        # Retention empties the payload row rather than deleting it.
+        if not hasattr(job, "payload") or job.payload.purged_at is not None or not job.payload.raw:
             raise Conflict("The job's input was purged; it cannot be re-driven.", code="input_purged")
         job_transition(job=job, name="redrive", save=False, data={"deadLetter": dead_letter.id})
         job.error = None

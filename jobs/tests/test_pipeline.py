@@ -151,6 +151,21 @@ def test_a_dead_letter_can_be_redriven_to_completion(api, scripted):
     assert JobEvent.objects.filter(job_id=job_id, type="redriven").count() == 1
 
 
+def test_a_dead_letter_whose_input_was_purged_is_not_redriven(api, scripted):
+    from common.api import Conflict
+    from jobs.models import JobPayload
+
+    scripted_responses_push("nope", "still nope", "not even now")
+    job_id = _submit(api)
+    job_run_inline(job_id)
+    dead = DeadLetter.objects.get(job_id=job_id)
+    JobPayload.objects.filter(job_id=job_id).update(raw=b"", working=None, purged_at=timezone.now())
+    with pytest.raises(Conflict) as refused:
+        dead_letter_redrive(dead_letter_id=dead.id)
+    assert refused.value.error_code == "input_purged"
+    assert Job.objects.get(pk=job_id).status == "failed"
+
+
 def test_cancel_stops_the_job_at_the_next_stage_boundary(api, scripted):
     job_id = _submit(api)
     pipeline.prepare_run(job_id=job_id)
