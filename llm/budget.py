@@ -76,13 +76,31 @@ def _ledger_spend(scope: str, month_start: datetime, month_end: datetime) -> Dec
     return calls.aggregate(total=Sum("cost_usd"))["total"] or Decimal(0)
 
 
+# With Redis down, the month's spend comes from the ledger: summed once per
+# process and scope for this long, not on every submission.
+LEDGER_FALLBACK_SECONDS = 30.0
+_ledger_fallback: dict[tuple[str, datetime], tuple[float, Decimal]] = {}
+
+
+def _ledger_spend_without_redis(scope: str, month_start: datetime, month_end: datetime) -> Decimal:
+    now = time.monotonic()
+    hit = _ledger_fallback.get((scope, month_start))
+    if hit is not None and now - hit[0] < LEDGER_FALLBACK_SECONDS:
+        return hit[1]
+    spent = _ledger_spend(scope, month_start, month_end)
+    if len(_ledger_fallback) > 1024:  # organizations x months: bounded all the same
+        _ledger_fallback.clear()
+    _ledger_fallback[(scope, month_start)] = (now, spent)
+    return spent
+
+
 def spend_month_to_date(scope: str, now: datetime | None = None) -> Decimal:
     month_start, month_end = month_bounds(now or timezone.now())
     key = _key(scope, month_start)
     try:
         cached = redis_client().get(key)
     except redis.RedisError:
-        cached = None
+        return _ledger_spend_without_redis(scope, month_start, month_end)
     if cached is not None:
         return Decimal(cached.decode() if isinstance(cached, bytes) else str(cached))
     spent = _ledger_spend(scope, month_start, month_end)

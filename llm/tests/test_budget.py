@@ -172,3 +172,24 @@ def test_breaker_state_is_in_detailed_health_and_metrics(ops):
         assert 'beacon_llm_breaker_state{deployment="local-large",tier="large"} 2.0' in metrics
     finally:
         breaker_reset("local-large")
+
+
+def test_with_redis_down_the_ledger_is_summed_once_not_per_submission(org_factory):
+    from unittest import mock
+
+    import redis as redis_lib
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from llm import budget
+
+    budget._ledger_fallback.clear()
+    org, _ = org_factory("offline")
+    broken = mock.Mock(get=mock.Mock(side_effect=redis_lib.ConnectionError("down")))
+    with mock.patch.object(budget, "redis_client", return_value=broken):
+        with CaptureQueriesContext(connection) as first:
+            budget.spend_month_to_date(str(org.id))
+        with CaptureQueriesContext(connection) as later:
+            for _ in range(20):
+                budget.spend_month_to_date(str(org.id))
+    assert len(first.captured_queries) == 1 and len(later.captured_queries) == 0
