@@ -14,16 +14,17 @@ import sys
 import time
 
 import httpx
-from stack import BASE_DIR, api_key, celery_worker, gunicorn, processes, setup_django, wait_http
+from stack import BASE_DIR, OPS_TOKEN, api_key, celery_worker, gunicorn, processes, setup_django, wait_http
 
 from beacon.runtime.servers import free_port
 
 
-def worker_ready(base: str, key: str, timeout: float = 90) -> None:
+def worker_ready(base: str, timeout: float = 90) -> None:
     """Until the worker answers the detailed health check (it loads models first)."""
     deadline = time.monotonic() + timeout
+    operator = {"Authorization": f"Bearer {OPS_TOKEN}"}
     while time.monotonic() < deadline:
-        if httpx.get(f"{base}/api/v1/health/detailed", headers={"Authorization": f"Bearer {key}"}).status_code == 200:
+        if httpx.get(f"{base}/api/v1/health/detailed", headers=operator).status_code == 200:
             return
         time.sleep(1)
     sys.exit("the worker did not come up")
@@ -39,7 +40,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     with processes(gunicorn(port), celery_worker()):
         wait_http(f"{base}/api/v1/health")
-        worker_ready(base, key)
+        worker_ready(base)
         command = [
             sys.executable,
             "-m",

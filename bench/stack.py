@@ -45,8 +45,20 @@ def api_key(role: str = "editor") -> str:
     return api_key_create(organization=org, project=project, role=role).raw_key
 
 
+# The operator token the bench's servers take (beacon/ops.py), for benches
+# that read /metrics or the detailed health check.
+OPS_TOKEN = os.environ.get("BEACON_OPS_TOKEN") or "bench-ops-token"
+
+
 def _env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "PYTHONUNBUFFERED": "1", "LLM_PROVIDER": "scripted", "LOG_LEVEL": "WARNING", **extra}
+    return {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "LLM_PROVIDER": "scripted",
+        "LOG_LEVEL": "WARNING",
+        "BEACON_OPS_TOKEN": OPS_TOKEN,
+        **extra,
+    }
 
 
 @contextmanager
