@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
@@ -70,18 +70,14 @@ def experiment_report(*, template: PromptTemplate, label: str, organization_id: 
             passed=Count("id", filter=Q(status="completed")),
             reviewed=Count("id", filter=Q(was_reviewed=True)),
             cost=Avg("cost_usd"),
+            # In the database: a label can have served millions of jobs.
+            latency=Avg(
+                ExpressionWrapper(F("finished_at") - F("started_at"), output_field=DurationField()),
+                filter=Q(finished_at__isnull=False, started_at__isnull=False),
+            ),
         )
         .order_by("prompt_version__version")
     )
-    latencies: dict[str, list[float]] = {}
-    for version, started, finished in jobs.filter(finished_at__isnull=False, started_at__isnull=False).values_list(
-        "prompt_version__version", "started_at", "finished_at"
-    ):
-        if started is not None and finished is not None:  # filtered above; the type checker cannot know
-            latencies.setdefault(version, []).append((finished - started).total_seconds() * 1000)
-
-    def mean(values: list[float]) -> float:
-        return sum(values) / len(values) if values else 0.0
 
     arms = [
         ArmResult(
@@ -91,7 +87,7 @@ def experiment_report(*, template: PromptTemplate, label: str, organization_id: 
             passed=r["passed"],
             reviewed=r["reviewed"],
             mean_cost_usd=r["cost"] or Decimal(0),
-            mean_latency_ms=mean(latencies.get(r["prompt_version__version"], [])),
+            mean_latency_ms=r["latency"].total_seconds() * 1000 if r["latency"] is not None else 0.0,
         )
         for r in rows
     ]

@@ -87,3 +87,28 @@ def test_an_arms_review_rate_counts_the_jobs_that_went_to_review(api, scripted):
     report = api.get(f"/api/v1/templates/{template.id}/experiments?label=production").json()["data"][0]
     arms = {arm["version"]: arm for arm in report["arms"] if arm["finished"]}
     assert arms and all(arm["reviewRate"] == 1.0 for arm in arms.values())
+
+
+@pytest.mark.django_db
+def test_an_arms_mean_latency_comes_from_the_database_in_one_query(api):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from jobs.experiments import experiment_report
+
+    template = PromptTemplate.objects.get(name="metadata_enrichment")
+    ids = [api.post("/api/v1/generations", generation_body(), format="json").json()["data"]["id"] for _ in range(4)]
+    now = timezone.now()
+    for i, job_id in enumerate(ids[:2]):
+        Job.objects.filter(id=job_id).update(
+            status="completed", started_at=now - timedelta(seconds=1 + i), finished_at=now
+        )  # 1 s and 2 s; the other two have not finished
+    org_id = Job.objects.get(id=ids[0]).organization_id
+    with CaptureQueriesContext(connection) as queries:
+        report = experiment_report(template=template, label="production", organization_id=org_id)
+    [arm] = report["arms"]
+    assert arm["jobs"] == 4 and arm["meanLatencyMs"] == 1500.0
+    assert len(queries.captured_queries) == 1  # however many jobs the label served
