@@ -13,6 +13,11 @@ class TenantsConfig(AppConfig):
         from tenants.audit import audit_pending_write, audit_signals_connect, command_audit_install
 
         audit_signals_connect()
+        from django.contrib.auth.signals import user_login_failed
+
+        from tenants.login_throttle import login_failure_record
+
+        user_login_failed.connect(login_failure_record, dispatch_uid="beacon-login-failures")
         command_audit_install()
         # A request's audit row is written after its response is sent, on
         # request_finished; Django's own receiver there may close the

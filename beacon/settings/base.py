@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Failed staff sign-ins are counted; past the limit the form answers 429.
+    "tenants.login_throttle.LoginThrottleMiddleware",
     # Admin changes by staff users are audited as `admin:<username>` (needs request.user).
     "tenants.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -372,6 +374,10 @@ BEACON_EVAL_JUDGE_RATE = env.float("BEACON_EVAL_JUDGE_RATE", default=0.0)
 BEACON_EVAL_JUDGE_MAX_PER_RUN = env.int("BEACON_EVAL_JUDGE_MAX_PER_RUN", default=20)
 # The random audit sample of otherwise low-risk jobs (rates per kind in review/data).
 BEACON_REVIEW_SAMPLING = env.bool("BEACON_REVIEW_SAMPLING", default=True)
+# Staff sign-in: this many failures per username or client address within
+# the window, and the login form answers 429 (tenants/login_throttle.py).
+BEACON_LOGIN_FAILURES_ALLOWED = env.int("BEACON_LOGIN_FAILURES_ALLOWED", default=5)
+BEACON_LOGIN_FAILURE_WINDOW_SECONDS = env.int("BEACON_LOGIN_FAILURE_WINDOW_SECONDS", default=900)
 # The operator token for /metrics and /api/v1/health/detailed (beacon/ops.py);
 # unset, those answer no one. `make run` makes one and prints it.
 BEACON_OPS_TOKEN = env.str("BEACON_OPS_TOKEN", default="")
