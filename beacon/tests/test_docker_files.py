@@ -79,7 +79,7 @@ def test_every_variable_a_compose_service_sets_is_read_and_the_settings_load_wit
     import sys
 
     settings_text = "\n".join(
-        (Path(settings.BASE_DIR) / "beacon" / "settings" / name).read_text() for name in ("base.py", "production.py")
+        path.read_text() for path in (Path(settings.BASE_DIR) / "beacon" / "settings").glob("*.py")
     )
     read = set(re.findall(r"""env(?:\.\w+)?\(\s*["']([A-Z_][A-Z0-9_]*)["']""", settings_text))
     read |= set(re.findall(r"""os\.environ(?:\.get)?\(\s*["']([A-Z_][A-Z0-9_]*)["']""", settings_text))
