@@ -12,7 +12,6 @@ bench/pipeline_throughput.py's figure can be read as a share of it.
 
 import argparse
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -52,32 +51,12 @@ def stage(job: int, step: int) -> None:
 
 def run(jobs: int, concurrency: int = 2) -> float:
     """Jobs per second from the first message to the last job's last stage."""
-    from stack import WORKER_NICE, processes
+    from stack import celery_worker, processes
 
     client = _redis()
     client.delete(DONE_KEY)
     app.control.purge()
-    worker = [
-        "nice",
-        "-n",
-        str(WORKER_NICE),
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "bare_chain",
-        "worker",
-        "-Q",
-        "bare_chain",
-        "-c",
-        str(concurrency),
-        "-n",
-        "bare_chain@%h",
-        "--without-mingle",
-        "--without-gossip",
-        "-l",
-        "WARNING",
-    ]
+    worker = celery_worker(concurrency, queues="bare_chain", app="bare_chain")
     with processes(worker, PYTHONPATH=str(BENCH_DIR)):
         # The worker's start is not part of the figure: the clock starts once
         # a first job has gone through both processes' hands.

@@ -12,7 +12,7 @@ import argparse
 import time
 from dataclasses import dataclass
 
-from stack import api_key, celery_worker, cpu_seconds, postgres_cpu_seconds, processes, setup_django
+from stack import api_key, celery_worker, cpu_seconds, enrichment_submit, postgres_cpu_seconds, processes, setup_django
 
 
 @dataclass
@@ -29,29 +29,14 @@ def run(jobs: int, concurrency: int = 2) -> Throughput:
     from django.utils import timezone
 
     from jobs.models import Job
-    from jobs.services.submission import job_submit
-    from prompts.task_kinds import task_kinds
     from tenants.selectors import api_key_by_raw
 
     key = api_key_by_raw(raw_key=api_key())
     assert key is not None
-    kind = task_kinds()["metadata_enrichment"]
     ids = []
     since = timezone.now()
     for i in range(jobs):
-        submission = job_submit(
-            api_key=key,
-            kind=kind,
-            parameters={"content": f"Shirt {i}, blue cotton", "locale": "en-US"},
-            options={},
-            priority="normal",
-            webhook_url="",
-            output_schema=None,
-            correlation_id=f"bench-{i}",
-            idempotency_key=None,
-            request_hash="",
-        )
-        ids.append(submission.job.id)
+        ids.append(enrichment_submit(key, i, tag="bench").id)
 
     # A job is settled when no stage of it is left to run: ended, or held for
     # a person (the audit sample sends about 2% to review; none completes

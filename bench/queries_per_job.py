@@ -14,7 +14,7 @@ import os
 import statistics
 from collections import Counter
 
-from stack import api_key, setup_django
+from stack import api_key, enrichment_submit, setup_django
 
 CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
 
@@ -31,30 +31,16 @@ def measure(jobs: int) -> tuple[float, float, dict[str, float]]:
     from beacon.celery import app
     from jobs.models import Job
     from jobs.services import pipeline
-    from jobs.services.submission import job_submit
     from jobs.stage_table import STAGE_TABLE
-    from prompts.task_kinds import task_kinds
     from tenants.selectors import api_key_by_raw
 
     key = api_key_by_raw(raw_key=api_key())
     assert key is not None
-    kind = task_kinds()["metadata_enrichment"]
     runners = {spec.stage: getattr(pipeline, spec.runner) for spec in STAGE_TABLE}
     intake, whole, per_stage = [], [], Counter[str]()
     for i in range(jobs):
         with CaptureQueriesContext(connection) as submitted:
-            job = job_submit(
-                api_key=key,
-                kind=kind,
-                parameters={"content": f"Blue cotton shirt {i} by Acme, size M.", "locale": "en-US"},
-                options={"cache": "bypass"},
-                priority="normal",
-                webhook_url="",
-                output_schema=None,
-                correlation_id=f"queries-{i}",
-                idempotency_key=None,
-                request_hash="",
-            ).job
+            job = enrichment_submit(key, i, tag="queries", options={"cache": "bypass"})
         intake.append(_statements(submitted.captured_queries))
         total = 0
         for _ in range(20):

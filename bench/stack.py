@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -79,7 +80,7 @@ def processes(*commands: list[str], **env: str) -> Iterator[list[subprocess.Pope
                 os.killpg(process.pid, signal.SIGKILL)
 
 
-def celery_worker(concurrency: int = 2, queues: str = "default,llm,gpu,webhooks") -> list[str]:
+def celery_worker(concurrency: int = 2, queues: str = "default,llm,gpu,webhooks", app: str = "beacon") -> list[str]:
     # Niced as `make run` and docker/compose.yaml run them: on shared cores the
     # web tier's acknowledgements come before background stage work.
     return [
@@ -90,7 +91,7 @@ def celery_worker(concurrency: int = 2, queues: str = "default,llm,gpu,webhooks"
         "-m",
         "celery",
         "-A",
-        "beacon",
+        app,
         "worker",
         "-Q",
         queues,
@@ -125,6 +126,26 @@ def gunicorn(port: int, app: str = "beacon.wsgi") -> list[str]:
         "--log-level",
         "warning",
     ]
+
+
+def enrichment_submit(key: Any, i: int, *, tag: str, options: dict[str, Any] | None = None) -> Any:
+    """Submit the i-th metadata_enrichment job of a bench through the service
+    layer (no HTTP) with `key` (an ApiKey); returns the job."""
+    from jobs.services.submission import job_submit
+    from prompts.task_kinds import task_kinds
+
+    return job_submit(
+        api_key=key,
+        kind=task_kinds()["metadata_enrichment"],
+        parameters={"content": f"Blue cotton shirt {i} by Acme, size M.", "locale": "en-US"},
+        options=options or {},
+        priority="normal",
+        webhook_url="",
+        output_schema=None,
+        correlation_id=f"{tag}-{i}",
+        idempotency_key=None,
+        request_hash="",
+    ).job
 
 
 def wait_http(url: str, timeout: float = 30) -> None:
