@@ -53,3 +53,15 @@ def job_run_inline(job_id: str) -> None:
         if runner is None:
             return
         runner(job_id=job_id)
+
+
+def streamed_text(response: Any) -> str:
+    """The whole body of a streaming answer from the test client. A stream's
+    iterator is asynchronous (jobs/streaming.py); the client closes the
+    response once it is consumed."""
+    from asgiref.sync import async_to_sync
+
+    async def collect() -> bytes:
+        return b"".join([part async for part in response.streaming_content])
+
+    return async_to_sync(collect)().decode()

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from beacon.health import HealthApi, HealthDetailedApi
 from beacon.metrics import metrics_view
@@ -71,7 +71,7 @@ api_v1 = [
     path("api/v1/health", HealthApi.as_view(), name="health"),
     path("api/v1/health/detailed", HealthDetailedApi.as_view(), name="health-detailed"),
     path("api/v1/schema", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
+    path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger"),
 ]
 
 urlpatterns = [*api_v1, path("metrics", metrics_view, name="metrics"), path("admin/", admin.site.urls)]

@@ -34,11 +34,11 @@ def setup_django() -> None:
     app.control.purge()
 
 
-def api_key(role: str = "editor") -> str:
+def api_key(role: str = "editor", organization: str = "bench") -> str:
     from tenants.models import Organization, RateTier
     from tenants.services import api_key_create, organization_ensure, project_ensure
 
-    org = organization_ensure(slug="bench")
+    org = organization_ensure(slug=organization)
     # Benchmarks measure the platform, not the rate limiter: a custom tier far
     # above any rate they send.
     Organization.objects.filter(id=org.id).update(rate_tier=RateTier.CUSTOM, rate_limit_per_minute=1_000_000)
@@ -109,7 +109,12 @@ def celery_worker(concurrency: int = 2, queues: str = "default,llm,gpu,webhooks"
 WORKER_NICE = 19
 
 
-def gunicorn(port: int, app: str = "beacon.wsgi") -> list[str]:
+def gunicorn(port: int, app: str = "beacon.asgi") -> list[str]:
+    """The web tier as make run and the compose file serve it: ASGI (uvicorn
+    workers) for Beacon, a threaded WSGI server for a bare WSGI baseline."""
+    worker = (
+        ["-k", "gthread", "--threads", "4"] if "wsgi" in app or ":" in app else ["-k", "uvicorn_worker.UvicornWorker"]
+    )
     return [
         sys.executable,
         "-m",
@@ -117,12 +122,9 @@ def gunicorn(port: int, app: str = "beacon.wsgi") -> list[str]:
         app,
         "-b",
         f"127.0.0.1:{port}",
-        "-k",
-        "gthread",
+        *worker,
         "-w",
         "2",
-        "--threads",
-        "4",
         "--log-level",
         "warning",
     ]

@@ -4,9 +4,10 @@ import os
 
 bind = "0.0.0.0:8000"
 workers = int(os.environ.get("WEB_WORKERS", "2"))
-worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "4"))  # sync mode and SSE streams hold a thread while they wait
-timeout = 150  # above the longest sync wait (120 s)
+# ASGI (beacon/asgi.py): streams and sync-mode waits wait on the event loop,
+# not on a thread; ordinary views run on Django's per-request threads.
+worker_class = "uvicorn_worker.UvicornWorker"
+timeout = 30  # the arbiter's heartbeat, which the event loop answers while requests wait
 accesslog = None  # the API logs its own JSON lines
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -18,8 +19,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common import correlation
-from common.api import ApiError, ServiceOverloaded
+from common.api import ApiError, ServiceOverloaded, TooManyRequests
 from common.pagination import EnvelopePagination
+from common.slots import Slot, SlotRefused, slot_release, slot_take
 from jobs import selectors
 from jobs.filters import GenerationFilter
 from jobs.models import Job
@@ -34,7 +36,7 @@ from jobs.services.intake import intake_checks
 from jobs.services.lifecycle import job_cancel
 from jobs.services.load import should_shed
 from jobs.services.submission import job_submit, request_fingerprint
-from jobs.streaming import job_event_stream, job_wait
+from jobs.streaming import SlottedStream, SyncWaitResponse, job_event_stream, job_wait
 from prompts.errors import TemplateError
 from prompts.resolution import template_resolve
 from tenants.authentication import request_api_key
@@ -52,6 +54,19 @@ ERROR_RESPONSES = {
     429: OpenApiResponse(description="Rate limited (Retry-After), or the month's model budget is spent"),
     503: OpenApiResponse(description="Overloaded: low-priority work is refused while queues are deep (Retry-After)"),
 }
+
+
+def _wait_slot(*, kind: str, organization_id: object, limit: int, hold_seconds: float) -> Slot | None:
+    """One of the organization's slots for a stream or a sync wait, or 429."""
+    slot = slot_take(kind=kind, owner=str(organization_id), limit=limit, hold_seconds=hold_seconds)
+    if isinstance(slot, SlotRefused):
+        error = TooManyRequests(
+            f"This organization already has {limit} open {kind.replace('-', ' ')}; retry when one of them ends.",
+            code="too_many_waits",
+        )
+        error.retry_after = slot.retry_after  # type: ignore[attr-defined]
+        raise error
+    return slot
 
 
 class _JobLookupMixin:
@@ -110,28 +125,51 @@ class GenerationListCreateApi(GenericAPIView):
             parameters=data["parameters"],
             max_tokens=options.get("maxTokens"),
         )
-        submission = job_submit(
-            api_key=api_key,
-            kind=resolved.kind,
-            parameters=data["parameters"],
-            prompt=resolved,
-            options={k: v for k, v in options.items() if k not in ("webhookUrl", "priority")},
-            priority=options.get("priority", "normal"),
-            webhook_url=options.get("webhookUrl", ""),
-            output_schema=data.get("outputSchema"),
-            correlation_id=correlation.current(),
-            idempotency_key=idempotency_key,
-            request_hash=request_fingerprint(body),
-        )
+        sync = options.get("mode") == "sync"
+        timeout = float(options.get("syncTimeoutSeconds") or settings.BEACON_SYNC_TIMEOUT_SECONDS)
+        slot = None
+        if sync:  # taken before the job exists: a refused wait accepts nothing
+            slot = _wait_slot(
+                kind="sync-waits",
+                organization_id=api_key.organization_id,
+                limit=settings.BEACON_MAX_SYNC_WAITS_PER_ORGANIZATION,
+                hold_seconds=timeout + 30,
+            )
+        try:
+            submission = job_submit(
+                api_key=api_key,
+                kind=resolved.kind,
+                parameters=data["parameters"],
+                prompt=resolved,
+                options={k: v for k, v in options.items() if k not in ("webhookUrl", "priority")},
+                priority=options.get("priority", "normal"),
+                webhook_url=options.get("webhookUrl", ""),
+                output_schema=data.get("outputSchema"),
+                correlation_id=correlation.current(),
+                idempotency_key=idempotency_key,
+                request_hash=request_fingerprint(body),
+            )
+        except BaseException:
+            slot_release(slot)
+            raise
         job = submission.job
         headers = {"Location": request.build_absolute_uri(f"/api/v1/generations/{job.id}")}
         if not submission.created:
             headers["Idempotent-Replayed"] = "true"
-        answer: int = status.HTTP_202_ACCEPTED
-        if options.get("mode") == "sync":
-            timeout = options.get("syncTimeoutSeconds") or settings.BEACON_SYNC_TIMEOUT_SECONDS
+        representation = {"data": selectors.job_representation(job=job)}
+        if not sync:
+            return Response(representation, status=status.HTTP_202_ACCEPTED, headers=headers)
+        if isinstance(request._request, ASGIRequest):
+            # The ASGI handler (beacon/asgi.py) waits on its event loop: no
+            # thread is held while the job runs.
+            return SyncWaitResponse(
+                representation, job_id=str(job.id), timeout=timeout, slot=slot, status=202, headers=headers
+            )
+        try:  # the WSGI entry point and the test client wait in this thread
             job = job_wait(job_id=str(job.id), timeout=timeout)
-            answer = status.HTTP_200_OK if job.is_terminal else status.HTTP_202_ACCEPTED
+        finally:
+            slot_release(slot)
+        answer = status.HTTP_200_OK if job.is_terminal else status.HTTP_202_ACCEPTED
         return Response({"data": selectors.job_representation(job=job)}, status=answer, headers=headers)
 
     @extend_schema(operation_id="generations_list", responses={200: GenerationSerializer(many=True)})
@@ -184,8 +222,15 @@ class GenerationStreamApi(_JobLookupMixin, APIView):
         job = self.get_job(request, job_id)
         last = request.headers.get("Last-Event-ID", "0")
         after_id = int(last) if last.isdecimal() else 0
+        slot = _wait_slot(
+            kind="streams",
+            organization_id=job.organization_id,
+            limit=settings.BEACON_MAX_STREAMS_PER_ORGANIZATION,
+            hold_seconds=settings.BEACON_STREAM_MAX_SECONDS + 30,
+        )
         response = StreamingHttpResponse(
-            job_event_stream(job_id=str(job.id), after_id=after_id), content_type="text/event-stream"
+            SlottedStream(job_event_stream(job_id=str(job.id), after_id=after_id), slot),
+            content_type="text/event-stream",
         )
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"  # proxies must not hold the stream back

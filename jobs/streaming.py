@@ -1,34 +1,55 @@
 """Waiting on a job from the API: sync mode and the Server-Sent Events stream.
 
-Both read the database, the source of truth, in short polls: no second
-channel to keep consistent, and a stream that drops can resume from the last
-event id it saw (the event log is append-only and ordered by id). Each holds
-a web thread while it waits, so both are bounded: sync mode by its timeout,
-a stream by BEACON_STREAM_MAX_SECONDS (clients reconnect with Last-Event-ID).
+Both read the database, the source of truth: no second channel to keep
+consistent, and a stream that drops resumes from the last event id it saw
+(the event log is append-only and ordered by id). Between reads they sleep on
+the job's notifications (jobs/notifications.py), so under the ASGI server
+(beacon/asgi.py) a waiting request holds no worker thread, no database
+connection and no CPU; only its socket and a few objects on the event loop.
+
+Waits are bounded twice: in time (sync mode by its timeout, a stream by
+BEACON_STREAM_MAX_SECONDS, after which the client reconnects with
+Last-Event-ID) and in number per organization (common/slots.py; past the cap
+the API answers 429 with Retry-After).
 """
 
+import asyncio
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
 
+from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
+from django.db import connection
 
+from common.deferred import DeferredResponse
+from common.slots import Slot, slot_release
+from jobs import selectors
 from jobs.models import TERMINAL_STATUSES, Job, JobEvent
+from jobs.notifications import fallback_delay, job_changes
 from jobs.serializers import JobEventSerializer
 
 SETTLED = {str(s) for s in TERMINAL_STATUSES} | {"reviewing"}
-POLL_SECONDS = 0.2
+EVENTS_PER_READ = 200
+# A comment line this often on a quiet stream: proxies and load balancers
+# close connections that stay silent (commonly after 30-60 s).
+HEARTBEAT_SECONDS = 15.0
 
 
-def job_wait(*, job_id: str, timeout: float) -> Job:
-    """The job once it has ended its automatic run (terminal, or held for
-    review), or as it is when `timeout` runs out."""
-    deadline = time.monotonic() + timeout
-    while True:
-        job = Job.objects.get(pk=job_id)
-        if job.status in SETTLED or time.monotonic() >= deadline:
-            return job
-        time.sleep(POLL_SECONDS)
+@dataclass(frozen=True)
+class _Read:
+    frames: list[str]
+    last_id: int
+    status: str
+
+
+def _release_connection() -> None:
+    # With the ASGI server's connection pool, a waiter gives its connection
+    # back between reads: 200 open streams must not hold 200 connections.
+    if connection.settings_dict.get("OPTIONS", {}).get("pool") and not connection.in_atomic_block:
+        connection.close()
 
 
 def _frame(event: JobEvent) -> str:
@@ -36,26 +57,128 @@ def _frame(event: JobEvent) -> str:
     return f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n"
 
 
-def job_event_stream(*, job_id: str, after_id: int = 0) -> Iterator[str]:
+def _read_after(job_id: str, after_id: int) -> _Read:
+    try:
+        events = list(JobEvent.objects.filter(job_id=job_id, id__gt=after_id).order_by("id")[:EVENTS_PER_READ])
+        status = Job.objects.values_list("status", flat=True).get(pk=job_id)
+    finally:
+        _release_connection()
+    return _Read([_frame(e) for e in events], events[-1].id if events else after_id, status)
+
+
+def _status(job_id: str) -> str:
+    try:
+        return Job.objects.values_list("status", flat=True).get(pk=job_id)
+    finally:
+        _release_connection()
+
+
+# thread_sensitive: a read runs on the request's own thread, the one whose
+# connection the view used (and, in tests, the one holding the test's
+# transaction); between reads that thread sleeps.
+read_after = sync_to_async(_read_after, thread_sensitive=True)
+read_status = sync_to_async(_status, thread_sensitive=True)
+
+
+async def job_settle(*, job_id: str, timeout: float) -> None:
+    """Return once the job has ended its automatic run (terminal, or held for
+    review), or when `timeout` runs out."""
+    deadline = time.monotonic() + timeout
+    async with job_changes(job_id) as changed:
+        while True:
+            remaining = deadline - time.monotonic()
+            if await read_status(job_id) in SETTLED or remaining <= 0:
+                return
+            await changed(min(fallback_delay(), remaining))
+
+
+def job_wait(*, job_id: str, timeout: float) -> Job:
+    """`job_settle` for a caller without an event loop (the WSGI entry point,
+    the test client); under ASGI the API defers the wait (SyncWaitResponse)."""
+    async_to_sync(job_settle)(job_id=job_id, timeout=timeout)
+    return Job.objects.get(pk=job_id)
+
+
+async def job_event_stream(*, job_id: str, after_id: int = 0) -> AsyncIterator[str]:
     """The job's events as SSE frames, oldest first, then as they happen; an
     `end` event once the job is terminal; a comment line as a heartbeat."""
-    started = last_beat = time.monotonic()
+    started = time.monotonic()
     last_id = after_id
     yield "retry: 2000\n\n"
-    while True:
-        events = list(JobEvent.objects.filter(job_id=job_id, id__gt=last_id).order_by("id")[:200])
-        for event in events:
-            last_id = event.id
-            yield _frame(event)
-        status = Job.objects.values_list("status", flat=True).get(pk=job_id)
-        if status in TERMINAL_STATUSES and not events:
-            yield f"event: end\ndata: {json.dumps({'status': status})}\n\n"
-            return
-        now = time.monotonic()
-        if now - started > settings.BEACON_STREAM_MAX_SECONDS:
-            return  # the client reconnects with Last-Event-ID
-        if now - last_beat > 15:
-            last_beat = now
-            yield ": keep-alive\n\n"
-        if not events:
-            time.sleep(POLL_SECONDS * 2)
+    async with job_changes(job_id) as changed:
+        while True:
+            read = await read_after(job_id, last_id)
+            last_id = read.last_id
+            for frame in read.frames:
+                yield frame
+            if read.status in TERMINAL_STATUSES and not read.frames:
+                yield f"event: end\ndata: {json.dumps({'status': read.status})}\n\n"
+                return
+            if len(read.frames) == EVENTS_PER_READ:
+                continue  # more are waiting already
+            read_by = time.monotonic() + fallback_delay()
+            while True:  # until woken, or the fallback read is due
+                remaining = settings.BEACON_STREAM_MAX_SECONDS - (time.monotonic() - started)
+                if remaining <= 0:
+                    return  # the client reconnects with Last-Event-ID
+                due = read_by - time.monotonic()
+                if due <= 0 or await changed(min(HEARTBEAT_SECONDS, due, remaining)):
+                    break
+                if time.monotonic() < read_by:
+                    yield ": keep-alive\n\n"
+
+
+class SlottedStream:
+    """A stream's iterator that frees its organization's slot when the
+    response closes: Django closes every response, and a generator that never
+    started would never run its own `finally`."""
+
+    def __init__(self, stream: AsyncIterator[str], slot: Slot | None) -> None:
+        self.stream = stream
+        self.slot = slot
+
+    def __aiter__(self) -> AsyncIterator[str]:
+        return self.stream
+
+    def close(self) -> None:
+        slot, self.slot = self.slot, None
+        slot_release(slot)
+
+
+class SyncWaitResponse(DeferredResponse):
+    """The 202 of a sync-mode submission, which the ASGI handler
+    (beacon/asgi.py) turns into the final answer by awaiting `settle`: the
+    job's representation, 200 once it ended, still 202 if the wait timed out.
+    Headers set on the way out by middleware (rate limits, correlation id)
+    stay on it."""
+
+    def __init__(self, data: Any, *, job_id: str, timeout: float, slot: Slot | None, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.job_id = job_id
+        self.timeout = timeout
+        self.slot = slot
+
+    async def settle(self) -> None:
+        try:
+            await job_settle(job_id=self.job_id, timeout=self.timeout)
+            job = await sync_to_async(_job_settled, thread_sensitive=True)(self.job_id)
+        finally:
+            await asyncio.shield(sync_to_async(slot_release, thread_sensitive=False)(self.slot))
+            self.slot = None
+        self.data = {"data": job}
+        self.status_code = 200 if job["status"] in {str(s) for s in TERMINAL_STATUSES} else 202
+        self._is_rendered = False
+        self.render()
+        self.headers["Content-Length"] = str(len(self.content))
+
+    def close(self) -> None:
+        slot, self.slot = self.slot, None
+        slot_release(slot)  # a client that left before the wait began
+        super().close()
+
+
+def _job_settled(job_id: str) -> dict[str, Any]:
+    try:
+        return selectors.job_representation(job=Job.objects.get(pk=job_id))
+    finally:
+        _release_connection()

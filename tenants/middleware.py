@@ -110,9 +110,9 @@ class AuditRequestMiddleware:
         except Exception as exc:  # never let the audit trail break an answer
             logger.warning("audit row not written for %s: %s", request.method, type(exc).__name__)
             return response
-        # Written once the answer has left (request_finished), so the insert
-        # is not part of any acknowledgement's latency.
-        audit_request_defer(record=record)
+        # Written once the answer has left (when the server closes the
+        # response), so the insert is not part of any acknowledgement's latency.
+        audit_request_defer(record=record, response=response)
         return response
 
     def _record(

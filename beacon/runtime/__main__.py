@@ -129,7 +129,7 @@ def command_run() -> int:
             manager.add_process("model", f"nice -n 19 {python} manage.py llm_serve", env=model_env, cwd=str(BASE_DIR))
         manager.add_process(
             "web",
-            f"{tool('gunicorn')} beacon.wsgi -b 127.0.0.1:{port} -k gthread -w 2 --threads 4 "
+            f"{tool('gunicorn')} beacon.asgi -b 127.0.0.1:{port} -k uvicorn_worker.UvicornWorker -w 2 "
             "--access-logfile - --graceful-timeout 10",
             env=env,
             cwd=str(BASE_DIR),

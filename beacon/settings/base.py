@@ -85,11 +85,15 @@ MIDDLEWARE = [
     "tenants.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "beacon.urls"
 WSGI_APPLICATION = "beacon.wsgi.application"
+# The web tier runs this one (docker/gunicorn.conf.py, make run).
+ASGI_APPLICATION = "beacon.asgi.application"
 
 TEMPLATES = [
     {
@@ -106,6 +110,25 @@ TEMPLATES = [
     },
 ]
 
+# Content-Security-Policy (django-csp): the admin, the review pages and the
+# API docs load scripts only from this origin (no inline scripts: the review
+# page's shortcuts and Swagger UI's set-up are static files), nothing embeds
+# Beacon in a frame, and forms post only back to it. Inline styles stay
+# allowed: Django's admin and Swagger UI set a few `style` attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
 DATABASES = {"default": env.db("DATABASE_URL", default="postgresql://postgres@127.0.0.1:5432/beacon")}
 # Persistent connections: opening one costs more than most stage transactions.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -113,6 +136,19 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 # A hung query must not hold a worker or a web thread forever.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+# The ASGI web server (beacon/asgi.py turns this on) runs each request on a
+# fresh thread, so thread-local persistent connections would mean a new
+# connection per request: it borrows from a pool per process instead, and
+# its waiting streams give theirs back between reads. The pool's size bounds
+# the web tier's concurrent queries; requests beyond it queue for a
+# connection (up to the timeout, then 503).
+if env.bool("BEACON_DB_POOL", default=False):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": 2,
+        "max_size": env.int("BEACON_DB_POOL_SIZE", default=12),
+        "timeout": 10,
+    }
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
@@ -409,6 +445,11 @@ BEACON_SHED_QUEUE_DEPTH = env.int("BEACON_SHED_QUEUE_DEPTH", default=5000)
 BEACON_SYNC_TIMEOUT_SECONDS = env.float("BEACON_SYNC_TIMEOUT_SECONDS", default=30.0)
 # An SSE stream ends after this long; clients reconnect with Last-Event-ID.
 BEACON_STREAM_MAX_SECONDS = env.float("BEACON_STREAM_MAX_SECONDS", default=300.0)
+# Open streams and sync-mode waits per organization, across every web
+# process (common/slots.py); past the cap: 429 with Retry-After. Waiting
+# costs no thread under ASGI, but each holds a socket and some memory.
+BEACON_MAX_STREAMS_PER_ORGANIZATION = env.int("BEACON_MAX_STREAMS_PER_ORGANIZATION", default=100)
+BEACON_MAX_SYNC_WAITS_PER_ORGANIZATION = env.int("BEACON_MAX_SYNC_WAITS_PER_ORGANIZATION", default=25)
 # Webhooks go to public addresses only (safety/ssrf.py); these networks (CIDRs)
 # are allowed anyway, e.g. a deployment's own internal receivers.
 BEACON_WEBHOOK_ALLOWED_NETWORKS = env.list("BEACON_WEBHOOK_ALLOWED_NETWORKS", default=[])

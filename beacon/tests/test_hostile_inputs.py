@@ -3,7 +3,7 @@ error in the API's error format, or the answer it should."""
 
 import pytest
 
-from beacon.testing import generation_body, job_run_inline
+from beacon.testing import generation_body, job_run_inline, streamed_text
 from tenants.models import ApiKey
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_a_last_event_id_that_is_not_a_number_starts_from_the_beginning(api, scr
     job_run_inline(job_id)
     response = api.get(f"/api/v1/generations/{job_id}/stream", HTTP_LAST_EVENT_ID="²", HTTP_ACCEPT="text/event-stream")
     assert response.status_code == 200
-    body = b"".join(response.streaming_content).decode()
+    body = streamed_text(response)
     assert "event: submitted" in body or "submitted" in body
 
 

@@ -5,15 +5,19 @@ JobEvent, and insists on running inside the caller's transaction, so a status
 change and its event commit together or not at all.
 """
 
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 
 from common import correlation
 from jobs.models import EventType, Job, JobEvent
+from jobs.notifications import job_changed_notify
 
 
 def event_record(*, job: Job, type: EventType, data: dict[str, Any] | None = None, **fields: str) -> JobEvent:
+    # Streams and sync waits on this job look again once the event is visible.
+    transaction.on_commit(partial(job_changed_notify, str(job.id)))
     return JobEvent.objects.create(
         job=job,
         type=type,

@@ -40,6 +40,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.http import HttpResponseBase
 
 from common import correlation
 from tenants.models import AuditAction, AuditKind, AuditLog
@@ -226,24 +227,21 @@ class RequestRecord:
     correlation_id: str = ""  # taken while the request runs; empty: the current one
 
 
-# The request's row, waiting for its response to be sent (tenants/middleware.py).
-_PENDING: contextvars.ContextVar[RequestRecord | None] = contextvars.ContextVar("beacon_audit_pending", default=None)
-
-
-def audit_request_defer(*, record: RequestRecord) -> None:
+def audit_request_defer(*, record: RequestRecord, response: HttpResponseBase) -> None:
     """Write the request's row once its response has been sent: the server
-    closes the response after the last byte, and Django then sends
-    `request_finished` in the same thread and context (for a stream, when
-    the stream ends). A process killed in between loses that one row."""
-    _PENDING.set(replace(record, correlation_id=record.correlation_id or _correlation_id()))
+    closes the response after the last byte (for a stream, when the stream
+    ends), and Django runs the response's closers then, on the request's
+    thread. The record rides on the response itself, not in a context
+    variable: under ASGI the view runs in a task whose context the handler's
+    closing code never sees. A process killed in between loses that one row."""
+    pending = replace(record, correlation_id=record.correlation_id or _correlation_id())
 
+    def write() -> None:
+        # The status the client got: a sync-mode answer settles after the
+        # middleware ran (jobs/streaming.py SyncWaitResponse).
+        audit_request_write(record=replace(pending, status_code=response.status_code))
 
-def audit_pending_write(**_: Any) -> None:
-    """The `request_finished` receiver (tenants/apps.py)."""
-    record = _PENDING.get()
-    if record is not None:
-        _PENDING.set(None)
-        audit_request_write(record=record)
+    response._resource_closers.append(write)  # type: ignore[attr-defined]
 
 
 def audit_request_write(*, record: RequestRecord) -> bool:
