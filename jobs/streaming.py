@@ -4,8 +4,8 @@ Both read the database, the source of truth: no second channel to keep
 consistent, and a stream that drops resumes from the last event id it saw
 (the event log is append-only and ordered by id). Between reads they sleep on
 the job's notifications (jobs/notifications.py), so under the ASGI server
-(beacon/asgi.py) a waiting request holds no worker thread, no database
-connection and no CPU; only its socket and a few objects on the event loop.
+(beacon/asgi.py) a waiting request holds no thread, no database connection
+and no CPU; only its socket and a few objects on the event loop.
 
 Waits are bounded twice: in time (sync mode by its timeout, a stream by
 BEACON_STREAM_MAX_SECONDS, after which the client reconnects with
@@ -20,11 +20,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import async_to_sync
 from django.conf import settings
-from django.db import connection
 
 from common.deferred import DeferredResponse
+from common.request_threads import run_blocking
 from common.slots import Slot, slot_release
 from jobs import selectors
 from jobs.models import TERMINAL_STATUSES, Job, JobEvent
@@ -45,39 +45,21 @@ class _Read:
     status: str
 
 
-def _release_connection() -> None:
-    # With the ASGI server's connection pool, a waiter gives its connection
-    # back between reads: 200 open streams must not hold 200 connections.
-    if connection.settings_dict.get("OPTIONS", {}).get("pool") and not connection.in_atomic_block:
-        connection.close()
-
-
 def _frame(event: JobEvent) -> str:
     data = json.dumps(JobEventSerializer(event).data, separators=(",", ":"), default=str)
     return f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n"
 
 
+# Reads run on the web process's request threads (common/request_threads.py):
+# a waiter borrows a thread and its connection for one query, never holds one.
 def _read_after(job_id: str, after_id: int) -> _Read:
-    try:
-        events = list(JobEvent.objects.filter(job_id=job_id, id__gt=after_id).order_by("id")[:EVENTS_PER_READ])
-        status = Job.objects.values_list("status", flat=True).get(pk=job_id)
-    finally:
-        _release_connection()
+    events = list(JobEvent.objects.filter(job_id=job_id, id__gt=after_id).order_by("id")[:EVENTS_PER_READ])
+    status = Job.objects.values_list("status", flat=True).get(pk=job_id)
     return _Read([_frame(e) for e in events], events[-1].id if events else after_id, status)
 
 
 def _status(job_id: str) -> str:
-    try:
-        return Job.objects.values_list("status", flat=True).get(pk=job_id)
-    finally:
-        _release_connection()
-
-
-# thread_sensitive: a read runs on the request's own thread, the one whose
-# connection the view used (and, in tests, the one holding the test's
-# transaction); between reads that thread sleeps.
-read_after = sync_to_async(_read_after, thread_sensitive=True)
-read_status = sync_to_async(_status, thread_sensitive=True)
+    return Job.objects.values_list("status", flat=True).get(pk=job_id)
 
 
 async def job_settle(*, job_id: str, timeout: float) -> None:
@@ -87,7 +69,7 @@ async def job_settle(*, job_id: str, timeout: float) -> None:
     async with job_changes(job_id) as changed:
         while True:
             remaining = deadline - time.monotonic()
-            if await read_status(job_id) in SETTLED or remaining <= 0:
+            if await run_blocking(_status, job_id) in SETTLED or remaining <= 0:
                 return
             await changed(min(fallback_delay(), remaining))
 
@@ -107,7 +89,7 @@ async def job_event_stream(*, job_id: str, after_id: int = 0) -> AsyncIterator[s
     yield "retry: 2000\n\n"
     async with job_changes(job_id) as changed:
         while True:
-            read = await read_after(job_id, last_id)
+            read = await run_blocking(_read_after, job_id, last_id)
             last_id = read.last_id
             for frame in read.frames:
                 yield frame
@@ -161,9 +143,9 @@ class SyncWaitResponse(DeferredResponse):
     async def settle(self) -> None:
         try:
             await job_settle(job_id=self.job_id, timeout=self.timeout)
-            job = await sync_to_async(_job_settled, thread_sensitive=True)(self.job_id)
+            job = await run_blocking(_job_settled, self.job_id)
         finally:
-            await asyncio.shield(sync_to_async(slot_release, thread_sensitive=False)(self.slot))
+            await asyncio.shield(run_blocking(slot_release, self.slot))
             self.slot = None
         self.data = {"data": job}
         self.status_code = 200 if job["status"] in {str(s) for s in TERMINAL_STATUSES} else 202
@@ -178,7 +160,4 @@ class SyncWaitResponse(DeferredResponse):
 
 
 def _job_settled(job_id: str) -> dict[str, Any]:
-    try:
-        return selectors.job_representation(job=Job.objects.get(pk=job_id))
-    finally:
-        _release_connection()
+    return selectors.job_representation(job=Job.objects.get(pk=job_id))

@@ -136,19 +136,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 # A hung query must not hold a worker or a web thread forever.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
-# The ASGI web server (beacon/asgi.py turns this on) runs each request on a
-# fresh thread, so thread-local persistent connections would mean a new
-# connection per request: it borrows from a pool per process instead, and
-# its waiting streams give theirs back between reads. The pool's size bounds
-# the web tier's concurrent queries; requests beyond it queue for a
-# connection (up to the timeout, then 503).
-if env.bool("BEACON_DB_POOL", default=False):
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"]["pool"] = {
-        "min_size": 2,
-        "max_size": env.int("BEACON_DB_POOL_SIZE", default=12),
-        "timeout": 10,
-    }
+# The ASGI web server runs requests on this many long-lived threads per
+# process (beacon/asgi.py); each keeps one persistent connection, so a web
+# process holds at most this many plus one.
+BEACON_WEB_THREADS = env.int("BEACON_WEB_THREADS", default=8)
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
