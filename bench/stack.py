@@ -111,10 +111,11 @@ WORKER_NICE = 19
 
 def gunicorn(port: int, app: str = "beacon.asgi") -> list[str]:
     """The web tier as make run and the compose file serve it: ASGI (uvicorn
-    workers) for Beacon, a threaded WSGI server for a bare WSGI baseline."""
-    worker = (
-        ["-k", "gthread", "--threads", "4"] if "wsgi" in app or ":" in app else ["-k", "uvicorn_worker.UvicornWorker"]
-    )
+    workers) for Beacon; a threaded WSGI server (2 x 4 threads) for
+    beacon.wsgi and the bare WSGI baseline. Idle keep-alive connections stay
+    open 75 s (docker/gunicorn.conf.py says why)."""
+    asgi = ["-k", "uvicorn_worker.UvicornWorker", "--keep-alive", "75"]
+    worker = asgi if app == "beacon.asgi" else ["-k", "gthread", "--threads", "4"]
     return [
         sys.executable,
         "-m",

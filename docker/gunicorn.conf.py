@@ -8,6 +8,10 @@ workers = int(os.environ.get("WEB_WORKERS", "2"))
 # not on a thread; ordinary views run on Django's per-request threads.
 worker_class = "uvicorn_worker.UvicornWorker"
 timeout = 30  # the arbiter's heartbeat, which the event loop answers while requests wait
+# Idle keep-alive connections stay open longer than a load balancer's idle
+# timeout (commonly 60 s): with gunicorn's default of 2 s, uvicorn closed
+# connections a client was about to reuse, and the client saw resets.
+keepalive = 75
 accesslog = None  # the API logs its own JSON lines
 
 

@@ -130,7 +130,7 @@ def command_run() -> int:
         manager.add_process(
             "web",
             f"{tool('gunicorn')} beacon.asgi -b 127.0.0.1:{port} -k uvicorn_worker.UvicornWorker -w 2 "
-            "--access-logfile - --graceful-timeout 10",
+            "--keep-alive 75 --access-logfile - --graceful-timeout 10",
             env=env,
             cwd=str(BASE_DIR),
         )
