@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from llm.adapters import DEPLOYMENT_FAULTS, error_from, messages_for, response_format_for
@@ -55,7 +56,7 @@ class Attempt:
     deployment: str
     model: str
     tier: str
-    outcome: str  # ok | cached | error | breaker_open | too_long
+    outcome: str  # ok | cached | error (error_code says which) | breaker_open | too_long
     error_code: str = ""
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -219,6 +220,23 @@ def complete(request: ModelRequest, decision: RouteDecision | None = None) -> Co
                 text, finish_reason, used_prompt, used_completion, cached_tokens = _read(response)
             except Exception as exc:  # LiteLLM raises many types; classify them all
                 latency_ms = int((time.monotonic() - started) * 1000)
+                if _cut_by_time_limit(exc):
+                    # The task's soft time limit fired inside the call: no
+                    # retry, no fallback (the task is out of time), and the
+                    # ledger gets the attempt; the provider has the prompt
+                    # and bills it, a self-hosted GPU was busy meanwhile.
+                    billed = call_cost(
+                        deployment, prompt_tokens=prompt_tokens, completion_tokens=0, latency_ms=latency_ms
+                    )
+                    note("error", error_code="soft_time_limit", latency_ms=latency_ms, prompt_tokens=prompt_tokens,
+                         cost_usd=billed)  # fmt: skip
+                    cut = TransientModelError(
+                        f"the task's time limit cut the call to {deployment.name}",
+                        deployment=deployment.name,
+                        code="soft_time_limit",
+                    )
+                    cut.attempts = tuple(attempts)
+                    raise cut from exc
                 error = error_from(exc, deployment.name)
                 # A bad request is the caller's fault: the deployment answered,
                 # which is evidence of health, and frees a half-open probe.
@@ -270,6 +288,19 @@ def complete(request: ModelRequest, decision: RouteDecision | None = None) -> Co
         last_error = TransientModelError("no deployment could take the call", code="no_deployment_available")
     last_error.attempts = tuple(attempts)
     raise last_error
+
+
+def _cut_by_time_limit(exc: BaseException) -> bool:
+    """Whether Celery's soft time limit raised inside the call; LiteLLM and
+    httpx may wrap it in their own exceptions, so look down the chain."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, SoftTimeLimitExceeded):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def decision_for(request: RouteRequest) -> RouteDecision:

@@ -1,11 +1,13 @@
 """The gateway against a real HTTP server on loopback that each test scripts:
 fallbacks, retries, breakers, deadlines, the cache and token pre-flight."""
 
+import signal
 import threading
 import time
 from decimal import Decimal
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from jsonschema import Draft202012Validator
 
 from llm.adapters import messages_for, response_format_for
@@ -276,3 +278,27 @@ def test_the_default_registry_runs_the_local_model_on_both_tiers():
 def test_the_scripted_model_answers_valid_output_for_every_kind(kind):
     schema = task_kinds()[kind].output_schema
     assert list(Draft202012Validator(schema).iter_errors(schema_example(schema))) == []
+
+
+def test_a_call_cut_by_the_tasks_soft_time_limit_is_billed_and_not_retried(loopback, settings):
+    """Celery raises SoftTimeLimitExceeded inside the running call (billiard
+    does it from a signal handler, as here): the gateway stops, records the
+    attempt with the prompt's cost, and tries nothing more."""
+    settings.LLM_ATTEMPTS_PER_DEPLOYMENT = 3
+    loopback.script(Behaviour.delay(3), Behaviour.ok('{"a": 2}'))
+
+    def soft_limit(signum, frame):
+        raise SoftTimeLimitExceeded()
+
+    previous = signal.signal(signal.SIGALRM, soft_limit)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    try:
+        with pytest.raises(TransientModelError) as caught:
+            complete(request(), decision("first", "second"))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert caught.value.code == "soft_time_limit" and len(loopback.requests) == 1
+    (attempt,) = caught.value.attempts
+    assert (attempt.deployment, attempt.outcome, attempt.error_code) == ("first", "error", "soft_time_limit")
+    assert attempt.prompt_tokens > 0 and attempt.cost_usd > 0 and attempt.latency_ms >= 400
