@@ -205,17 +205,16 @@ def input_only(every: int, limit: int) -> None:
     would block, sanitize or flag under each case's task kind."""
     from django.conf import settings
 
-    from jobs.services.safety_checks import _injection_decision
     from prompts.task_kinds import task_kinds
     from safety.classifier import classify
-    from safety.injection import parameters_text, scan_parameters
+    from safety.injection import injection_decision, parameters_text, scan_parameters
 
     cases = adversarial_cases(every, limit)
     outcomes: dict[str, Counter[str]] = defaultdict(Counter)
     for case in cases:
         rules = scan_parameters(case["parameters"]).score
         learned = classify(parameters_text(case["parameters"])).score
-        decision = _injection_decision(rules, learned)
+        decision = injection_decision(rules, learned)
         action = task_kinds()[case["task_kind"]].safety.injection_action if decision == "block" else decision
         layer = ("rules" if rules >= settings.BEACON_INJECTION_FLAG_SCORE else "") + (
             "+classifier" if learned >= settings.BEACON_INJECTION_CLASSIFIER_FLAG else ""

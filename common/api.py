@@ -176,6 +176,7 @@ DOMAIN_STATUS = {
     "approval_required": status.HTTP_409_CONFLICT,
     "not_found": status.HTTP_404_NOT_FOUND,
     "unknown_template": status.HTTP_404_NOT_FOUND,
+    "budget_exhausted": status.HTTP_429_TOO_MANY_REQUESTS,
 }
 
 

@@ -197,3 +197,10 @@ def governor_level(organization_id: str, organization_budget: Decimal | None) ->
     states = [budget_state(str(organization_id), organization_budget), budget_state(GLOBAL, global_budget())]
     level = max((s.level for s in states), key=LEVELS.index)
     return level, states
+
+
+def budget_spent(organization_id: str, organization_budget: Decimal | None) -> BudgetState | None:
+    """The budget (the organization's or the global one) whose month is spent,
+    if any: new model work is refused until the month ends or it is raised."""
+    level, states = governor_level(organization_id, organization_budget)
+    return next((s for s in states if s.level == "hard"), None) if level == "hard" else None

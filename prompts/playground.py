@@ -2,19 +2,23 @@
 parameters (tokens and cost per tier), run it against the model, and keep
 the runs as the organization's tests; golden ones gate activation."""
 
+import time
 from typing import Any
 from uuid import UUID
 
+import redis
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from common.api import ApiError
+from common.redis_client import redis_client
 from llm.errors import ModelError
 from prompts.api import _template, _valid
 from prompts.models import TemplateTest
@@ -81,17 +85,36 @@ class TemplateTestDetailApi(APIView):
         return Response({"data": test_data(test)})
 
 
-class ApiKeyScopedThrottle(ScopedRateThrottle):
-    """Rate per API key (requests authenticate with keys, not users)."""
+class TemplateTestThrottle(BaseThrottle):
+    """BEACON_TEMPLATE_TEST_RATE per API key, counted in Redis so that every
+    web process shares one count (DRF's own throttles count in the process's
+    local cache). Redis down: not counted, as for the API-wide limit."""
 
-    def get_cache_key(self, request: Request, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": str(request_api_key(request).id)}
+    def __init__(self) -> None:
+        count, period = settings.BEACON_TEMPLATE_TEST_RATE.split("/")  # "30/min", DRF's rate syntax
+        self.num_requests = int(count)
+        self.duration = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        window = int(time.time() // self.duration)
+        key = f"beacon:rate:template-test:{request_api_key(request).id}:{window}"
+        try:
+            pipe = redis_client().pipeline()
+            pipe.incr(key)
+            pipe.expire(key, self.duration + 1)
+            count = int(pipe.execute()[0])
+        except redis.RedisError:
+            return True
+        self._wait = self.duration - time.time() % self.duration
+        return count <= self.num_requests
+
+    def wait(self) -> float | None:
+        return getattr(self, "_wait", None)
 
 
 class TemplateTestApi(APIView):
     permission_classes = [IsEditor]
-    throttle_classes = [ApiKeyRateThrottle, ApiKeyScopedThrottle]
-    throttle_scope = "template_test"
+    throttle_classes = [ApiKeyRateThrottle, TemplateTestThrottle]
 
     @extend_schema(operation_id="templates_test", request=PreviewSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, template_id: UUID) -> Response:

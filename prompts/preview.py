@@ -1,14 +1,25 @@
 """Previews: render a version with sample parameters, count its tokens and
 price it per tier without calling a model; or, with `execute`, also run the
-generation and validation synchronously and keep the result as a test."""
+generation and validation synchronously and keep the result as a test.
+
+An executed test is model work like a job's and goes through the same
+guards: the month's budget (a spent one refuses it), PII redaction (the
+model sees placeholders; the test keeps only the redacted parameters), the
+injection layers (a blocked input does not run; a kind that sanitizes gets
+the sanitized copy), and the ledger (every attempt, failed ones too)."""
 
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import jinja2
+from django.conf import settings
 
+from common.errors import DomainError
+from llm.budget import budget_spent
+from llm.errors import ModelError
 from llm.gateway import ModelRequest, complete, decision_for
+from llm.ledger import calls_record
 from llm.pricing import token_prices
 from llm.registry import registry
 from llm.routing import RouteRequest
@@ -18,6 +29,10 @@ from prompts.errors import TemplateError
 from prompts.models import PromptTemplate, TemplateTest
 from prompts.rendering import fence_token_for, render_version
 from prompts.resolution import template_resolve
+from safety.classifier import classify
+from safety.injection import injection_decision, parameters_text, sanitize_parameters, scan_parameters
+from safety.pii import Redactor
+from tenants.models import Organization
 
 # Parsing and validating a model's text against a schema is validation's
 # (validation.output.output_validate); prompts shares its floor and does not
@@ -57,6 +72,10 @@ def preview_render(
     )
     kind, version = resolved.kind, resolved.version
     _parameters_check(kind, parameters)
+    safety: dict[str, Any] = {}
+    if execute:
+        _budget_check(organization_id)
+        parameters, safety = _input_guard(kind, parameters)
     try:
         messages = render_version(
             version=version,
@@ -94,11 +113,28 @@ def preview_render(
     if not execute:
         return result
     input_tokens = int(estimates.get(_tier(version, kind), {}).get("promptTokens", 0))
-    completion, report = version_execute(version=version, kind=kind, messages=messages, input_tokens=input_tokens)
+
+    def ledger(attempts: Any) -> None:
+        calls_record(
+            organization_id=organization_id,
+            project_id=None,
+            job_id=None,
+            task_kind=kind.name,
+            stage="template_test",
+            attempts=attempts,
+            routing_reason={"template": template.name, "version": version.version},
+        )
+
+    try:
+        completion, report = version_execute(version=version, kind=kind, messages=messages, input_tokens=input_tokens)
+    except ModelError as exc:
+        ledger(exc.attempts)
+        raise
+    ledger(completion.attempts)
     test = TemplateTest.objects.create(
         version=version,
         organization_id=organization_id,
-        parameters=parameters,
+        parameters=parameters,  # redacted
         output=report.parsed if report.valid else None,
         validation=report.as_dict(),
         valid=report.valid,
@@ -115,8 +151,49 @@ def preview_render(
         "validation": report.as_dict(),
         "costUsd": str(completion.total_cost_usd),
         "latencyMs": completion.latency_ms,
+        "safety": safety,
     }
     return result
+
+
+def _budget_check(organization_id: Any) -> None:
+    budget = Organization.objects.filter(pk=organization_id).values_list("monthly_budget_usd", flat=True).first()
+    spent = budget_spent(str(organization_id), budget)
+    if spent is not None:
+        raise DomainError(
+            f"The model budget for this month is spent; tests that call the model are refused until "
+            f"{spent.month_end:%Y-%m-%d} or until the budget is raised.",
+            code="budget_exhausted",
+        )
+
+
+def _input_guard(kind: Any, parameters: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The prepare stage's input layers for a test: redact PII, then judge
+    the raw input for injection as a job's is judged (safety.injection).
+    Returns the parameters the model sees (and the test keeps) and a summary."""
+    redactor = Redactor()
+    prepared = redactor.redact_value(parameters)
+    rules = scan_parameters(parameters)
+    classifier = classify(parameters_text(prepared))
+    decision = injection_decision(rules.score, classifier.score)
+    summary: dict[str, Any] = {
+        "piiRedacted": len(redactor.mapping),
+        "injection": {"decision": decision, "score": rules.score, "classifier": classifier.score},
+    }
+    action = kind.safety.injection_action
+    if decision != "block" or not settings.BEACON_INJECTION_ENFORCE or action == "review":
+        return prepared, summary  # a job would go to review; a test reports the finding
+    if action == "sanitize":
+        sanitized, removed = sanitize_parameters(prepared, settings.BEACON_INJECTION_CLASSIFIER_FLAG)
+        after = injection_decision(scan_parameters(sanitized).score, classify(parameters_text(sanitized)).score)
+        if after != "block" and str(sanitized.get("content", "")).strip():
+            summary["injection"]["removedPassages"] = removed
+            return sanitized, summary
+    raise TemplateError(
+        f"the parameters look like a prompt-injection attempt (score {max(rules.score, classifier.score)}); "
+        "the test was not run",
+        code="injection_blocked",
+    )
 
 
 def _tier(version: Any, kind: Any) -> str:

@@ -19,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from common.text import INVISIBLE, normalize_text
 from safety.classifier import classify
 
@@ -122,6 +124,22 @@ def parameters_text(parameters: dict[str, Any]) -> str:
 
 def scan_parameters(parameters: dict[str, Any]) -> InjectionReport:
     return scan_text(parameters_text(parameters))
+
+
+def injection_decision(rules_score: float, classifier_score: float) -> str:
+    """block, flag or allow, from the rules' score and the classifier's, by
+    the thresholds in settings; the same for jobs and template tests."""
+    if (
+        rules_score >= settings.BEACON_INJECTION_BLOCK_SCORE
+        or classifier_score >= settings.BEACON_INJECTION_CLASSIFIER_BLOCK
+    ):
+        return "block"
+    if (
+        rules_score >= settings.BEACON_INJECTION_FLAG_SCORE
+        or classifier_score >= settings.BEACON_INJECTION_CLASSIFIER_FLAG
+    ):
+        return "flag"
+    return "allow"
 
 
 def passage_suspicious(passage: str, classifier_flag: float) -> bool:

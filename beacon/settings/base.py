@@ -142,6 +142,9 @@ DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 BEACON_WEB_THREADS = env.int("BEACON_WEB_THREADS", default=8)
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Template tests that call a model (`execute`), per API key, counted in Redis
+# across web processes (prompts/playground.py): keep them to a trickle.
+BEACON_TEMPLATE_TEST_RATE = env.str("BEACON_TEMPLATE_TEST_RATE", default="30/min")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "en-us"
@@ -160,10 +163,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["tenants.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.permissions.IsViewer"],
     "DEFAULT_PARSER_CLASSES": ["common.api.LimitedJSONParser"],
-    # Template tests may call a model synchronously: keep them to a trickle.
     # Per organization (its tier) and per API key, sliding window in Redis.
     "DEFAULT_THROTTLE_CLASSES": ["tenants.rate_limits.ApiKeyRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"template_test": env.str("BEACON_TEMPLATE_TEST_RATE", default="30/min")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

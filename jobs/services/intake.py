@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from common.api import ApiError, TooManyRequests
-from llm.budget import governor_level
+from llm.budget import budget_spent
 from llm.registry import registry
 from llm.tokens import exceeds_every_context
 from prompts.task_kinds import TaskKind
@@ -42,9 +42,8 @@ def customer_tier_of(*, api_key: ApiKey, parameters: dict[str, Any]) -> str:
 def intake_checks(*, api_key: ApiKey, kind: TaskKind, parameters: dict[str, Any], max_tokens: int | None) -> None:
     organization = api_key.organization
     customer_tier_of(api_key=api_key, parameters=parameters)
-    level, states = governor_level(str(organization.id), organization.monthly_budget_usd)
-    if level == "hard":
-        spent = next(s for s in states if s.level == "hard")
+    spent = budget_spent(str(organization.id), organization.monthly_budget_usd)
+    if spent is not None:
         raise TooManyRequests(
             "The model budget for this month is spent; new jobs are refused until "
             f"{spent.month_end:%Y-%m-%d} or until the budget is raised. Jobs already accepted still run.",

@@ -33,23 +33,9 @@ from safety.canary import canary_for
 from safety.classifier import classify
 from safety.content_policy import PolicyUnavailable, PolicyVerdict, content_policy
 from safety.encryption import decrypt_json
-from safety.injection import parameters_text, sanitize_parameters, scan_parameters, scan_text
+from safety.injection import injection_decision, parameters_text, sanitize_parameters, scan_parameters, scan_text
 from safety.output_scan import Finding, OutputScan, output_scan
 from safety.pii import Redactor
-
-
-def _injection_decision(rules_score: float, classifier_score: float) -> str:
-    if (
-        rules_score >= settings.BEACON_INJECTION_BLOCK_SCORE
-        or classifier_score >= settings.BEACON_INJECTION_CLASSIFIER_BLOCK
-    ):
-        return "block"
-    if (
-        rules_score >= settings.BEACON_INJECTION_FLAG_SCORE
-        or classifier_score >= settings.BEACON_INJECTION_CLASSIFIER_FLAG
-    ):
-        return "flag"
-    return "allow"
 
 
 @dataclass
@@ -122,7 +108,7 @@ def _injection_checked(
     prompt will carry: `prepared`, or a sanitized copy of it."""
     rules = scan_parameters(raw)
     classifier = classify(parameters_text(prepared))
-    decision = _injection_decision(rules.score, classifier.score)
+    decision = injection_decision(rules.score, classifier.score)
     if decision == "allow" and not rules.hits:
         return prepared
     enforced = settings.BEACON_INJECTION_ENFORCE
@@ -147,7 +133,7 @@ def _injection_checked(
         return prepared
     if action == "sanitize":
         sanitized, removed = sanitize_parameters(prepared, settings.BEACON_INJECTION_CLASSIFIER_FLAG)
-        after = _injection_decision(scan_parameters(sanitized).score, classify(parameters_text(sanitized)).score)
+        after = injection_decision(scan_parameters(sanitized).score, classify(parameters_text(sanitized)).score)
         checked.events.append((EventType.INJECTION_SANITIZED, {"removedPassages": removed, "decisionAfter": after}))
         if after == "block" or not str(sanitized.get("content", "")).strip():
             checked.error = StageError(
