@@ -51,8 +51,15 @@ def test_an_input_the_injection_layers_block_never_reaches_the_model(editor, scr
 def test_a_spent_budget_refuses_executed_tests_but_not_previews(editor, scripted):
     org, client = editor
     Organization.objects.filter(pk=org.pk).update(monthly_budget_usd=Decimal(1))
-    calls_record(organization_id=org.id, project_id=None, job_id=None, task_kind="metadata_enrichment",
-                 stage="generate", attempts=[Attempt("local-small", "m", "small", "ok", cost_usd=Decimal(2))])  # fmt: skip
+    spent = Attempt("local-small", "m", "small", "ok", cost_usd=Decimal(2))
+    calls_record(
+        organization_id=org.id,
+        project_id=None,
+        job_id=None,
+        task_kind="metadata_enrichment",
+        stage="generate",
+        attempts=[spent],
+    )
     client_redis = redis_client()
     for key in client_redis.scan_iter("beacon:spend:*"):
         client_redis.delete(key)  # the test never commits: let the next read sum the ledger
