@@ -11,12 +11,13 @@ import hashlib
 import hmac
 import json
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
 from django.conf import settings
-from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader, StrictUndefined, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
@@ -68,12 +69,30 @@ def _load_version_source(name: str) -> tuple[str, None, Callable[[], bool]] | No
 MAX_RENDER_CHARS = 200_000  # a product of `*`, and each rendered message
 MAX_RANGE_ITEMS = 10_000  # all `range()` items of one render together
 MAX_POWER_EXPONENT = 64
+# All `for` iterations of one render together. A loop over a long input
+# inside another loop over it does no arithmetic and writes nothing, so the
+# bounds above never see it; this one does.
+MAX_LOOP_ITERATIONS = 200_000
+LOOP_GUARD = "beacon_loop_guard"
 
 
 class LimitedSandbox(SandboxedEnvironment):
-    """Jinja2's sandbox, plus bounds on `*`, `**` and `range`."""
+    """Jinja2's sandbox, plus bounds on `*`, `**`, `range` and loops."""
 
     intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.globals[LOOP_GUARD] = _loop_guard
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        # Every `for` iterates through the render's loop allowance: the
+        # parsed tree's loops get their iterable wrapped before compiling.
+        # (Jinja has no public hook between parsing and code generation.)
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Call(nodes.Name(LOOP_GUARD, "load"), [loop.iter], [], None, None)
+        return tree
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":
@@ -101,16 +120,33 @@ class RangeBudget:
         return numbers
 
 
+_loops_left: ContextVar[list[int] | None] = ContextVar("beacon_loops_left", default=None)
+
+
+def _loop_guard(iterable: Any) -> Iterator[Any]:
+    left = _loops_left.get()
+    for item in iterable:
+        if left is not None:
+            left[0] -= 1
+            if left[0] < 0:
+                raise SecurityError(f"loops over more than {MAX_LOOP_ITERATIONS:,} items in one render")
+        yield item
+
+
 def render_bounded(template: Any, context: dict[str, Any]) -> str:
-    """Render with a fresh range allowance, stopping once the output passes
-    MAX_RENDER_CHARS instead of building it whole."""
+    """Render with fresh range and loop allowances, stopping once the output
+    passes MAX_RENDER_CHARS instead of building it whole."""
     parts: list[str] = []
     size = 0
-    for part in template.generate({**context, "range": RangeBudget()}):
-        size += len(part)
-        if size > MAX_RENDER_CHARS:
-            raise SecurityError(f"a rendered message longer than {MAX_RENDER_CHARS:,} characters")
-        parts.append(part)
+    token = _loops_left.set([MAX_LOOP_ITERATIONS])
+    try:
+        for part in template.generate({**context, "range": RangeBudget()}):
+            size += len(part)
+            if size > MAX_RENDER_CHARS:
+                raise SecurityError(f"a rendered message longer than {MAX_RENDER_CHARS:,} characters")
+            parts.append(part)
+    finally:
+        _loops_left.reset(token)
     return "".join(parts)
 
 

@@ -180,3 +180,24 @@ def test_the_range_allowance_is_for_the_whole_render():
     assert list(budget(5)) == [0, 1, 2, 3, 4]
     with pytest.raises(SecurityError):
         budget(6)  # 5 + 6 > 10: the allowance is for the whole render
+
+
+def test_loops_share_one_allowance_so_nested_loops_over_a_long_input_stop():
+    """A loop inside a loop over the job's own content writes nothing and
+    multiplies nothing: only the loop allowance stops it (at job time too)."""
+    import time
+
+    from jinja2.exceptions import SecurityError
+
+    from prompts.rendering import _environment, render_bounded
+
+    template = _environment().from_string(
+        "{% for a in content %}{% for b in content %}{% endfor %}{% endfor %}{{ loop_ok }}"
+    )
+    started = time.monotonic()
+    with pytest.raises(SecurityError):
+        render_bounded(template, {"content": "x" * 20_000, "loop_ok": "done"})
+    assert time.monotonic() - started < 5
+    assert render_bounded(template, {"content": "x" * 100, "loop_ok": "done"}) == "done"
+    listed = _environment().from_string("{% for c in items %}{{ loop.index }}/{{ loop.length }} {% endfor %}")
+    assert render_bounded(listed, {"items": "ab"}) == "1/2 2/2 "
