@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader, StrictUndefined, nodes
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -145,6 +145,11 @@ def render_bounded(template: Any, context: dict[str, Any]) -> str:
             if size > MAX_RENDER_CHARS:
                 raise SecurityError(f"a rendered message longer than {MAX_RENDER_CHARS:,} characters")
             parts.append(part)
+    except RecursionError:
+        raise SecurityError("a macro that calls itself without end") from None
+    except (ArithmeticError, TypeError, ValueError) as exc:
+        # `{{ 1 / 0 }}`, `{{ "a" + 1 }}`: the template's fault, said as a template error.
+        raise TemplateRuntimeError(f"{type(exc).__name__}: {exc}") from exc
     finally:
         _loops_left.reset(token)
     return "".join(parts)

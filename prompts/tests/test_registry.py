@@ -154,6 +154,8 @@ def test_a_deleted_template_takes_no_new_versions(template):
         "{{ 7 ** 100000000 }}",
         "{% for a in range(1000) %}{% for b in range(1000) %}{% endfor %}{% endfor %}",
         "{% for a in range(100) %}{{ content * 5000 }}{% endfor %}",
+        "{% macro again() %}{{ again() }}{% endmacro %}{{ again() }}",
+        "{{ 1 / 0 }}",
     ],
 )
 def test_hostile_templates_are_refused_at_save_within_limits(template, user_prompt):
