@@ -11,11 +11,12 @@ Bad input is always a 4xx with details; only Beacon's own faults are 5xx.
 
 import io
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser
@@ -109,7 +110,7 @@ class LimitedJSONParser(JSONParser):
             raise PayloadTooLarge(f"The request body exceeds the limit of {limit} bytes.")
 
         try:
-            return super().parse(io.BytesIO(body), media_type, parser_context)
+            parsed = super().parse(io.BytesIO(body), media_type, parser_context)
         except exceptions.ParseError as exc:
             raise ApiError(
                 "The request body is not valid JSON.",
@@ -123,6 +124,33 @@ class LimitedJSONParser(JSONParser):
                 code="malformed_json",
                 details=[{"field": "", "message": "nesting too deep", "code": "parse_error"}],
             ) from exc
+        if _unstorable(parsed):
+            raise ApiError(
+                "The request body contains a NUL character or an unpaired UTF-16 surrogate (\\u0000, "
+                "\\ud800-\\udfff), which cannot be stored; remove them.",
+                code="invalid_characters",
+            )
+        return parsed
+
+
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(value: Any) -> bool:
+    """Whether any string (key or value) holds what PostgreSQL cannot store.
+    Iterative: the parser has already bounded the depth, not the breadth."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if UNSTORABLE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
@@ -223,6 +251,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         logger.warning("database unavailable: %s", type(exc).__name__)
         body = error_body("service_unavailable", "The service is temporarily unavailable; retry shortly.")
         return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "5"})
+    if isinstance(exc, DataError):
+        # A value the database cannot hold (a NUL in a query parameter, a
+        # number out of a column's range): the request's fault, not a bug.
+        logger.warning("database refused a value: %s", exc)
+        body = error_body("invalid_value", "A value in the request cannot be stored or compared; check its range.")
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DatabaseError):
         logger.exception("database error")
     return None
