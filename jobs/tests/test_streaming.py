@@ -86,7 +86,13 @@ def test_sync_mode_answers_202_with_the_job_when_it_does_not_end_in_time(api, sc
 def _asgi(method: str, path: str, *, key: str, body: bytes = b"") -> tuple[int, dict[str, str], bytes]:
     """One request through Beacon's ASGI handler (beacon/asgi.py), as the
     web server sends it."""
-    from beacon.asgi import application
+    from django.db import connections
+    from django.test import override_settings
+
+    from beacon.asgi import BeaconAsgiHandler
+
+    with override_settings(BEACON_WEB_THREADS=1):
+        application = BeaconAsgiHandler()
 
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
@@ -117,6 +123,10 @@ def _asgi(method: str, path: str, *, key: str, body: bytes = b"") -> tuple[int, 
         done.set()
 
     async_to_sync(run)()
+    # The handler's request thread keeps its connection; close it so the
+    # test database can be dropped at the end of the session.
+    application.threads.submit(connections.close_all).result()
+    application.threads.shutdown()
     start = messages[0]
     headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
     return start["status"], headers, b"".join(m.get("body", b"") for m in messages[1:])
