@@ -56,16 +56,22 @@ ERROR_RESPONSES = {
 }
 
 
+class TooManyWaits(TooManyRequests):
+    default_code = "too_many_waits"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # the exception handler sends it as Retry-After
+
+
 def _wait_slot(*, kind: str, organization_id: object, limit: int, hold_seconds: float) -> Slot | None:
     """One of the organization's slots for a stream or a sync wait, or 429."""
     slot = slot_take(kind=kind, owner=str(organization_id), limit=limit, hold_seconds=hold_seconds)
     if isinstance(slot, SlotRefused):
-        error = TooManyRequests(
+        raise TooManyWaits(
             f"This organization already has {limit} open {kind.replace('-', ' ')}; retry when one of them ends.",
-            code="too_many_waits",
+            retry_after=slot.retry_after,
         )
-        error.retry_after = slot.retry_after  # type: ignore[attr-defined]
-        raise error
     return slot
 
 
