@@ -14,7 +14,7 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connection
 
-from beacon.testing import generation_body, job_run_inline, streamed_text
+from beacon.testing import generation_body, job_run_inline, streamed_text, wait_for
 from common.slots import slot_release, slot_take, slots_held
 from jobs import notifications
 from jobs.models import Job, JobEvent
@@ -205,7 +205,8 @@ def test_a_real_web_server_keeps_answering_while_streams_and_sync_waits_hold_no_
         cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     try:
-        _wait_up(f"http://127.0.0.1:{port}/api/v1/health", server, tmp_path / "web.log")
+        health = f"http://127.0.0.1:{port}/api/v1/health"
+        wait_for(lambda: _answers(health, server, tmp_path / "web.log"), 60, message="the web server")
         holder_headers = {"Authorization": f"Bearer {holder_key}"}
         body = generation_body()
         with httpx.Client(headers=holder_headers, timeout=10) as client:
@@ -263,22 +264,19 @@ def test_a_real_web_server_keeps_answering_while_streams_and_sync_waits_hold_no_
     assert seen["connections"] <= 8, seen
 
 
+def _answers(url: str, process: Any, log: Any) -> bool:
+    import httpx
+
+    if process.poll() is not None:
+        raise RuntimeError(log.read_text())  # the server exited: say why
+    try:
+        httpx.get(url, timeout=1)
+    except httpx.HTTPError:
+        return False
+    return True
+
+
 def _database_connections() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
         return int(cursor.fetchone()[0])
-
-
-def _wait_up(url: str, process: Any, log: Any) -> None:
-    import httpx
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(log.read_text())
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
