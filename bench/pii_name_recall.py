@@ -20,6 +20,7 @@ onward are held out and reported separately.
 import argparse
 import csv
 import math
+import os
 import random
 import sys
 from collections import defaultdict
@@ -28,10 +29,8 @@ from pathlib import Path
 from pii_name_sets import SETS
 from stack import setup_django
 
-FLIPKART = (
-    Path(__file__).resolve().parents[2]
-    / "shared/data/flipkart-products-sample/flipkart_com-ecommerce_sample.first999.csv"
-)
+SHARED_DATA = Path(os.environ.get("BEACON_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared/data"))
+FLIPKART = SHARED_DATA / "flipkart-products-sample/flipkart_com-ecommerce_sample.first999.csv"
 TUNING_ROWS = 500
 
 

@@ -12,7 +12,8 @@ Product text for the false-positive side lives in ../shared/data (Flipkart
 descriptions): rows 0-499 are for tuning, rows 500 onward are held out.
 """
 
-# fmt: off  -- name tables read better as rows than as one name per line
+# Name tables read better as rows than as one name per line.
+# fmt: off
 DEV_FIRST = [
     "Maria", "James", "Aisha", "Lukas", "Chen", "Sofia", "Olivier", "Priya", "Mateo", "Hannah",
     "Kwame", "Elena", "Tomasz", "Yuki", "Fatima", "Liam", "Ingrid", "Rahul", "Chloe", "Diego",

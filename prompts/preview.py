@@ -31,7 +31,7 @@ from prompts.rendering import fence_token_for, render_version
 from prompts.resolution import template_resolve
 from safety.classifier import classify
 from safety.injection import injection_decision, parameters_text, sanitize_parameters, scan_parameters
-from safety.pii import Redactor
+from safety.pii import Redactor, declared_terms
 from tenants.models import Organization
 
 # Parsing and validating a model's text against a schema is validation's
@@ -171,7 +171,7 @@ def _input_guard(kind: Any, parameters: dict[str, Any]) -> tuple[dict[str, Any],
     """The prepare stage's input layers for a test: redact PII, then judge
     the raw input for injection as a job's is judged (safety.injection).
     Returns the parameters the model sees (and the test keeps) and a summary."""
-    redactor = Redactor()
+    redactor = Redactor(allow=declared_terms(parameters))
     prepared = redactor.redact_value(parameters)
     rules = scan_parameters(parameters)
     classifier = classify(parameters_text(prepared))

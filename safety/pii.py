@@ -6,9 +6,14 @@ their checksums. Presidio finds person names through a spaCy NER pipeline,
 and no English spaCy pipeline is installable from PyPI on Beacon's build
 machines; so the spaCy engine here is a blank English tokenizer, and Beacon
 adds its own recognizers for what that leaves out: person names in common
-written forms (titles, "name:" fields, greetings and sign-offs), street
-addresses and API keys/secrets. docs/security.md measures what the missing
-NER costs in recall.
+written forms (titles, "name:" fields, greetings and sign-offs) and, through
+safety/names.py, names in prose found by name lists, capitalization and
+cues; street addresses and API keys/secrets. docs/security.md measures
+recall and false positives.
+
+A caller may allow strings that look like PII but are declared not to be:
+a job's own `product.brand` ("Alisha", "Allen Solly") is a brand, not a
+customer.
 
 Redaction (Presidio's anonymizer, with a custom operator) replaces each
 value with a typed placeholder, consistent within a job (`<EMAIL_1>` is the
@@ -25,10 +30,19 @@ from typing import Any
 # Presidio's email recognizer asks tldextract for the public suffix list, which
 # tldextract would fetch over the network; use the snapshot it ships instead.
 import tldextract
-from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.nlp_engine import SpacyNlpEngine
+from presidio_analyzer import (
+    AnalyzerEngine,
+    EntityRecognizer,
+    Pattern,
+    PatternRecognizer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
+from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
+
+from safety.names import person_names
 
 tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
 
@@ -69,8 +83,9 @@ NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
 PERSON_PATTERNS = [
     Pattern("title", rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Herr|Frau|Mme)\.?\s+{NAME}(?:\s+{NAME})?", 0.85),
     Pattern("field", rf"(?i:\b(?:name|customer|contact|buyer|reviewer|signed)\s*[:=]\s*){NAME}(?:\s+{NAME})+", 0.85),
-    Pattern("greeting", rf"\b(?:Dear|Hi|Hello|Thanks|Regards|Cheers|Best),?\s+{NAME}(?:\s+{NAME})?", 0.6),
-    Pattern("full-name", rf"\b{NAME}\s+(?:[A-Z]\.\s+)?{NAME}(?=\s+(?:wrote|said|ordered|bought|from|at)\b)", 0.6),
+    # "Best" signs off only with its comma ("Best, Maria"; not "Best Place").
+    Pattern("greeting", rf"\b(?:(?:Dear|Hi|Hello|Thanks|Regards|Cheers),?|Best,)\s+{NAME}(?:\s+{NAME})?", 0.6),
+    Pattern("full-name", rf"\b{NAME}\s+(?:[A-Z]\.\s+)?{NAME}(?=\s+(?:wrote|said|ordered|bought)\b)", 0.6),
 ]
 STREET = (
     r"Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Square|Sq|"
@@ -115,6 +130,23 @@ class BlankEnglishEngine(SpacyNlpEngine):
         self.nlp = {"en": spacy.blank("en")}  # type: ignore[assignment]  # Presidio types it loosely
 
 
+class NameListRecognizer(EntityRecognizer):
+    """Names in prose (safety/names.py): name lists, capitalization and cues."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["PERSON"], name="BeaconNameListRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if "PERSON" not in entities:
+            return []
+        return [RecognizerResult("PERSON", start, end, score) for start, end, score in person_names(text)]
+
+
 @cache
 def analyzer() -> AnalyzerEngine:
     engine = BlankEnglishEngine()
@@ -132,6 +164,7 @@ def analyzer() -> AnalyzerEngine:
         ("CARD_DIGITS", CARD_PATTERNS, "BeaconCardDigitsRecognizer"),
     ):
         registry.add_recognizer(PatternRecognizer(entity, patterns=patterns, name=name, global_regex_flags=flags))
+    registry.add_recognizer(NameListRecognizer())
     return AnalyzerEngine(nlp_engine=engine, registry=registry, supported_languages=["en"])
 
 
@@ -140,16 +173,29 @@ def anonymizer() -> AnonymizerEngine:
     return AnonymizerEngine()
 
 
-def detect(text: str) -> list[RecognizerResult]:
-    """Non-overlapping findings, highest score first where they overlap."""
+def detect(text: str, allow: list[str] | None = None) -> list[RecognizerResult]:
+    """Non-overlapping findings, highest score first where they overlap;
+    a finding whose text is one of `allow` (case-insensitive) is dropped."""
     if not text or not text.strip():
         return []
-    found = [r for r in analyzer().analyze(text=text, language="en", entities=list(ENTITIES)) if r.score >= MIN_SCORE]
+    allowed = {value.casefold() for value in allow or () if value}
+    found = [
+        r
+        for r in analyzer().analyze(text=text, language="en", entities=list(ENTITIES))
+        if r.score >= MIN_SCORE and text[r.start : r.end].casefold() not in allowed
+    ]
     kept: list[RecognizerResult] = []
     for result in sorted(found, key=lambda r: (-r.score, -(r.end - r.start))):
         if all(result.end <= k.start or result.start >= k.end for k in kept):
             kept.append(result)
     return sorted(kept, key=lambda r: r.start)
+
+
+def declared_terms(parameters: dict[str, Any]) -> list[str]:
+    """Strings the job's input declares not to be PII: its product's brand."""
+    product = parameters.get("product")
+    brand = product.get("brand") if isinstance(product, dict) else None
+    return [brand] if isinstance(brand, str) and brand.strip() else []
 
 
 @dataclass
@@ -158,6 +204,7 @@ class Redactor:
 
     mapping: dict[str, str] = field(default_factory=dict)  # placeholder -> original
     counters: dict[str, int] = field(default_factory=dict)
+    allow: list[str] = field(default_factory=list)  # declared not PII (a job's brand)
 
     def placeholder(self, label: str, value: str) -> str:
         for existing, original in self.mapping.items():
@@ -169,7 +216,7 @@ class Redactor:
         return token
 
     def redact(self, text: str) -> str:
-        found = detect(text)
+        found = detect(text, allow=self.allow)
         if not found:
             return text
         # Placeholders are numbered in reading order first; Presidio's

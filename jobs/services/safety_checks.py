@@ -35,7 +35,7 @@ from safety.content_policy import PolicyUnavailable, PolicyVerdict, content_poli
 from safety.encryption import decrypt_json
 from safety.injection import injection_decision, parameters_text, sanitize_parameters, scan_parameters, scan_text
 from safety.output_scan import Finding, OutputScan, output_scan
-from safety.pii import Redactor
+from safety.pii import Redactor, declared_terms
 
 
 @dataclass
@@ -164,7 +164,7 @@ def input_assess(job: Job, kind: TaskKind) -> InputChecks:
     parameters = decrypt_json(job.payload.raw)
     # PII is redacted here, before anything is rendered or stored: prompts,
     # model calls, events and results see only typed placeholders.
-    redactor = Redactor()
+    redactor = Redactor(allow=declared_terms(parameters))
     prepared = {
         key: value if key in STRUCTURED_PARAMETERS else redactor.redact_value(value)
         for key, value in input_normalize(parameters).items()

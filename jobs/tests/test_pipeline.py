@@ -339,6 +339,17 @@ def test_pii_is_redacted_before_anything_is_rendered_or_stored(api, scripted):
     assert job.events.get(type="pii_redacted").data["entities"] == {"PERSON": 1, "EMAIL": 1, "PHONE": 1}
 
 
+def test_a_bare_customer_name_is_redacted_and_the_declared_brand_is_not(api, scripted):
+    content = "Alisha cycling shorts. Bought them for my friend Maria Garcia, who runs daily."
+    body = generation_body("metadata_enrichment", content=content, product={"brand": "Alisha"})
+    job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
+    job_run_inline(job_id)
+    working = decrypt_json(Job.objects.get(pk=job_id).payload.working)
+    prompt = json.dumps(working["messages"])
+    assert "Maria" not in prompt and "Garcia" not in prompt and "<PERSON_1>" in prompt
+    assert "Alisha cycling shorts" in prompt
+
+
 def test_placeholders_go_back_into_the_output_only_where_the_kind_allows(api, scripted):
     import dataclasses
     from unittest import mock

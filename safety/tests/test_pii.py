@@ -13,7 +13,7 @@ from safety.pii import Redactor, detect
         ("Card 4111 1111 1111 1111 used", "CREDIT_CARD", "4111 1111 1111 1111"),  # passes Luhn
         ("IBAN DE89 3704 0044 0532 0130 00 please", "IBAN_CODE", "DE89 3704 0044 0532 0130 00"),  # mod-97
         ("from 192.168.1.20 yesterday", "IP_ADDRESS", "192.168.1.20"),
-        ("Dear Jane Smith, thanks", "PERSON", "Dear Jane Smith"),
+        ("Dear Jane Smith, thanks", "PERSON", "Jane Smith"),  # the name list keeps "Dear"
         ("Customer: Peter Miller complained", "PERSON", "Customer: Peter Miller"),
         ("Mr. John Baker ordered it", "PERSON", "Mr. John Baker"),
         ("Ship to 221B Baker Street, London", "STREET_ADDRESS", "221B Baker Street"),
@@ -63,3 +63,40 @@ def test_keys_are_redacted_too():
     redactor = Redactor()
     redacted = redactor.redact_value({"product": {"contact jane@example.com": "yes", "title": "Pan"}})
     assert redacted == {"product": {"contact <EMAIL_1>": "yes", "title": "Pan"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("My friend Maria Garcia loves this kettle.", "Maria Garcia"),
+        ("Bought it for Priya, who uses it daily.", "Priya"),
+        ("Kwame says the colour is lovely.", "Kwame"),
+        ("The gift for Tomasz Nowak arrived late.", "Tomasz Nowak"),
+        ("thanks to sofia rossi for the tip", "sofia rossi"),
+    ],
+)
+def test_bare_names_in_prose_are_found(text, name):
+    assert ("PERSON", name) in [(r.entity_type, text[r.start : r.end]) for r in detect(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Given names that are also ordinary words, in a product's own terms.
+        "Rose Gold plated ring with an Olive Green stone and an Amber Brown strap.",
+        # Title Case runs: capitals say nothing about names there.
+        "Key Features of Alisha Solid Women's Cycling Shorts Cotton Lycra Navy",
+        # A lone unambiguous given name needs a cue.
+        "Empower Planet Sun (Surya) with this ruby; Gem is called 'Ratna'.",
+        "Made in India, sold in Georgia.",
+    ],
+)
+def test_product_text_with_name_like_words_has_no_person(text):
+    assert not [r for r in detect(text) if r.entity_type == "PERSON"]
+
+
+def test_a_declared_brand_is_not_redacted_but_a_customer_is():
+    text = "Bought these Alisha shorts for Alisha, who loves them; my friend Maria Garcia too."
+    redactor = Redactor(allow=["Alisha"])
+    assert redactor.redact(text) == "Bought these Alisha shorts for Alisha, who loves them; my friend <PERSON_1> too."
+    assert "<PERSON_1>" in Redactor().redact(text).split("for ")[1]
