@@ -9,7 +9,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -99,6 +99,16 @@ class GenerationListCreateApi(GenericAPIView):
             OpenApiParameter(IDEMPOTENCY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
         ],
         responses={200: GenerationEnvelopeSerializer, 202: GenerationEnvelopeSerializer, **ERROR_RESPONSES},
+        examples=[
+            OpenApiExample(
+                "Enrich a listing",
+                request_only=True,
+                value={
+                    "templateId": "metadata_enrichment",
+                    "parameters": {"content": "Blue cotton shirt by Acme, size M.", "locale": "en-US"},
+                },
+            )
+        ],
     )
     def post(self, request: Request) -> Response:
         api_key = request_api_key(request)

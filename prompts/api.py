@@ -38,6 +38,7 @@ from prompts.services import (
     version_edit,
     version_transition,
 )
+from prompts.task_kinds import task_kinds
 from tenants.authentication import request_actor, request_api_key
 from tenants.permissions import IsAdmin, IsEditor, ReadViewerWriteEditor
 
@@ -143,10 +144,18 @@ def template_data(template: PromptTemplate) -> dict[str, Any]:
 
 class TemplateCreateSerializer(serializers.Serializer):
     name = serializers.SlugField(max_length=100)
-    taskKind = serializers.CharField(max_length=64)
+    # The kinds are read from prompts/task_kinds/ when the serializer is made,
+    # so the OpenAPI document lists them (and a client, or a fuzzer, can tell).
+    taskKind = serializers.ChoiceField(choices=[])
     description = serializers.CharField(required=False, allow_blank=True, default="")
     owner = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     sensitive = serializers.BooleanField(required=False, default=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["taskKind"]
+        assert isinstance(kind, serializers.ChoiceField)
+        kind.choices = sorted(task_kinds())
 
 
 class TemplateUpdateSerializer(serializers.Serializer):

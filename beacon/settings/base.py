@@ -185,6 +185,9 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI's assets come from the installed sidecar package, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Links from each create to the operations that take what it created
+    # (beacon/openapi.py), after the default enum hook.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "beacon.openapi.openapi_links"],
 }
 
 # --- Celery -----------------------------------------------------------------

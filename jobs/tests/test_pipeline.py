@@ -344,8 +344,9 @@ def test_a_bare_customer_name_is_redacted_and_the_declared_brand_is_not(api, scr
     body = generation_body("metadata_enrichment", content=content, product={"brand": "Alisha"})
     job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
     job_run_inline(job_id)
-    working = decrypt_json(Job.objects.get(pk=job_id).payload.working)
-    prompt = json.dumps(working["messages"])
+    payload = Job.objects.get(pk=job_id).payload
+    assert payload.working is not None
+    prompt = json.dumps(decrypt_json(payload.working)["messages"])
     assert "Maria" not in prompt and "Garcia" not in prompt and "<PERSON_1>" in prompt
     assert "Alisha cycling shorts" in prompt
 
