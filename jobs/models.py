@@ -210,6 +210,7 @@ class EventType(StrEnum):
     REVIEW_CLAIMED = "review_claimed"
     REVIEW_RELEASED = "review_released"
     REVIEW_DECIDED = "review_decided"
+    RESULT_PURGED = "result_purged"
 
 
 class JobEvent(models.Model):
@@ -268,6 +269,7 @@ class JobResult(models.Model):
     validation = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    purged_at = models.DateTimeField(null=True, blank=True)  # past retention (jobs/services/retention.py)
 
     def __str__(self) -> str:
         return f"result of {self.job_id}"
@@ -360,6 +362,7 @@ class WebhookDelivery(models.Model):
     message_id = models.CharField(max_length=100)
     event_type = models.CharField(max_length=40)
     payload = models.TextField()  # the exact body, so every attempt sends the same bytes
+    payload_purged_at = models.DateTimeField(null=True, blank=True)  # emptied past retention
     status = models.CharField(max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)

@@ -45,6 +45,7 @@ def job_representation(*, job: Job) -> dict[str, Any]:
         "projectId": str(job.project_id),
         "priority": job.priority,
         "result": result.output if result is not None and job.status == "completed" else None,
+        "resultPurgedAt": result.purged_at.isoformat() if result is not None and result.purged_at else None,
         "validation": result.validation if result is not None else None,
         # Some fields failed grounding and were dropped (or, for generated text, flagged).
         "partial": bool(result and result.validation.get("partial")),

@@ -140,6 +140,7 @@ class GenerationSerializer(serializers.Serializer):
     result = serializers.DictField(allow_null=True)
     validation = serializers.DictField(allow_null=True)
     error = serializers.DictField(allow_null=True)
+    resultPurgedAt = serializers.DateTimeField(allow_null=True, help_text="When retention removed the result")
     cost = CostSerializer()
     latencyMs = serializers.DictField(child=serializers.IntegerField())
     generations = serializers.IntegerField()

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from common.correlation import log_context_bind
-from jobs.services import pipeline, recovery, webhooks
+from jobs.services import pipeline, recovery, retention, webhooks
 from jobs.services.publishing import stage_message_send, stages_chained
 from jobs.services.stages import TransientStageError, job_fail_by_id
 from jobs.stage_table import STAGE_TABLE, StageSpec
@@ -127,4 +127,14 @@ def purge_idempotency_keys() -> int:
 
 @shared_task(name="jobs.purge_payloads")
 def purge_payloads() -> int:
-    return recovery.payloads_purge()
+    return retention.payloads_purge()
+
+
+@shared_task(name="jobs.purge_webhook_payloads")
+def purge_webhook_payloads() -> int:
+    return retention.webhook_payloads_purge()
+
+
+@shared_task(name="jobs.purge_results")
+def purge_results() -> int:
+    return retention.results_purge()

@@ -77,6 +77,7 @@ def delivery_data(delivery: WebhookDelivery) -> dict[str, Any]:
         "log": delivery.log,
         "createdAt": delivery.created_at.isoformat(),
         "deliveredAt": delivery.delivered_at.isoformat() if delivery.delivered_at else None,
+        "payloadPurgedAt": delivery.payload_purged_at.isoformat() if delivery.payload_purged_at else None,
     }
 
 

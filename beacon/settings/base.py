@@ -257,6 +257,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.purge_payloads",
         "schedule": 3600.0,
     },
+    "purge-webhook-payloads": {
+        "task": "jobs.purge_webhook_payloads",
+        "schedule": 3600.0,
+    },
+    "purge-results": {
+        "task": "jobs.purge_results",
+        "schedule": 3600.0,
+    },
     # Live metrics per template version against their thresholds; may roll back.
     "evaluation-monitors": {
         "task": "evals.run_monitors",
@@ -294,6 +302,13 @@ CELERY_BEAT_SCHEDULE = {
 BEACON_MAX_REQUEST_BYTES = env.int("BEACON_MAX_REQUEST_BYTES", default=256 * 1024)
 # Raw input (encrypted) is purged this long after a job ends, unless on legal hold.
 BEACON_RAW_RETENTION_HOURS = env.int("BEACON_RAW_RETENTION_HOURS", default=24 * 30)
+# A webhook delivery's body (a copy of the result) is emptied this long after
+# the delivery ended; the result itself goes after BEACON_RESULT_RETENTION_DAYS.
+# Legal hold keeps both (jobs/services/retention.py).
+BEACON_WEBHOOK_PAYLOAD_RETENTION_DAYS = env.int("BEACON_WEBHOOK_PAYLOAD_RETENTION_DAYS", default=30)
+BEACON_RESULT_RETENTION_DAYS = env.int("BEACON_RESULT_RETENTION_DAYS", default=365)
+# Results purged per run (each gets an event; the hourly run takes the rest).
+BEACON_RETENTION_BATCH = env.int("BEACON_RETENTION_BATCH", default=5000)
 # Stripe keeps idempotency keys for 24 hours; so do we, at least.
 BEACON_IDEMPOTENCY_TTL_HOURS = env.int("BEACON_IDEMPOTENCY_TTL_HOURS", default=24)
 # A stage whose message was published this long ago without being picked up is

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from jobs.models import TERMINAL_STATUSES, EventType, IdempotencyRecord, Job, JobEvent, JobPayload
+from jobs.models import EventType, IdempotencyRecord, Job, JobEvent
 from jobs.services.load import queue_lengths
 from jobs.services.publishing import STAGE_TASKS, message_send_on_commit, stage_queue
 from jobs.services.stages import StageError, job_fail_by_id
@@ -115,20 +115,3 @@ def idempotency_keys_purge() -> int:
     cutoff = timezone.now() - timedelta(hours=settings.BEACON_IDEMPOTENCY_TTL_HOURS)
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
-
-
-def payloads_purge(*, now: Any = None) -> int:
-    """Drop the encrypted raw input and working data of terminal jobs older than
-    BEACON_RAW_RETENTION_HOURS, except under legal hold; returns how many."""
-    cutoff = (now or timezone.now()) - timedelta(hours=settings.BEACON_RAW_RETENTION_HOURS)
-    due = JobPayload.objects.filter(
-        purged_at__isnull=True,
-        job__status__in=list(TERMINAL_STATUSES),
-        job__finished_at__lt=cutoff,
-        job__legal_hold=False,
-        job__stage="done",  # a webhook still being delivered may need the job
-    )
-    count = due.update(raw=b"", working=None, purged_at=timezone.now())
-    if count:
-        logger.info("purged the raw input of %d job(s) past retention", count)
-    return count

@@ -41,6 +41,7 @@ from django.db import transaction
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
+from common.errors import DomainError
 from jobs.models import DeliveryStatus, EventType, Job, WebhookDelivery, WebhookEndpoint
 from jobs.selectors import job_representation
 from jobs.services.events import event_record
@@ -305,6 +306,10 @@ def deliveries_dispatch_due(*, limit: int = 500) -> int:
 
 def delivery_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a message again now, with a fresh retry schedule (same id and body)."""
+    if delivery.payload_purged_at is not None:
+        raise DomainError(
+            "This delivery's body was removed by retention; it cannot be sent again.", code="invalid_state"
+        )
     if delivery.status == DeliveryStatus.SENDING:
         return delivery
     with transaction.atomic():

@@ -5,17 +5,15 @@ called directly so every branch can be driven and inspected.
 """
 
 import json
-from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.db import connection, transaction
-from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from beacon.testing import generation_body, job_run_inline
 from jobs.models import DeadLetter, Job, JobEvent
-from jobs.services import pipeline, recovery, slow_io
+from jobs.services import pipeline, slow_io
 from jobs.services.lifecycle import job_cancel
 from jobs.state import job_state_load
 from llm.errors import TransientModelError
@@ -366,21 +364,6 @@ def test_placeholders_go_back_into_the_output_only_where_the_kind_allows(api, sc
         job_run_inline(job_id)
     output = Job.objects.get(pk=job_id).result.output
     assert output is not None and output["summary"] == "A happy review; contact john.baker@example.com."
-
-
-def test_raw_input_is_purged_after_retention_except_under_legal_hold(api, scripted, settings):
-    settings.BEACON_RAW_RETENTION_HOURS = 1
-    kept, purged = (_submit(api) for _ in range(2))
-    for job_id in (kept, purged):
-        job_run_inline(job_id)
-    Job.objects.filter(pk=kept).update(legal_hold=True)
-    Job.objects.filter(pk__in=[kept, purged]).update(finished_at=timezone.now() - timedelta(hours=2))
-    assert recovery.payloads_purge() == 1
-    payload = Job.objects.get(pk=purged).payload
-    assert bytes(payload.raw) == b"" and payload.working is None and payload.purged_at is not None
-    assert bytes(Job.objects.get(pk=kept).payload.raw) != b""
-    assert Job.objects.get(pk=purged).result.output is not None  # the result stays
-    assert recovery.payloads_purge() == 0
 
 
 def test_when_no_model_answers_tagging_falls_back_to_retrieval_and_says_so(api, scripted):
