@@ -29,8 +29,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources import files
 
+import faker.providers.person as person_providers
 import numpy as np
+from english_words import get_english_words_set
+from faker.providers.address.en_US import Provider as Address
 
 LETTERS = "A-Za-zÀ-ÖØ-öø-ÿĀ-ž"
 APOSTROPHES = "'\u2019"  # typewriter and typographic
@@ -92,11 +96,9 @@ class Gazetteer:
 
 
 def _faker_names() -> tuple[set[str], set[str]]:
-    import faker.providers.person as person
-
     first: set[str] = set()
     last: set[str] = set()
-    for module in pkgutil.iter_modules(person.__path__):
+    for module in pkgutil.iter_modules(person_providers.__path__):
         provider = importlib.import_module(f"faker.providers.person.{module.name}").Provider
         for attribute, into in (
             ("first_names", first),
@@ -117,8 +119,6 @@ def _faker_names() -> tuple[set[str], set[str]]:
 
 
 def _census_names() -> tuple[set[str], set[str]]:
-    from importlib.resources import files
-
     folder = files("names")
 
     def words(name: str) -> set[str]:
@@ -128,8 +128,6 @@ def _census_names() -> tuple[set[str], set[str]]:
 
 
 def _places() -> set[str]:
-    from faker.providers.address.en_US import Provider as Address
-
     # One-word names only: "Saint Martin" must not take "Martin" with it.
     return {place.lower() for place in (*Address.countries, *Address.states) if " " not in place}
 
@@ -147,8 +145,6 @@ def _bases(word: str) -> list[str]:
 
 @cache
 def gazetteer() -> Gazetteer:
-    from english_words import get_english_words_set
-
     faker_first, faker_last = _faker_names()
     census_first, census_last = _census_names()
     first = faker_first | census_first
