@@ -9,7 +9,7 @@ addresses are written to `.beacon/services.env`, read below).
 import os
 import secrets
 
-from beacon.settings.environment import BASE_DIR, RUNTIME_DIR, env
+from beacon.settings.environment import BASE_DIR, REDIS_URL, RUNTIME_DIR, env  # noqa: F401 (REDIS_URL is a setting)
 
 BEACON_ENV = env.str("BEACON_ENV", default="local")
 PRODUCTION = BEACON_ENV == "production"
@@ -141,7 +141,6 @@ DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 # process holds at most this many plus one.
 BEACON_WEB_THREADS = env.int("BEACON_WEB_THREADS", default=8)
 
-REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # Template tests that call a model (`execute`), per API key, counted in Redis
 # across web processes (prompts/playground.py): keep them to a trickle.
 BEACON_TEMPLATE_TEST_RATE = env.str("BEACON_TEMPLATE_TEST_RATE", default="30/min")
@@ -190,112 +189,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "beacon.openapi.openapi_links"],
 }
 
-# --- Celery -----------------------------------------------------------------
-# Every line here was learnt from an incident somewhere; the comment says which.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-CELERY_RESULT_BACKEND = None  # Results live in PostgreSQL; the broker only carries job ids.
-CELERY_TASK_IGNORE_RESULT = True
-# A task is acknowledged after it ran, so a worker that dies mid-stage leaves the
-# message to be delivered again instead of losing it (at-least-once).
-CELERY_TASK_ACKS_LATE = True
-# ...and a worker killed by the OOM killer or SIGKILL counts as "not done".
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# One message at a time per process: a model call can take a minute, and
-# prefetched messages would wait behind it while other workers sit idle.
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# JSON only: pickle from a broker is remote code execution.
-CELERY_TASK_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_RESULT_SERIALIZER = "json"
-# Redis re-delivers an unacknowledged message after this many seconds. It must
-# exceed the longest stage (hard limit below), or a slow model call would be
-# handed to a second worker while the first is still on it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
-# Time limits for every task; stages with model calls set longer ones of their own.
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=30)
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=45)
-# Workers keep running when the broker blips, and retry connecting on start.
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Workers log through LOGGING above (JSON, PII filter) instead of Celery's own setup.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_CREATE_MISSING_QUEUES = True
-# Task events feed Flower. They cost about 15% of pipeline throughput, so they
-# are off until a monitor asks: Flower turns them on in running workers with
-# its `enable_events` control command (its default), and off means no cost
-# when nobody watches. Set these to true to have them from the start.
-CELERY_WORKER_SEND_TASK_EVENTS = env.bool("CELERY_WORKER_SEND_TASK_EVENTS", default=False)
-CELERY_TASK_SEND_SENT_EVENT = env.bool("CELERY_TASK_SEND_SENT_EVENT", default=False)
-# Celery's Django fix-up closes the database connection before and after
-# every task unless this is set: a fresh PostgreSQL backend per stage, which
-# cost a quarter of a worker's time (connect, close, cold catalog caches).
-# With it, a worker process keeps its connection and recycles it every this
-# many tasks; beacon/celery.py closes one that broke or outlived
-# CONN_MAX_AGE before each task, as Django does before each request.
-CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
-CELERY_TIMEZONE = "UTC"
-
-# Queues: `default` for short database-bound stages, `llm` for calls to model
-# servers over HTTP, `gpu` for the vLLM deployment's calls, `webhooks` for
-# delivery to producers (a slow receiver must never hold up the pipeline).
-BEACON_QUEUES = ("default", "llm", "gpu", "webhooks")
-
-CELERY_BEAT_SCHEDULE = {
-    "sweep-unstarted-stages": {
-        "task": "jobs.sweep_unstarted",
-        "schedule": env.float("BEACON_SWEEP_INTERVAL_SECONDS", default=30.0),
-    },
-    "reap-expired-leases": {
-        "task": "jobs.reap_expired",
-        "schedule": env.float("BEACON_REAP_INTERVAL_SECONDS", default=15.0),
-    },
-    "purge-idempotency-keys": {
-        "task": "jobs.purge_idempotency_keys",
-        "schedule": 3600.0,
-    },
-    "purge-raw-payloads": {
-        "task": "jobs.purge_payloads",
-        "schedule": 3600.0,
-    },
-    "purge-webhook-payloads": {
-        "task": "jobs.purge_webhook_payloads",
-        "schedule": 3600.0,
-    },
-    "purge-results": {
-        "task": "jobs.purge_results",
-        "schedule": 3600.0,
-    },
-    # Live metrics per template version against their thresholds; may roll back.
-    "evaluation-monitors": {
-        "task": "evals.run_monitors",
-        "schedule": env.float("BEACON_MONITOR_INTERVAL_SECONDS", default=300.0),
-    },
-    "evaluation-judge-sample": {
-        "task": "evals.judge_sample",
-        "schedule": 600.0,
-    },
-    # Webhook attempts that are due (the retry schedule lives in the database)
-    # and attempts whose worker died.
-    "dispatch-due-webhooks": {
-        "task": "jobs.webhooks_dispatch_due",
-        "schedule": env.float("BEACON_WEBHOOK_DISPATCH_INTERVAL_SECONDS", default=15.0),
-    },
-    # A review task never waits silently: overdue ones are escalated.
-    "escalate-overdue-reviews": {
-        "task": "review.escalate_overdue",
-        "schedule": 60.0,
-    },
-    # Audit rows are inserted unchained (no lock on the request path); this
-    # chains them. Rows younger than the interval may show as pending.
-    "audit-chain": {
-        "task": "tenants.audit_chain",
-        "schedule": env.float("BEACON_AUDIT_CHAIN_INTERVAL_SECONDS", default=5.0),
-    },
-    "audit-purge": {
-        "task": "tenants.audit_purge",
-        "schedule": 3600.0,
-    },
-}
+# --- Celery (beacon/settings/celery_config.py) -----------------------------
+from beacon.settings.celery_config import *  # noqa: E402, F403
 
 # --- Beacon -----------------------------------------------------------------
 # Bodies larger than this are refused with 413 before they are parsed.

@@ -18,3 +18,6 @@ if _services_env.exists():
     environ.Env.read_env(str(_services_env))
 
 env = environ.Env()
+
+# The Redis server: cache, rate limits, slots, pub/sub, and the default broker.
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
