@@ -9,59 +9,50 @@ drf-spectacular post-processing hook adds them to the generated document.
 
 from typing import Any
 
-# (operation that creates, its success status) -> (how its answer fills the
-# path parameters, the operations that take them). A link is named after the
-# operation it leads to.
+# (operation that creates, its success status) -> {link name: (operation that uses, {parameter: expression})}
+Link = tuple[str, dict[str, str]]
 JOB = {"job_id": "$response.body#/data/id"}
 TEMPLATE = {"template_id": "$response.body#/data/id"}
 VERSION = {"template_id": "$request.path.template_id", "version": "$response.body#/data/version"}
 ENDPOINT = {"endpoint_id": "$response.body#/data/id"}
 SCHEMA = {"name": "$response.body#/data/name"}
-LINKS: dict[tuple[str, str], tuple[dict[str, str], list[str]]] = {
-    ("generations_create", "202"): (
-        JOB,
-        [
-            "generations_retrieve",
-            "generations_cancel",
-            "generations_events",
-            "generations_stream",
-            "generations_webhook_deliveries",
-        ],
-    ),
-    ("templates_create", "201"): (
-        TEMPLATE,
-        [
-            "templates_retrieve",
-            "templates_update",
-            "templates_delete",
-            "templates_fork",
-            "template_versions_list",
-            "template_versions_create",
-            "templates_test",
-            "template_tests_list",
-            "template_experiments",
-            "template_versions_diff",
-        ],
-    ),
-    ("template_versions_create", "201"): (
-        VERSION,
-        [
-            "template_versions_retrieve",
-            "template_versions_edit",
-            "template_versions_approve",
-            "template_versions_action",
-        ],
-    ),
-    ("schemas_create", "201"): (SCHEMA, ["schemas_retrieve", "schemas_update", "schemas_fork"]),
-    ("webhook_endpoints_create", "201"): (
-        ENDPOINT,
-        [
-            "webhook_endpoints_retrieve",
-            "webhook_endpoints_update",
-            "webhook_endpoints_delete",
-            "webhook_endpoints_rotate_secret",
-        ],
-    ),
+LINKS: dict[tuple[str, str], dict[str, Link]] = {
+    ("generations_create", "202"): {
+        "GetGeneration": ("generations_retrieve", JOB),
+        "CancelGeneration": ("generations_cancel", JOB),
+        "GenerationEvents": ("generations_events", JOB),
+        "GenerationStream": ("generations_stream", JOB),
+        "GenerationDeliveries": ("generations_webhook_deliveries", JOB),
+    },
+    ("templates_create", "201"): {
+        "GetTemplate": ("templates_retrieve", TEMPLATE),
+        "UpdateTemplate": ("templates_update", TEMPLATE),
+        "DeleteTemplate": ("templates_delete", TEMPLATE),
+        "ForkTemplate": ("templates_fork", TEMPLATE),
+        "TemplateVersions": ("template_versions_list", TEMPLATE),
+        "CreateVersion": ("template_versions_create", TEMPLATE),
+        "TestTemplate": ("templates_test", TEMPLATE),
+        "TemplateTests": ("template_tests_list", TEMPLATE),
+        "TemplateExperiments": ("template_experiments", TEMPLATE),
+        "TemplateDiff": ("template_versions_diff", TEMPLATE),
+    },
+    ("template_versions_create", "201"): {
+        "GetVersion": ("template_versions_retrieve", VERSION),
+        "EditVersion": ("template_versions_edit", VERSION),
+        "ApproveVersion": ("template_versions_approve", VERSION),
+        "VersionAction": ("template_versions_action", VERSION),
+    },
+    ("schemas_create", "201"): {
+        "GetSchema": ("schemas_retrieve", SCHEMA),
+        "UpdateSchema": ("schemas_update", SCHEMA),
+        "ForkSchema": ("schemas_fork", SCHEMA),
+    },
+    ("webhook_endpoints_create", "201"): {
+        "GetEndpoint": ("webhook_endpoints_retrieve", ENDPOINT),
+        "UpdateEndpoint": ("webhook_endpoints_update", ENDPOINT),
+        "DeleteEndpoint": ("webhook_endpoints_delete", ENDPOINT),
+        "RotateEndpointSecret": ("webhook_endpoints_rotate_secret", ENDPOINT),
+    },
 }
 
 
@@ -73,11 +64,13 @@ def openapi_links(result: dict[str, Any], generator: Any, request: Any, public: 
         for operation in methods.values()
         if isinstance(operation, dict)
     }
-    for (source, status), (parameters, targets) in LINKS.items():
+    for (source, status), links in LINKS.items():
         response = operations.get(source, {}).get("responses", {}).get(status)
         if response is None:
             continue
         response["links"] = {
-            target: {"operationId": target, "parameters": parameters} for target in targets if target in operations
+            name: {"operationId": target, "parameters": parameters}
+            for name, (target, parameters) in links.items()
+            if target in operations
         }
     return result
