@@ -74,7 +74,7 @@ class EvalRun(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     dataset = models.ForeignKey(EvalDataset, on_delete=models.PROTECT, related_name="runs")
     template = models.CharField(max_length=64)  # a label ("staging") or a version ("1.2.0")
-    route = models.CharField(max_length=16, default="policy")  # small | large | policy
+    route = models.CharField(max_length=16, default="policy")  # small | large | policy | a deployment name
     sample = models.PositiveIntegerField(null=True, blank=True)
     seed = models.IntegerField(default=0)
     task_kinds = models.JSONField(default=list, blank=True)  # empty: every kind in the dataset

@@ -24,14 +24,15 @@ from django.utils import timezone
 from evals.datasets import DatasetError
 from evals.gates import gates_check, gates_for
 from evals.golden import golden_split_groups
-from evals.models import EvalDataset, EvalResult, EvalRun, RunStatus
+from evals.models import DatasetKind, EvalDataset, EvalItem, EvalResult, EvalRun, RunStatus
 from evals.run_metrics import rates_from, run_metrics
 from evals.sampling import stratified_sample
 from evals.scoring import item_grades, job_outcome
-from evals.splits import SPLITS, splits_assign
+from evals.splits import SPLITS, adversarial_split, splits_assign
 from jobs.models import TERMINAL_STATUSES, Job, JobResult, Status
 from jobs.services.lifecycle import job_cancel
 from jobs.services.submission import job_submit
+from llm.registry import registry
 from prompts.models import SEMVER, PromptTemplate, TemplateLabel
 from prompts.resolution import Resolved
 from prompts.task_kinds import task_kinds
@@ -65,6 +66,13 @@ def _versions(selector: str, kinds: list[str]) -> dict[str, dict[str, str]]:
     return versions
 
 
+def _split_parts(dataset: EvalDataset, items: list[EvalItem]) -> dict[str, str]:
+    """{item key: "dev" | "test"}: the adversarial set's frozen split, else the golden set's."""
+    if dataset.kind == DatasetKind.ADVERSARIAL:
+        return adversarial_split({"id": i.key, "provenance": i.source.get("builder", ""), **i.tags} for i in items)
+    return splits_assign(((i.task_kind, i.key) for i in items), golden_split_groups())
+
+
 def run_start(
     *,
     dataset: EvalDataset,
@@ -76,14 +84,15 @@ def run_start(
     created_by: str = "",
     split: str = "",
 ) -> EvalRun:
-    if route not in ROUTES:
-        raise DatasetError(f"route must be one of {', '.join(ROUTES)}")
+    if route not in ROUTES and route not in {d.name for d in registry().deployments}:
+        # A deployment name pins it, the obedient stand-in included (docs/models.md).
+        raise DatasetError(f"route must be one of {', '.join(ROUTES)} or a deployment's name")
     if split and split not in SPLITS:
         raise DatasetError(f"split must be one of {', '.join(SPLITS)}")
     items = list(dataset.items.all())
     if split:
-        parts = splits_assign(((i.task_kind, i.key) for i in items), golden_split_groups())
-        items = [i for i in items if parts[i.key] == split]
+        parts = _split_parts(dataset, items)
+        items = [i for i in items if parts.get(i.key) == split]
     if task_kinds_only:
         items = [i for i in items if i.task_kind in task_kinds_only]
     if sample and sample < len(items):

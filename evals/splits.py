@@ -52,3 +52,38 @@ def splits_assign(items: Iterable[tuple[str, str]], groups: dict[str, tuple[str,
         cut = round(len(ranked) * DEV_SHARE)
         split.update({key: "dev" if position < cut else "test" for position, key in enumerate(ranked)})
     return split
+
+
+def adversarial_split(cases: Iterable[dict]) -> dict[str, str]:
+    """The adversarial set's cases (safety/data/adversarial/cases.jsonl) ->
+    {case id: "dev" | "test"}, frozen before any layer was tuned on them.
+
+    - The first part (bench/adversarial_build.py's first builder) is what the
+      input layers were written against: development.
+    - The blind part repeats one phrasing per technique and language, so it
+      is split by that phrasing, not by case: within each technique the
+      (technique, language) groups take turns by salted hash, the first to
+      the test part. A rule written for a development phrasing is then
+      measured on phrasings it was not written for.
+    - The held-out part (bench/adversarial_heldout.py: techniques, carriers,
+      languages and encodings the layers had never seen) is all test.
+    """
+    split: dict[str, str] = {}
+    groups: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    blind: list[dict] = []
+    for case in cases:
+        provenance = case.get("provenance", "")
+        if "held-out" in provenance:
+            split[case["id"]] = "test"
+        elif "blind" in provenance:
+            blind.append(case)
+            groups[case["technique"]].add((case["technique"], case["language"]))
+        else:
+            split[case["id"]] = "dev"
+    turn: dict[tuple[str, str], str] = {}
+    for members in groups.values():
+        for position, group in enumerate(sorted(members, key=lambda g: _rank(f"adversarial:{g[0]}:{g[1]}"))):
+            turn[group] = SPLITS[(position + 1) % 2]
+    for case in blind:
+        split[case["id"]] = turn[(case["technique"], case["language"])]
+    return split

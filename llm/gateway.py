@@ -28,6 +28,7 @@ from llm.adapters import DEPLOYMENT_FAULTS, error_from, messages_for, response_f
 from llm.breaker import breaker_allows, breaker_is_open, breaker_record
 from llm.cache import CachedOutput, cache_applies, cache_get, cache_key, cache_put
 from llm.errors import ModelError, PermanentModelError, TransientModelError
+from llm.obedient import obedient_answer
 from llm.pricing import call_cost
 from llm.registry import Deployment, registry
 from llm.routing import NoDeploymentError, RouteDecision, RouteRequest, route
@@ -115,7 +116,9 @@ def _litellm_call(deployment: Deployment, request: ModelRequest, timeout: float)
         "num_retries": 0,  # retries are the gateway's, bounded by the deadline
         **deployment.extra,
     }
-    if settings.LLM_PROVIDER == "scripted":
+    if deployment.stand_in == "obedient":
+        kwargs["mock_response"] = obedient_answer(kwargs["messages"], request.schema)
+    elif settings.LLM_PROVIDER == "scripted":
         from llm.scripted import scripted_response_next
 
         kwargs["mock_response"] = scripted_response_next(request.schema)

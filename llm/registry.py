@@ -25,6 +25,7 @@ from django.dispatch import receiver
 TIERS = ("small", "large")
 QUEUES = ("llm", "gpu")
 JSON_MODES = ("llama_cpp", "openai", "none")
+STAND_INS = ("", "obedient")
 _PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)\}")
 
 
@@ -55,6 +56,9 @@ class Deployment:
     enabled: bool = True
     timeout_seconds: float = 120.0
     model_version: str = ""  # part of the cache key: bump it when the weights change
+    # A measuring instrument answering in place of a model ("obedient":
+    # llm/obedient.py); evaluations and tests pin it by name, routing never picks it.
+    stand_in: str = ""
     extra: dict[str, Any] = field(default_factory=dict)  # passed to LiteLLM as is
 
     @property
@@ -119,6 +123,10 @@ def _deployment(entry: dict[str, Any]) -> Deployment:
         raise RegistryError(f"deployment {name}: queue must be one of {QUEUES}")
     if deployment.json_mode not in JSON_MODES:
         raise RegistryError(f"deployment {name}: json_mode must be one of {JSON_MODES}")
+    if deployment.stand_in not in STAND_INS:
+        raise RegistryError(f"deployment {name}: stand_in must be one of {STAND_INS}")
+    if deployment.stand_in and deployment.enabled:
+        raise RegistryError(f"deployment {name}: a stand-in must be disabled (it is pinned by name, never routed to)")
     if deployment.weight < 0 or deployment.context_window <= 0 or deployment.gpu_concurrency <= 0:
         raise RegistryError(f"deployment {name}: weight, context_window and gpu_concurrency must be positive")
     return deployment

@@ -10,7 +10,7 @@ Datasets:
   eval export --dataset NAME [--version N] [--out FILE]
   eval list
 Runs:
-  eval run --dataset NAME --template LABEL_OR_VERSION [--route small|large|policy] [--sample N]
+  eval run --dataset NAME --template LABEL_OR_VERSION [--route small|large|policy|DEPLOYMENT] [--sample N]
            [--concurrency K] [--task-kind KIND ...] [--gate] [--report FILE]
   eval run --resume RUN_ID [--concurrency K] [--gate]
   eval compare RUN_A RUN_B
@@ -32,7 +32,7 @@ from evals.golden import DEFAULT_DATA_DIR, golden_rows, labels_read
 from evals.labelling import labels_build, labels_write, unseen_labels
 from evals.models import DatasetKind, EvalDataset, EvalRun
 from evals.report import run_report
-from evals.runner import ROUTES, run_execute, run_rescore, run_start
+from evals.runner import run_execute, run_rescore, run_start
 from evals.sampling import history_rows, stratified_sample
 from evals.sources import SourceMissing
 from evals.splits import SPLITS
@@ -83,7 +83,9 @@ class Command(BaseCommand):
         running.add_argument("--dataset")
         running.add_argument("--version", type=int, help="dataset version (default: the latest)")
         running.add_argument("--template", help="a label (production, staging) or a version (1.2.0)")
-        running.add_argument("--route", choices=ROUTES, default="policy")
+        running.add_argument(
+            "--route", default="policy", help="small, large, policy, or a deployment to pin (obedient: the stand-in)"
+        )
         running.add_argument("--sample", type=int, help="a stratified sample of N items")
         running.add_argument("--seed", type=int, default=0)
         running.add_argument("--task-kind", action="append", dest="task_kinds")

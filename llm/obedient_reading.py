@@ -1,0 +1,121 @@
+"""How the obedient stand-in model reads its input: every view a capable
+model would see through (llm/obedient.py).
+
+A model that follows injected text also reads it when it is encoded, so the
+stand-in decodes what attacks use: full-width and look-alike letters,
+invisible tag characters, percent-encoding, base64 and base32, hex, rot13
+and Caesar shifts, reversed lines, spaced and leetspeak letters, Morse and
+Braille. These decoders belong to the measuring instrument and are written
+apart from the defence's own (safety/injection.py): if the stand-in read
+only what the defence decodes, an attack the defence misses would be missed
+by the stand-in too, and would never count as a success.
+"""
+
+import base64
+import binascii
+import codecs
+import re
+import unicodedata
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+_LOOK_ALIKES = str.maketrans(
+    "аеорсхуіјѕԁԛԝАВЕКМНОРСТХУІЈЅ",  # noqa: RUF001 - Cyrillic letters that look Latin
+    "aeopcxyijsdqwABEKMHOPCTXYIJS",
+)
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+_BASE32 = re.compile(r"[A-Z2-7]{16,}={0,6}")
+_HEX = re.compile(r"(?:[0-9a-fA-F]{2}[\s:]?){8,}")
+_SPACED = re.compile(r"(?:\b\w\b[ ]){4,}\b\w\b")
+_MORSE = re.compile(r"(?:[.\-]{1,6}[ /]+){4,}[.\-]{1,6}")
+_LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "@": "a", "$": "s"})
+_MORSE_CODE = {
+    ".-": "a", "-...": "b", "-.-.": "c", "-..": "d", ".": "e", "..-.": "f", "--.": "g", "....": "h",
+    "..": "i", ".---": "j", "-.-": "k", ".-..": "l", "--": "m", "-.": "n", "---": "o", ".--.": "p",
+    "--.-": "q", ".-.": "r", "...": "s", "-": "t", "..-": "u", "...-": "v", ".--": "w", "-..-": "x",
+    "-.--": "y", "--..": "z", "-----": "0", ".----": "1", "..---": "2", "...--": "3", "....-": "4",
+    ".....": "5", "-....": "6", "--...": "7", "---..": "8", "----.": "9", "-....-": "-",
+}  # fmt: skip
+# Grade-1 Braille: the dot pattern of each letter, as its offset from U+2800.
+_BRAILLE = dict(
+    zip(
+        [1, 3, 9, 25, 17, 11, 27, 19, 10, 26, 5, 7, 13, 29, 21, 15, 31, 23, 14, 30, 37, 39, 58, 45, 61, 53],
+        "abcdefghijklmnopqrstuvwxyz",
+        strict=True,
+    )
+)
+
+
+def _printable(text: str) -> bool:
+    return bool(text) and sum(ch.isprintable() or ch.isspace() for ch in text) / len(text) > 0.95
+
+
+def _decoded_bytes(raw: bytes) -> str | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text if _printable(text) and any(ch.isalpha() for ch in text) else None
+
+
+def _segments(text: str) -> Iterator[str]:
+    for match in _BASE64.finditer(text):
+        token = match[0]
+        try:
+            decoded = _decoded_bytes(base64.b64decode(token + "=" * (-len(token) % 4), validate=True))
+        except (binascii.Error, ValueError):
+            decoded = None
+        if decoded:
+            yield decoded
+    for match in _BASE32.finditer(text):
+        token = match[0]
+        try:
+            decoded = _decoded_bytes(base64.b32decode(token + "=" * (-len(token) % 8)))
+        except (binascii.Error, ValueError):
+            decoded = None
+        if decoded:
+            yield decoded
+    for match in _HEX.finditer(text):
+        digits = re.sub(r"[\s:]", "", match[0])
+        try:
+            decoded = _decoded_bytes(bytes.fromhex(digits[: len(digits) // 2 * 2]))
+        except ValueError:
+            decoded = None
+        if decoded:
+            yield decoded
+    for match in _MORSE.finditer(text):
+        words = re.split(r"\s*/\s*|\s{3,}", match[0].strip())
+        yield " ".join("".join(_MORSE_CODE.get(code, "") for code in word.split()) for word in words)
+
+
+def _caesar(text: str, shift: int) -> str:
+    def turn(ch: str) -> str:
+        if "a" <= ch <= "z":
+            return chr((ord(ch) - 97 - shift) % 26 + 97)
+        if "A" <= ch <= "Z":
+            return chr((ord(ch) - 65 - shift) % 26 + 65)
+        return ch
+
+    return "".join(turn(ch) for ch in text)
+
+
+def _braille(text: str) -> str:
+    return "".join(_BRAILLE.get(ord(ch) - 0x2800, " ") if "\u2800" <= ch <= "\u28ff" else ch for ch in text)
+
+
+def _tags(text: str) -> str:
+    """Unicode tag characters (U+E0020..E007E) carry ASCII invisibly."""
+    return "".join(chr(ord(ch) - 0xE0000) if 0xE0020 <= ord(ch) <= 0xE007E else ch for ch in text)
+
+
+def readings(text: str) -> list[str]:
+    """The text as written, then every decoded view of it."""
+    plain = unicodedata.normalize("NFKC", _INVISIBLE.sub("", _tags(text))).translate(_LOOK_ALIKES)
+    views = [text, plain, unquote(plain), _braille(plain)]
+    views += list(_segments(plain))
+    views += [codecs.decode(plain, "rot13"), _caesar(plain, 3)]
+    views += ["\n".join(line[::-1] for line in plain.splitlines())]
+    views += [_SPACED.sub(lambda m: m[0].replace(" ", ""), plain)]
+    views += [" ".join(word.translate(_LEET) if re.search(r"[a-z]", word) else word for word in plain.split())]
+    return [view for view in dict.fromkeys(views) if view]
