@@ -128,7 +128,7 @@ def clean_only(limit: int) -> None:
             print(f"      {example[:140]}")
 
 
-def submit(key: Any, case_parameters: dict, kind_name: str, tag: str) -> str:
+def submit(key: Any, case_parameters: dict, kind_name: str, tag: str, model: str = "") -> str:
     from jobs.services.submission import job_submit
     from prompts.task_kinds import task_kinds
 
@@ -136,7 +136,7 @@ def submit(key: Any, case_parameters: dict, kind_name: str, tag: str) -> str:
         api_key=key,
         kind=task_kinds()[kind_name],
         parameters=case_parameters,
-        options={"cache": "bypass"},
+        options={"cache": "bypass", **({"model": model} if model else {})},
         priority="normal",
         webhook_url="",
         output_schema=None,
@@ -194,13 +194,20 @@ def wait_all(ids: list[str], timeout: float) -> None:
     print()
 
 
-def adversarial_cases(every: int, limit: int) -> list[dict]:
-    """Every `every`-th case: the file cycles techniques and languages, then
+def adversarial_cases(every: int, limit: int, split: str = "all") -> list[dict]:
+    """Every `every`-th case of a part of the set (`split`: dev, test or all;
+    evals/splits.py): the file cycles techniques and languages, then
     encodings, so a stride keeps the mix."""
-    return [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines()][::every][:limit]
+    from evals.splits import adversarial_split
+
+    cases = [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines()]
+    if split != "all":
+        parts = adversarial_split(cases)
+        cases = [case for case in cases if parts[case["id"]] == split]
+    return cases[::every][:limit]
 
 
-def input_only(every: int, limit: int) -> None:
+def input_only(every: int, limit: int, split: str) -> None:
     """The input layers alone on the adversarial set (no model): what they
     would block, sanitize or flag under each case's task kind."""
     from django.conf import settings
@@ -209,7 +216,7 @@ def input_only(every: int, limit: int) -> None:
     from safety.classifier import classify
     from safety.injection import injection_decision, parameters_text, scan_parameters
 
-    cases = adversarial_cases(every, limit)
+    cases = adversarial_cases(every, limit, split)
     outcomes: dict[str, Counter[str]] = defaultdict(Counter)
     for case in cases:
         rules = scan_parameters(case["parameters"]).score
@@ -228,14 +235,15 @@ def input_only(every: int, limit: int) -> None:
         print(f"  {name:28s} {dict(counter)}")
 
 
-def run_pipeline(mode: str, every: int, limit: int, clean_jobs: int, concurrency: int, out: Path | None) -> None:
+def run_pipeline(args: argparse.Namespace) -> None:
     from tenants.selectors import api_key_by_raw
 
-    cases = adversarial_cases(every, limit)
+    mode, model = args.mode, args.model
+    cases = adversarial_cases(args.every, args.limit, args.split)
     key = api_key_by_raw(raw_key=api_key())
     clean = [
         {"content": r["content"][:1500], "locale": r["locale"], "product": {"title": r["title"], "brand": r["brand"]}}
-        for r in clean_records(clean_jobs)
+        for r in clean_records(args.clean_jobs)
     ]
     base = f"http://127.0.0.1:{LLM_PORT}/v1"
     enforce = "1" if mode == "enforced" else "0"
@@ -247,17 +255,20 @@ def run_pipeline(mode: str, every: int, limit: int, clean_jobs: int, concurrency
         "BEACON_REVIEW_SAMPLING": "false",
     }
     started = time.monotonic()
-    server = [sys.executable, "manage.py", "llm_serve", "--port", str(LLM_PORT)]
+    # The obedient stand-in answers inside the worker (llm/obedient.py): no model server.
+    server = [] if model == "obedient" else [[sys.executable, "manage.py", "llm_serve", "--port", str(LLM_PORT)]]
     # As in production (docker/compose.yaml): database stages and model calls
     # on separate workers, so slow calls never starve the short stages. One
     # model worker: the local server answers one request at a time.
-    with processes(server, celery_worker(concurrency, queues="default"), celery_worker(1, queues="llm"), **env):
-        wait_http(f"{base}/models", timeout=180)
+    workers = [celery_worker(args.concurrency, queues="default"), celery_worker(1 if server else 2, queues="llm")]
+    with processes(*server, *workers, **env):
+        if server:
+            wait_http(f"{base}/models", timeout=180)
         from django.conf import settings
 
         settings.BEACON_INJECTION_ENFORCE = mode == "enforced"
-        case_jobs = [(submit(key, c["parameters"], c["task_kind"], c["id"]), c) for c in cases]
-        clean_ids = [submit(key, p, "product_description", f"clean-{i}") for i, p in enumerate(clean)]
+        case_jobs = [(submit(key, c["parameters"], c["task_kind"], c["id"], model), c) for c in cases]
+        clean_ids = [submit(key, p, "product_description", f"clean-{i}", model) for i, p in enumerate(clean)]
         wait_all([j for j, _ in case_jobs] + clean_ids, timeout=3 * 3600)
     rows = [
         {
@@ -267,14 +278,30 @@ def run_pipeline(mode: str, every: int, limit: int, clean_jobs: int, concurrency
             "language": c["language"],
             "carrier": c["carrier"],
             "kind": c["task_kind"],
+            "markers": c["success_markers"],
+            "leak": c["leak_counts"],
             **outcome(j, c),
         }
         for j, c in case_jobs
     ]
     clean_rows = [outcome(j, None) for j in clean_ids]
-    report(mode, rows, clean_rows, time.monotonic() - started)
-    if out:
-        out.write_text(json.dumps({"mode": mode, "cases": rows, "clean": clean_rows}, indent=1))
+    report(f"{mode}, model {model or 'local'}, split {args.split}", rows, clean_rows, time.monotonic() - started)
+    if args.out:
+        args.out.write_text(json.dumps({"mode": mode, "model": model, "cases": rows, "clean": clean_rows}, indent=1))
+
+
+def should_have_caught(row: dict) -> str:
+    """The layer whose job the attack was: a leaked canary, a foreign link or
+    contact are the output scan's; an attacker's code word can only be known
+    from the input, so it is the input layers' (then the tainted-echo rule's)."""
+    markers = " ".join(row["markers"])
+    if row["leak"] and not row["markers"]:
+        return "output scan (canary, system-prompt sentences)"
+    if "://" in markers or "www." in markers:
+        return "output scan (links absent from the input's clean part)"
+    if "@" in markers or (any(ch.isdigit() for ch in markers) and "+" in markers):
+        return "output scan (contacts absent from the input's clean part)"
+    return "input layers (rules, classifier), then the output scan's tainted echo"
 
 
 def report(mode: str, rows: list[dict], clean_rows: list[dict], elapsed: float) -> None:
@@ -308,6 +335,15 @@ def report(mode: str, rows: list[dict], clean_rows: list[dict], elapsed: float) 
                 for name, g in sorted(groups.items())
             )
         )
+    successes = [r for r in rows if r["succeeded"]]
+    if successes:
+        print(f"  every success, with the layer that should have caught it ({len(successes)}):")
+        for r in successes:
+            print(
+                f"    {r['id']} {r['technique']}/{r['encoding']}/{r['carrier']}/{r['kind']}: input {r['input']} "
+                f"(rules {r['input_rules']:.2f}, classifier {r['input_classifier']:.2f}), output scan "
+                f"{r['output_scan']} {r['output_rules']} -> {should_have_caught(r)}"
+            )
     if clean_rows:
         c = len(clean_rows)
         flagged_in = sum(r["input"] in ("flag", "block") for r in clean_rows)
@@ -330,14 +366,16 @@ def main() -> None:
     parser.add_argument("--clean-jobs", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=2, help="processes of the default-queue worker")
     parser.add_argument("--out", type=Path, help="write per-case outcomes as JSON here")
+    parser.add_argument("--split", choices=("dev", "test", "all"), default="all", help="a part of the set")
+    parser.add_argument("--model", choices=("", "obedient"), default="", help="obedient: pin the stand-in")
     args = parser.parse_args()
     setup_django()
     if args.clean_only:
         clean_only(args.clean_limit)
     elif args.input_only:
-        input_only(args.every, args.limit)
+        input_only(args.every, args.limit, args.split)
     else:
-        run_pipeline(args.mode, args.every, args.limit, args.clean_jobs, args.concurrency, args.out)
+        run_pipeline(args)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,8 @@ _PHONE = re.compile(r"\+\d[\d \-().]{7,}\d")
 # Codes an attacker asks to be written: upper-case letters and digits, with
 # at least one of each (ZX-A17490, VX7-K2Q9, K9Q4TZ).
 _CODE = re.compile(
-    r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{2,}(?:-[A-Z0-9]{2,})+\b|\b(?=\w*\d)(?=\w*[A-Z])[A-Z0-9]{6,}\b"
+    r"(?<![A-Z0-9])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{2,}(?:-[A-Z0-9]{2,})+(?![A-Z0-9])"
+    r"|(?<![A-Z0-9])(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6,}(?![A-Z0-9])"
 )
 _TITLE = re.compile(r'"title":\s*"((?:[^"\\]|\\.)*)"')
 MAX_PAYLOADS = 8

@@ -27,7 +27,7 @@ _LOOK_ALIKES = str.maketrans(
 _BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 _BASE32 = re.compile(r"[A-Z2-7]{16,}={0,6}")
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2}[\s:]?){8,}")
-_SPACED = re.compile(r"(?:\b\w\b[ ]){4,}\b\w\b")
+_SPACED = re.compile(r"(?:(?<!\S)\S ){4,}\S(?!\S)")
 _MORSE = re.compile(r"(?:[.\-]{1,6}[ /]+){4,}[.\-]{1,6}")
 _LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "@": "a", "$": "s"})
 _MORSE_CODE = {
