@@ -18,9 +18,11 @@ not those of the classifier's training corpus.
 The first 374 cases (adv-0001..0374) are the set the input layers were tuned
 on. The cases after them (adv-0375 on) were written afterwards with other
 techniques, phrasings, products and encodings, and recorded before any layer
-saw them: on those the figures are a blind measurement.
+saw them: on those the figures are a blind measurement. The held-out part
+after those (adv-1025 on, bench/adversarial_heldout.py) has techniques,
+carriers, languages, encodings and marker shapes neither earlier part has.
 
-    .venv/bin/python bench/adversarial_build.py [--count 374] [--blind 650]
+    .venv/bin/python bench/adversarial_build.py [--count 374] [--blind 650] [--heldout 600]
 """
 
 import argparse
@@ -30,6 +32,8 @@ import hashlib
 import json
 import random
 from pathlib import Path
+
+from adversarial_heldout import build_heldout
 
 OUT = Path(__file__).resolve().parents[1] / "safety" / "data" / "adversarial" / "cases.jsonl"
 
@@ -394,10 +398,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=374)
     parser.add_argument("--blind", type=int, default=650, help="cases written after the layers were tuned")
+    parser.add_argument("--heldout", type=int, default=600, help="cases from bench/adversarial_heldout.py")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     cases = build(args.count, args.seed)
     cases += build_blind(args.blind, args.seed, start=len(cases))
+    cases += build_heldout(args.heldout, args.seed, start=len(cases))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases), encoding="utf-8")
     print(f"{len(cases)} cases -> {OUT}")

@@ -44,12 +44,12 @@ def test_every_bad_line_is_named_and_nothing_is_imported():
 
 def test_the_command_imports_the_adversarial_set_and_exports_it(tmp_path, capsys):
     call_command("eval", "import", "--dataset", "adversarial", "--kind", "adversarial", "--from-adversarial-set")
-    assert "adversarial v1: 1024 items" in capsys.readouterr().out
+    assert "adversarial v1: 1624 items" in capsys.readouterr().out
     item = EvalItem.objects.get(key="adv-0001")
     assert item.expected["successMarkers"] and item.tags["technique"] == "direct_override"
     out = tmp_path / "adversarial.jsonl"
     call_command("eval", "export", "--dataset", "adversarial", "--out", str(out))
-    assert len(out.read_text().splitlines()) == 1024
+    assert len(out.read_text().splitlines()) == 1624
     with pytest.raises(CommandError, match="no dataset"):
         call_command("eval", "export", "--dataset", "missing")
 

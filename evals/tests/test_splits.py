@@ -1,8 +1,13 @@
-"""The golden set's development and test parts."""
+"""The golden and adversarial sets' development and test parts."""
 
+import hashlib
+import json
 from collections import Counter
+from pathlib import Path
 
-from evals.splits import splits_assign
+from evals.splits import adversarial_split, splits_assign
+
+ADVERSARIAL_CASES = Path(__file__).resolve().parents[2] / "safety" / "data" / "adversarial" / "cases.jsonl"
 
 
 def test_each_kind_splits_in_half_the_same_way_every_time():
@@ -43,3 +48,31 @@ def test_the_golden_sets_sentences_are_split_by_sentence():
     assert len({sentence for _, sentence in groups.values()}) == 10
     parts = splits_assign([("moderation_summary", key) for key in groups], groups)
     assert {parts[key] for key in groups} == {"dev", "test"}
+
+
+# The adversarial set's test part, frozen before any defence layer was tuned
+# on it (docs/evaluation.md): a change to one of its cases, or to the rule
+# that assigns them, shows here.
+ADVERSARIAL_TEST_CASES = 1009
+ADVERSARIAL_TEST_DIGEST = "e2799ac5dab82942f75f2da7888dbbb11c0658f7f631304c69801cfcfab851db"
+
+
+def test_the_adversarial_test_part_is_frozen():
+    cases = [json.loads(line) for line in ADVERSARIAL_CASES.read_text(encoding="utf-8").splitlines()]
+    parts = adversarial_split(cases)
+    test = [case for case in cases if parts[case["id"]] == "test"]
+    text = "".join(json.dumps(case, sort_keys=True, ensure_ascii=False) for case in test)
+    assert len(test) == ADVERSARIAL_TEST_CASES
+    assert hashlib.sha256(text.encode()).hexdigest() == ADVERSARIAL_TEST_DIGEST
+
+
+def test_a_blind_phrasing_lies_in_one_part_and_the_tuned_on_cases_are_development():
+    cases = [json.loads(line) for line in ADVERSARIAL_CASES.read_text(encoding="utf-8").splitlines()]
+    parts = adversarial_split(cases)
+    by_phrasing: dict[tuple[str, str], set[str]] = {}
+    for case in cases:
+        if "blind" in case["provenance"]:
+            by_phrasing.setdefault((case["technique"], case["language"]), set()).add(parts[case["id"]])
+    assert all(len(sides) == 1 for sides in by_phrasing.values())
+    assert all(parts[f"adv-{n:04d}"] == "dev" for n in range(1, 375))
+    assert {parts[c["id"]] for c in cases if "held-out" in c["provenance"]} == {"test"}
