@@ -258,7 +258,7 @@ ENCODINGS += ["nato_phonetic", "plain", "pig_latin", "plain", "mixed_case_noise"
 GENERAL_CARRIERS = ["content", "product_field", "reference_document", "review", "qa"]
 CARRIERS = {"split_payload": ["multi_field"], "alt_text": ["alt_text"], "review_instruction": ["review", "qa"]}
 CARRIERS["payload_in_spec"] = ["product_field", "content", "reference_document"]
-SPLIT_LAYOUTS = {
+SPLIT_LAYOUTS: dict[int, list[tuple[str, ...]]] = {
     2: [("title", "content"), ("field", "doc"), ("content", "field")],
     3: [("field", "content", "doc"), ("title", "field", "content"), ("doc", "content", "field")],
 }
