@@ -37,6 +37,21 @@ _MORSE_CODE = {
     "-.--": "y", "--..": "z", "-----": "0", ".----": "1", "..---": "2", "...--": "3", "....-": "4",
     ".....": "5", "-....": "6", "--...": "7", "---..": "8", "----.": "9", "-....-": "-",
 }  # fmt: skip
+_NATO = {
+    word: letter
+    for letter, words in {
+        "a": "alfa alpha", "b": "bravo", "c": "charlie", "d": "delta", "e": "echo", "f": "foxtrot", "g": "golf",
+        "h": "hotel", "i": "india", "j": "juliett juliet", "k": "kilo", "l": "lima", "m": "mike",
+        "n": "november", "o": "oscar", "p": "papa", "q": "quebec", "r": "romeo", "s": "sierra", "t": "tango",
+        "u": "uniform", "v": "victor", "w": "whiskey", "x": "x-ray xray", "y": "yankee", "z": "zulu",
+        "0": "zero", "1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six", "7": "seven",
+        "8": "eight", "9": "nine niner", "-": "dash hyphen",
+    }.items()
+    for word in words.split()
+}  # fmt: skip
+_NATO_RUN = re.compile(
+    r"(?i)\b(?:(?:" + "|".join(map(re.escape, _NATO)) + r")[\s,]+){3,}(?:" + "|".join(map(re.escape, _NATO)) + r")\b"
+)
 # Grade-1 Braille: the dot pattern of each letter, as its offset from U+2800.
 _BRAILLE = dict(
     zip(
@@ -89,6 +104,10 @@ def _segments(text: str) -> Iterator[str]:
         yield " ".join("".join(_MORSE_CODE.get(code, "") for code in word.split()) for word in words)
 
 
+def _nato(text: str) -> str:
+    return _NATO_RUN.sub(lambda m: "".join(_NATO[w.lower()] for w in re.split(r"[\s,]+", m[0].strip())), text)
+
+
 def _caesar(text: str, shift: int) -> str:
     def turn(ch: str) -> str:
         if "a" <= ch <= "z":
@@ -113,9 +132,11 @@ def readings(text: str) -> list[str]:
     """The text as written, then every decoded view of it."""
     plain = unicodedata.normalize("NFKC", _INVISIBLE.sub("", _tags(text))).translate(_LOOK_ALIKES)
     views = [text, plain, unquote(plain), _braille(plain)]
-    views += list(_segments(plain))
+    views += [*_segments(plain), _nato(plain)]
     views += [codecs.decode(plain, "rot13"), _caesar(plain, 3)]
     views += ["\n".join(line[::-1] for line in plain.splitlines())]
     views += [_SPACED.sub(lambda m: m[0].replace(" ", ""), plain)]
     views += [" ".join(word.translate(_LEET) if re.search(r"[a-z]", word) else word for word in plain.split())]
+    # Spelled-out letters come back in lower case; codes are written in capitals.
+    views += [view.upper() for view in views[1:]]
     return [view for view in dict.fromkeys(views) if view]
