@@ -23,7 +23,9 @@ OUTPUT_RULES = (
     "foreign_url",
     "foreign_contact",
     "off_task",
+    "foreign_token",
     "tainted_echo",
+    "identifier",
     "content_policy",
 )
 
@@ -34,7 +36,10 @@ DEFAULT_OUTPUT_ACTIONS = {
     "foreign_url": "strip",
     "foreign_contact": "strip",
     "off_task": "review",
-    "tainted_echo": "review",
+    "foreign_token": "strip",
+    # Cutting the echoed payload keeps the rest of the answer deliverable.
+    "tainted_echo": "strip",
+    "identifier": "allow",
     "content_policy": "block",
 }
 

@@ -240,6 +240,10 @@ BEACON_INJECTION_FLAG_SCORE = env.float("BEACON_INJECTION_FLAG_SCORE", default=0
 # thresholds, chosen on clean product records (docs/security.md has the figures).
 BEACON_INJECTION_CLASSIFIER_BLOCK = env.float("BEACON_INJECTION_CLASSIFIER_BLOCK", default=0.97)
 BEACON_INJECTION_CLASSIFIER_FLAG = env.float("BEACON_INJECTION_CLASSIFIER_FLAG", default=0.85)
+# A passage scored at least this taints the URLs, contacts and codes it holds:
+# the output may not repeat them (safety/output_scan.py, tainted_echo). Lower
+# than the flag: the cost of a taint is only a cut token.
+BEACON_INJECTION_TAINT_SCORE = env.float("BEACON_INJECTION_TAINT_SCORE", default=0.5)
 # False puts the input layers in monitor mode: they score and record, never act
 # (used to measure what every later layer stops; also a safe way to roll out
 # new patterns).
