@@ -2,16 +2,14 @@
 
 The input is scanned as given, after normalization (zero-width and other
 invisible characters removed, look-alike letters folded, as grounding does),
-and inside encodings an attacker uses to smuggle text past filters: base64
-runs and rot13 are decoded, l33tspeak is read back as letters and s p a c e d
-words are joined, and each is scanned again. Each hit adds its weight; the
-score is capped at 1. Invisible characters and homoglyph mixing are signals
-of their own.
+and in every decoded view of the encodings an attacker uses to smuggle text
+past filters (safety/decoding.py: base64, base32, hex, percent-encoding,
+Unicode tags, Morse, Braille, NATO spelling, reversed and shifted text,
+l33tspeak, s p a c e d letters). Each hit adds its weight; the score is
+capped at 1. Readable text that only an encoding shows, invisible
+characters and homoglyph mixing are signals of their own.
 """
 
-import base64
-import binascii
-import codecs
 import json
 import re
 from dataclasses import dataclass, field
@@ -23,12 +21,9 @@ from django.conf import settings
 
 from common.text import INVISIBLE, normalize_text
 from safety.classifier import classify
+from safety.decoding import BASE64_RUN, decoded_views
 
 PATTERNS_FILE = Path(__file__).parent / "data" / "injection_patterns.json"
-BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
-LEET_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[013457])\w+\b")
-LEET_BACK = str.maketrans("013457", "oieast")
-SPACED_LETTERS = re.compile(r"\b(?:\w ){3,}\w\b")
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 MIXED_SCRIPT_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff\u0370-\u03ff])\w+\b")
 
@@ -64,36 +59,20 @@ def patterns() -> tuple[tuple[str, str, float, re.Pattern[str]], ...]:
     )
 
 
-def _decoded_segments(text: str) -> list[tuple[str, str]]:
-    segments = []
-    for run in BASE64_RUN.findall(text):
-        try:
-            decoded = base64.b64decode(run + "=" * (-len(run) % 4), validate=False).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            continue
-        if sum(ch.isprintable() for ch in decoded) >= 0.9 * len(decoded):
-            segments.append(("base64", decoded))
-    segments.append(("rot13", codecs.decode(text, "rot13")))
-    # L33t: digits read as the letters they stand for, inside words that mix both.
-    leet = LEET_WORD.sub(lambda m: m.group(0).translate(LEET_BACK), text)
-    if leet != text:
-        segments.append(("leetspeak", leet))
-    # S p a c e d letters joined back into words.
-    joined = SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
-    if joined != text:
-        segments.append(("spaced", joined))
-    return segments
-
-
 def scan_text(text: str) -> InjectionReport:
     report = InjectionReport()
     fired: set[str] = set()
     normalized = normalize_text(text)
-    for layer, candidate in [("as given", text), ("normalized", normalized), *_decoded_segments(normalized)]:
+    views = [("as given", text, False), ("normalized", normalized, False), *decoded_views(normalized)]
+    for layer, candidate, _ in views:
         for rule, category, weight, pattern in patterns():
             if rule not in fired and pattern.search(candidate):
                 fired.add(rule)
                 report.hits.append(Hit(rule, category, weight, layer))
+    hidden = next((layer for layer, _, concealed in views if concealed), None)
+    if hidden:
+        # Readable text that only an encoding shows: concealment is the finding.
+        report.hits.append(Hit("hidden-text", "obfuscation", 0.5, hidden))
     if INVISIBLE.search(text):
         report.hits.append(Hit("invisible-characters", "obfuscation", 0.3, "signal"))
     if MIXED_SCRIPT_WORD.search(text):
@@ -156,7 +135,7 @@ def sanitize_text(text: str, classifier_flag: float) -> tuple[str, int]:
         kept.append(" ".join(clean))
     sanitized = "\n".join(kept)
     for run in BASE64_RUN.findall(sanitized):
-        if any(layer == "base64" for layer, _ in _decoded_segments(run)) and scan_text(run).hits:
+        if any(layer == "base64" for layer, _, _ in decoded_views(run)) and scan_text(run).hits:
             sanitized, removed = sanitized.replace(run, ""), removed + 1
     return sanitized.strip(), removed
 

@@ -237,9 +237,10 @@ LLM_ESCALATE_AFTER_FAILURES = env.int("LLM_ESCALATE_AFTER_FAILURES", default=2)
 BEACON_INJECTION_BLOCK_SCORE = env.float("BEACON_INJECTION_BLOCK_SCORE", default=0.9)
 BEACON_INJECTION_FLAG_SCORE = env.float("BEACON_INJECTION_FLAG_SCORE", default=0.5)
 # The injection classifier (safety/classifier.py) scores passages 0-1; its own
-# thresholds, chosen on clean product records (docs/security.md has the figures).
-BEACON_INJECTION_CLASSIFIER_BLOCK = env.float("BEACON_INJECTION_CLASSIFIER_BLOCK", default=0.97)
-BEACON_INJECTION_CLASSIFIER_FLAG = env.float("BEACON_INJECTION_CLASSIFIER_FLAG", default=0.85)
+# thresholds, chosen on half of the clean product records so that the input
+# layers together flag under 1% of them (docs/security.md has the figures).
+BEACON_INJECTION_CLASSIFIER_BLOCK = env.float("BEACON_INJECTION_CLASSIFIER_BLOCK", default=0.995)
+BEACON_INJECTION_CLASSIFIER_FLAG = env.float("BEACON_INJECTION_CLASSIFIER_FLAG", default=0.97)
 # A passage scored at least this taints the URLs, contacts and codes it holds:
 # the output may not repeat them (safety/output_scan.py, tainted_echo). Lower
 # than the flag: the cost of a taint is only a cut token.
