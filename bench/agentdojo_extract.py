@@ -17,8 +17,8 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from agentdojo.attacks.important_instructions_attacks import ImportantInstructionsAttack  # type: ignore[import-not-found]
-from agentdojo.task_suite.load_suites import get_suites  # type: ignore[import-not-found]
+from agentdojo.attacks.important_instructions_attacks import ImportantInstructionsAttack
+from agentdojo.task_suite.load_suites import get_suites
 
 WORDINGS = {
     "important_instructions": ImportantInstructionsAttack._JB_STRING,
