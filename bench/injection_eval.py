@@ -23,8 +23,6 @@ system-prompt canary).
 """
 
 import argparse
-import csv
-import gzip
 import json
 import sys
 import time
@@ -34,48 +32,10 @@ from typing import Any
 
 from stack import BASE_DIR, api_key, celery_worker, processes, setup_django, wait_http
 
+from evals.clean_records import clean_records
+
 CASES = BASE_DIR / "safety" / "data" / "adversarial" / "cases.jsonl"
-SHARED = BASE_DIR.parent / "shared" / "data"
 LLM_PORT = 8794
-
-
-def clean_records(limit: int) -> list[dict]:
-    """Clean product inputs read in place from ../shared/data (none when absent)."""
-    records: list[dict] = []
-    flipkart = SHARED / "flipkart-products-sample" / "flipkart_com-ecommerce_sample.first999.csv"
-    if flipkart.exists():
-        with flipkart.open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                if row["description"].strip():
-                    records.append(
-                        {
-                            "source": "flipkart",
-                            "locale": "en-US",
-                            "content": row["description"][:4000],
-                            "title": row["product_name"][:300],
-                            "brand": row["brand"][:200],
-                        }
-                    )
-    for name in ("openfoodfacts-products-min.jsonl.gz", "openbeautyfacts-products-min.jsonl.gz"):
-        path = SHARED / "open-food-facts-test-exports" / name
-        if not path.exists():
-            continue
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                row = json.loads(line)
-                lang = str(row.get("lang") or "en")
-                text = row.get(f"ingredients_text_{lang}") or row.get("ingredients_text") or ""
-                if len(text) > 20 and len(lang) == 2:
-                    records.append(
-                        {
-                            "source": name.split("-")[0],
-                            "locale": lang,
-                            "content": text[:4000],
-                            "title": str(row.get("product_name") or "")[:300],
-                            "brand": str(row.get("brands") or "")[:200],
-                        }
-                    )
-    return records[:limit]
 
 
 def clean_only(limit: int) -> None:

@@ -12,3 +12,9 @@ class EvalsConfig(AppConfig):
 
         if launch_blocker not in LAUNCH_CHECKS:
             LAUNCH_CHECKS.append(launch_blocker)
+
+        from evals.pattern_gate import pattern_gate
+        from safety.patterns import PATTERN_SET_GATES
+
+        if pattern_gate not in PATTERN_SET_GATES:
+            PATTERN_SET_GATES.append(pattern_gate)

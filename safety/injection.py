@@ -1,4 +1,5 @@
-"""Prompt-injection defence, input layer 1: a pattern set maintained as data.
+"""Prompt-injection defence, input layer 1: a pattern set maintained as data
+(versions in the database, safety/patterns.py).
 
 The input is scanned as given, after normalization (zero-width and other
 invisible characters removed, look-alike letters folded, as grounding does),
@@ -10,11 +11,8 @@ capped at 1. Readable text that only an encoding shows, invisible
 characters and homoglyph mixing are signals of their own.
 """
 
-import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -22,8 +20,8 @@ from django.conf import settings
 from common.text import INVISIBLE, normalize_text
 from safety.classifier import classify
 from safety.decoding import BASE64_RUN, decoded_views
+from safety.patterns import Compiled, active_patterns
 
-PATTERNS_FILE = Path(__file__).parent / "data" / "injection_patterns.json"
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 MIXED_SCRIPT_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff\u0370-\u03ff])\w+\b")
 
@@ -51,21 +49,14 @@ class InjectionReport:
         return {"score": self.score, "hits": [hit.as_dict() for hit in self.hits]}
 
 
-@cache
-def patterns() -> tuple[tuple[str, str, float, re.Pattern[str]], ...]:
-    data = json.loads(PATTERNS_FILE.read_text())
-    return tuple(
-        (p["id"], p["category"], float(p["weight"]), re.compile(p["regex"], re.IGNORECASE)) for p in data["patterns"]
-    )
-
-
-def scan_text(text: str) -> InjectionReport:
+def scan_text(text: str, rules: Compiled | None = None) -> InjectionReport:
+    """The rules in force (or `rules`, a version being evaluated) on the text and its decoded views."""
     report = InjectionReport()
     fired: set[str] = set()
     normalized = normalize_text(text)
     views = [("as given", text, False), ("normalized", normalized, False), *decoded_views(normalized)]
     for layer, candidate, _ in views:
-        for rule, category, weight, pattern in patterns():
+        for rule, category, weight, pattern in rules or active_patterns():
             if rule not in fired and pattern.search(candidate):
                 fired.add(rule)
                 report.hits.append(Hit(rule, category, weight, layer))
@@ -101,8 +92,8 @@ def parameters_text(parameters: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def scan_parameters(parameters: dict[str, Any]) -> InjectionReport:
-    return scan_text(parameters_text(parameters))
+def scan_parameters(parameters: dict[str, Any], rules: Compiled | None = None) -> InjectionReport:
+    return scan_text(parameters_text(parameters), rules)
 
 
 def injection_decision(rules_score: float, classifier_score: float) -> str:

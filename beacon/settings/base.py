@@ -241,6 +241,12 @@ BEACON_INJECTION_FLAG_SCORE = env.float("BEACON_INJECTION_FLAG_SCORE", default=0
 # layers together flag under 1% of them (docs/security.md has the figures).
 BEACON_INJECTION_CLASSIFIER_BLOCK = env.float("BEACON_INJECTION_CLASSIFIER_BLOCK", default=0.995)
 BEACON_INJECTION_CLASSIFIER_FLAG = env.float("BEACON_INJECTION_CLASSIFIER_FLAG", default=0.97)
+# How often a process looks for a newly activated injection rule set (safety/patterns.py).
+BEACON_INJECTION_PATTERNS_REFRESH_SECONDS = env.float("BEACON_INJECTION_PATTERNS_REFRESH_SECONDS", default=30)
+# The gate a new injection rule set passes before activation (evals/pattern_gate.py).
+BEACON_PATTERN_GATE_MAX_RECALL_DROP = env.float("BEACON_PATTERN_GATE_MAX_RECALL_DROP", default=0.01)
+BEACON_PATTERN_GATE_MAX_CLEAN_FLAG = env.float("BEACON_PATTERN_GATE_MAX_CLEAN_FLAG", default=0.01)
+BEACON_PATTERN_GATE_CLEAN_LIMIT = env.int("BEACON_PATTERN_GATE_CLEAN_LIMIT", default=3000)
 # A passage scored at least this taints the URLs, contacts and codes it holds:
 # the output may not repeat them (safety/output_scan.py, tainted_echo). Lower
 # than the flag: the cost of a taint is only a cut token.

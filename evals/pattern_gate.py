@@ -1,0 +1,79 @@
+"""The gate a new injection rule set passes before it may be activated
+(safety/patterns.py; registered in evals/apps.py).
+
+The proposed rules and the rules in force are both run, with the classifier
+beside them as in production, on:
+
+- the adversarial set's frozen test part (evals/splits.py), which no rule
+  was written against: the share of attacks the input layers flag or block
+  may not fall by more than BEACON_PATTERN_GATE_MAX_RECALL_DROP;
+- clean product records (evals/clean_records.py, read in place from
+  ../shared/data; without them, the clean rows of the classifier's corpus):
+  the share flagged may not exceed BEACON_PATTERN_GATE_MAX_CLEAN_FLAG.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from evals.clean_records import clean_records
+from evals.metrics import wilson
+from evals.splits import adversarial_split
+from safety.classifier import classify
+from safety.injection import injection_decision, parameters_text, scan_text
+from safety.patterns import Compiled, GateResult, active_patterns, patterns_compiled
+
+SAFETY_DATA = Path(__file__).resolve().parents[1] / "safety" / "data"
+ADVERSARIAL_CASES = SAFETY_DATA / "adversarial" / "cases.jsonl"
+CLEAN_CORPUS = SAFETY_DATA / "injection_corpus" / "beacon_authored.jsonl"
+
+
+def _blind_texts() -> list[str]:
+    cases = [json.loads(line) for line in ADVERSARIAL_CASES.read_text(encoding="utf-8").splitlines()]
+    parts = adversarial_split(cases)
+    return [parameters_text(case["parameters"]) for case in cases if parts[case["id"]] == "test"]
+
+
+def _clean_texts() -> tuple[str, list[str]]:
+    records = clean_records(settings.BEACON_PATTERN_GATE_CLEAN_LIMIT)
+    if records:
+        return "product records", ["\n".join([r["content"], r["title"], r["brand"]]) for r in records]
+    rows = [json.loads(line) for line in CLEAN_CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return "the classifier corpus's clean rows", [row["text"] for row in rows if not row["label"]]
+
+
+def _flagged(texts: list[str], rules: Compiled, scores: list[float]) -> int:
+    return sum(
+        injection_decision(scan_text(text, rules).score, score) != "allow"
+        for text, score in zip(texts, scores, strict=True)
+    )
+
+
+def pattern_gate(patterns: list[dict[str, Any]]) -> GateResult:
+    proposed, current = patterns_compiled(patterns), active_patterns()
+    blind = _blind_texts()
+    clean_source, clean = _clean_texts()
+    # The classifier does not change between the two rule sets: score once.
+    blind_scores = [classify(text).score for text in blind]
+    clean_scores = [classify(text).score for text in clean]
+    caught_new, caught_now = _flagged(blind, proposed, blind_scores), _flagged(blind, current, blind_scores)
+    flagged_clean = _flagged(clean, proposed, clean_scores)
+    recall_new, recall_now = caught_new / len(blind), caught_now / len(blind)
+    clean_rate = flagged_clean / len(clean)
+    figures = {
+        "blindCaught": wilson(caught_new, len(blind)).as_dict(),
+        "blindCaughtInForce": wilson(caught_now, len(blind)).as_dict(),
+        "cleanFlagged": wilson(flagged_clean, len(clean)).as_dict(),
+        "cleanSource": clean_source,
+    }
+    reasons = []
+    if recall_new < recall_now - settings.BEACON_PATTERN_GATE_MAX_RECALL_DROP:
+        reasons.append(f"catches {recall_new:.1%} of the blind attacks against {recall_now:.1%} for the rules in force")
+    if clean_rate > settings.BEACON_PATTERN_GATE_MAX_CLEAN_FLAG:
+        limit = settings.BEACON_PATTERN_GATE_MAX_CLEAN_FLAG
+        reasons.append(f"flags {clean_rate:.2%} of {len(clean)} clean texts (at most {limit:.0%})")
+    return GateResult(
+        name="blind split and clean records", passed=not reasons, figures=figures, reason="; ".join(reasons)
+    )
