@@ -19,6 +19,7 @@ from prometheus_client import REGISTRY as PROCESS_REGISTRY
 
 from beacon.ops import ops_token_valid
 from common.api import error_body
+from evals.injection_monitor import InjectionCollector
 from jobs.metrics import JobsCollector, ModelCallCollector, QueueCollector, ValidationCollector
 from llm.metrics import BreakerCollector
 from review.metrics import ReviewCollector
@@ -30,6 +31,7 @@ REGISTRY.register(ReviewCollector())
 REGISTRY.register(JobsCollector())
 REGISTRY.register(QueueCollector())
 REGISTRY.register(ModelCallCollector())
+REGISTRY.register(InjectionCollector())
 
 
 def _http_registry() -> CollectorRegistry:

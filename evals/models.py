@@ -118,8 +118,9 @@ class EvalResult(models.Model):
 
 
 class MonitorAlert(models.Model):
-    """A live metric of one template version (and deployment) past its
-    threshold in a monitoring window, and what was done about it."""
+    """A live metric of one template version (and deployment, or
+    organization) past its threshold in a monitoring window, and what was
+    done about it."""
 
     class Action(models.TextChoices):
         ALERTED = "alerted"
@@ -129,6 +130,10 @@ class MonitorAlert(models.Model):
     id = models.BigAutoField(primary_key=True)
     template_version = models.ForeignKey("prompts.TemplateVersion", on_delete=models.PROTECT, related_name="alerts")
     deployment = models.CharField(max_length=100, blank=True)  # blank: all the version's deployments
+    # Set for monitors that watch one customer's jobs (the injection monitor).
+    organization = models.ForeignKey(
+        "tenants.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="monitor_alerts"
+    )
     metric = models.CharField(max_length=40)
     value = models.FloatField()
     bound = models.FloatField(null=True, blank=True)  # the interval end judged (rates)

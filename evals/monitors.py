@@ -126,7 +126,7 @@ def breached(reading: Reading, threshold: dict[str, float]) -> tuple[bool, float
     return (value > limit if direction == "max" else value < limit), bound, direction, limit
 
 
-def _alert_send(alert: MonitorAlert) -> None:
+def alert_send(alert: MonitorAlert) -> None:
     body = {
         "type": "evaluation.monitor_breach",
         "metric": alert.metric,
@@ -139,6 +139,7 @@ def _alert_send(alert: MonitorAlert) -> None:
         "template": alert.template_version.template.name,
         "version": alert.template_version.version,
         "deployment": alert.deployment,
+        "organization": str(alert.organization_id or ""),
         "action": str(alert.action),
         "detail": alert.detail,
     }
@@ -206,6 +207,6 @@ def monitors_run(*, now: datetime | None = None) -> list[MonitorAlert]:
             action=action,
             detail=detail,
         )
-        _alert_send(alert)
+        alert_send(alert)
         alerts.append(alert)
     return alerts

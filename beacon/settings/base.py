@@ -305,6 +305,19 @@ BEACON_EVAL_MONITORS = env.json(
         "rollbackOn": ["validationPassRate", "rejectionRate", "refusalRate"],
     },
 )
+# Injection findings and blocks per template version and organization against
+# the group's own baseline (evals/injection_monitor.py); alerts as above.
+BEACON_INJECTION_MONITOR = env.json(
+    "BEACON_INJECTION_MONITOR",
+    default={
+        "windowMinutes": 60,
+        "baselineHours": 24,
+        "minJobs": 20,
+        "minFindings": 5,
+        "factor": 3.0,
+        "minDelta": 0.05,
+    },
+)
 # Alerts go to the log always and, when set, to this webhook (JSON POST).
 BEACON_EVAL_ALERT_WEBHOOK = env.str("BEACON_EVAL_ALERT_WEBHOOK", default="")
 # Share of completed generation jobs the large tier grades (evals/judge.py);

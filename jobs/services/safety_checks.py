@@ -35,6 +35,7 @@ from safety.content_policy import PolicyUnavailable, PolicyVerdict, content_poli
 from safety.encryption import decrypt_json
 from safety.injection import injection_decision, parameters_text, sanitize_parameters, scan_parameters, scan_text
 from safety.output_scan import Finding, OutputScan, output_scan
+from safety.patterns import active_version
 from safety.pii import Redactor, declared_terms
 
 
@@ -121,6 +122,7 @@ def _injection_checked(
         "decision": decision,
         "action": action,
         "enforced": enforced,
+        "patternsVersion": active_version(),  # the rule set in force (safety/patterns.py)
     }
     checked.events.append((EventType.INJECTION_SCAN, scan))
     if not enforced or decision == "allow":
