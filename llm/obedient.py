@@ -132,7 +132,9 @@ def obedient_answer(messages: list[dict[str, str]], schema: dict[str, Any] | Non
     system = "\n".join(m["content"] for m in messages if m["role"] == "system")
     user = "\n".join(m["content"] for m in messages if m["role"] != "system")
     views = readings(user)
-    payloads = _payloads(views, known=system)
+    # The fence token and the canary are in the system prompt too: neither
+    # they nor their decoded look-alikes are a payload.
+    payloads = _payloads(views, known="\n".join(readings(system)))
     parts = list(payloads)
     if _asks_for_setup(views):
         parts.append(system)
