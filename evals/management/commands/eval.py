@@ -90,7 +90,10 @@ class Command(BaseCommand):
         running.add_argument("--seed", type=int, default=0)
         running.add_argument("--task-kind", action="append", dest="task_kinds")
         running.add_argument(
-            "--split", choices=SPLITS, default="", help="the golden set's development or test part (evals/splits.py)"
+            "--split",
+            choices=SPLITS,
+            default="",
+            help="the development or test part (evals/splits.py; golden or adversarial)",
         )
         running.add_argument("--concurrency", type=int, default=2, help="jobs in flight at once")
         running.add_argument("--gate", action="store_true", help="exit 3 when a launch gate fails")
