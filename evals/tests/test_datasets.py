@@ -60,3 +60,16 @@ def test_the_blind_part_of_the_adversarial_set_imports_on_its_own(capsys):
     assert "blind v1: 650 items" in capsys.readouterr().out
     assert not EvalItem.objects.filter(key="adv-0374").exists() and EvalItem.objects.filter(key="adv-0375").exists()
     assert EvalItem.objects.get(key="adv-0375").tags["locale"]  # the sampler's strata need it
+
+
+def test_a_run_on_the_adversarial_test_part_takes_its_frozen_cases_pinned_to_a_deployment(capsys):
+    from evals.models import EvalDataset
+    from evals.runner import run_start
+
+    call_command("eval", "import", "--dataset", "adversarial", "--kind", "adversarial", "--from-adversarial-set")
+    dataset = EvalDataset.objects.get(name="adversarial")
+    run = run_start(dataset=dataset, template="production", split="test", route="obedient")
+    keys = set(run.results.values_list("item__key", flat=True))
+    assert len(keys) == 1009 and "adv-1624" in keys and "adv-0001" not in keys
+    with pytest.raises(DatasetError, match="deployment's name"):
+        run_start(dataset=dataset, template="production", split="test", route="nonesuch")
