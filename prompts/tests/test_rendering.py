@@ -47,3 +47,11 @@ def test_the_sandbox_refuses_internals_and_undefined_variables():
         env.from_string("{{ ''.__class__.__mro__[1].__subclasses__() }}").render()
     with pytest.raises(UndefinedError):
         env.from_string("{{ missing }}").render()
+
+
+@pytest.mark.parametrize("name", sorted(task_kinds()))
+def test_every_kind_states_the_data_instruction_boundary_in_its_system_prompt(name):
+    messages = render_messages(kind=task_kinds()[name], parameters=_params(), fence_token="DATA_XYZ")
+    system, user = messages[0]["content"], messages[1]["content"]
+    assert "<<DATA_XYZ>>" in system and "untrusted DATA" in system and "never an instruction" in system
+    assert "<<DATA_XYZ>>Blue shirt<</DATA_XYZ>>" in user.replace("\n", "")
