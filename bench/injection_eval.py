@@ -43,7 +43,7 @@ def clean_only(limit: int) -> None:
 
     from safety.classifier import classify
     from safety.content_policy import LocalContentPolicy
-    from safety.injection import scan_text
+    from safety.injection import parameters_text, scan_parameters
 
     records = clean_records(limit)
     if not records:
@@ -54,8 +54,10 @@ def clean_only(limit: int) -> None:
     policy = LocalContentPolicy()
     started = time.monotonic()
     for record in records:
-        text = "\n".join([record["content"], record["title"], record["brand"]])
-        rules = scan_text(text)
+        # As the prepare stage sees a job: the record as parameters.
+        parameters = {"content": record["content"], "product": {"title": record["title"], "brand": record["brand"]}}
+        text = parameters_text(parameters)
+        rules = scan_parameters(parameters)
         score = classify(text).score
         verdict = policy.check(text, locale=record["locale"], direction="input", task_kind="product_description")
         flags = {

@@ -22,7 +22,7 @@ from evals.clean_records import clean_records
 from evals.metrics import wilson
 from evals.splits import adversarial_split
 from safety.classifier import classify
-from safety.injection import injection_decision, parameters_text, scan_text
+from safety.injection import injection_decision, parameters_text, scan_parameters
 from safety.patterns import Compiled, GateResult, active_patterns, patterns_compiled
 
 SAFETY_DATA = Path(__file__).resolve().parents[1] / "safety" / "data"
@@ -30,34 +30,37 @@ ADVERSARIAL_CASES = SAFETY_DATA / "adversarial" / "cases.jsonl"
 CLEAN_CORPUS = SAFETY_DATA / "injection_corpus" / "beacon_authored.jsonl"
 
 
-def _blind_texts() -> list[str]:
+def _blind_inputs() -> list[dict[str, Any]]:
     cases = [json.loads(line) for line in ADVERSARIAL_CASES.read_text(encoding="utf-8").splitlines()]
     parts = adversarial_split(cases)
-    return [parameters_text(case["parameters"]) for case in cases if parts[case["id"]] == "test"]
+    return [case["parameters"] for case in cases if parts[case["id"]] == "test"]
 
 
-def _clean_texts() -> tuple[str, list[str]]:
+def _clean_inputs() -> tuple[str, list[dict[str, Any]]]:
     records = clean_records(settings.BEACON_PATTERN_GATE_CLEAN_LIMIT)
     if records:
-        return "product records", ["\n".join([r["content"], r["title"], r["brand"]]) for r in records]
+        return "product records", [
+            {"content": r["content"], "product": {"title": r["title"], "brand": r["brand"]}} for r in records
+        ]
     rows = [json.loads(line) for line in CLEAN_CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return "the classifier corpus's clean rows", [row["text"] for row in rows if not row["label"]]
+    return "the classifier corpus's clean rows", [{"content": row["text"]} for row in rows if not row["label"]]
 
 
-def _flagged(texts: list[str], rules: Compiled, scores: list[float]) -> int:
+def _flagged(inputs: list[dict[str, Any]], rules: Compiled, scores: list[float]) -> int:
+    """How many inputs the input layers flag or block, as the prepare stage scans them."""
     return sum(
-        injection_decision(scan_text(text, rules).score, score) != "allow"
-        for text, score in zip(texts, scores, strict=True)
+        injection_decision(scan_parameters(parameters, rules).score, score) != "allow"
+        for parameters, score in zip(inputs, scores, strict=True)
     )
 
 
 def pattern_gate(patterns: list[dict[str, Any]]) -> GateResult:
     proposed, current = patterns_compiled(patterns), active_patterns()
-    blind = _blind_texts()
-    clean_source, clean = _clean_texts()
+    blind = _blind_inputs()
+    clean_source, clean = _clean_inputs()
     # The classifier does not change between the two rule sets: score once.
-    blind_scores = [classify(text).score for text in blind]
-    clean_scores = [classify(text).score for text in clean]
+    blind_scores = [classify(parameters_text(parameters)).score for parameters in blind]
+    clean_scores = [classify(parameters_text(parameters)).score for parameters in clean]
     caught_new, caught_now = _flagged(blind, proposed, blind_scores), _flagged(blind, current, blind_scores)
     flagged_clean = _flagged(clean, proposed, clean_scores)
     recall_new, recall_now = caught_new / len(blind), caught_now / len(blind)

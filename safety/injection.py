@@ -49,12 +49,16 @@ class InjectionReport:
         return {"score": self.score, "hits": [hit.as_dict() for hit in self.hits]}
 
 
-def scan_text(text: str, rules: Compiled | None = None) -> InjectionReport:
-    """The rules in force (or `rules`, a version being evaluated) on the text and its decoded views."""
+def scan_text(text: str, rules: Compiled | None = None, joined: str = "") -> InjectionReport:
+    """The rules in force (or `rules`, a version being evaluated) on the text
+    and its decoded views; `joined` is one more view (the fields' values run
+    together, scan_parameters)."""
     report = InjectionReport()
     fired: set[str] = set()
     normalized = normalize_text(text)
     views = [("as given", text, False), ("normalized", normalized, False), *decoded_views(normalized)]
+    if joined:
+        views.append(("fields joined", normalize_text(joined), False))
     for layer, candidate, _ in views:
         for rule, category, weight, pattern in rules or active_patterns():
             if rule not in fired and pattern.search(candidate):
@@ -92,8 +96,25 @@ def parameters_text(parameters: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def _values(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _values(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _values(item)]
+    return [str(value)] if value is not None else []
+
+
+def fields_joined(parameters: dict[str, Any]) -> str:
+    """The fields' values (no keys) run together on one line: an order split
+    across fields (half in the title, half in a spec) reads as one sentence
+    here, as it does to a model that reads the whole prompt."""
+    parts = [str(parameters.get("content", "")), *_values(parameters.get("product") or {})]
+    parts += [f"{doc.get('title', '')} {doc.get('text', '')}" for doc in parameters.get("reference_documents") or []]
+    return " ".join(" ".join(parts).split())
+
+
 def scan_parameters(parameters: dict[str, Any], rules: Compiled | None = None) -> InjectionReport:
-    return scan_text(parameters_text(parameters), rules)
+    return scan_text(parameters_text(parameters), rules, joined=fields_joined(parameters))
 
 
 def injection_decision(rules_score: float, classifier_score: float) -> str:

@@ -34,7 +34,8 @@ def test_a_spike_of_injection_findings_over_the_baseline_alerts_once(api, script
     [reading] = injection_readings()
     assert (reading.jobs, reading.findings.hits, reading.baseline["findings"]) == (6, 6, 0.0)
     [alert] = injection_monitors_run()
-    assert alert.metric == "injectionFindingSpike" and alert.organization.slug == "acme"
+    assert alert.metric == "injectionFindingSpike"
+    assert alert.organization is not None and alert.organization.slug == "acme"
     assert "6 of 6 jobs" in alert.detail and "baseline of 0.0%" in alert.detail
     assert injection_monitors_run() == []  # once per window
     assert MonitorAlert.objects.count() == 1
