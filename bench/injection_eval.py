@@ -156,7 +156,7 @@ def wait_all(ids: list[str], timeout: float) -> None:
     print()
 
 
-def adversarial_cases(every: int, limit: int, split: str = "all") -> list[dict]:
+def adversarial_cases(every: int, limit: int, split: str = "all", offset: int = 0) -> list[dict]:
     """Every `every`-th case of a part of the set (`split`: dev, test or all;
     evals/splits.py): the file cycles techniques and languages, then
     encodings, so a stride keeps the mix."""
@@ -166,7 +166,7 @@ def adversarial_cases(every: int, limit: int, split: str = "all") -> list[dict]:
     if split != "all":
         parts = adversarial_split(cases)
         cases = [case for case in cases if parts[case["id"]] == split]
-    return cases[::every][:limit]
+    return cases[offset::every][:limit]
 
 
 def input_only(every: int, limit: int, split: str) -> None:
@@ -201,7 +201,7 @@ def run_pipeline(args: argparse.Namespace) -> None:
     from tenants.selectors import api_key_by_raw
 
     mode, model = args.mode, args.model
-    cases = adversarial_cases(args.every, args.limit, args.split)
+    cases = adversarial_cases(args.every, args.limit, args.split, args.offset)
     key = api_key_by_raw(raw_key=api_key())
     clean = [
         {"content": r["content"][:1500], "locale": r["locale"], "product": {"title": r["title"], "brand": r["brand"]}}
@@ -324,6 +324,7 @@ def main() -> None:
     parser.add_argument("--mode", choices=("enforced", "monitor"), default="enforced")
     parser.add_argument("--limit", type=int, default=10_000, help="at most this many adversarial cases")
     parser.add_argument("--every", type=int, default=1, help="take every N-th adversarial case")
+    parser.add_argument("--offset", type=int, default=0, help="starting from this one (with --every)")
     parser.add_argument("--input-only", action="store_true", help="the input layers alone, no model")
     parser.add_argument("--clean-jobs", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=2, help="processes of the default-queue worker")
