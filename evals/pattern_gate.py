@@ -8,7 +8,8 @@ beside them as in production, on:
   was written against: the share of attacks the input layers flag or block
   may not fall by more than BEACON_PATTERN_GATE_MAX_RECALL_DROP;
 - clean product records (evals/clean_records.py, read in place from
-  ../shared/data; without them, the clean rows of the classifier's corpus):
+  ../shared/data; without them, the synthetic product rows of the
+  classifier's corpus):
   the share flagged may not exceed BEACON_PATTERN_GATE_MAX_CLEAN_FLAG.
 """
 
@@ -27,7 +28,9 @@ from safety.patterns import Compiled, GateResult, active_patterns, patterns_comp
 
 SAFETY_DATA = Path(__file__).resolve().parents[1] / "safety" / "data"
 ADVERSARIAL_CASES = SAFETY_DATA / "adversarial" / "cases.jsonl"
-CLEAN_CORPUS = SAFETY_DATA / "injection_corpus" / "beacon_authored.jsonl"
+# Without the product records: the classifier corpus's synthetic product rows
+# (its written clean rows are hard negatives, made to look like attacks).
+CLEAN_CORPUS = SAFETY_DATA / "injection_corpus" / "beacon_synthetic_benign.jsonl"
 
 
 def _blind_inputs() -> list[dict[str, Any]]:
@@ -43,7 +46,9 @@ def _clean_inputs() -> tuple[str, list[dict[str, Any]]]:
             {"content": r["content"], "product": {"title": r["title"], "brand": r["brand"]}} for r in records
         ]
     rows = [json.loads(line) for line in CLEAN_CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return "the classifier corpus's clean rows", [{"content": row["text"]} for row in rows if not row["label"]]
+    return "the classifier corpus's synthetic product rows", [
+        {"content": row["text"]} for row in rows if not row["label"]
+    ]
 
 
 def _flagged(inputs: list[dict[str, Any]], rules: Compiled, scores: list[float]) -> int:

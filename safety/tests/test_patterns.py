@@ -50,15 +50,21 @@ def test_a_version_is_not_activated_before_its_evaluation_passes():
         pattern_set_activate(pattern_set=draft, actor="tester")
 
 
+@pytest.fixture
+def no_product_records(monkeypatch):
+    """The gate as on a machine without ../shared/data: the same figures everywhere."""
+    monkeypatch.setattr("evals.pattern_gate.clean_records", lambda limit: [])
+
+
 @pytest.mark.slow
-def test_the_gate_passes_a_harmless_rule_and_the_active_set_reaches_the_scan(settings):
-    settings.BEACON_PATTERN_GATE_CLEAN_LIMIT = 300
+def test_the_gate_passes_a_harmless_rule_and_the_active_set_reaches_the_scan(no_product_records):
     assert scan_text("A lamp. xyzzy plugh.").hits == []
     draft = pattern_set_propose(patterns=[*shipped_patterns(), EXTRA], author="tester", note="one more rule")
     evaluation = pattern_set_evaluate(pattern_set=draft)
     assert evaluation["passed"], evaluation
     figures = evaluation["gates"][0]["figures"]
     assert figures["blindCaught"]["total"] == 1009
+    assert figures["cleanSource"] == "the classifier corpus's synthetic product rows"
     pattern_set_activate(pattern_set=draft, actor="tester")
     assert InjectionPatternSet.objects.get(status=PatternSetStatus.ACTIVE).pk == draft.pk
     assert [hit.rule for hit in scan_text("A lamp. xyzzy plugh.").hits] == ["test-magic-word"]
@@ -76,8 +82,7 @@ NOISY = {"id": "test-the", "category": "test", "weight": 0.6, "regex": r"\b(the|
     ],
     ids=["misses-attacks", "flags-clean-text"],
 )
-def test_the_gate_refuses_a_set_that_misses_more_attacks_or_flags_clean_text(settings, change, why):
-    settings.BEACON_PATTERN_GATE_CLEAN_LIMIT = 300
+def test_the_gate_refuses_a_set_that_misses_more_attacks_or_flags_clean_text(no_product_records, change, why):
     draft = pattern_set_propose(patterns=change(shipped_patterns()), author="tester")
     evaluation = pattern_set_evaluate(pattern_set=draft)
     assert not evaluation["passed"]
@@ -93,3 +98,12 @@ def test_the_command_proposes_from_a_file_and_lists_versions(tmp_path, capsys):
     call_command("injection_patterns", "list")
     out = capsys.readouterr().out
     assert "draft" in out and "active" in out and "by tester" in out
+
+
+def test_with_the_product_records_beside_it_the_gate_reads_them():
+    from evals.pattern_gate import _clean_inputs
+
+    source, inputs = _clean_inputs()
+    if source != "product records":
+        pytest.skip("../shared/data is not beside the repository here")
+    assert len(inputs) > 2000 and set(inputs[0]) == {"content", "product"}
