@@ -126,9 +126,12 @@ def pattern_set_evaluate(*, pattern_set: InjectionPatternSet) -> dict[str, Any]:
 
 def pattern_set_activate(*, pattern_set: InjectionPatternSet, actor: str, gated: bool = True) -> InjectionPatternSet:
     """Make the version the one in force; the one before it is retired.
-    Gated: only a version whose stored evaluation passed on its own rules."""
+    Gated: only a version whose stored evaluation passed on its own rules, or
+    one that was in force before (going back after a bad rule set must not
+    wait on a gate that compares it with the bad one)."""
     evaluation = pattern_set.evaluation or {}
-    if gated and not (evaluation.get("passed") and evaluation.get("contentHash") == pattern_set.content_hash):
+    passed = evaluation.get("passed") and evaluation.get("contentHash") == pattern_set.content_hash
+    if gated and not passed and pattern_set.status != PatternSetStatus.RETIRED:
         failed = [g["name"] + ": " + g["reason"] for g in evaluation.get("gates", []) if not g["passed"]]
         why = "; ".join(failed) or "it has not been evaluated"
         raise PatternSetError(f"version {pattern_set.version} may not be activated: {why}")

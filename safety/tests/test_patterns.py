@@ -107,3 +107,14 @@ def test_with_the_product_records_beside_it_the_gate_reads_them():
     if source != "product records":
         pytest.skip("../shared/data is not beside the repository here")
     assert len(inputs) > 2000 and set(inputs[0]) == {"content", "product"}
+
+
+def test_a_version_that_was_in_force_before_can_be_brought_back_at_once():
+    shipped = InjectionPatternSet.objects.get(status=PatternSetStatus.ACTIVE)
+    newer = pattern_set_propose(patterns=[*shipped_patterns(), EXTRA], author="tester")
+    pattern_set_activate(pattern_set=newer, actor="tester", gated=False)
+    shipped.refresh_from_db()
+    assert shipped.status == PatternSetStatus.RETIRED
+    pattern_set_activate(pattern_set=shipped, actor="tester")  # the rollback needs no new evaluation
+    assert InjectionPatternSet.objects.get(status=PatternSetStatus.ACTIVE).pk == shipped.pk
+    assert scan_text("A lamp. xyzzy plugh.").hits == []
