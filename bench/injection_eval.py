@@ -202,6 +202,9 @@ def run_pipeline(args: argparse.Namespace) -> None:
 
     mode, model = args.mode, args.model
     cases = adversarial_cases(args.every, args.limit, args.split, args.offset)
+    if args.ids:
+        wanted = set(args.ids.read_text().split())
+        cases = [case for case in cases if case["id"] in wanted]
     key = api_key_by_raw(raw_key=api_key())
     clean = [
         {"content": r["content"][:1500], "locale": r["locale"], "product": {"title": r["title"], "brand": r["brand"]}}
@@ -215,6 +218,7 @@ def run_pipeline(args: argparse.Namespace) -> None:
         "LLM_API_BASE": base,
         "BEACON_INJECTION_ENFORCE": enforce,
         "BEACON_REVIEW_SAMPLING": "false",
+        "BEACON_SPOTLIGHTING": args.spotlighting,
     }
     started = time.monotonic()
     # The obedient stand-in answers inside the worker (llm/obedient.py): no model server.
@@ -247,7 +251,8 @@ def run_pipeline(args: argparse.Namespace) -> None:
         for j, c in case_jobs
     ]
     clean_rows = [outcome(j, None) for j in clean_ids]
-    report(f"{mode}, model {model or 'local'}, split {args.split}", rows, clean_rows, time.monotonic() - started)
+    label = f"{mode}, model {model or 'local'}, split {args.split}, spotlighting {args.spotlighting or 'per kind'}"
+    report(label, rows, clean_rows, time.monotonic() - started)
     if args.out:
         args.out.write_text(json.dumps({"mode": mode, "model": model, "cases": rows, "clean": clean_rows}, indent=1))
 
@@ -331,6 +336,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="write per-case outcomes as JSON here")
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all", help="a part of the set")
     parser.add_argument("--model", choices=("", "obedient"), default="", help="obedient: pin the stand-in")
+    parser.add_argument(
+        "--spotlighting", choices=("", "fence", "datamark"), default="", help="BEACON_SPOTLIGHTING for the workers"
+    )
+    parser.add_argument("--ids", type=Path, help="only the cases whose ids this file lists (whitespace-separated)")
     args = parser.parse_args()
     setup_django()
     if args.clean_only:

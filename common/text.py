@@ -17,6 +17,26 @@ LOOK_ALIKES = str.maketrans(
 # Zero-width and direction-control characters: invisible, and used to split
 # a word a pattern would otherwise see.
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# Datamarking (spotlighting): in a datamarked prompt every space of untrusted
+# data is written as this character, so the model can tell data from
+# instructions word by word. U+02C6 (modifier letter circumflex) as in Hines
+# et al., "Defending Against Indirect Prompt Injection Attacks With
+# Spotlighting" (2024): one token in most vocabularies, and absent from
+# product text.
+DATAMARK = "\u02c6"
+_HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+
+
+def datamark(text: str) -> str:
+    """`text` with every run of spaces written as one DATAMARK (line breaks
+    kept); a DATAMARK already in the text becomes a space first, so marks
+    mean only what Beacon wrote."""
+    return _HORIZONTAL_SPACE.sub(DATAMARK, undatamark(text))
+
+
+def undatamark(text: str) -> str:
+    """A model's answer with the data's marks turned back into spaces."""
+    return text.replace(DATAMARK, " ")
 
 
 def normalize_text(text: str) -> str:

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from typing import Any
 
+from common.text import undatamark
 from llm.obedient_reading import readings
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s\"'<>)\]}]+")
@@ -130,7 +131,8 @@ class _Answer:
 def obedient_answer(messages: list[dict[str, str]], schema: dict[str, Any] | None) -> str:
     """The stand-in's answer to `messages`, as JSON text."""
     system = "\n".join(m["content"] for m in messages if m["role"] == "system")
-    user = "\n".join(m["content"] for m in messages if m["role"] != "system")
+    # A capable model reads datamarked data as easily as plain text.
+    user = undatamark("\n".join(m["content"] for m in messages if m["role"] != "system"))
     views = readings(user)
     # The fence token and the canary are in the system prompt too: neither
     # they nor their decoded look-alikes are a payload.

@@ -22,6 +22,7 @@ from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
+from common.text import DATAMARK, datamark
 from prompts.dsl import extract_entities, few_shot_select, format_json, if_section, truncate_to_tokens
 from prompts.task_kinds import TASK_KINDS_DIR, TaskKind
 
@@ -167,14 +168,22 @@ def _environment() -> SandboxedEnvironment:
     )
 
 
-def fence_function(token: str) -> Callable[[Any], str]:
+def fence_function(token: str, *, datamarked: bool = False) -> Callable[[Any], str]:
     def fence(text: Any) -> str:
         # A token that appears in the text itself is removed, so the data can
         # never contain its own closing marker.
         body = str(text).replace(token, "")
+        if datamarked:
+            body = datamark(body)
         return f"<<{token}>>\n{body}\n<</{token}>>"
 
     return fence
+
+
+def spotlighting_of(kind: TaskKind) -> str:
+    """How this kind's untrusted spans are set apart: the deployment's
+    setting (BEACON_SPOTLIGHTING) when given, else the kind's policy."""
+    return str(getattr(settings, "BEACON_SPOTLIGHTING", "") or kind.safety.spotlighting)
 
 
 def render_context(
@@ -192,6 +201,7 @@ def render_context(
     kind's context (e.g. its taxonomy) and, for a child version, its parent."""
     content = str(parameters["content"])
     counter = count_tokens or (lambda text: len(text) // 3 + 1)
+    datamarked = spotlighting_of(kind) == "datamark"
     return {
         "content": content,
         "product": parameters.get("product") or {},
@@ -208,7 +218,9 @@ def render_context(
         if parent_id
         else None,
         "fence_token": fence_token,
-        "fence": fence_function(fence_token),
+        "fence": fence_function(fence_token, datamarked=datamarked),
+        # The system prompt explains the mark only when the data carries it.
+        "datamark": DATAMARK if datamarked else "",
         "truncate": lambda text, max_tokens: truncate_to_tokens(text, int(max_tokens), counter),
         "few_shot": lambda items, n, by_similarity=False: few_shot_select(
             list(items), int(n), query=content, by_similarity=bool(by_similarity)
@@ -271,9 +283,9 @@ def render_version(
     Cached per process by (content_hash, hash of the inputs): identical
     requests skip rendering, and any change to the template changes the key.
     Renders that truncate with a caller's tokenizer are not cached."""
-    key = _render_key(
-        version, parameters, fence_token, [*(feedback or []), json.dumps(extra_context or {}, sort_keys=True)]
-    )
+    # The spotlighting mode is a setting that can change between renders.
+    extras = json.dumps([extra_context or {}, spotlighting_of(kind)], sort_keys=True)
+    key = _render_key(version, parameters, fence_token, [*(feedback or []), extras])
     if count_tokens is None and key in _RENDERED:
         _RENDERED.move_to_end(key)
         return [dict(message) for message in _RENDERED[key]]

@@ -16,6 +16,7 @@ from typing import Any
 
 INPUT_ACTIONS = frozenset({"block", "sanitize", "review"})
 OUTPUT_ACTIONS = frozenset({"block", "strip", "review", "allow"})
+SPOTLIGHTING_MODES = frozenset({"fence", "datamark"})
 OUTPUT_RULES = (
     "canary",
     "system_prompt_leak",
@@ -58,6 +59,10 @@ class SafetyPolicy:
     # Output fields of generated prose: each must share vocabulary with the
     # input (the off-task check). Empty: no off-task check.
     prose_fields: tuple[str, ...] = ()
+    # How untrusted spans are set apart in the prompt: "fence" (per-job
+    # markers around each span) or "datamark" (the markers, and every space
+    # inside written as common.text.DATAMARK). BEACON_SPOTLIGHTING overrides.
+    spotlighting: str = "fence"
 
     def output_action(self, rule: str) -> str:
         return self.output_actions.get(rule, "review")
@@ -79,4 +84,6 @@ def safety_policy_from(data: dict[str, Any] | None) -> SafetyPolicy:
         raise ValueError(f"unknown injection_action {policy.injection_action!r}; known: {sorted(INPUT_ACTIONS)}")
     if policy.content_policy_input not in ("review", "block"):
         raise ValueError(f"content_policy_input must be review or block, not {policy.content_policy_input!r}")
+    if policy.spotlighting not in SPOTLIGHTING_MODES:
+        raise ValueError(f"unknown spotlighting {policy.spotlighting!r}; known: {sorted(SPOTLIGHTING_MODES)}")
     return policy

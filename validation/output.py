@@ -13,6 +13,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from common.text import undatamark
+
 
 @dataclass
 class ValidationReport:
@@ -171,6 +173,8 @@ def schema_errors(instance: Any, validator: Draft202012Validator) -> list[dict[s
 
 
 def output_validate(*, text: str, validator: Draft202012Validator) -> ValidationReport:
+    # A model shown datamarked data may copy its marks; they are spaces.
+    text = undatamark(text)
     result = parse_model_output(text, text_format=str(validator.schema.get("x-beacon-format", "json")))
     parsed, parse_pass = result.value, result.parse_pass
     if parse_pass is None:

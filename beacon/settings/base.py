@@ -9,6 +9,8 @@ addresses are written to `.beacon/services.env`, read below).
 import os
 import secrets
 
+from django.core.exceptions import ImproperlyConfigured
+
 from beacon.settings.environment import BASE_DIR, REDIS_URL, RUNTIME_DIR, env  # noqa: F401 (REDIS_URL is a setting)
 
 BEACON_ENV = env.str("BEACON_ENV", default="local")
@@ -251,6 +253,12 @@ BEACON_PATTERN_GATE_CLEAN_LIMIT = env.int("BEACON_PATTERN_GATE_CLEAN_LIMIT", def
 # the output may not repeat them (safety/output_scan.py, tainted_echo). Lower
 # than the flag: the cost of a taint is only a cut token.
 BEACON_INJECTION_TAINT_SCORE = env.float("BEACON_INJECTION_TAINT_SCORE", default=0.5)
+# How untrusted spans are set apart in every prompt: "fence" (per-job
+# markers), "datamark" (markers, and every space inside written as U+02C6,
+# common/text.py), or empty for each kind's own choice (kind.json "safety").
+BEACON_SPOTLIGHTING = env.str("BEACON_SPOTLIGHTING", default="")
+if BEACON_SPOTLIGHTING not in ("", "fence", "datamark"):
+    raise ImproperlyConfigured(f"BEACON_SPOTLIGHTING must be fence, datamark or empty, not {BEACON_SPOTLIGHTING!r}")
 # False puts the input layers in monitor mode: they score and record, never act
 # (used to measure what every later layer stops; also a safe way to roll out
 # new patterns).

@@ -59,6 +59,8 @@ def test_the_kind_policy_decides_the_action():
         safety_policy_from({"output_actions": {"foreign_url": "ignore"}})
     with pytest.raises(ValueError, match="unknown injection_action"):
         safety_policy_from({"injection_action": "shrug"})
+    with pytest.raises(ValueError, match="unknown spotlighting"):
+        safety_policy_from({"spotlighting": "base64"})
     assert SafetyPolicy().output_action("canary") == "block"
 
 

@@ -63,3 +63,8 @@ def test_yaml_and_xml_are_read_when_the_schema_says_so():
     report = output_validate(text="name: Acme\ntags: [a]", validator=Draft202012Validator(
         {"x-beacon-format": "yaml", "type": "object", "required": ["name"]}))  # fmt: skip
     assert report.valid and report.parse_changes == ["read as YAML"]
+
+
+def test_marks_a_model_copied_from_datamarked_data_are_read_as_spaces():
+    report = output_validate(text='{"name": "Acme\u02c6navy\u02c6shirt", "tags": ["size\u02c6L"]}', validator=SCHEMA)
+    assert report.valid and report.parsed == {"name": "Acme navy shirt", "tags": ["size L"]}
