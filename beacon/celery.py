@@ -4,7 +4,11 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import task_prerun, worker_init, worker_process_init
+from celery.signals import celeryd_after_setup, task_prerun, worker_init, worker_process_init
+from django.conf import settings
+from kombu import Exchange, Queue
+
+from common.queues import HIGH_SUFFIX, broker_is_amqp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
 
@@ -14,6 +18,36 @@ app.autodiscover_tasks()
 
 # Correlation ids ride in task headers; importing the module connects its signals.
 import common.correlation  # noqa: E402,F401
+
+
+@celeryd_after_setup.connect
+def _consume_high_priority_siblings(sender: str, instance: Any, **_: object) -> None:
+    """A worker started for `default` also consumes `default.high`
+    (common/queues.py): every worker command, here and in deploy/, names the
+    queues alone and still serves high-priority work first."""
+    queues = instance.app.amqp.queues
+    for name in list(queues.consume_from or queues):
+        high = f"{name}{HIGH_SUFFIX}"
+        if not name.endswith(HIGH_SUFFIX):
+            # The declared queue when there is one (RabbitMQ: its exchange
+            # and arguments); by name, Celery would make a plain one.
+            queues.select_add(queues.get(high, high))
+
+
+def dead_letter_queue_declare(app_: Celery) -> None:
+    """On RabbitMQ, where a poison message goes after its delivery limit
+    (beacon/settings/celery_config.py): a queue nobody consumes, kept for
+    inspection; Celery declares only the queues it consumes or sends to."""
+    name = settings.BEACON_RABBITMQ_DEAD_LETTER
+    queue = Queue(name, Exchange(name, type="fanout"), queue_arguments={"x-queue-type": "quorum"})
+    with app_.connection_for_write() as connection:
+        queue.bind(connection.default_channel).declare()
+
+
+@celeryd_after_setup.connect
+def _declare_dead_letter_queue(sender: str, instance: Any, **_: object) -> None:
+    if broker_is_amqp(instance.app.conf.broker_url):
+        dead_letter_queue_declare(instance.app)
 
 
 @worker_init.connect

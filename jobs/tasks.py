@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from common.correlation import log_context_bind
+from common.queues import HIGH_SUFFIX
 from jobs.services import pipeline, recovery, retention, webhooks
 from jobs.services.publishing import stage_message_send, stages_chained
 from jobs.services.stages import TransientStageError, job_fail_by_id
@@ -83,8 +84,12 @@ def _stage_task(spec: StageSpec) -> Any:
                     break
                 # In place of Celery's line for a task that succeeded.
                 logger.info("stage %s of job %s ran, chained in the same task", stage, job_id)
+        # Left over (a chained stage failed, or the chain was long): sent at
+        # the priority the job's message came with.
+        arrived_on = str((self.request.delivery_info or {}).get("routing_key") or "")
+        priority = "high" if arrived_on.endswith(HIGH_SUFFIX) else "normal"
         for stage in chain.due:
-            stage_message_send(job_id=job_id, stage=stage)
+            stage_message_send(job_id=job_id, stage=stage, priority=priority)
         log_context_bind(job_id=job_id, stage=spec.stage)  # Celery's own line is the task's
 
     run.__name__ = run.__qualname__ = f"stage_{spec.stage}"

@@ -1,7 +1,12 @@
 """Celery's settings: the broker, acknowledgement and time limits (each line
 says which failure it prevents), the queues, and beat's schedule."""
 
+from typing import Any
+
+from kombu import Exchange, Queue
+
 from beacon.settings.environment import REDIS_URL, env
+from common.queues import broker_is_amqp, with_high_queues
 
 # Every line here was learnt from an incident somewhere; the comment says which.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -51,6 +56,50 @@ CELERY_TIMEZONE = "UTC"
 # servers over HTTP, `gpu` for the vLLM deployment's calls, `webhooks` for
 # delivery to producers (a slow receiver must never hold up the pipeline).
 BEACON_QUEUES = ("default", "llm", "gpu", "webhooks")
+
+# RabbitMQ, the second broker (CELERY_BROKER_URL=amqp://...). Redis stays the
+# cache, rate limiter and notification channel either way.
+BEACON_RABBITMQ_DELIVERY_LIMIT = env.int("BEACON_RABBITMQ_DELIVERY_LIMIT", default=5)
+BEACON_RABBITMQ_DEAD_LETTER = "beacon.dead-letter"
+
+
+def rabbitmq_settings(queues: tuple[str, ...], delivery_limit: int) -> dict[str, Any]:
+    """The CELERY_* settings RabbitMQ needs on top of those above."""
+    arguments = {
+        # Quorum queues: replicated on a cluster, and they count deliveries,
+        # so a message that kills its worker every time (a poison message) is
+        # dead-lettered after `delivery_limit` deliveries instead of looping
+        # forever. The job is not lost with it: its row still says the stage
+        # is due, and the sweeper's capped recoveries finish it or fail it
+        # with a record.
+        "x-queue-type": "quorum",
+        "x-delivery-limit": delivery_limit,
+        "x-dead-letter-exchange": BEACON_RABBITMQ_DEAD_LETTER,
+    }
+    return {
+        # Topic exchanges, one per queue: Celery's native delayed delivery
+        # (countdown and eta, which webhook retries use), the only kind that
+        # works with quorum queues, binds to topic exchanges alone.
+        "CELERY_TASK_QUEUES": tuple(
+            Queue(name, Exchange(name, type="topic"), routing_key=name, queue_arguments=arguments)
+            for name in with_high_queues(queues)
+        ),
+        "CELERY_TASK_DEFAULT_QUEUE_TYPE": "quorum",
+        # A publish returns once the broker holds the message (publisher
+        # confirms): the stage message of an acknowledged job is not lost to
+        # a broker restart between the commit and the send.
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {"confirm_publish": True},
+        # Quorum queues have no global QoS: Celery notices them and gives
+        # each consumer its own prefetch (CELERY_WORKER_PREFETCH_MULTIPLIER).
+        "CELERY_WORKER_DETECT_QUORUM_QUEUES": True,
+    }
+    # RabbitMQ closes a channel whose delivery stays unacknowledged past its
+    # consumer_timeout (30 minutes by default); the longest stage (the
+    # generate stage's hard limit, BEACON_GENERATE_TIME_LIMIT) stays far under.
+
+
+if broker_is_amqp(CELERY_BROKER_URL):
+    globals().update(rabbitmq_settings(BEACON_QUEUES, BEACON_RABBITMQ_DELIVERY_LIMIT))
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-unstarted-stages": {

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from common.queues import queue_for
 from jobs.models import Job, Stage
 from jobs.stage_table import STAGE_TABLE
 
@@ -74,9 +75,10 @@ def stage_queue(stage: str, routing: dict[str, Any] | None) -> str:
     return queue
 
 
-def stage_message_send(*, job_id: str, stage: str, queue: str | None = None) -> None:
+def stage_message_send(*, job_id: str, stage: str, queue: str | None = None, priority: str = "normal") -> None:
+    """Send a stage's message to `queue`, or to the stage's own queue for this priority."""
     task_name, default_queue = STAGE_TASKS[stage]
-    app.send_task(task_name, args=[job_id], queue=queue or default_queue)
+    app.send_task(task_name, args=[job_id], queue=queue or queue_for(default_queue, priority))
 
 
 def stage_publish_on_commit(*, job: Job, stage: str) -> None:
@@ -90,7 +92,7 @@ def stage_publish_on_commit(*, job: Job, stage: str) -> None:
         # Handed to the running task once committed; dropped with a rollback.
         transaction.on_commit(lambda: chain.due.append(stage))
         return
-    message_send_on_commit(job_id=str(job.id), stage=stage, queue=queue)
+    message_send_on_commit(job_id=str(job.id), stage=stage, queue=queue_for(queue, job.priority))
 
 
 def message_send_on_commit(*, job_id: str, stage: str, queue: str) -> None:

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from common.queues import queue_for
 from jobs.models import EventType, IdempotencyRecord, Job, JobEvent
 from jobs.services.load import queue_lengths
 from jobs.services.publishing import STAGE_TASKS, message_send_on_commit, stage_queue
@@ -58,12 +59,12 @@ def jobs_sweep_unstarted(*, older_than_seconds: int | None = None) -> int:
     cutoff = now - timedelta(seconds=older_than_seconds or settings.BEACON_SWEEP_AFTER_SECONDS)
     waiting = (
         Job.objects.filter(lease_expires_at__isnull=True, published_at__lt=cutoff, stage__in=list(STAGE_TASKS))
-        .values_list("id", "stage", "published_at", "routing", "deadline_at")
+        .values_list("id", "stage", "published_at", "routing", "deadline_at", "priority")
         .order_by("published_at")[:BATCH]
     )
     lengths = queue_lengths(sorted({queue for _, queue in STAGE_TASKS.values()} | {"gpu"})) or {}
     count = 0
-    for job_id, stage, published_at, routing, deadline_at in waiting:
+    for job_id, stage, published_at, routing, deadline_at, priority in waiting:
         queue = stage_queue(stage, routing)
         if lengths.get(queue):
             continue  # still working through its queue: the message may be waiting there
@@ -78,7 +79,7 @@ def jobs_sweep_unstarted(*, older_than_seconds: int | None = None) -> int:
             JobEvent.objects.create(
                 job_id=job_id, type=EventType.STAGE_REPUBLISHED, stage=stage, data={"reason": "sweep"}
             )
-            message_send_on_commit(job_id=str(job_id), stage=stage, queue=stage_queue(stage, routing))
+            message_send_on_commit(job_id=str(job_id), stage=stage, queue=queue_for(queue, priority))
         count += 1
     if count:
         logger.warning("sweeper re-published %d stage message(s)", count)
@@ -89,10 +90,10 @@ def stages_reap_expired() -> int:
     """Release stages whose lease expired and publish them again."""
     now = timezone.now()
     expired = Job.objects.filter(lease_expires_at__lt=now).values_list(
-        "id", "stage", "lease_expires_at", "stage_attempt", "routing", "deadline_at"
+        "id", "stage", "lease_expires_at", "stage_attempt", "routing", "deadline_at", "priority"
     )[:BATCH]
     count = 0
-    for job_id, stage, lease, attempt, routing, deadline_at in expired:
+    for job_id, stage, lease, attempt, routing, deadline_at, priority in expired:
         if stage not in STAGE_TASKS:
             continue
         if _give_up(job_id, stage, deadline_at, now):
@@ -104,7 +105,8 @@ def stages_reap_expired() -> int:
             if not taken:
                 continue
             JobEvent.objects.create(job_id=job_id, type=EventType.LEASE_EXPIRED, stage=stage, data={"attempt": attempt})
-            message_send_on_commit(job_id=str(job_id), stage=stage, queue=stage_queue(stage, routing))
+            queue = queue_for(stage_queue(stage, routing), priority)
+            message_send_on_commit(job_id=str(job_id), stage=stage, queue=queue)
         count += 1
     if count:
         logger.warning("reaper released %d stage(s) with expired leases", count)

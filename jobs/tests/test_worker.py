@@ -9,9 +9,12 @@ import json
 import time
 
 import pytest
+import redis
+from django.conf import settings as django_settings
 
 from beacon.testing import generation_body, wait_for, wait_terminal
 from jobs.models import Job, JobEvent, WebhookDelivery
+from jobs.services.load import queue_lengths
 from jobs.services.publishing import stage_message_send
 
 pytestmark = [pytest.mark.slow]
@@ -139,3 +142,15 @@ def test_worker_log_lines_are_json_with_the_request_s_correlation_id_and_the_job
     assert {line["stage"] for line in mine} >= {"prepare", "generate", "finalize"}
     assert {line["correlation_id"] for line in mine} == {"req-corr-0042"}
     assert all(line["org"] for line in mine)
+
+
+def test_a_high_priority_job_waits_in_its_own_queue_and_a_worker_for_the_queue_takes_it(api, start_worker):
+    body = {**generation_body(), "options": {"priority": "high"}}
+    job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
+    normal_id = _submit(api)
+    time.sleep(1)
+    broker = redis.Redis.from_url(django_settings.REDIS_URL)
+    assert (broker.llen("default.high"), broker.llen("default")) == (1, 1)
+    assert queue_lengths(["default"]) == {"default": 2}  # depth counts both
+    start_worker(LLM_PROVIDER="scripted", queues=("default", "llm"))  # named without `.high`
+    assert wait_terminal(job_id) == "completed" and wait_terminal(normal_id) == "completed"
