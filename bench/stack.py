@@ -131,7 +131,9 @@ def gunicorn(port: int, app: str = "beacon.asgi") -> list[str]:
     ]
 
 
-def enrichment_submit(key: Any, i: int, *, tag: str, options: dict[str, Any] | None = None) -> Any:
+def enrichment_submit(
+    key: Any, i: int, *, tag: str, options: dict[str, Any] | None = None, priority: str = "normal"
+) -> Any:
     """Submit the i-th metadata_enrichment job of a bench through the service
     layer (no HTTP) with `key` (an ApiKey); returns the job."""
     from jobs.services.submission import job_submit
@@ -142,7 +144,7 @@ def enrichment_submit(key: Any, i: int, *, tag: str, options: dict[str, Any] | N
         kind=task_kinds()["metadata_enrichment"],
         parameters={"content": f"Blue cotton shirt {i} by Acme, size M.", "locale": "en-US"},
         options=options or {},
-        priority="normal",
+        priority=priority,
         webhook_url="",
         output_schema=None,
         correlation_id=f"{tag}-{i}",

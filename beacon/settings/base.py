@@ -11,6 +11,7 @@ import secrets
 
 from django.core.exceptions import ImproperlyConfigured
 
+from beacon.settings.database import database_settings
 from beacon.settings.environment import BASE_DIR, REDIS_URL, RUNTIME_DIR, env  # noqa: F401 (REDIS_URL is a setting)
 
 BEACON_ENV = env.str("BEACON_ENV", default="local")
@@ -131,13 +132,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-DATABASES = {"default": env.db("DATABASE_URL", default="postgresql://postgres@127.0.0.1:5432/beacon")}
-# Persistent connections: opening one costs more than most stage transactions.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"].setdefault("OPTIONS", {})
-# A hung query must not hold a worker or a web thread forever.
-DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+# Connection lifetime, health checks, timeouts and what PgBouncer's
+# transaction mode needs: beacon/settings/database.py says why for each.
+DATABASES = {
+    "default": database_settings(
+        env.db("DATABASE_URL", default="postgresql://postgres@127.0.0.1:5432/beacon"),
+        # "pgbouncer" when DATABASE_URL points at PgBouncer in transaction
+        # mode (deploy/kubernetes/ sets it): no server-side cursors or
+        # prepared statements, and CONN_MAX_AGE 0 unless set below.
+        pooler=env.str("DATABASE_POOLER", default=""),
+        # Unset: 60 s straight to PostgreSQL, 0 behind PgBouncer.
+        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", default=None),
+    )
+}
 # The ASGI web server runs requests on this many long-lived threads per
 # process (beacon/asgi.py); each keeps one persistent connection, so a web
 # process holds at most this many plus one.
