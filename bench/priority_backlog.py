@@ -86,5 +86,6 @@ def main() -> None:
         done = f", finished after {end - submitted[name]:.2f} s" if end else ""
         print(f"  {name}-priority job submitted behind the backlog: {begun}{done}")
 
+
 if __name__ == "__main__":
     main()
