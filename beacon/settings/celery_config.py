@@ -6,7 +6,7 @@ from typing import Any
 from kombu import Exchange, Queue
 
 from beacon.settings.environment import REDIS_URL, env
-from common.queues import broker_is_amqp, with_high_queues
+from common.queues import broker_is_amqp, queue_for, with_high_queues
 
 # Every line here was learnt from an incident somewhere; the comment says which.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -101,14 +101,21 @@ def rabbitmq_settings(queues: tuple[str, ...], delivery_limit: int) -> dict[str,
 if broker_is_amqp(CELERY_BROKER_URL):
     globals().update(rabbitmq_settings(BEACON_QUEUES, BEACON_RABBITMQ_DELIVERY_LIMIT))
 
+# The safety nets go through the high-priority queue: behind a backlog of
+# stage messages on `default`, a sweep or a lease takeover would otherwise
+# wait for the backlog it is meant to rescue (found by bench/chaos_hosts.py).
+RECOVERY_QUEUE = queue_for("default", "high")
+
 CELERY_BEAT_SCHEDULE = {
     "sweep-unstarted-stages": {
         "task": "jobs.sweep_unstarted",
         "schedule": env.float("BEACON_SWEEP_INTERVAL_SECONDS", default=30.0),
+        "options": {"queue": RECOVERY_QUEUE},
     },
     "reap-expired-leases": {
         "task": "jobs.reap_expired",
         "schedule": env.float("BEACON_REAP_INTERVAL_SECONDS", default=15.0),
+        "options": {"queue": RECOVERY_QUEUE},
     },
     "purge-idempotency-keys": {
         "task": "jobs.purge_idempotency_keys",
@@ -140,6 +147,7 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-due-webhooks": {
         "task": "jobs.webhooks_dispatch_due",
         "schedule": env.float("BEACON_WEBHOOK_DISPATCH_INTERVAL_SECONDS", default=15.0),
+        "options": {"queue": RECOVERY_QUEUE},
     },
     # A review task never waits silently: overdue ones are escalated.
     "escalate-overdue-reviews": {

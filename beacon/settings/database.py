@@ -29,6 +29,13 @@ def database_settings(config: dict[str, Any], *, pooler: str = "", conn_max_age:
     database["CONN_HEALTH_CHECKS"] = True
     # A hung connect must not hold a worker or a web thread forever.
     database["OPTIONS"].setdefault("connect_timeout", 5)
+    # A peer that vanishes (a partitioned host, a failed-over server) is
+    # noticed in about a minute, not after the kernel's two hours: libpq's
+    # keepalives on our side of the connection...
+    database["OPTIONS"].setdefault("keepalives", 1)
+    database["OPTIONS"].setdefault("keepalives_idle", 30)
+    database["OPTIONS"].setdefault("keepalives_interval", 10)
+    database["OPTIONS"].setdefault("keepalives_count", 3)
     if behind_pgbouncer:
         # A server-side cursor (QuerySet.iterator()) lives across statements
         # in its session; in transaction mode the next statement may reach
@@ -39,4 +46,12 @@ def database_settings(config: dict[str, Any], *, pooler: str = "", conn_max_age:
         # 5.2 already defaults psycopg 3's prepare_threshold to None; it is
         # forced here so no OPTIONS from the URL can turn them back on.
         database["OPTIONS"]["prepare_threshold"] = None
+    else:
+        # ...and the server's, so a worker cut off inside a stage's
+        # transaction does not keep its row locks until the link returns;
+        # a transaction left idle (no stage waits inside one) ends too.
+        # PgBouncer refuses startup options: set these on its servers instead.
+        server = "-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3"
+        server += " -c idle_in_transaction_session_timeout=300000"
+        database["OPTIONS"]["options"] = f"{database['OPTIONS'].get('options', '')} {server}".strip()
     return database

@@ -16,7 +16,8 @@ def parsed(url: str = URL) -> dict:
 def test_straight_to_postgresql_connections_persist_and_cursors_stay_on():
     database = database_settings(parsed())
     assert database["CONN_MAX_AGE"] == 60 and database["CONN_HEALTH_CHECKS"] is True
-    assert database["OPTIONS"] == {"connect_timeout": 5}
+    assert database["OPTIONS"]["connect_timeout"] == 5
+    assert "idle_in_transaction_session_timeout=300000" in database["OPTIONS"]["options"]
     assert "DISABLE_SERVER_SIDE_CURSORS" not in database
     assert (database["HOST"], database["NAME"]) == ("pgbouncer", "beacon")
 
@@ -38,7 +39,8 @@ def test_prepared_statements_asked_for_in_the_url_are_turned_off_behind_pgbounce
     config = parsed()
     config["OPTIONS"] = {"prepare_threshold": 5, "connect_timeout": 2}
     database = database_settings(config, pooler="pgbouncer")
-    assert database["OPTIONS"] == {"prepare_threshold": None, "connect_timeout": 2}
+    assert database["OPTIONS"]["prepare_threshold"] is None and database["OPTIONS"]["connect_timeout"] == 2
+    assert "options" not in database["OPTIONS"]  # PgBouncer refuses startup options
     assert config["OPTIONS"]["prepare_threshold"] == 5  # the parsed URL is not changed in place
 
 
@@ -70,3 +72,15 @@ def test_the_settings_module_reads_the_switch(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     conn_max_age, no_cursors, options = json.loads(done.stdout.strip().splitlines()[-1])
     assert (conn_max_age, no_cursors, options["prepare_threshold"]) == (0, True, None)
+
+
+@pytest.mark.django_db
+def test_a_real_connection_has_the_server_side_keepalives_and_the_idle_transaction_limit():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW idle_in_transaction_session_timeout")
+        assert cursor.fetchone()[0] == "5min"
+        cursor.execute("SHOW tcp_keepalives_idle")
+        # 30 on a TCP connection; a unix socket (the embedded server) has no keepalives: 0.
+        assert cursor.fetchone()[0] in ("30", "0")
