@@ -9,10 +9,12 @@ Permanent failures never reach here: the services fail the job themselves.
 import logging
 from typing import Any
 
+import redis
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from common.correlation import log_context_bind
 from common.queues import HIGH_SUFFIX
@@ -26,6 +28,13 @@ logger = logging.getLogger(__name__)
 # A soft time limit is a slow dependency, not a broken job: retry it too. A
 # stage that hit it may still hold its lease; the reaper frees it if so.
 TRANSIENT_ERRORS = (TransientStageError, OperationalError, InterfaceError, SoftTimeLimitExceeded)
+# The database or the broker out of reach for longer than the retries last
+# (a failover, a partitioned host): nothing is wrong with the job. Its row
+# still says the stage is due, so the sweeper sends the stage again once
+# they are back (BEACON_MAX_STAGE_RECOVERIES bounds that); failing it would
+# dead-letter a good job and, for the deliver stage, drop its webhook
+# (found by bench/chaos_hosts.py, a 30 s partition).
+INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError, BrokerOperationalError, redis.ConnectionError)
 
 
 class StageTask(Task):
@@ -45,6 +54,15 @@ class StageTask(Task):
 
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         job_id = args[0] if args else kwargs.get("job_id")
+        if isinstance(exc, INFRASTRUCTURE_ERRORS):
+            logger.error(
+                "stage %s of job %s: database or broker out of reach after %d retries (%s); left due for the sweeper",
+                self.stage,
+                job_id,
+                self.request.retries,
+                type(exc).__name__,
+            )
+            return
         logger.error(
             "stage %s of job %s gave up after %d retries: %s",
             self.stage,

@@ -144,3 +144,21 @@ def test_a_broker_down_at_commit_still_acknowledges_the_job_for_the_sweeper(api)
     assert response.status_code == 202  # committed: the sweeper publishes it later
     job = Job.objects.get(pk=response.json()["data"]["id"])
     assert job.status == "queued" and job.published_at is not None
+
+
+def test_a_stage_that_gives_up_because_the_database_was_away_is_left_for_the_sweeper(api, scripted):
+    from django.db import OperationalError
+
+    from jobs.tasks import STAGE_TASKS
+
+    job_id = _submit(api)
+    job_run_inline(job_id)
+    Job.objects.filter(id=job_id).update(stage="deliver")  # completed, its webhook still to send
+    deliver = STAGE_TASKS["deliver"]
+    deliver.on_failure(OperationalError("connection refused"), "task-id", [job_id], {}, None)
+    job = Job.objects.get(pk=job_id)
+    assert (job.status, job.stage) == ("completed", "deliver")  # still due: the sweeper sends it again
+    assert not JobEvent.objects.filter(job_id=job_id, type="webhook_failed").exists()
+    deliver.on_failure(ValueError("a bug"), "task-id", [job_id], {}, None)
+    assert Job.objects.get(pk=job_id).stage == "done"  # anything else still gives up, with an event
+    assert JobEvent.objects.filter(job_id=job_id, type="webhook_failed").exists()
