@@ -40,6 +40,7 @@ RENDER_NAMES = {
     "output_schema",
     "parent",
     "fence_token",
+    "datamark",
     "fence",
     "truncate",
     "few_shot",

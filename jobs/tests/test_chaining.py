@@ -70,4 +70,4 @@ def test_a_chained_stage_that_fails_is_sent_as_a_message_for_its_own_task(api, s
         STAGE_TASKS["prepare"].apply(args=[job_id])
     job = Job.objects.get(pk=job_id)
     assert (job.status, job.stage) == ("preparing", "assemble")  # prepare committed, assemble due
-    left_over.assert_called_once_with(job_id=job_id, stage="assemble")
+    left_over.assert_called_once_with(job_id=job_id, stage="assemble", priority="normal")

@@ -10,6 +10,7 @@ with the reason.
 import shutil
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -89,6 +90,17 @@ def test_jobs_complete_through_a_worker_on_quorum_queues(api, rabbitmq, start_wo
     assert queues["beacon.dead-letter"] == "quorum"
 
 
+def _get(bound: Any) -> Any:
+    """The next message of the queue, waiting up to 2 s; None when none came."""
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        message = bound.get(no_ack=False)
+        if message is not None:
+            return message
+        time.sleep(0.05)
+    return None
+
+
 def test_a_poison_message_is_dead_lettered_after_the_delivery_limit(rabbitmq):
     dead_letter_queue_declare(rabbitmq)  # as every worker does when it starts
     limit = settings.BEACON_RABBITMQ_DELIVERY_LIMIT
@@ -102,7 +114,9 @@ def test_a_poison_message_is_dead_lettered_after_the_delivery_limit(rabbitmq):
         producer.publish({"poison": True}, exchange=queue.exchange, routing_key=queue.routing_key, declare=[queue])
         deliveries = 0
         for _ in range(limit + 3):  # each get-and-requeue is one delivery, as a worker dying mid-task is
-            message = bound.get(no_ack=False)
+            # A quorum queue takes a moment to hand back a message it was
+            # just given (a Raft commit), so each get waits a little.
+            message = _get(bound)
             if message is None:
                 break
             deliveries += 1
