@@ -40,11 +40,15 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+# The single-host bench's receiver: counts arrivals by `webhook-id`, so a
+# receiver that dedupes on it processes a job twice only if it gets two ids.
+from chaos import LOCK, RECEIVED, Receiver
 from netns_hosts import (
     DRIVER_ADDRESS,
     PREFIX,
@@ -76,24 +80,6 @@ BROKER_DOWN = 3
 FAULT_GAP = 8
 FAULTS_SPAN = 110
 OUTAGE_GRACE = 5.0  # seconds after PostgreSQL is back during which a 503 still counts as the outage's
-
-RECEIVED: Counter[str] = Counter()
-LOCK = threading.Lock()
-
-
-class Receiver(BaseHTTPRequestHandler):
-    """Counts every arrival by `webhook-id`: a receiver that dedupes on it
-    processes a job twice only if the job sends two different ids."""
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("content-length", 0)))
-        with LOCK:
-            RECEIVED[self.headers["webhook-id"]] += 1
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @dataclass
