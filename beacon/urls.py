@@ -32,6 +32,8 @@ from prompts.api import (
 from prompts.playground import TemplateTestApi, TemplateTestDetailApi, TemplateTestListApi
 from review.api import ReviewMetricsApi
 from tenants.api import AuditLogApi
+from tenants.keys_api import ApiKeyDetailApi, ApiKeyListApi, ApiKeyRotateApi
+from tenants.oauth_api import OAuthClientDetailApi, OAuthClientListApi, OAuthTokenView
 from validation.api import SchemaDetailApi, SchemaForkApi, SchemaListApi, SchemaVersionApi
 
 api_v1 = [
@@ -68,6 +70,12 @@ api_v1 = [
     path("api/v1/usage", UsageApi.as_view(), name="usage"),
     path("api/v1/usage/quota", UsageQuotaApi.as_view(), name="usage-quota"),
     path("api/v1/audit-log", AuditLogApi.as_view(), name="audit-log"),
+    path("api/v1/keys", ApiKeyListApi.as_view(), name="api-keys"),
+    path("api/v1/keys/<uuid:key_id>", ApiKeyDetailApi.as_view(), name="api-key-detail"),
+    path("api/v1/keys/<uuid:key_id>/rotate", ApiKeyRotateApi.as_view(), name="api-key-rotate"),
+    path("api/v1/oauth-clients", OAuthClientListApi.as_view(), name="oauth-clients"),
+    path("api/v1/oauth-clients/<int:client_id>", OAuthClientDetailApi.as_view(), name="oauth-client-detail"),
+    path("api/v1/oauth/token", OAuthTokenView.as_view(), name="oauth-token"),
     path("api/v1/health", HealthApi.as_view(), name="health"),
     path("api/v1/health/detailed", HealthDetailedApi.as_view(), name="health-detailed"),
     path("api/v1/schema", SpectacularAPIView.as_view(), name="schema"),

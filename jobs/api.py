@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common import correlation
-from common.api import ApiError, ServiceOverloaded, TooManyRequests
+from common.api import TooManyRequests
 from common.pagination import EnvelopePagination
 from common.slots import Slot, SlotRefused, slot_release, slot_take
 from jobs import selectors
@@ -32,13 +32,9 @@ from jobs.serializers import (
     JobEventListSerializer,
     JobEventSerializer,
 )
-from jobs.services.intake import intake_checks
+from jobs.services.generations import generation_check, generation_submit
 from jobs.services.lifecycle import job_cancel
-from jobs.services.load import should_shed
-from jobs.services.submission import job_submit, request_fingerprint
 from jobs.streaming import SlottedStream, SyncWaitResponse, job_event_stream, job_wait
-from prompts.errors import TemplateError
-from prompts.resolution import template_resolve
 from tenants.authentication import request_api_key
 from tenants.permissions import ReadViewerWriteEditor
 
@@ -77,20 +73,21 @@ def _wait_slot(*, kind: str, organization_id: object, limit: int, hold_seconds: 
 
 class _JobLookupMixin:
     def get_job(self, request: Request, job_id: UUID) -> Job:
-        job = selectors.job_get(organization=request_api_key(request).organization, job_id=job_id)
+        job = selectors.job_get(api_key=request_api_key(request), job_id=job_id)
         if job is None:
             raise NotFound()
         return job
 
 
 class GenerationListCreateApi(GenericAPIView):
+    scope_family = "generations"
     permission_classes = [ReadViewerWriteEditor]
     pagination_class = EnvelopePagination
     filterset_class = GenerationFilter
     serializer_class = GenerationSerializer
 
     def get_queryset(self) -> QuerySet[Job]:
-        return selectors.jobs_for_organization(organization=request_api_key(self.request).organization)
+        return selectors.jobs_visible_to(api_key=request_api_key(self.request))
 
     @extend_schema(
         operation_id="generations_create",
@@ -112,35 +109,10 @@ class GenerationListCreateApi(GenericAPIView):
     )
     def post(self, request: Request) -> Response:
         api_key = request_api_key(request)
-        body = request.data
-        if not isinstance(body, dict):
-            raise ApiError("The request body must be a JSON object.", code="malformed_json")
-        serializer = GenerationRequestSerializer(data=body, context={"organization_id": api_key.organization_id})
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        options = dict(data.get("options") or {})
-        idempotency_key = request.headers.get(IDEMPOTENCY_HEADER) or None
-        if idempotency_key is not None and len(idempotency_key) > 255:
-            raise ApiError("Idempotency-Key must be at most 255 characters.", code="validation_error", status_code=422)
-        # Which version serves the job (a label may split traffic A/B): the
-        # registry decides, after the request is known to be well-formed.
-        try:
-            resolved = template_resolve(
-                template_id=str(data["templateId"].id),
-                selector=data.get("templateVersion"),
-                parameters=data["parameters"],
-                organization_id=api_key.organization_id,
-            )
-        except TemplateError as exc:
-            raise serializers.ValidationError({"templateVersion": [exc.message]}) from None
-        if should_shed(options.get("priority", "normal")):
-            raise ServiceOverloaded()
-        intake_checks(
-            api_key=api_key,
-            kind=resolved.kind,
-            parameters=data["parameters"],
-            max_tokens=options.get("maxTokens"),
+        checked = generation_check(
+            api_key=api_key, body=request.data, idempotency_key=request.headers.get(IDEMPOTENCY_HEADER) or None
         )
+        options = checked.options
         sync = options.get("mode") == "sync"
         timeout = float(options.get("syncTimeoutSeconds") or settings.BEACON_SYNC_TIMEOUT_SECONDS)
         slot = None
@@ -152,19 +124,7 @@ class GenerationListCreateApi(GenericAPIView):
                 hold_seconds=timeout + 30,
             )
         try:
-            submission = job_submit(
-                api_key=api_key,
-                kind=resolved.kind,
-                parameters=data["parameters"],
-                prompt=resolved,
-                options={k: v for k, v in options.items() if k not in ("webhookUrl", "priority")},
-                priority=options.get("priority", "normal"),
-                webhook_url=options.get("webhookUrl", ""),
-                output_schema=data.get("outputSchema"),
-                correlation_id=correlation.current(),
-                idempotency_key=idempotency_key,
-                request_hash=request_fingerprint(body),
-            )
+            submission = generation_submit(api_key=api_key, checked=checked, correlation_id=correlation.current())
         except BaseException:
             slot_release(slot)
             raise
@@ -197,6 +157,7 @@ class GenerationListCreateApi(GenericAPIView):
 
 
 class GenerationDetailApi(_JobLookupMixin, APIView):
+    scope_family = "generations"
     permission_classes = [ReadViewerWriteEditor]
 
     @extend_schema(
@@ -227,6 +188,8 @@ class EventStreamRenderer(BaseRenderer):
 class GenerationStreamApi(_JobLookupMixin, APIView):
     """The job's events as Server-Sent Events until it ends."""
 
+    scope_family = "generations"
+
     renderer_classes = [JSONRenderer, EventStreamRenderer]
 
     @extend_schema(
@@ -254,6 +217,8 @@ class GenerationStreamApi(_JobLookupMixin, APIView):
 
 
 class GenerationEventsApi(_JobLookupMixin, APIView):
+    scope_family = "generations"
+
     @extend_schema(operation_id="generations_events", responses={200: JobEventListSerializer, **ERROR_RESPONSES})
     def get(self, request: Request, job_id: UUID) -> Response:
         job = self.get_job(request, job_id)

@@ -113,6 +113,7 @@ def experiment_report(*, template: PromptTemplate, label: str, organization_id: 
 
 
 class ExperimentsApi(APIView):
+    scope_family = "templates"
     permission_classes = [ReadViewerWriteEditor]
 
     @extend_schema(operation_id="template_experiments", responses={200: OpenApiTypes.OBJECT})

@@ -7,17 +7,28 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from jobs.models import DeadLetter, Job, JobEvent, JobPayload, JobResult, Status
 from safety.encryption import decrypt_json
-from tenants.models import Organization
+from tenants.models import ApiKey, Organization
 
 
 def jobs_for_organization(*, organization: Organization) -> QuerySet[Job]:
     return Job.objects.filter(organization=organization).select_related("result")
 
 
-def job_get(*, organization: Organization, job_id: Any) -> Job | None:
-    """The job, or None when it does not exist *or belongs to another organization*
-    (the API answers 404 in both cases and never confirms someone else's job)."""
-    return jobs_for_organization(organization=organization).filter(pk=job_id).first()
+def jobs_visible_to(*, api_key: ApiKey) -> QuerySet[Job]:
+    """The jobs a credential may see: its organization's, or only its
+    project's when the key is limited to its project."""
+    jobs = jobs_for_organization(organization=api_key.organization)
+    project_id = api_key.project_scope_id()
+    if project_id is not None:
+        jobs = jobs.filter(project_id=project_id)
+    return jobs
+
+
+def job_get(*, api_key: ApiKey, job_id: Any) -> Job | None:
+    """The job, or None when it does not exist *or the credential may not see
+    it* (another organization's, or another project's for a project-limited
+    key): the API answers 404 in every case and never confirms someone else's job."""
+    return jobs_visible_to(api_key=api_key).filter(pk=job_id).first()
 
 
 def job_events(*, job: Job) -> QuerySet[JobEvent]:

@@ -52,6 +52,7 @@ def validation_metrics(*, organization: Any, group: str, days: int) -> list[dict
 
 
 class ValidationMetricsApi(APIView):
+    scope_family = "metrics"
     permission_classes = [IsViewer]
 
     @extend_schema(

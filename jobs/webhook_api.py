@@ -10,7 +10,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,7 +28,7 @@ from jobs.services.webhooks import (
 from safety.ssrf import UnsafeUrl
 from tenants.authentication import request_api_key
 from tenants.models import Project
-from tenants.permissions import IsAdmin, IsEditor, IsViewer
+from tenants.permissions import IsAdmin, IsEditor, IsViewer, ReadViewerWriteAdmin
 
 
 class EndpointInputSerializer(serializers.Serializer):
@@ -81,12 +80,6 @@ def delivery_data(delivery: WebhookDelivery) -> dict[str, Any]:
     }
 
 
-class ReadViewerWriteAdmin(BasePermission):
-    def has_permission(self, request: Request, view: Any) -> bool:
-        check = IsViewer() if request.method in ("GET", "HEAD", "OPTIONS") else IsAdmin()
-        return check.has_permission(request, view)
-
-
 def _project(request: Request) -> Project:
     project = request_api_key(request).project  # loaded with the key at authentication
     assert project is not None, "API keys always carry a project"
@@ -105,6 +98,7 @@ def _unsafe(exc: UnsafeUrl) -> UnprocessableEntity:
 
 
 class WebhookEndpointListApi(APIView):
+    scope_family = "webhooks"
     permission_classes = [ReadViewerWriteAdmin]
 
     @extend_schema(operation_id="webhook_endpoints_list", responses={200: OpenApiTypes.OBJECT})
@@ -132,6 +126,7 @@ class WebhookEndpointListApi(APIView):
 
 
 class WebhookEndpointDetailApi(APIView):
+    scope_family = "webhooks"
     permission_classes = [ReadViewerWriteAdmin]
 
     @extend_schema(operation_id="webhook_endpoints_retrieve", responses={200: OpenApiTypes.OBJECT})
@@ -160,6 +155,7 @@ class WebhookEndpointDetailApi(APIView):
 
 
 class WebhookEndpointRotateApi(APIView):
+    scope_family = "webhooks"
     permission_classes = [IsAdmin]
 
     @extend_schema(operation_id="webhook_endpoints_rotate_secret", request=None, responses={200: OpenApiTypes.OBJECT})
@@ -170,6 +166,8 @@ class WebhookEndpointRotateApi(APIView):
 
 class ProjectWebhookSecretRotateApi(APIView):
     """The secret that signs deliveries to per-job `webhookUrl`s."""
+
+    scope_family = "webhooks"
 
     permission_classes = [IsAdmin]
 
@@ -188,17 +186,19 @@ class ProjectWebhookSecretRotateApi(APIView):
 
 
 class GenerationDeliveriesApi(APIView):
+    scope_family = "webhooks"
     permission_classes = [IsViewer]
 
     @extend_schema(operation_id="generations_webhook_deliveries", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, job_id: UUID) -> Response:
-        job = selectors.job_get(organization=request_api_key(request).organization, job_id=job_id)
+        job = selectors.job_get(api_key=request_api_key(request), job_id=job_id)
         if job is None:
             raise NotFound()
         return Response({"data": [delivery_data(d) for d in job.webhook_deliveries.all()]})
 
 
 class WebhookRedeliverApi(APIView):
+    scope_family = "webhooks"
     permission_classes = [IsEditor]
 
     @extend_schema(operation_id="webhook_deliveries_redeliver", request=None, responses={202: OpenApiTypes.OBJECT})

@@ -60,6 +60,7 @@ def _usd(value: Decimal | None) -> str:
 
 
 class UsageApi(APIView):
+    scope_family = "usage"
     permission_classes = [IsViewer]
 
     @extend_schema(
@@ -112,6 +113,7 @@ class UsageApi(APIView):
 
 
 class UsageQuotaApi(APIView):
+    scope_family = "usage"
     permission_classes = [IsViewer]
 
     @extend_schema(operation_id="usage_quota", responses={200: OpenApiTypes.OBJECT})

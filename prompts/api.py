@@ -205,6 +205,7 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[st
 
 
 class TemplateListApi(APIView):
+    scope_family = "templates"
     permission_classes = [ReadViewerWriteEditor]
 
     @extend_schema(operation_id="templates_list", responses={200: OpenApiTypes.OBJECT})
@@ -231,6 +232,8 @@ class TemplateListApi(APIView):
 
 
 class TemplateDetailApi(APIView):
+    scope_family = "templates"
+
     def get_permissions(self) -> list[Any]:
         return [IsAdmin()] if self.request.method == "DELETE" else [ReadViewerWriteEditor()]
 
@@ -258,6 +261,7 @@ class TemplateDetailApi(APIView):
 
 
 class VersionListApi(APIView):
+    scope_family = "templates"
     permission_classes = [ReadViewerWriteEditor]
 
     @extend_schema(operation_id="template_versions_list", responses={200: OpenApiTypes.OBJECT})
@@ -294,6 +298,7 @@ class VersionEditSerializer(serializers.Serializer):
 
 
 class VersionDetailApi(APIView):
+    scope_family = "templates"
     permission_classes = [ReadViewerWriteEditor]
 
     @extend_schema(operation_id="template_versions_retrieve", responses={200: OpenApiTypes.OBJECT})
@@ -321,6 +326,7 @@ class VersionDetailApi(APIView):
 
 
 class VersionActionApi(APIView):
+    scope_family = "templates"
     permission_classes = [IsEditor]
 
     @extend_schema(operation_id="template_versions_action", request=None, responses={200: OpenApiTypes.OBJECT})
@@ -333,6 +339,7 @@ class VersionActionApi(APIView):
 
 
 class LabelApi(APIView):
+    scope_family = "templates"
     permission_classes = [ReadViewerWriteEditor]
 
     @extend_schema(operation_id="template_labels_retrieve", responses={200: OpenApiTypes.OBJECT})
@@ -354,6 +361,7 @@ class LabelApi(APIView):
 
 
 class LabelRollbackApi(APIView):
+    scope_family = "templates"
     permission_classes = [IsEditor]
 
     @extend_schema(
@@ -375,6 +383,7 @@ def _pretty(value: Any) -> str:
 
 
 class TemplateDiffApi(APIView):
+    scope_family = "templates"
     permission_classes = [ReadViewerWriteEditor]
 
     @extend_schema(operation_id="template_versions_diff", responses={200: OpenApiTypes.OBJECT})
@@ -411,6 +420,7 @@ class TemplateDiffApi(APIView):
 
 
 class TemplateForkApi(APIView):
+    scope_family = "templates"
     permission_classes = [IsEditor]
 
     @extend_schema(operation_id="templates_fork", request=None, responses={201: OpenApiTypes.OBJECT})
@@ -427,6 +437,7 @@ class TemplateForkApi(APIView):
 
 
 class VersionApproveApi(APIView):
+    scope_family = "templates"
     permission_classes = [IsEditor]
 
     @extend_schema(

@@ -57,6 +57,7 @@ class GoldenSerializer(serializers.Serializer):
 
 
 class TemplateTestListApi(APIView):
+    scope_family = "templates"
     permission_classes = [ReadViewerWriteEditor]
 
     @extend_schema(operation_id="template_tests_list", responses={200: OpenApiTypes.OBJECT})
@@ -68,6 +69,7 @@ class TemplateTestListApi(APIView):
 
 
 class TemplateTestDetailApi(APIView):
+    scope_family = "templates"
     permission_classes = [ReadViewerWriteEditor]
 
     @extend_schema(operation_id="template_tests_update", request=GoldenSerializer, responses={200: OpenApiTypes.OBJECT})
@@ -113,6 +115,7 @@ class TemplateTestThrottle(BaseThrottle):
 
 
 class TemplateTestApi(APIView):
+    scope_family = "templates"
     permission_classes = [IsEditor]
     throttle_classes = [ApiKeyRateThrottle, TemplateTestThrottle]
 

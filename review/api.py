@@ -57,6 +57,7 @@ def review_metrics(*, organization: Any, group: str, days: int) -> list[dict[str
 
 
 class ReviewMetricsApi(APIView):
+    scope_family = "metrics"
     permission_classes = [IsViewer]
 
     @extend_schema(

@@ -95,6 +95,8 @@ class AuditLogApi(GenericAPIView):
     """`GET /api/v1/audit-log`: the caller's organization's requests and
     changes, newest first. Admin keys only."""
 
+    scope_family = "audit"
+
     permission_classes = [IsAdmin]
     pagination_class = EnvelopePagination
 

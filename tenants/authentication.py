@@ -1,4 +1,6 @@
-"""`Authorization: Bearer <key>` authentication for the REST API."""
+"""`Authorization: Bearer <credential>` authentication for the REST API: an
+API key (`bk_...`) or an OAuth 2.0 access token (tenants/oauth.py). Both
+resolve to an ApiKey, so the rest of Beacon sees one kind of caller."""
 
 from datetime import timedelta
 from typing import Any
@@ -11,7 +13,9 @@ from rest_framework.request import Request
 
 from common.correlation import log_context_bind
 from tenants.models import ApiKey
+from tenants.oauth import api_key_for_access_token
 from tenants.selectors import api_key_by_raw
+from tenants.services import KEY_PREFIX
 
 
 class ApiPrincipal:
@@ -40,10 +44,16 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != self.keyword.lower() or not raw.strip():
-            raise exceptions.AuthenticationFailed("Use `Authorization: Bearer <api key>`.")
-        api_key = api_key_by_raw(raw_key=raw.strip())
-        if api_key is None:
-            raise exceptions.AuthenticationFailed("The API key is invalid, expired or revoked.")
+            raise exceptions.AuthenticationFailed("Use `Authorization: Bearer <api key or access token>`.")
+        raw = raw.strip()
+        if raw.startswith(KEY_PREFIX):
+            api_key = api_key_by_raw(raw_key=raw)
+            if api_key is None:
+                raise exceptions.AuthenticationFailed("The API key is invalid, expired or revoked.")
+        else:
+            api_key = api_key_for_access_token(raw)
+            if api_key is None:
+                raise exceptions.AuthenticationFailed("The access token is invalid, expired or revoked.")
         log_context_bind(org=api_key.organization_id)
         _last_used_touch(api_key)
         # For the audit log's middleware, which sees Django's request, not DRF's.
@@ -89,4 +99,9 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
     name = "apiKey"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {"type": "http", "scheme": "bearer", "description": "An API key: `Authorization: Bearer bk_...`"}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key (`Authorization: Bearer bk_...`) or an OAuth 2.0 access token from "
+            "`POST /api/v1/oauth/token` (client credentials).",
+        }

@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -99,9 +100,31 @@ class ApiKey(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the key may touch (tenants/scopes.py); empty: every scope its role allows.
+    scopes = models.JSONField(default=list, blank=True)
+    # Limited to its project: reads and writes only that project's jobs.
+    project_only = models.BooleanField(default=False)
+
+    # Set per request by OAuth token authentication: the token's own scopes,
+    # which narrow the key's. Never stored.
+    token_scopes: "frozenset[str] | None" = None
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.role})"
+
+    def granted_scopes(self) -> "frozenset[str] | None":
+        """The scopes this request may use; None means all of them."""
+        granted = frozenset(self.scopes) if self.scopes else None
+        if self.token_scopes is not None:
+            granted = self.token_scopes if granted is None else granted & self.token_scopes
+        return granted
+
+    def project_scope_id(self) -> uuid.UUID | None:
+        """The project a project-limited key is held to; None: the whole organization."""
+        if not self.project_only:
+            return None
+        assert self.project_id is not None, "API keys always carry a project"
+        return self.project_id
 
     def is_usable(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -111,6 +134,21 @@ class ApiKey(models.Model):
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
+
+
+class OAuthClient(models.Model):
+    """A service's OAuth 2.0 client (client credentials, tenants/oauth.py):
+    the toolkit's Application, and the credential its tokens act as."""
+
+    application = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL, on_delete=models.CASCADE, related_name="beacon_client"
+    )
+    credential = models.OneToOneField(ApiKey, on_delete=models.PROTECT, related_name="oauth_client")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"oauth client {self.application_id} ({self.credential})"
 
 
 class AuditKind(models.TextChoices):

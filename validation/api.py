@@ -137,6 +137,7 @@ def _new_version(request: Request, schema: OutputSchema, data: dict[str, Any], *
 
 
 class SchemaListApi(APIView):
+    scope_family = "schemas"
     permission_classes = [ReadViewerWriteEditor]
 
     @extend_schema(operation_id="schemas_list", responses={200: OpenApiTypes.OBJECT})
@@ -165,6 +166,7 @@ class SchemaListApi(APIView):
 
 
 class SchemaDetailApi(APIView):
+    scope_family = "schemas"
     permission_classes = [ReadViewerWriteEditor]
 
     @extend_schema(operation_id="schemas_retrieve", responses={200: OpenApiTypes.OBJECT})
@@ -192,6 +194,7 @@ class SchemaDetailApi(APIView):
 
 
 class SchemaVersionApi(APIView):
+    scope_family = "schemas"
     permission_classes = [ReadViewerWriteEditor]
 
     @extend_schema(operation_id="schema_versions_retrieve", responses={200: OpenApiTypes.OBJECT})
@@ -203,6 +206,7 @@ class SchemaVersionApi(APIView):
 
 
 class SchemaForkApi(APIView):
+    scope_family = "schemas"
     permission_classes = [IsEditor]
 
     @extend_schema(operation_id="schemas_fork", request=None, responses={201: OpenApiTypes.OBJECT})

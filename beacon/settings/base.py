@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_fsm",
     "django_prometheus",
+    "oauth2_provider",
     "tenants",
     "prompts",
     "validation",
@@ -178,6 +179,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
+}
+
+# --- OAuth 2.0 client credentials (tenants/oauth.py) ---------------------------
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "tenants.oauth.ClientScopes",
+    # Short-lived: a leaked token is worth minutes, and services fetch a new
+    # one with their client secret (RFC 6749 4.4 issues no refresh token).
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=900),
+    # Only the token's SHA-256 is stored (RFC 9700 4.14), as for API keys.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -23,7 +23,8 @@ from jobs.models import Job, WebhookDelivery, WebhookEndpoint
 from prompts.models import PromptTemplate, TemplateApproval, TemplateLabel, TemplateTest, TemplateVersion
 from prompts.services import PRODUCTION, Arm, label_set, template_create, version_create, version_transition
 from prompts.tests.factories import version_activate
-from tenants.models import Organization, Project, Role
+from tenants.models import ApiKey, OAuthClient, Organization, Project, Role
+from tenants.oauth import oauth_client_create
 from validation.models import OutputSchema, SchemaVersion
 from validation.schemas import schema_version_create
 
@@ -35,12 +36,13 @@ A_SLUG, A_TEMPLATE, A_SCHEMA = "alpha-7f3", "alpha-secret-template", "alpha-secr
 SCHEMA = {"type": "object", "required": ["price"], "properties": {"price": {"type": "number"}}}
 
 # Endpoints that hold no organization's objects.
-PUBLIC_ROUTES = {"api/v1/health", "api/v1/health/detailed", "api/v1/schema", "api/docs"}
+# (The OAuth token endpoint authenticates a client by its own secret.)
+PUBLIC_ROUTES = {"api/v1/health", "api/v1/health/detailed", "api/v1/schema", "api/docs", "api/v1/oauth/token"}
 # Endpoints without an object in the path: B's answers must not show A's rows.
 LIST_ROUTES = {
     "api/v1/generations", "api/v1/webhook-endpoints", "api/v1/webhook-secret/rotate", "api/v1/templates",
     "api/v1/schemas", "api/v1/validation/metrics", "api/v1/review/metrics", "api/v1/usage", "api/v1/usage/quota",
-    "api/v1/audit-log",
+    "api/v1/audit-log", "api/v1/keys", "api/v1/oauth-clients",
 }  # fmt: skip
 # Endpoints with an object of A's in the path; the value is what `<slug:name>` means there.
 OBJECT_ROUTES = {
@@ -67,6 +69,9 @@ OBJECT_ROUTES = {
     "api/v1/schemas/<slug:name>": A_SCHEMA,
     "api/v1/schemas/<slug:name>/fork": A_SCHEMA,
     "api/v1/schemas/<slug:name>/versions/<str:version>": A_SCHEMA,
+    "api/v1/keys/<uuid:key_id>": None,
+    "api/v1/keys/<uuid:key_id>/rotate": None,
+    "api/v1/oauth-clients/<int:client_id>": None,
 }
 # A body that would do harm if the lookup let it through.
 BODIES: dict[str, Any] = {
@@ -107,8 +112,9 @@ def alpha(org_factory: Any) -> dict[str, Any]:
     endpoint = WebhookEndpoint.objects.create(project=project, url="https://hooks.example.com/a", secret="whsec_a")
     delivery = WebhookDelivery.objects.create(job_id=job_id, endpoint=endpoint, url=endpoint.url, message_id="msg_a",
                                               event_type="job.completed", payload="{}")  # fmt: skip
+    oauth = oauth_client_create(organization=org, name="alpha-sync", role=Role.EDITOR).client
     return {"org": org, "template": template, "test": test, "job_id": job_id, "endpoint": endpoint,
-            "delivery": delivery}  # fmt: skip
+            "delivery": delivery, "key": ApiKey.objects.filter(organization=org).first(), "oauth": oauth}  # fmt: skip
 
 
 def _snapshot(org: Organization) -> str:
@@ -125,6 +131,8 @@ def _snapshot(org: Organization) -> str:
         list(WebhookEndpoint.objects.filter(project__organization=org).values()),
         list(WebhookDelivery.objects.filter(job__organization=org).values("id", "status", "attempts")),
         list(Project.objects.filter(organization=org).values("webhook_secret")),
+        list(ApiKey.objects.filter(organization=org).values("id", "revoked_at", "expires_at", "scopes")),
+        list(OAuthClient.objects.filter(credential__organization=org).values("id", "application__client_id")),
     ]
     return hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
 
@@ -135,7 +143,7 @@ def _url(route: str, values: dict[str, Any], *, name: str | None, action: str) -
         "<uuid:job_id>": values["job_id"], "<int:delivery_id>": values["delivery_id"],
         "<uuid:endpoint_id>": values["endpoint_id"], "<uuid:template_id>": values["template_id"],
         "<uuid:test_id>": values["test_id"], "<str:version>": "1.1.0", "<str:action>": action,
-        "<slug:name>": name or "",
+        "<slug:name>": name or "", "<uuid:key_id>": values["key_id"], "<int:client_id>": values["client_id"],
     }.items():  # fmt: skip
         path = path.replace(placeholder, str(value))
     return "/" + path + ("?from=1.0.0&to=1.1.0" if route.endswith("/diff") else "")
@@ -158,9 +166,11 @@ def test_every_api_endpoint_has_a_tenancy_case() -> None:
 def test_another_organizations_objects_are_not_found_and_stay_unchanged(alpha: dict[str, Any], org_factory: Any):
     keys = {role: client_for(org_factory("bravo", role)[1]) for role in (Role.VIEWER, Role.EDITOR, Role.ADMIN)}
     theirs = {"job_id": alpha["job_id"], "delivery_id": alpha["delivery"].id, "endpoint_id": alpha["endpoint"].id,
-              "template_id": alpha["template"].id, "test_id": alpha["test"].id}  # fmt: skip
+              "template_id": alpha["template"].id, "test_id": alpha["test"].id, "key_id": alpha["key"].id,
+              "client_id": alpha["oauth"].id}  # fmt: skip
     nowhere = {"job_id": uuid.uuid4(), "delivery_id": 2**31 - 1, "endpoint_id": uuid.uuid4(),
-               "template_id": uuid.uuid4(), "test_id": uuid.uuid4()}  # fmt: skip
+               "template_id": uuid.uuid4(), "test_id": uuid.uuid4(), "key_id": uuid.uuid4(),
+               "client_id": 2**31 - 1}  # fmt: skip
     before = _snapshot(alpha["org"])
     tried = 0
     for pattern in api_v1:
@@ -189,7 +199,8 @@ def test_another_organizations_objects_are_not_found_and_stay_unchanged(alpha: d
 
 def test_lists_and_counts_never_include_another_organizations_rows(alpha: dict[str, Any], org_factory: Any):
     markers = [A_SLUG, A_TEMPLATE, A_SCHEMA, str(alpha["job_id"]), str(alpha["endpoint"].id),
-               str(alpha["template"].id), "alpha secret input"]  # fmt: skip
+               str(alpha["template"].id), "alpha secret input", str(alpha["key"].id), alpha["key"].prefix,
+               alpha["oauth"].application.client_id]  # fmt: skip
     before = _snapshot(alpha["org"])
     for role in (Role.VIEWER, Role.EDITOR, Role.ADMIN):
         client = client_for(org_factory("bravo", role)[1])
