@@ -290,3 +290,10 @@ def metrics_parameters(groups: tuple[str, ...]) -> list[Any]:
         OpenApiParameter("groupBy", OpenApiTypes.STR, enum=list(groups), description=f"default: {groups[0]}"),
         OpenApiParameter("days", OpenApiTypes.INT, description="look-back in days (default 30, at most 366)"),
     ]
+
+
+def created(request: Any, data: Any, *, path: str) -> Response:
+    """A `201 Created` in the envelope, with `Location` naming what was created."""
+    return Response(
+        {"data": data}, status=status.HTTP_201_CREATED, headers={"Location": request.build_absolute_uri(path)}
+    )

@@ -48,6 +48,7 @@ ERROR_RESPONSES = {
     413: OpenApiResponse(description="Body too large"),
     422: OpenApiResponse(description="Invalid request, with field details"),
     429: OpenApiResponse(description="Rate limited (Retry-After), or the month's model budget is spent"),
+    502: OpenApiResponse(description="Sync mode: the job failed because the model provider failed permanently"),
     503: OpenApiResponse(description="Overloaded: low-priority work is refused while queues are deep (Retry-After)"),
 }
 
@@ -87,6 +88,8 @@ class GenerationListCreateApi(GenericAPIView):
     serializer_class = GenerationSerializer
 
     def get_queryset(self) -> QuerySet[Job]:
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema's pass has no key
+            return Job.objects.none()
         return selectors.jobs_visible_to(api_key=request_api_key(self.request))
 
     @extend_schema(
@@ -145,8 +148,8 @@ class GenerationListCreateApi(GenericAPIView):
             job = job_wait(job_id=str(job.id), timeout=timeout)
         finally:
             slot_release(slot)
-        answer = status.HTTP_200_OK if job.is_terminal else status.HTTP_202_ACCEPTED
-        return Response({"data": selectors.job_representation(job=job)}, status=answer, headers=headers)
+        answer, body = selectors.sync_answer(selectors.job_representation(job=job))
+        return Response(body, status=answer, headers=headers)
 
     @extend_schema(operation_id="generations_list", responses={200: GenerationSerializer(many=True)})
     def get(self, request: Request) -> Response:

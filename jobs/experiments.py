@@ -16,7 +16,7 @@ from uuid import UUID
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -116,7 +116,11 @@ class ExperimentsApi(APIView):
     scope_family = "templates"
     permission_classes = [ReadViewerWriteEditor]
 
-    @extend_schema(operation_id="template_experiments", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="template_experiments",
+        parameters=[OpenApiParameter("label", OpenApiTypes.STR, description="One label's experiment; default: all")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request, template_id: UUID) -> Response:
         organization_id = request_api_key(request).organization_id
         template = templates_visible(organization_id=organization_id).filter(id=template_id).first()

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from jobs.models import DeadLetter, Job, JobEvent, JobPayload, JobResult, Status
+from common.api import error_body
+from jobs.models import TERMINAL_STATUSES, DeadLetter, Job, JobEvent, JobPayload, JobResult, Status
 from safety.encryption import decrypt_json
 from tenants.models import ApiKey, Organization
 
@@ -143,3 +144,28 @@ def reviewed_annotated(jobs: QuerySet[Job]) -> QuerySet[Job]:
     job once per event in every other column."""
     entered = JobEvent.objects.filter(job=OuterRef("pk"), to_status=Status.REVIEWING)
     return jobs.annotate(was_reviewed=Exists(entered))
+
+
+# Codes a job fails with when the model provider, not Beacon or the request,
+# could not answer (llm/adapters.py, llm/errors.py): a sync-mode wait answers
+# them 502, as a gateway whose upstream failed.
+UPSTREAM_MODEL_CODES = frozenset({
+    "auth_error", "bad_request", "content_policy", "model_not_found", "model_unavailable", "model_error",
+    "breaker_open", "no_deployment_available",
+})  # fmt: skip
+
+
+def sync_answer(representation: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """The status and body of a sync-mode wait: 200 with the ended job, 202
+    with the job still running, or 502 in the error format when the job
+    failed because the model provider failed permanently (the job itself
+    stays readable at its Location)."""
+    if representation["status"] not in {str(s) for s in TERMINAL_STATUSES}:
+        return 202, {"data": representation}
+    error = representation.get("error") or {}
+    if representation["status"] == Status.FAILED and error.get("code") in UPSTREAM_MODEL_CODES:
+        detail = {"field": "model", "message": error.get("message", ""), "code": error["code"],
+                  "jobId": representation["id"]}  # fmt: skip
+        message = "The model provider failed and retrying cannot help; the job failed."
+        return 502, error_body("upstream_model_failed", message, [detail])
+    return 200, {"data": representation}

@@ -7,10 +7,13 @@ from jsonschema.exceptions import SchemaError
 from rest_framework import serializers
 
 from jobs.models import Priority
+from llm.registry import registry
 from prompts.models import PromptTemplate
 from prompts.resolution import template_find
 from prompts.selectors import template_names_visible
 from prompts.task_kinds import task_kinds
+from safety.ssrf import UnsafeUrl, url_check
+from validation.registry import schema_reference_pin
 
 
 class GenerationOptionsSerializer(serializers.Serializer):
@@ -22,7 +25,13 @@ class GenerationOptionsSerializer(serializers.Serializer):
     syncTimeoutSeconds = serializers.FloatField(required=False, min_value=1, max_value=120)
     webhookUrl = serializers.URLField(required=False, allow_blank=True, max_length=2000)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
-    maxTokens = serializers.IntegerField(required=False, min_value=1, max_value=4096)
+    maxTokens = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+        help_text="At most the output limit of the deployments `model` can run on (the registry's "
+        "max_output_tokens, else its context window); a larger value is a 422 naming the limit.",
+    )
     temperature = serializers.FloatField(required=False, min_value=0.0, max_value=2.0)
     model = serializers.CharField(
         required=False, max_length=100, help_text='A tier ("small", "large") or a deployment name to run on.'
@@ -38,8 +47,6 @@ class GenerationOptionsSerializer(serializers.Serializer):
     )
 
     def validate_webhookUrl(self, value: str) -> str:
-        from safety.ssrf import UnsafeUrl, url_check
-
         if value:
             try:
                 url_check(value, resolve=False)
@@ -48,8 +55,6 @@ class GenerationOptionsSerializer(serializers.Serializer):
         return value
 
     def validate_model(self, value: str) -> str:
-        from llm.registry import registry
-
         known = {d.name for d in registry().enabled()}
         if value not in ("small", "large") and value not in known:
             raise serializers.ValidationError(f"Unknown model {value!r}: use small, large or one of {sorted(known)}.")
@@ -58,6 +63,14 @@ class GenerationOptionsSerializer(serializers.Serializer):
     def to_internal_value(self, data: Any) -> Any:
         _reject_unknown_keys(data, self.fields)
         return super().to_internal_value(data)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        wanted = attrs.get("maxTokens")
+        limit = registry().output_limit(attrs.get("model"))
+        if wanted is not None and wanted > limit:
+            where = f"model {attrs['model']!r}" if attrs.get("model") else "any enabled deployment"
+            raise serializers.ValidationError({"maxTokens": [f"At most {limit} tokens on {where}."]})
+        return attrs
 
 
 def _reject_unknown_keys(data: Any, fields: Any) -> None:
@@ -80,7 +93,11 @@ class GenerationRequestSerializer(serializers.Serializer):
         max_length=64, required=False, help_text='A version ("1.2.0") or a label ("staging"); default "production".'
     )
     parameters = serializers.JSONField(help_text="Input of the task kind: content, product, locale, ...")
-    outputSchema = serializers.JSONField(required=False, help_text="A JSON Schema (2020-12) for the output.")
+    outputSchema = serializers.JSONField(
+        required=False,
+        help_text='A JSON Schema (2020-12) for the output, or a registered schema by name ("product-attrs", '
+        'or "product-attrs@1.2.0" for one version; GET /api/v1/schemas lists them).',
+    )
     options = GenerationOptionsSerializer(required=False)
 
     def to_internal_value(self, data: Any) -> Any:
@@ -96,8 +113,15 @@ class GenerationRequestSerializer(serializers.Serializer):
         return template
 
     def validate_outputSchema(self, value: Any) -> Any:
+        if isinstance(value, str):
+            pinned = schema_reference_pin(self.context["organization_id"], value)
+            if pinned is None:
+                raise serializers.ValidationError(
+                    f"No registered schema {value!r} (a name, or name@version; GET /api/v1/schemas lists them)."
+                )
+            return pinned
         if not isinstance(value, dict):
-            raise serializers.ValidationError("Must be a JSON Schema object.")
+            raise serializers.ValidationError("Must be a JSON Schema object or a registered schema's name.")
         try:
             Draft202012Validator.check_schema(value)
         except SchemaError as exc:

@@ -96,8 +96,11 @@ async def job_event_stream(*, job_id: str, after_id: int = 0) -> AsyncIterator[s
             if read.status in TERMINAL_STATUSES and not read.frames:
                 yield f"event: end\ndata: {json.dumps({'status': read.status})}\n\n"
                 return
-            if len(read.frames) == EVENTS_PER_READ:
-                continue  # more are waiting already
+            if len(read.frames) == EVENTS_PER_READ or read.status in TERMINAL_STATUSES:
+                # More are waiting already; or the job has ended, and one more
+                # read (nothing new, or what committed with the last change)
+                # ends the stream now rather than at the next fallback read.
+                continue
             read_by = time.monotonic() + fallback_delay()
             while True:  # until woken, or the fallback read is due
                 remaining = settings.BEACON_STREAM_MAX_SECONDS - (time.monotonic() - started)
@@ -147,8 +150,7 @@ class SyncWaitResponse(DeferredResponse):
         finally:
             await asyncio.shield(run_blocking(slot_release, self.slot))
             self.slot = None
-        self.data = {"data": job}
-        self.status_code = 200 if job["status"] in {str(s) for s in TERMINAL_STATUSES} else 202
+        self.status_code, self.data = selectors.sync_answer(job)
         self._is_rendered = False
         self.render()
         self.headers["Content-Length"] = str(len(self.content))

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import UnprocessableEntity
+from common.api import UnprocessableEntity, created
 from jobs import selectors
 from jobs.models import WebhookDelivery, WebhookEndpoint
 from jobs.services.webhooks import (
@@ -122,7 +122,7 @@ class WebhookEndpointListApi(APIView):
             )
         except UnsafeUrl as exc:
             raise _unsafe(exc) from exc
-        return Response({"data": endpoint_data(endpoint, secret=True)}, status=status.HTTP_201_CREATED)
+        return created(request, endpoint_data(endpoint, secret=True), path=f"/api/v1/webhook-endpoints/{endpoint.id}")
 
 
 class WebhookEndpointDetailApi(APIView):

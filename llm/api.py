@@ -16,9 +16,18 @@ from common.api import ApiError
 from llm.budget import governor_level
 from llm.models import ModelCall
 from tenants.authentication import request_api_key
+from tenants.models import ApiKey
 from tenants.permissions import IsViewer
 
-GROUPS = {"day": "day", "taskKind": "task_kind", "model": "deployment", "project": "project__slug"}
+# `apiKey` groups by the credential that submitted the job (an API key, or an
+# OAuth client's credential): the ids `GET /api/v1/keys` lists.
+GROUPS = {
+    "day": "day",
+    "taskKind": "task_kind",
+    "model": "deployment",
+    "project": "project__slug",
+    "apiKey": "job__api_key_id",
+}
 MAX_DAYS = 366
 
 
@@ -59,6 +68,32 @@ def _usd(value: Decimal | None) -> str:
     return f"{value or Decimal(0):.8f}"  # never "0E-8"
 
 
+def _calls_visible_to(api_key: ApiKey) -> QuerySet[ModelCall]:
+    """The organization's calls, or only its project's for a project-limited key."""
+    calls = ModelCall.objects.filter(organization_id=api_key.organization_id)
+    project_id = api_key.project_scope_id()
+    return calls if project_id is None else calls.filter(project_id=project_id)
+
+
+def _month_by_key(api_key: ApiKey, month_start: datetime, month_end: datetime) -> list[dict[str, Any]]:
+    """This month's spend per credential, beside each key's own rate limit."""
+    calls = _calls_visible_to(api_key).filter(created_at__gte=month_start, created_at__lt=month_end)
+    rows = (
+        calls.values(
+            apiKeyId=F("job__api_key_id"),
+            name=F("job__api_key__name"),
+            prefix=F("job__api_key__prefix"),
+            rateLimitPerMinute=F("job__api_key__rate_limit_per_minute"),
+        )
+        .annotate(calls=Count("id"), costUsd=Sum("cost_usd"))
+        .order_by("-costUsd", "apiKeyId")
+    )
+    return [
+        {**row, "apiKeyId": str(row["apiKeyId"]) if row["apiKeyId"] else None, "costUsd": _usd(row["costUsd"])}
+        for row in rows
+    ]
+
+
 class UsageApi(APIView):
     scope_family = "usage"
     permission_classes = [IsViewer]
@@ -73,7 +108,7 @@ class UsageApi(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
-        organization = request_api_key(request).organization
+        api_key = request_api_key(request)
         today = datetime.now(UTC).date()
         first = _date(request, "from", today - timedelta(days=29))
         last = _date(request, "to", today)
@@ -95,7 +130,7 @@ class UsageApi(APIView):
         start = datetime.combine(first, time.min, tzinfo=UTC)
         # The last day's end, not the next day's start: 9999-12-31 has no next day.
         end = datetime.combine(last, time.max, tzinfo=UTC)
-        calls = ModelCall.objects.filter(organization=organization, created_at__gte=start, created_at__lte=end)
+        calls = _calls_visible_to(api_key).filter(created_at__gte=start, created_at__lte=end)
         rows = usage_rows(calls, group)
         total = calls.aggregate(cost=Sum("cost_usd"), count=Count("id"))
         return Response(
@@ -118,7 +153,8 @@ class UsageQuotaApi(APIView):
 
     @extend_schema(operation_id="usage_quota", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
-        organization = request_api_key(request).organization
+        api_key = request_api_key(request)
+        organization = api_key.organization
         level, states = governor_level(str(organization.id), organization.monthly_budget_usd)
         own, platform = states
         remaining = None
@@ -130,6 +166,7 @@ class UsageQuotaApi(APIView):
                     "level": level,
                     "organization": {**own.as_dict(), "remainingUsd": remaining},
                     "platformLevel": platform.level,
+                    "keys": _month_by_key(api_key, own.month_start, own.month_end),
                     "effects": {
                         "ok": "all work runs as routed",
                         "soft": "non-premium large-tier work runs on the small tier",

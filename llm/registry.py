@@ -41,6 +41,8 @@ class Deployment:
     api_base: str | None = None  # may name a setting or variable: "${LLM_API_BASE}"
     api_key_env: str | None = None  # the key is read from this variable at call time
     context_window: int = 4096
+    # The most tokens one answer may have (a provider's output cap); None: the context window.
+    max_output_tokens: int | None = None
     # Prices in USD per token; None takes LiteLLM's price map for `model`.
     input_cost_per_token: Decimal | None = None
     output_cost_per_token: Decimal | None = None
@@ -76,6 +78,10 @@ class Deployment:
         return os.environ.get(self.api_key_env) or getattr(settings, self.api_key_env, None)
 
     @property
+    def output_limit(self) -> int:
+        return self.max_output_tokens or self.context_window
+
+    @property
     def self_hosted(self) -> bool:
         return self.gpu_hour_usd is not None
 
@@ -98,6 +104,18 @@ class Registry:
 
     def largest_context(self) -> int:
         return max((d.context_window for d in self.enabled()), default=0)
+
+    def output_limit(self, model: str | None = None) -> int:
+        """The most tokens a job may ask to generate: the largest output limit
+        among the deployments `model` (a tier, a deployment's name, or None
+        for any) can run on; routing then skips those it does not fit."""
+        if model is None:
+            candidates = [d for d in self.enabled() if not d.stand_in]
+        elif model in TIERS:
+            candidates = self.tier(model)
+        else:
+            candidates = [d for d in self.deployments if d.name == model]
+        return max((d.output_limit for d in candidates), default=0)
 
 
 _DECIMAL_FIELDS = {"input_cost_per_token", "output_cost_per_token", "gpu_hour_usd"}

@@ -137,6 +137,8 @@ def route(
         for deployment in deployments:
             if deployment.context_window < needed:
                 skipped[deployment.name] = f"context window {deployment.context_window} < {needed} tokens"
+            elif deployment.output_limit < request.max_tokens:
+                skipped[deployment.name] = f"output limit {deployment.output_limit} < {request.max_tokens} tokens"
             elif is_open(deployment.name):
                 skipped[deployment.name] = "circuit breaker open"
             else:

@@ -15,17 +15,30 @@ from typing import Any
 from uuid import UUID
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import ApiError, PlatformDefault
-from prompts.approvals import ApprovalError, approval_state, version_approve
+from common.api import ApiError, PlatformDefault, created
+from prompts.approvals import ApprovalError, version_approve
 from prompts.models import PromptTemplate, TemplateLabel, TemplateVersion
 from prompts.selectors import templates_visible
+from prompts.serializers import (
+    ApproveSerializer,
+    LabelSetSerializer,
+    ReasonSerializer,
+    TemplateCreateSerializer,
+    TemplateReplaceSerializer,
+    TemplateUpdateSerializer,
+    VersionCreateSerializer,
+    VersionEditSerializer,
+    label_data,
+    template_data,
+    version_data,
+)
 from prompts.services import (
     TRANSITIONS,
     Arm,
@@ -38,7 +51,6 @@ from prompts.services import (
     version_edit,
     version_transition,
 )
-from prompts.task_kinds import task_kinds
 from tenants.authentication import request_actor, request_api_key
 from tenants.permissions import IsAdmin, IsEditor, ReadViewerWriteEditor
 
@@ -63,139 +75,6 @@ def _version(template: PromptTemplate, number: str) -> TemplateVersion:
     if version is None:
         raise NotFound()
     return version
-
-
-def version_data(version: TemplateVersion, *, full: bool = True) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": str(version.id),
-        "version": version.version,
-        "status": version.status,
-        "contentHash": version.content_hash,
-        "parentVersion": version.parent.version if version.parent_id and version.parent else None,
-        "createdBy": version.created_by,
-        "createdAt": version.created_at.isoformat(),
-    }
-    latest = version.golden_runs.first()
-    data["goldenRun"] = {"status": latest.status, "results": latest.results} if latest else None
-    if full:  # lists stay a few queries per version; one version says everything
-        state = approval_state(version)
-        data.update(
-            outputSchema=str(version.output_schema_version) if version.output_schema_version_id else None,
-            approvals=[
-                {
-                    "approver": a.approver,
-                    "security": a.security,
-                    "contentHash": a.content_hash,
-                    "at": a.created_at.isoformat(),
-                }
-                for a in state.approvals
-            ],
-            approvalsRequired=state.rule.as_dict(),
-            approvalBlockers=state.blockers,
-        )
-        data.update(
-            systemPrompt=version.system_prompt,
-            userPrompt=version.user_prompt,
-            fewShotExamples=version.few_shot_examples,
-            metadata=version.metadata,
-        )
-    return data
-
-
-def label_data(label: TemplateLabel, *, history: bool = False) -> dict[str, Any]:
-    """A platform template's history names no actor: before templates had
-    owners, other organizations' keys could appear there."""
-    data: dict[str, Any] = {
-        "name": label.name,
-        "arms": [
-            {"version": arm.version.version, "weight": arm.weight} for arm in label.arms.select_related("version")
-        ],
-        "updatedAt": label.updated_at.isoformat(),
-    }
-    if history:
-        data["history"] = [
-            {
-                "arms": m.arms,
-                "previousArms": m.previous_arms,
-                "reason": m.reason,
-                "at": m.created_at.isoformat(),
-                "movedBy": "platform" if label.template.is_platform else m.moved_by,
-            }
-            for m in label.moves.all()[:50]
-        ]
-    return data
-
-
-def template_data(template: PromptTemplate) -> dict[str, Any]:
-    return {
-        "id": str(template.id),
-        "name": template.name,
-        "platform": template.is_platform,
-        "sensitive": template.sensitive,
-        "forkedFrom": str(template.forked_from_id) if template.forked_from_id else None,
-        "taskKind": template.task_kind,
-        "description": template.description,
-        "owner": template.owner,
-        "createdAt": template.created_at.isoformat(),
-        "versions": [version_data(v, full=False) for v in template.versions.select_related("parent")],
-        "labels": [label_data(label) for label in template.labels.all()],
-    }
-
-
-class TemplateCreateSerializer(serializers.Serializer):
-    name = serializers.SlugField(max_length=100)
-    # The kinds are read from prompts/task_kinds/ when the serializer is made,
-    # so the OpenAPI document lists them (and a client, or a fuzzer, can tell).
-    taskKind = serializers.ChoiceField(choices=[])
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    owner = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    sensitive = serializers.BooleanField(required=False, default=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        kind = self.fields["taskKind"]
-        assert isinstance(kind, serializers.ChoiceField)
-        kind.choices = sorted(task_kinds())
-
-
-class TemplateUpdateSerializer(serializers.Serializer):
-    description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    owner = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    # A template can be marked sensitive, never unmarked through the API.
-    sensitive = serializers.BooleanField(required=False)
-
-    def validate_sensitive(self, value: bool) -> bool:
-        if value is False:
-            raise serializers.ValidationError("A sensitive template stays sensitive; ask a platform operator.")
-        return value
-
-
-class ApproveSerializer(serializers.Serializer):
-    security = serializers.BooleanField(required=False, default=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-
-
-class VersionCreateSerializer(serializers.Serializer):
-    systemPrompt = serializers.CharField(trim_whitespace=False)
-    userPrompt = serializers.CharField(trim_whitespace=False)
-    fewShotExamples = serializers.ListField(child=serializers.JSONField(), required=False, default=list)
-    metadata = serializers.DictField(required=False, default=dict)
-    parentVersion = serializers.CharField(required=False, max_length=32)
-    version = serializers.CharField(required=False, max_length=32)
-
-
-class ArmSerializer(serializers.Serializer):
-    version = serializers.CharField(max_length=32)
-    weight = serializers.IntegerField(min_value=1, max_value=10_000, default=100)
-
-
-class LabelSetSerializer(serializers.Serializer):
-    arms = ArmSerializer(many=True)
-    reason = serializers.CharField(max_length=2000)
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
 
 
 def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
@@ -228,7 +107,7 @@ class TemplateListApi(APIView):
             owner=owner,
             sensitive=data["sensitive"],
         )
-        return Response({"data": template_data(template)}, status=status.HTTP_201_CREATED)
+        return created(request, template_data(template), path=f"/api/v1/templates/{template.id}")
 
 
 class TemplateDetailApi(APIView):
@@ -253,6 +132,37 @@ class TemplateDetailApi(APIView):
             setattr(template, field, value)
         template.save(update_fields=["description", "owner", "sensitive"])
         return Response({"data": template_data(template)})
+
+    @extend_schema(
+        operation_id="templates_replace",
+        request=TemplateReplaceSerializer,
+        responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT},
+        description="Replace the template's description, owner and sensitivity. With `systemPrompt` and "
+        "`userPrompt` it also creates a new draft version from the latest one (201, `Location` of the version).",
+    )
+    def put(self, request: Request, template_id: UUID) -> Response:
+        template = _template(request, template_id, write=True)
+        data = _valid(TemplateReplaceSerializer, request.data)
+        if template.sensitive and not data["sensitive"]:
+            detail = {"field": "sensitive", "message": "A sensitive template stays sensitive.", "code": "invalid"}
+            raise ApiError("A sensitive template stays sensitive; ask a platform operator.", code="validation_error",
+                           status_code=422, details=[detail])  # fmt: skip
+        template.description, template.owner, template.sensitive = data["description"], data["owner"], data["sensitive"]
+        template.save(update_fields=["description", "owner", "sensitive"])
+        if "systemPrompt" not in data:
+            return Response({"data": template_data(template)})
+        version = version_create(
+            template=template,
+            system_prompt=data["systemPrompt"],
+            user_prompt=data["userPrompt"],
+            few_shot_examples=data["fewShotExamples"],
+            metadata=data["metadata"],
+            parent=template.versions.order_by("-created_at").first(),
+            version=data.get("version"),
+            created_by=request_actor(request),
+        )
+        body = {**template_data(template), "createdVersion": version_data(version)}
+        return created(request, body, path=f"/api/v1/templates/{template.id}/versions/{version.version}")
 
     @extend_schema(operation_id="templates_delete", responses={204: None})
     def delete(self, request: Request, template_id: UUID) -> Response:
@@ -286,15 +196,9 @@ class VersionListApi(APIView):
             version=data.get("version"),
             created_by=request_actor(request),
         )
-        return Response({"data": version_data(version)}, status=status.HTTP_201_CREATED)
-
-
-class VersionEditSerializer(serializers.Serializer):
-    systemPrompt = serializers.CharField(trim_whitespace=False, required=False)
-    userPrompt = serializers.CharField(trim_whitespace=False, required=False)
-    fewShotExamples = serializers.ListField(child=serializers.JSONField(), required=False)
-    metadata = serializers.DictField(required=False)
-    version = serializers.CharField(required=False, max_length=32)
+        return created(
+            request, version_data(version), path=f"/api/v1/templates/{template.id}/versions/{version.version}"
+        )
 
 
 class VersionDetailApi(APIView):
@@ -319,10 +223,10 @@ class VersionDetailApi(APIView):
             "metadata": "metadata",
             "version": "version",
         }
-        created = version_edit(
+        edited = version_edit(
             version=source, changes={names[k]: v for k, v in data.items()}, created_by=request_actor(request)
         )
-        return Response({"data": version_data(created)}, status=status.HTTP_201_CREATED)
+        return created(request, version_data(edited), path=f"/api/v1/templates/{template_id}/versions/{edited.version}")
 
 
 class VersionActionApi(APIView):
@@ -386,7 +290,14 @@ class TemplateDiffApi(APIView):
     scope_family = "templates"
     permission_classes = [ReadViewerWriteEditor]
 
-    @extend_schema(operation_id="template_versions_diff", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="template_versions_diff",
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.STR, required=True, description="The older version (1.0.0)"),
+            OpenApiParameter("to", OpenApiTypes.STR, required=True, description="The newer version (1.1.0)"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request, template_id: UUID) -> Response:
         template = _template(request, template_id)
         missing = [name for name in ("from", "to") if not request.query_params.get(name)]
@@ -433,7 +344,7 @@ class TemplateForkApi(APIView):
         fork = template_fork(
             template=template, organization=request_api_key(request).organization, forked_by=request_actor(request)
         )
-        return Response({"data": template_data(fork)}, status=status.HTTP_201_CREATED)
+        return created(request, template_data(fork), path=f"/api/v1/templates/{fork.id}")
 
 
 class VersionApproveApi(APIView):
@@ -457,4 +368,4 @@ class VersionApproveApi(APIView):
         except ApprovalError as exc:
             status_code = 409 if exc.code in ("conflict", "invalid_state", "self_approval") else 422
             raise ApiError(exc.message, code=exc.code, status_code=status_code) from exc
-        return Response({"data": version_data(target)}, status=status.HTTP_201_CREATED)
+        return created(request, version_data(target), path=f"/api/v1/templates/{template_id}/versions/{target.version}")

@@ -9,7 +9,7 @@ cap does not use up the organization's allowance, and concurrent web
 workers cannot overshoot between a read and a write.
 
 Every answer to an authenticated request carries X-RateLimit-Limit,
-X-RateLimit-Remaining and X-RateLimit-Reset (seconds until a slot frees) for
+X-RateLimit-Remaining and X-RateLimit-Reset (the Unix time a slot frees) for
 the tighter of the two limits (beacon/middleware.py); a refusal is 429
 `rate_limited` with Retry-After. If Redis cannot be reached the request is
 let through and logged: a rate limiter must not take the API down with it.

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import ApiError, PlatformDefault
+from common.api import ApiError, PlatformDefault, created
 from tenants.authentication import request_actor, request_api_key
 from tenants.permissions import IsEditor, ReadViewerWriteEditor
 from validation.models import OutputSchema, SchemaVersion
@@ -133,7 +133,8 @@ def _new_version(request: Request, schema: OutputSchema, data: dict[str, Any], *
         )
     except SchemaRegistryError as exc:
         raise _schema_error(exc) from exc
-    return Response({"data": {"name": schema.name, **schema_version_data(version)}}, status=201)
+    body = {"name": schema.name, **schema_version_data(version)}
+    return created(request, body, path=f"/api/v1/schemas/{schema.name}/versions/{version.version}")
 
 
 class SchemaListApi(APIView):
@@ -221,4 +222,4 @@ class SchemaForkApi(APIView):
             )
         except SchemaRegistryError as exc:
             raise _schema_error(exc) from exc
-        return Response({"data": schema_data(fork)}, status=201)
+        return created(request, schema_data(fork), path=f"/api/v1/schemas/{fork.name}")

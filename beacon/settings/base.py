@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # id, so its latency covers the view and every middleware below.
     "tenants.middleware.AuditRequestMiddleware",
     "beacon.middleware.RateLimitHeadersMiddleware",
+    # A query parameter the OpenAPI document does not declare is a 400 (beacon/query_parameters.py).
+    "beacon.query_parameters.UnknownQueryParametersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves admin and Swagger UI assets from gunicorn; no separate web server needed.
     "whitenoise.middleware.WhiteNoiseMiddleware",

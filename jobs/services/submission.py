@@ -26,6 +26,7 @@ from prompts.resolution import template_resolve
 from prompts.task_kinds import TaskKind
 from safety.encryption import encrypt_json
 from tenants.models import ApiKey
+from validation.models import SchemaVersion
 from validation.registry import schema_version_for
 
 
@@ -70,6 +71,7 @@ def job_submit(
     idempotency_key: str | None,
     request_hash: str,
     prompt: Any = None,
+    schema_version: SchemaVersion | None = None,
 ) -> Submission:
     if idempotency_key:
         existing = _idempotent_job(api_key=api_key, key=idempotency_key, request_hash=request_hash)
@@ -87,6 +89,7 @@ def job_submit(
                 output_schema=output_schema,
                 correlation_id=correlation_id,
                 prompt=prompt,
+                schema_version=schema_version,
             )
             if idempotency_key:
                 cutoff = timezone.now() - timedelta(hours=settings.BEACON_IDEMPOTENCY_TTL_HOURS)
@@ -117,6 +120,7 @@ def _job_create(
     output_schema: dict[str, Any] | None,
     correlation_id: str,
     prompt: Any = None,
+    schema_version: SchemaVersion | None = None,
 ) -> Job:
     """`prompt` is the resolved template version (prompts.resolution.Resolved);
     without one the job renders its task kind's production version."""
@@ -133,7 +137,8 @@ def _job_create(
         template_version=prompt.version.version,
         prompt_version=prompt.version,
         prompt_label=prompt.label,
-        output_schema_version=schema_version_for(prompt.version, kind.name),
+        # A registered schema the request named, else the one the template version pinned.
+        output_schema_version=schema_version or schema_version_for(prompt.version, kind.name),
         priority=priority,
         options=options,
         output_schema=output_schema,

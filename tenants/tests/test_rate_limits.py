@@ -1,5 +1,6 @@
 """API rate limits per organization tier and per key, and load shedding."""
 
+import time
 from unittest import mock
 
 import pytest
@@ -37,6 +38,10 @@ def test_the_free_tier_allows_30_a_minute_then_answers_429_with_retry_after(org_
     refused = answers[30]
     assert refused.status_code == 429 and refused.json()["error"]["code"] == "rate_limited"
     assert 1 <= int(refused["Retry-After"]) <= 60 and refused["X-RateLimit-Remaining"] == "0"
+    # The reset is a Unix time (the PRD's form), the moment Retry-After points at.
+    now = time.time()
+    assert now <= int(refused["X-RateLimit-Reset"]) <= now + 61
+    assert abs(int(refused["X-RateLimit-Reset"]) - (now + int(refused["Retry-After"]))) <= 2
 
 
 def test_a_key_cap_applies_under_the_organization_and_refusals_do_not_count(org_factory):
