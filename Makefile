@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench bench-parts lint format deps clean-runtime
+.PHONY: run test bench bench-parts lint format deps clean-runtime openapi
 
 $(DEPS): requirements/base.txt requirements/dev.txt requirements/local-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ bench-parts: $(DEPS)
 	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/local_model.py
 	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/render.py
 	$(BIN)/python -m beacon.runtime bench -- $(BIN)/python bench/validate.py
+
+## make openapi: rewrite docs/openapi.json, the committed API contract that
+## beacon/tests/test_openapi_contract.py compares the served document with.
+openapi: $(DEPS)
+	$(BIN)/python manage.py spectacular --format openapi-json --validate --file docs/openapi.json
 
 lint: $(DEPS)
 	$(BIN)/ruff check .

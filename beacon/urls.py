@@ -7,6 +7,7 @@ from beacon.metrics import metrics_view
 from common.api import json_error_view
 from jobs.api import GenerationDetailApi, GenerationEventsApi, GenerationListCreateApi, GenerationStreamApi
 from jobs.experiments import ExperimentsApi
+from jobs.graphql.api import GraphQLApi
 from jobs.validation_metrics import ValidationMetricsApi
 from jobs.webhook_api import (
     GenerationDeliveriesApi,
@@ -70,6 +71,7 @@ api_v1 = [
     path("api/v1/usage", UsageApi.as_view(), name="usage"),
     path("api/v1/usage/quota", UsageQuotaApi.as_view(), name="usage-quota"),
     path("api/v1/audit-log", AuditLogApi.as_view(), name="audit-log"),
+    path("api/v1/graphql", GraphQLApi.as_view(), name="graphql"),
     path("api/v1/keys", ApiKeyListApi.as_view(), name="api-keys"),
     path("api/v1/keys/<uuid:key_id>", ApiKeyDetailApi.as_view(), name="api-key-detail"),
     path("api/v1/keys/<uuid:key_id>/rotate", ApiKeyRotateApi.as_view(), name="api-key-rotate"),

@@ -44,6 +44,8 @@ LIST_ROUTES = {
     "api/v1/schemas", "api/v1/validation/metrics", "api/v1/review/metrics", "api/v1/usage", "api/v1/usage/quota",
     "api/v1/audit-log", "api/v1/keys", "api/v1/oauth-clients",
 }  # fmt: skip
+# One endpoint for every object: its own case below asks for each of A's by id.
+GRAPHQL_ROUTES = {"api/v1/graphql"}
 # Endpoints with an object of A's in the path; the value is what `<slug:name>` means there.
 OBJECT_ROUTES = {
     "api/v1/generations/<uuid:job_id>": None,
@@ -158,9 +160,9 @@ def _error_code(response: Any) -> str | None:
 
 def test_every_api_endpoint_has_a_tenancy_case() -> None:
     routes = {_route(p) for p in api_v1}
-    unknown = routes - PUBLIC_ROUTES - LIST_ROUTES - set(OBJECT_ROUTES)
+    unknown = routes - PUBLIC_ROUTES - LIST_ROUTES - set(OBJECT_ROUTES) - GRAPHQL_ROUTES
     assert not unknown, f"endpoints without a cross-tenant case in this file: {sorted(unknown)}"
-    assert not (set(OBJECT_ROUTES) | LIST_ROUTES) - routes, "cases for endpoints that no longer exist"
+    assert not (set(OBJECT_ROUTES) | LIST_ROUTES | GRAPHQL_ROUTES) - routes, "cases for endpoints that no longer exist"
 
 
 def test_another_organizations_objects_are_not_found_and_stay_unchanged(alpha: dict[str, Any], org_factory: Any):
@@ -194,6 +196,49 @@ def test_another_organizations_objects_are_not_found_and_stay_unchanged(alpha: d
                         assert _error_code(seen) == "forbidden", where
                     tried += 1
     assert tried > 100
+    assert _snapshot(alpha["org"]) == before
+
+
+GRAPHQL_READ = """query($job: ID!, $template: ID!) {
+  generation(id: $job) { id } template(id: $template) { id }
+  generations(first: 100) { totalCount edges { node { id } } }
+  templates { id name } schemas { name } usage(groupBy: "project") { totalCalls rows { key } }
+}"""
+GRAPHQL_CANCEL = "mutation($job: ID!) { cancelGeneration(id: $job) { id } }"
+GRAPHQL_CREATE = "mutation($input: GenerationInput!) { createGeneration(input: $input) { id } }"
+
+
+def _graphql(client: Any, query: str, **variables: Any) -> Any:
+    return client.post("/api/v1/graphql", {"query": query, "variables": variables}, format="json")
+
+
+def _graphql_error(response: Any) -> dict[str, Any]:
+    """The first error, less its request id (which differs per request)."""
+    error = response.json()["errors"][0]
+    return {**error, "extensions": {k: v for k, v in error["extensions"].items() if k != "requestId"}}
+
+
+def test_graphql_answers_for_another_organizations_objects_as_for_none(alpha: dict[str, Any], org_factory: Any):
+    markers = [A_SLUG, A_TEMPLATE, A_SCHEMA, str(alpha["job_id"]), str(alpha["template"].id), "alpha secret input"]
+    before = _snapshot(alpha["org"])
+    for role in (Role.VIEWER, Role.EDITOR, Role.ADMIN):
+        client = client_for(org_factory("bravo", role)[1])
+        seen = _graphql(client, GRAPHQL_READ, job=str(alpha["job_id"]), template=str(alpha["template"].id))
+        absent = _graphql(client, GRAPHQL_READ, job=str(uuid.uuid4()), template=str(uuid.uuid4()))
+        assert seen.status_code == absent.status_code == 200 and seen.json() == absent.json(), role
+        assert seen.json()["data"]["generation"] is None and seen.json()["data"]["template"] is None
+        assert not [m for m in markers if m in seen.content.decode()], f"GraphQL shows A's rows to B's {role}"
+        cancel = _graphql_error(_graphql(client, GRAPHQL_CANCEL, job=str(alpha["job_id"])))
+        assert cancel == _graphql_error(_graphql(client, GRAPHQL_CANCEL, job=str(uuid.uuid4()))), role
+        assert cancel["extensions"]["code"] == ("forbidden" if role == Role.VIEWER else "not_found")
+        stolen = {**generation_body(), "templateId": str(alpha["template"].id)}
+        create = _graphql_error(_graphql(client, GRAPHQL_CREATE, input=stolen))
+        absent_template = {**generation_body(), "templateId": str(uuid.uuid4())}
+        nowhere = _graphql_error(_graphql(client, GRAPHQL_CREATE, input=absent_template))
+        assert create["extensions"]["code"] == ("forbidden" if role == Role.VIEWER else "validation_error")
+        assert (
+            A_TEMPLATE not in json.dumps(create) and create["extensions"]["status"] == nowhere["extensions"]["status"]
+        )
     assert _snapshot(alpha["org"]) == before
 
 

@@ -62,7 +62,8 @@ def test_a_registered_schema_can_be_named_as_the_output_schema(api):
     named = api.post("/api/v1/generations", {**generation_body(), "outputSchema": "priced"}, format="json")
     assert named.status_code == 202, named.json()
     job = Job.objects.get(id=named.json()["data"]["id"])
-    assert job.output_schema is None and job.output_schema_version.schema.name == "priced"
+    assert job.output_schema is None and job.output_schema_version is not None
+    assert job.output_schema_version.schema.name == "priced"
     pinned = api.post("/api/v1/generations", {**generation_body(), "outputSchema": "priced@1.0.0"}, format="json")
     assert pinned.status_code == 202
     unknown = api.post("/api/v1/generations", {**generation_body(), "outputSchema": "nope"}, format="json")
@@ -181,8 +182,8 @@ def refusing_provider(tmp_path: Path) -> Iterator[Path]:
     entry = {"model": "openai/refusing", "api_base": base, "context_window": 4096, "input_cost_per_token": 0,
              "output_cost_per_token": 0, "json_mode": "openai"}  # fmt: skip
     path = tmp_path / "deployments.yaml"
-    path.write_text(yaml.safe_dump({"deployments": [{"name": "refusing-small", "tier": "small", **entry},
-                                                    {"name": "refusing-large", "tier": "large", **entry}]}))  # fmt: skip
+    tiers = [{"name": f"refusing-{tier}", "tier": tier, **entry} for tier in ("small", "large")]
+    path.write_text(yaml.safe_dump({"deployments": tiers}))
     yield path
     server.shutdown()
 
