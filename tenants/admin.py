@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from tenants.models import ApiKey, AuditCheckpoint, AuditLog, Organization, Project
+from tenants.models import ApiKey, AuditCheckpoint, AuditLog, OAuthClient, Organization, Project
 
 
 @admin.register(Organization)
@@ -21,14 +21,35 @@ class ProjectAdmin(admin.ModelAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "organization", "project", "role", "expires_at", "revoked_at", "last_used_at")
-    list_filter = ("role", "organization")
+    list_display = (
+        "prefix",
+        "name",
+        "organization",
+        "project",
+        "role",
+        "project_only",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    )
+    list_filter = ("role", "project_only", "organization")
     # The hash is useless to a person and the raw key is never stored.
     exclude = ("key_hash",)
     readonly_fields = ("prefix", "last_used_at", "created_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Keys are created with `manage.py apikey_create`, which shows the raw key once.
+        return False
+
+
+@admin.register(OAuthClient)
+class OAuthClientAdmin(admin.ModelAdmin):
+    """Clients are made through `POST /api/v1/oauth-clients`, which shows the secret once."""
+
+    list_display = ("application", "credential", "created_at", "last_used_at")
+    readonly_fields = ("application", "credential", "created_at", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

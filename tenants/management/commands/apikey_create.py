@@ -17,13 +17,24 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=[r.value for r in Role])
         parser.add_argument("--project", default="default", help="project slug (default: default)")
         parser.add_argument("--name", default="", help="a label for humans")
+        parser.add_argument(
+            "--scope", action="append", dest="scopes", help="a scope (repeat); none: every scope the role allows"
+        )
+        parser.add_argument("--project-only", action="store_true", help="limit the key to its project's jobs")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             with transaction.atomic():
                 org = organization_ensure(slug=options["org"])
                 project = project_ensure(organization=org, slug=options["project"])
-                issued = api_key_create(organization=org, project=project, role=options["role"], name=options["name"])
+                issued = api_key_create(
+                    organization=org,
+                    project=project,
+                    role=options["role"],
+                    name=options["name"],
+                    scopes=options["scopes"],
+                    project_only=options["project_only"],
+                )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         # Scripts read this line; keep stdout to exactly the key.
