@@ -1,0 +1,137 @@
+"""The asynchronous client's smaller resources: templates, output schemas,
+usage, webhook endpoints and API keys."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+import httpx
+
+from beacon_client import _payloads
+from beacon_client._resources import is_uuid, template_by_name
+from beacon_client.models import ApiKey, OutputSchema, Template, Usage, WebhookEndpoint
+from beacon_client.pagination import AsyncPageIterator, Params
+
+T = TypeVar("T")
+
+
+class AsyncTransport(Protocol):
+    """What a resource needs of the client (`AsyncBeacon`)."""
+
+    async def request(self, method: str, url: str, *, json: Any = None) -> httpx.Response: ...
+
+    async def get_json(self, url: str, params: Params = None) -> dict[str, Any]: ...
+
+    def pager(
+        self, path: str, params: Params, parse: Callable[[Mapping[str, Any]], T], limit: int | None = None
+    ) -> AsyncPageIterator[T]: ...
+
+
+class AsyncTemplates:
+    def __init__(self, client: AsyncTransport) -> None:
+        self._client = client
+
+    def list(self) -> AsyncPageIterator[Template]:
+        return self._client.pager("/api/v1/templates", None, Template.from_api)
+
+    async def get(self, template: str) -> Template:
+        """A template by id, or by name (the organization's own before the platform's)."""
+        template_id = template
+        if not is_uuid(template):
+            template_id = template_by_name(await self.list().to_list(), template).id
+        return Template.from_api((await self._client.get_json(f"/api/v1/templates/{template_id}"))["data"])
+
+
+class AsyncSchemas:
+    def __init__(self, client: AsyncTransport) -> None:
+        self._client = client
+
+    def list(self) -> AsyncPageIterator[OutputSchema]:
+        return self._client.pager("/api/v1/schemas", None, OutputSchema.from_api)
+
+    async def get(self, name: str) -> OutputSchema:
+        return OutputSchema.from_api((await self._client.get_json(f"/api/v1/schemas/{name}"))["data"])
+
+
+class AsyncUsage:
+    def __init__(self, client: AsyncTransport) -> None:
+        self._client = client
+
+    async def get(self, *, start: str | None = None, end: str | None = None, group_by: str | None = None) -> Usage:
+        """Model calls, tokens and cost from `start` to `end` (dates, UTC), grouped by
+        `day`, `taskKind`, `model` or `project`."""
+        params = _payloads.usage_params(start=start, end=end, group_by=group_by)
+        return Usage.from_api(await self._client.get_json("/api/v1/usage", params))
+
+    async def quota(self) -> dict[str, Any]:
+        quota: dict[str, Any] = (await self._client.get_json("/api/v1/usage/quota"))["data"]
+        return quota
+
+
+class AsyncWebhookEndpoints:
+    def __init__(self, client: AsyncTransport) -> None:
+        self._client = client
+
+    def list(self) -> AsyncPageIterator[WebhookEndpoint]:
+        return self._client.pager("/api/v1/webhook-endpoints", None, WebhookEndpoint.from_api)
+
+    async def create(
+        self, url: str, *, event_types: builtins.list[str] | None = None, description: str | None = None
+    ) -> WebhookEndpoint:
+        """A new endpoint; its `secret` is in this answer only."""
+        body = _payloads.endpoint_body(url=url, event_types=event_types, description=description)
+        response = await self._client.request("POST", "/api/v1/webhook-endpoints", json=body)
+        return WebhookEndpoint.from_api(response.json()["data"])
+
+    async def delete(self, endpoint_id: str) -> None:
+        await self._client.request("DELETE", f"/api/v1/webhook-endpoints/{endpoint_id}")
+
+
+class AsyncKeys:
+    def __init__(self, client: AsyncTransport) -> None:
+        self._client = client
+
+    def list(self) -> AsyncPageIterator[ApiKey]:
+        return self._client.pager("/api/v1/keys", None, ApiKey.from_api)
+
+    async def create(
+        self,
+        name: str,
+        *,
+        role: str,
+        scopes: builtins.list[str] | None = None,
+        project_id: str | None = None,
+        project_only: bool | None = None,
+        expires_at: datetime | str | None = None,
+        rate_limit_per_minute: int | None = None,
+    ) -> ApiKey:
+        """A new key; its raw value (`.key`) is in this answer only. `scopes`
+        narrow what the role allows (none: all of it); a key never grants
+        more than the key that makes it."""
+        body = _payloads.key_body(
+            name=name,
+            role=role,
+            scopes=scopes,
+            project_id=project_id,
+            project_only=project_only,
+            expires_at=expires_at,
+            rate_limit_per_minute=rate_limit_per_minute,
+        )
+        response = await self._client.request("POST", "/api/v1/keys", json=body)
+        return ApiKey.from_api(response.json()["data"])
+
+    async def rotate(self, key_id: str, *, overlap_seconds: int | None = None) -> ApiKey:
+        """A new key with the old one's settings; the old one keeps working
+        for `overlap_seconds` (Beacon's default: 24 hours; 0 stops it now)."""
+        body = {} if overlap_seconds is None else {"overlapSeconds": overlap_seconds}
+        response = await self._client.request("POST", f"/api/v1/keys/{key_id}/rotate", json=body)
+        return ApiKey.from_api(response.json()["data"])
+
+    async def get(self, key_id: str) -> ApiKey:
+        return ApiKey.from_api((await self._client.get_json(f"/api/v1/keys/{key_id}"))["data"])
+
+    async def revoke(self, key_id: str) -> None:
+        await self._client.request("DELETE", f"/api/v1/keys/{key_id}")
