@@ -25,7 +25,7 @@ from tenants.permissions import IsAdmin
 def oauth_client_representation(client: OAuthClient, *, issued: IssuedClient | None = None) -> dict[str, Any]:
     credential = client.credential
     body = {
-        "id": str(client.id),
+        "id": client.id,
         "name": client.application.name,
         "clientId": client.application.client_id,
         "role": credential.role,
