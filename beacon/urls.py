@@ -6,6 +6,7 @@ from beacon.health import HealthApi, HealthDetailedApi
 from beacon.metrics import metrics_view
 from common.api import json_error_view
 from jobs.api import GenerationDetailApi, GenerationEventsApi, GenerationListCreateApi, GenerationStreamApi
+from jobs.batch_api import BatchCancelApi, BatchDetailApi, BatchListCreateApi, BatchResultsApi
 from jobs.experiments import ExperimentsApi
 from jobs.graphql.api import GraphQLApi
 from jobs.validation_metrics import ValidationMetricsApi
@@ -44,6 +45,10 @@ api_v1 = [
     path("api/v1/generations/<uuid:job_id>/stream", GenerationStreamApi.as_view(), name="generation-stream"),
     path("api/v1/generations/<uuid:job_id>/webhook-deliveries", GenerationDeliveriesApi.as_view()),
     path("api/v1/webhook-deliveries/<int:delivery_id>/redeliver", WebhookRedeliverApi.as_view()),
+    path("api/v1/batches", BatchListCreateApi.as_view(), name="batches"),
+    path("api/v1/batches/<uuid:batch_id>", BatchDetailApi.as_view(), name="batch-detail"),
+    path("api/v1/batches/<uuid:batch_id>/cancel", BatchCancelApi.as_view(), name="batch-cancel"),
+    path("api/v1/batches/<uuid:batch_id>/results", BatchResultsApi.as_view(), name="batch-results"),
     path("api/v1/webhook-endpoints", WebhookEndpointListApi.as_view(), name="webhook-endpoints"),
     path("api/v1/webhook-endpoints/<uuid:endpoint_id>", WebhookEndpointDetailApi.as_view()),
     path("api/v1/webhook-endpoints/<uuid:endpoint_id>/rotate-secret", WebhookEndpointRotateApi.as_view()),

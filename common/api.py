@@ -10,6 +10,7 @@ Bad input is always a 4xx with details; only Beacon's own faults are 5xx.
 """
 
 import io
+import json
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -97,10 +98,12 @@ class LimitedJSONParser(JSONParser):
     (chunked) cannot make the server buffer an unbounded body.
     """
 
+    limit_setting = "BEACON_MAX_REQUEST_BYTES"
+
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         from django.conf import settings
 
-        limit = settings.BEACON_MAX_REQUEST_BYTES
+        limit = getattr(settings, self.limit_setting)
         request = (parser_context or {}).get("request")
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
         if declared and declared.isdecimal() and int(declared) > limit:
@@ -124,7 +127,7 @@ class LimitedJSONParser(JSONParser):
                 code="malformed_json",
                 details=[{"field": "", "message": "nesting too deep", "code": "parse_error"}],
             ) from exc
-        if _unstorable(parsed):
+        if unstorable(parsed):
             raise ApiError(
                 "The request body contains a NUL character or an unpaired UTF-16 surrogate (\\u0000, "
                 "\\ud800-\\udfff), which cannot be stored; remove them.",
@@ -133,10 +136,59 @@ class LimitedJSONParser(JSONParser):
         return parsed
 
 
+class JSONLinesParser(JSONParser):
+    """JSON Lines (one JSON value per line), read lazily: `request.data` is an
+    iterator of (line number, value), a value that did not parse being a
+    ValueError, so one bad line does not spoil the rest. At most
+    `limit_setting` bytes are read; past it, one last ValueError says so."""
+
+    media_type = "application/jsonl"
+    limit_setting = "BEACON_BATCH_MAX_BYTES"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
+        from django.conf import settings
+
+        limit = getattr(settings, self.limit_setting)
+        request = (parser_context or {}).get("request")
+        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if declared and declared.isdecimal() and int(declared) > limit:
+            raise PayloadTooLarge(f"The upload is {declared} bytes; the limit is {limit} bytes.")
+        return _json_lines(stream, limit)
+
+
+class NDJSONParser(JSONLinesParser):
+    media_type = "application/x-ndjson"
+
+
+def _json_lines(stream: Any, limit: int) -> Any:
+    read = 0
+    number = 0
+    while stream is not None:
+        raw = stream.readline(limit - read + 1)
+        if not raw:
+            return
+        number += 1
+        read += len(raw)
+        if read > limit:
+            yield number, ValueError(f"the upload passed the limit of {limit} bytes here; later lines were not read")
+            return
+        text = raw.strip()
+        if not text:
+            continue
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            yield number, ValueError(f"not JSON: {exc}")
+            continue
+        if unstorable(value):
+            value = ValueError("holds a NUL or an unpaired surrogate, which cannot be stored")
+        yield number, value
+
+
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def _unstorable(value: Any) -> bool:
+def unstorable(value: Any) -> bool:
     """Whether any string (key or value) holds what PostgreSQL cannot store.
     Iterative: the parser has already bounded the depth, not the breadth."""
     pending = [value]

@@ -16,6 +16,7 @@ class GenerationFilter(django_filters.FilterSet):
         field_name="template_version", help_text="The version the job ran (1.2.0)"
     )
     projectId = django_filters.UUIDFilter(field_name="project_id")
+    batchId = django_filters.UUIDFilter(field_name="batch_id")
     createdAfter = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     createdBefore = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 

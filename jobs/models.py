@@ -54,11 +54,66 @@ class Priority(models.TextChoices):
     HIGH = "high"
 
 
+class BatchStatus(models.TextChoices):
+    VALIDATING = "validating"  # lines are being read and checked
+    IN_PROGRESS = "in_progress"
+    FINALIZING = "finalizing"  # every job ended; the batch webhook is being written
+    COMPLETED = "completed"
+    CANCELLING = "cancelling"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"  # its window ended; jobs not started were cancelled
+    FAILED = "failed"  # no line was accepted
+
+
+BATCH_TERMINAL = frozenset({BatchStatus.COMPLETED, BatchStatus.CANCELLED, BatchStatus.EXPIRED, BatchStatus.FAILED})
+
+
+class Batch(models.Model):
+    """Many generation requests submitted as one file (jobs/services/batches.py).
+
+    Each accepted line is an ordinary Job pointing here with its `custom_id`;
+    lines that failed validation are kept in `line_errors`. Counts are read
+    from the jobs, so they are never out of step with them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="batches")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="batches")
+    api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="batches")
+    status = models.CharField(max_length=12, choices=BatchStatus.choices, default=BatchStatus.VALIDATING)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    webhook_url = models.URLField(max_length=2000, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    total_lines = models.PositiveIntegerField(default=0)
+    # [{"line", "customId", "error": {code, message, details}}], in line order.
+    line_errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    in_progress_at = models.DateTimeField(null=True, blank=True)
+    cancelling_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="batch_org_created"),
+            models.Index(
+                fields=["status"], name="batch_open", condition=models.Q(status__in=["in_progress", "cancelling"])
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"batch {self.id} ({self.status})"
+
+
 class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="jobs")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="jobs")
     api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs")
+    # A job from a batch line: the batch, the line (1-based) and the producer's id for it.
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, null=True, blank=True, related_name="jobs")
+    batch_line = models.PositiveIntegerField(null=True, blank=True)
+    custom_id = models.CharField(max_length=200, blank=True)
 
     task_kind = models.CharField(max_length=64)
     template_version = models.CharField(max_length=32)
@@ -124,6 +179,17 @@ class Job(models.Model):
             ),
             models.Index(
                 fields=["lease_expires_at"], name="job_lease", condition=models.Q(lease_expires_at__isnull=False)
+            ),
+            models.Index(
+                fields=["batch", "batch_line"], name="job_batch_line", condition=models.Q(batch__isnull=False)
+            ),
+        ]
+        constraints = [
+            # A re-uploaded line never makes a second job.
+            models.UniqueConstraint(
+                fields=["batch", "custom_id"],
+                name="job_custom_id_unique_per_batch",
+                condition=models.Q(batch__isnull=False),
             ),
         ]
 
@@ -354,7 +420,9 @@ class WebhookDelivery(models.Model):
     on `webhook-id`; the timestamp and signature are fresh each attempt."""
 
     id = models.BigAutoField(primary_key=True)
-    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="webhook_deliveries")
+    # A job's delivery, or a batch's (`batch.completed` and the like): exactly one is set.
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, null=True, blank=True, related_name="webhook_deliveries")
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, null=True, blank=True, related_name="webhook_deliveries")
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
     )  # None: the job's own webhookUrl
@@ -377,7 +445,15 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["job", "url", "message_id"], name="delivery_unique_per_url")]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "url", "message_id"], name="delivery_unique_per_url"),
+            models.UniqueConstraint(fields=["batch", "url", "message_id"], name="batch_delivery_unique_per_url"),
+            models.CheckConstraint(
+                condition=models.Q(job__isnull=False, batch__isnull=True)
+                | models.Q(job__isnull=True, batch__isnull=False),
+                name="delivery_for_job_or_batch",
+            ),
+        ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
 
     def __str__(self) -> str:

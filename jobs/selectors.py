@@ -55,6 +55,8 @@ def job_representation(*, job: Job) -> dict[str, Any]:
         "templateId": job.task_kind,
         "templateVersion": job.template_version,
         "projectId": str(job.project_id),
+        "batchId": str(job.batch_id) if job.batch_id else None,
+        "customId": job.custom_id or None,
         "priority": job.priority,
         "result": result.output if result is not None and job.status == "completed" else None,
         "resultPurgedAt": result.purged_at.isoformat() if result is not None and result.purged_at else None,

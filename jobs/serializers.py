@@ -158,6 +158,8 @@ class GenerationSerializer(serializers.Serializer):
     templateId = serializers.CharField()
     templateVersion = serializers.CharField()
     projectId = serializers.UUIDField()
+    batchId = serializers.UUIDField(allow_null=True, help_text="The batch the job came from, if any.")
+    customId = serializers.CharField(allow_null=True, help_text="The batch line's custom_id, if any.")
     priority = serializers.CharField()
     # Objects or null. (A JSONField documents as oneOf [{}, null], which a null
     # matches twice: invalid in OpenAPI 3.1, as the stateful fuzz run found.)

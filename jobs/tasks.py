@@ -18,7 +18,7 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from common.correlation import log_context_bind
 from common.queues import HIGH_SUFFIX
-from jobs.services import pipeline, recovery, retention, webhooks
+from jobs.services import batches, pipeline, recovery, retention, webhooks
 from jobs.services.publishing import stage_message_send, stages_chained
 from jobs.services.stages import TransientStageError, job_fail_by_id
 from jobs.stage_table import STAGE_TABLE, StageSpec
@@ -161,3 +161,13 @@ def purge_webhook_payloads() -> int:
 @shared_task(name="jobs.purge_results")
 def purge_results() -> int:
     return retention.results_purge()
+
+
+@shared_task(name="jobs.batch_dispatch", acks_late=True)
+def batch_dispatch(batch_id: str) -> int:
+    return batches.batch_dispatch(batch_id=batch_id)
+
+
+@shared_task(name="jobs.batches_settle")
+def batches_settle() -> int:
+    return batches.batches_settle()

@@ -18,6 +18,7 @@ from common.api import UnprocessableEntity, created
 from jobs import selectors
 from jobs.models import WebhookDelivery, WebhookEndpoint
 from jobs.services.webhooks import (
+    BATCH_EVENT_TYPES,
     EVENT_TYPES,
     delivery_redeliver,
     endpoint_create,
@@ -35,10 +36,10 @@ class EndpointInputSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=2000)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     eventTypes = serializers.ListField(
-        child=serializers.ChoiceField(choices=EVENT_TYPES),
+        child=serializers.ChoiceField(choices=EVENT_TYPES + BATCH_EVENT_TYPES),
         required=False,
         default=list,
-        help_text="Event types to receive; empty for all.",
+        help_text="Event types to receive; empty: every generation.* event (batch.* events only when listed).",
     )
     enabled = serializers.BooleanField(required=False)
 

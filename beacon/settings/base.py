@@ -229,6 +229,11 @@ BEACON_RESULT_RETENTION_DAYS = env.int("BEACON_RESULT_RETENTION_DAYS", default=3
 BEACON_RETENTION_BATCH = env.int("BEACON_RETENTION_BATCH", default=5000)
 # Stripe keeps idempotency keys for 24 hours; so do we, at least.
 BEACON_IDEMPOTENCY_TTL_HOURS = env.int("BEACON_IDEMPOTENCY_TTL_HOURS", default=24)
+# Batches (jobs/services/batches.py): lines per upload, the upload's size,
+# and the window a batch's jobs must finish in (OpenAI's and Anthropic's is 24 h).
+BEACON_BATCH_MAX_LINES = env.int("BEACON_BATCH_MAX_LINES", default=50_000)
+BEACON_BATCH_MAX_BYTES = env.int("BEACON_BATCH_MAX_BYTES", default=100 * 1024 * 1024)
+BEACON_BATCH_COMPLETION_HOURS = env.int("BEACON_BATCH_COMPLETION_HOURS", default=24)
 # A stage whose message was published this long ago without being picked up is
 # published again (lost publish: committed job, message never reached Redis).
 BEACON_SWEEP_AFTER_SECONDS = env.int("BEACON_SWEEP_AFTER_SECONDS", default=120)

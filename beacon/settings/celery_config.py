@@ -117,6 +117,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("BEACON_REAP_INTERVAL_SECONDS", default=15.0),
         "options": {"queue": RECOVERY_QUEUE},
     },
+    # Batches whose jobs all ended (their one webhook), and batches past their window.
+    "settle-batches": {
+        "task": "jobs.batches_settle",
+        "schedule": env.float("BEACON_BATCH_SETTLE_INTERVAL_SECONDS", default=10.0),
+        "options": {"queue": RECOVERY_QUEUE},
+    },
     "purge-idempotency-keys": {
         "task": "jobs.purge_idempotency_keys",
         "schedule": 3600.0,

@@ -82,6 +82,15 @@ class Generation:
     def project_id(self, root: Job) -> strawberry.ID:
         return strawberry.ID(shown(root)["projectId"])
 
+    @strawberry_django.field(description="The batch the job came from, if any.")
+    def batch_id(self, root: Job) -> strawberry.ID | None:
+        batch_id = shown(root)["batchId"]
+        return strawberry.ID(batch_id) if batch_id else None
+
+    @strawberry_django.field(description="The batch line's custom_id, if any.")
+    def custom_id(self, root: Job) -> str | None:
+        return shown(root)["customId"]
+
     @strawberry_django.field
     def priority(self, root: Job) -> str:
         return shown(root)["priority"]

@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from common.api import ApiError, ServiceOverloaded
 from jobs.serializers import GenerationRequestSerializer
-from jobs.services.intake import intake_checks
+from jobs.services.intake import budget_check, request_fits
 from jobs.services.load import should_shed
 from jobs.services.submission import Submission, job_submit, request_fingerprint
 from prompts.errors import TemplateError
@@ -35,18 +35,16 @@ class CheckedGeneration:
     idempotency_key: str | None
 
 
-def generation_check(*, api_key: ApiKey, body: Any, idempotency_key: str | None) -> CheckedGeneration:
-    """Validate a request body and decide whether it may be accepted now:
-    the shape and the kind's input schema (422), the template version that
-    serves it, load shedding (503), budget, tier and context size (429/422)."""
+def generation_validate(*, api_key: ApiKey, body: Any) -> tuple[dict[str, Any], dict[str, Any], Resolved]:
+    """A request body's own checks: the shape and the kind's input schema,
+    the template version that serves it, the customer tier and whether the
+    input fits a context window (422s). Returns (data, options, resolved)."""
     if not isinstance(body, dict):
         raise ApiError("The request body must be a JSON object.", code="malformed_json")
     serializer = GenerationRequestSerializer(data=body, context={"organization_id": api_key.organization_id})
     serializer.is_valid(raise_exception=True)
     data = dict(serializer.validated_data)
     options = dict(data.get("options") or {})
-    if idempotency_key is not None and len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
-        raise ApiError("Idempotency-Key must be at most 255 characters.", code="validation_error", status_code=422)
     # Which version serves the job (a label may split traffic A/B): the
     # registry decides, after the request is known to be well-formed.
     try:
@@ -58,14 +56,22 @@ def generation_check(*, api_key: ApiKey, body: Any, idempotency_key: str | None)
         )
     except TemplateError as exc:
         raise serializers.ValidationError({"templateVersion": [exc.message]}) from None
+    request_fits(
+        api_key=api_key, kind=resolved.kind, parameters=data["parameters"], max_tokens=options.get("maxTokens")
+    )
+    return data, options, resolved
+
+
+def generation_check(*, api_key: ApiKey, body: Any, idempotency_key: str | None) -> CheckedGeneration:
+    """Validate a request body and decide whether it may be accepted now:
+    the request's own checks (422), load shedding (503) and the month's
+    budget (429)."""
+    if idempotency_key is not None and len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise ApiError("Idempotency-Key must be at most 255 characters.", code="validation_error", status_code=422)
+    data, options, resolved = generation_validate(api_key=api_key, body=body)
     if should_shed(options.get("priority", "normal")):
         raise ServiceOverloaded()
-    intake_checks(
-        api_key=api_key,
-        kind=resolved.kind,
-        parameters=data["parameters"],
-        max_tokens=options.get("maxTokens"),
-    )
+    budget_check(api_key=api_key)
     return CheckedGeneration(body=body, data=data, options=options, resolved=resolved, idempotency_key=idempotency_key)
 
 

@@ -39,9 +39,9 @@ def customer_tier_of(*, api_key: ApiKey, parameters: dict[str, Any]) -> str:
     return str(asked)
 
 
-def intake_checks(*, api_key: ApiKey, kind: TaskKind, parameters: dict[str, Any], max_tokens: int | None) -> None:
+def budget_check(*, api_key: ApiKey) -> None:
+    """429 while the organization's model budget for the month is spent."""
     organization = api_key.organization
-    customer_tier_of(api_key=api_key, parameters=parameters)
     spent = budget_spent(str(organization.id), organization.monthly_budget_usd)
     if spent is not None:
         raise TooManyRequests(
@@ -50,6 +50,12 @@ def intake_checks(*, api_key: ApiKey, kind: TaskKind, parameters: dict[str, Any]
             code="budget_exhausted",
             details=[{"field": "budget", "message": "spent", "code": "budget_exhausted", **spent.as_dict()}],
         )
+
+
+def request_fits(*, api_key: ApiKey, kind: TaskKind, parameters: dict[str, Any], max_tokens: int | None) -> None:
+    """The request's own limits: a customer tier the project allows, and an
+    input that some enabled deployment's context window can hold (422)."""
+    customer_tier_of(api_key=api_key, parameters=parameters)
     text = json.dumps(parameters, ensure_ascii=False)
     tokens = exceeds_every_context(
         text=text, max_tokens=max_tokens or kind.max_tokens, deployments=registry().enabled()

@@ -124,12 +124,45 @@ def _job_create(
 ) -> Job:
     """`prompt` is the resolved template version (prompts.resolution.Resolved);
     without one the job renders its task kind's production version."""
-    assert api_key.project_id is not None, "API keys always carry a project"
     if prompt is None:
         prompt = template_resolve(
             template_id=kind.name, selector=None, parameters=parameters, organization_id=api_key.organization_id
         )
-    job = Job(
+    job = job_build(
+        api_key=api_key,
+        kind=kind,
+        parameters=parameters,
+        options=options,
+        priority=priority,
+        webhook_url=webhook_url,
+        output_schema=output_schema,
+        correlation_id=correlation_id,
+        prompt=prompt,
+        schema_version=schema_version,
+    )
+    stage_publish_on_commit(job=job, stage=Stage.PREPARE)
+    job.save(force_insert=True)
+    JobPayload.objects.create(job=job, raw=encrypt_json(parameters))
+    event_record(job=job, type=EventType.SUBMITTED, to_status=job.status, data=submitted_data(job, prompt))
+    return job
+
+
+def job_build(
+    *,
+    api_key: ApiKey,
+    kind: TaskKind,
+    parameters: dict[str, Any],
+    options: dict[str, Any],
+    priority: str,
+    webhook_url: str,
+    output_schema: dict[str, Any] | None,
+    correlation_id: str,
+    prompt: Any,
+    schema_version: SchemaVersion | None = None,
+) -> Job:
+    """The unsaved Job a checked request becomes (one submission, or a batch's line)."""
+    assert api_key.project_id is not None, "API keys always carry a project"
+    return Job(
         organization_id=api_key.organization_id,
         project_id=api_key.project_id,
         api_key=api_key,
@@ -149,19 +182,14 @@ def _job_create(
         + timedelta(seconds=int(options.get("deadlineSeconds") or settings.BEACON_JOB_DEADLINE_SECONDS)),
         stage=Stage.PREPARE,
     )
-    stage_publish_on_commit(job=job, stage=Stage.PREPARE)
-    job.save(force_insert=True)
-    JobPayload.objects.create(job=job, raw=encrypt_json(parameters))
-    event_record(
-        job=job,
-        type=EventType.SUBMITTED,
-        to_status=job.status,
-        data={
-            "taskKind": kind.name,
-            "template": prompt.template.name,
-            "templateVersion": prompt.version.version,
-            "label": prompt.label,
-            "priority": priority,
-        },
-    )
-    return job
+
+
+def submitted_data(job: Job, prompt: Any) -> dict[str, Any]:
+    """The `submitted` event's data."""
+    return {
+        "taskKind": job.task_kind,
+        "template": prompt.template.name,
+        "templateVersion": prompt.version.version,
+        "label": prompt.label,
+        "priority": job.priority,
+    }

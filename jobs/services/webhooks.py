@@ -42,7 +42,7 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from common.errors import DomainError
-from jobs.models import DeliveryStatus, EventType, Job, WebhookDelivery, WebhookEndpoint
+from jobs.models import Batch, DeliveryStatus, EventType, Job, WebhookDelivery, WebhookEndpoint
 from jobs.selectors import job_representation
 from jobs.services.events import event_record
 from jobs.services.slow_io import without_db_connection_if_slow
@@ -58,6 +58,7 @@ logger = logging.getLogger(__name__)
 RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
 JITTER = 0.1
 EVENT_TYPES = ("generation.completed", "generation.failed", "generation.rejected", "generation.cancelled")
+BATCH_EVENT_TYPES = ("batch.completed", "batch.cancelled", "batch.expired", "batch.failed")
 RESPONSE_EXCERPT = 300
 # What a receiver may echo back that must not sit in the log: secrets,
 # bearer tokens, API keys (Beacon's and common providers' shapes).
@@ -92,7 +93,9 @@ def _signing_secrets(delivery: WebhookDelivery) -> list[str]:
     if delivery.endpoint is not None:
         endpoint = delivery.endpoint
         return live_secrets(endpoint.secret, endpoint.previous_secret, endpoint.previous_secret_expires_at)
-    project = delivery.job.project
+    owner = delivery.job if delivery.job is not None else delivery.batch
+    assert owner is not None, "a delivery is for a job or a batch"
+    project = owner.project
     return live_secrets(
         project.webhook_secret, project.previous_webhook_secret, project.previous_webhook_secret_expires_at
     )
@@ -148,6 +151,37 @@ def _enqueue_on_commit(delivery_id: int, countdown: float | None = None) -> None
     transaction.on_commit(send, robust=True)
 
 
+def batch_deliveries_create(*, batch: Batch, body: dict[str, object]) -> list[WebhookDelivery]:
+    """The batch's one message when it ends, to its own webhookUrl and to the
+    project's endpoints subscribed to `batch.<status>` (an endpoint that lists
+    no event types takes every `generation.*` event, not batch ones: a
+    receiver written for jobs must not start getting batches)."""
+    event_type = f"batch.{batch.status}"
+    message_id = f"msg_{batch.id.hex}_{batch.status}"
+    payload = json.dumps({"type": event_type, "timestamp": timezone.now().isoformat(), "data": body}, default=str)
+    urls: list[tuple[str, WebhookEndpoint | None]] = [(batch.webhook_url, None)] if batch.webhook_url else []
+    for subscribed in WebhookEndpoint.objects.filter(project_id=batch.project_id, enabled=True):
+        if event_type in (subscribed.event_types or []):
+            urls.append((subscribed.url, subscribed))
+    created = []
+    for url, endpoint in urls:
+        delivery, made = WebhookDelivery.objects.get_or_create(
+            batch=batch,
+            url=url,
+            message_id=message_id,
+            defaults={
+                "endpoint": endpoint,
+                "event_type": event_type,
+                "payload": payload,
+                "next_attempt_at": timezone.now(),
+            },
+        )
+        if made:
+            created.append(delivery)
+            _enqueue_on_commit(delivery.id)
+    return created
+
+
 def webhooks_wanted(job: Job) -> bool:
     return bool(job.webhook_url) or WebhookEndpoint.objects.filter(project_id=job.project_id, enabled=True).exists()
 
@@ -158,7 +192,7 @@ def _claim(delivery_id: int) -> WebhookDelivery | None:
     claimed = WebhookDelivery.objects.filter(id=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
     if not claimed.update(status=DeliveryStatus.SENDING, lease_expires_at=lease):
         return None  # a duplicate task, or not due yet
-    return WebhookDelivery.objects.select_related("job__project", "endpoint").get(id=delivery_id)
+    return WebhookDelivery.objects.select_related("job__project", "batch__project", "endpoint").get(id=delivery_id)
 
 
 def _excerpt(text: str) -> str:
@@ -201,7 +235,9 @@ def _endpoint_gone(delivery: WebhookDelivery) -> str:
     the project let go."""
     if delivery.endpoint is not None:
         return "" if delivery.endpoint.enabled else "endpoint_disabled"
-    return "" if delivery.url == delivery.job.webhook_url else "endpoint_deleted"
+    owner = delivery.job if delivery.job is not None else delivery.batch
+    assert owner is not None, "a delivery is for a job or a batch"
+    return "" if delivery.url == owner.webhook_url else "endpoint_deleted"
 
 
 def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
@@ -275,10 +311,12 @@ def _record(delivery: WebhookDelivery) -> None:
         "attempt": delivery.attempts,
         "endpoint": str(delivery.endpoint_id or ""),
     }
-    if delivery.status == DeliveryStatus.DELIVERED:
+    # A batch's delivery has its log on the row only (a batch has no event history).
+    if delivery.status == DeliveryStatus.DELIVERED and delivery.job is not None:
         event_record(job=delivery.job, type=EventType.WEBHOOK_DELIVERED, data=data)
     elif delivery.status in (DeliveryStatus.GAVE_UP, DeliveryStatus.FAILED):
-        event_record(job=delivery.job, type=EventType.WEBHOOK_FAILED, data={**data, "error": delivery.last_error})
+        if delivery.job is not None:
+            event_record(job=delivery.job, type=EventType.WEBHOOK_FAILED, data={**data, "error": delivery.last_error})
         logger.warning(
             "webhook %s to %s gave up after %d attempts: %s",
             delivery.message_id,

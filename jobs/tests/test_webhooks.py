@@ -95,7 +95,7 @@ def test_the_schedule_spans_about_three_days_and_then_gives_up(api, scripted, re
     for _ in range(len(RETRY_SCHEDULE) + 1):
         delivery = attempt_due(delivery)
     assert delivery.status == "gave_up" and delivery.attempts == len(RETRY_SCHEDULE) + 1
-    assert delivery.job.events.get(type="webhook_failed").data["error"] == "HTTP 502"
+    assert delivery.job is not None and delivery.job.events.get(type="webhook_failed").data["error"] == "HTTP 502"
 
 
 def test_410_disables_the_endpoint_and_stops(api, scripted, receiver):
@@ -193,7 +193,7 @@ def test_intake_refuses_a_literal_private_webhook_url_and_delivery_refuses_a_pri
     delivery = run_job(api, webhookUrl="http://localhost:8/hook").webhook_deliveries.get()
     delivery = attempt(delivery)
     assert delivery is not None and delivery.status == "failed" and delivery.last_error.startswith("unsafe_url")
-    assert delivery.job.events.filter(type="webhook_failed").exists()
+    assert delivery.job is not None and delivery.job.events.filter(type="webhook_failed").exists()
 
 
 def test_beat_frees_a_dead_attempt_and_sends_what_is_due(api, scripted, receiver):
