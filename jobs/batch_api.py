@@ -5,6 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -16,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import ApiError, JSONLinesParser, LimitedJSONParser, NDJSONParser, ServiceOverloaded
+from common.api import ApiError, Conflict, JSONLinesParser, LimitedJSONParser, NDJSONParser, ServiceOverloaded
 from common.pagination import EnvelopePagination
 from jobs.models import Batch, BatchStatus, Priority
 from jobs.services.batches import (
@@ -24,6 +25,7 @@ from jobs.services.batches import (
     batch_cancel,
     batch_create,
     batch_intake,
+    batch_lines_sha256,
     batch_representation,
     batch_results,
 )
@@ -32,6 +34,8 @@ from safety.ssrf import UnsafeUrl, url_check
 from tenants.authentication import request_api_key
 from tenants.models import ApiKey
 from tenants.permissions import ReadViewerWriteEditor
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 class BatchJSONParser(LimitedJSONParser):
@@ -105,7 +109,10 @@ class BatchListCreateApi(GenericAPIView):
 
     @extend_schema(
         operation_id="batches_create",
-        parameters=QUERY_OPTIONS,
+        parameters=[
+            *QUERY_OPTIONS,
+            OpenApiParameter(IDEMPOTENCY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
+        ],
         request={
             "application/jsonl": OpenApiTypes.STR,
             "application/x-ndjson": OpenApiTypes.STR,
@@ -132,25 +139,58 @@ class BatchListCreateApi(GenericAPIView):
             checked.is_valid(raise_exception=True)
             options = checked.validated_data
             lines = request.data  # an iterator over the upload (common.api.JSONLinesParser)
+        key = request.headers.get(IDEMPOTENCY_HEADER, "")
+        if len(key) > 255:
+            raise ApiError("Idempotency-Key must be at most 255 characters.", code="validation_error", status_code=422)
+        if key:
+            replayed = _replay(request, api_key, key, lines)
+            if replayed is not None:
+                return replayed
         if should_shed(options["priority"]):
             raise ServiceOverloaded()
-        batch = batch_create(
-            api_key=api_key,
-            priority=options["priority"],
-            webhook_url=options["webhookUrl"],
-            completion_hours=options["completionWindowHours"],
-            metadata=options["metadata"],
-        )
+        try:
+            with transaction.atomic():
+                batch = batch_create(
+                    api_key=api_key,
+                    priority=options["priority"],
+                    webhook_url=options["webhookUrl"],
+                    completion_hours=options["completionWindowHours"],
+                    metadata=options["metadata"],
+                    idempotency_key=key,
+                )
+        except IntegrityError:
+            raise Conflict(
+                "Another upload with this Idempotency-Key is being accepted; read the batch once it is.",
+                code="idempotency_key_in_use",
+            ) from None
         try:
             batch_intake(api_key=api_key, batch=batch, lines=lines)
         except BatchRejected as exc:
             Batch.objects.filter(id=batch.id).update(status=BatchStatus.FAILED)
             raise ApiError(exc.message, code=exc.code, status_code=422) from exc
         batch.refresh_from_db()
-        location = request.build_absolute_uri(f"/api/v1/batches/{batch.id}")
-        return Response(
-            {"data": batch_representation(batch=batch)}, status=status.HTTP_202_ACCEPTED, headers={"Location": location}
-        )
+        return _accepted(request, batch)
+
+
+def _accepted(request: Request, batch: Batch, *, replayed: bool = False) -> Response:
+    headers = {"Location": request.build_absolute_uri(f"/api/v1/batches/{batch.id}")}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response({"data": batch_representation(batch=batch)}, status=status.HTTP_202_ACCEPTED, headers=headers)
+
+
+def _replay(request: Request, api_key: ApiKey, key: str, lines: Any) -> Response | None:
+    """The batch an earlier upload with this Idempotency-Key made, if its
+    lines were the same (Stripe's semantics, as for single submissions):
+    a re-sent upload never makes a second batch or a second job."""
+    existing = Batch.objects.filter(organization_id=api_key.organization_id, idempotency_key=key).first()
+    if existing is None:
+        return None
+    if not existing.lines_sha256:
+        raise Conflict("The upload with this Idempotency-Key is still being accepted.", code="idempotency_key_in_use")
+    if batch_lines_sha256(lines) != existing.lines_sha256:
+        raise Conflict("This Idempotency-Key was used for a batch with different lines.", code="idempotency_key_reused")
+    return _accepted(request, existing, replayed=True)
 
 
 class BatchDetailApi(APIView):

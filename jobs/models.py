@@ -84,6 +84,10 @@ class Batch(models.Model):
     webhook_url = models.URLField(max_length=2000, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     total_lines = models.PositiveIntegerField(default=0)
+    # The upload's Idempotency-Key and a digest of its lines: the same key
+    # with the same lines answers with this batch, never a second one.
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    lines_sha256 = models.CharField(max_length=64, blank=True)
     # [{"line", "customId", "error": {code, message, details}}], in line order.
     line_errors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -98,6 +102,13 @@ class Batch(models.Model):
             models.Index(fields=["organization", "-created_at"], name="batch_org_created"),
             models.Index(
                 fields=["status"], name="batch_open", condition=models.Q(status__in=["in_progress", "cancelling"])
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "idempotency_key"],
+                name="batch_idempotency_key_unique_per_org",
+                condition=~models.Q(idempotency_key=""),
             ),
         ]
 

@@ -12,6 +12,7 @@ A batch ends when all its jobs have: `batches_settle` (beat) moves it to
 completed, cancelled or expired and writes its one webhook.
 """
 
+import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -70,6 +71,20 @@ class BatchRejected(Exception):
 class IntakeReport:
     accepted: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _line_digest(digest: Any, number: int, value: Any) -> None:
+    """Fold one line into the upload's digest (what an Idempotency-Key replay is compared by)."""
+    text = str(value) if isinstance(value, ValueError) else json.dumps(value, sort_keys=True, default=str)
+    digest.update(f"{number}\n{text}\n".encode())
+
+
+def batch_lines_sha256(lines: Iterable[tuple[int, Any]]) -> str:
+    """The digest of an upload read again (a replayed Idempotency-Key); writes nothing."""
+    digest = hashlib.sha256()
+    for number, value in lines:
+        _line_digest(digest, number, value)
+    return digest.hexdigest()
 
 
 def _line_error(number: int, custom_id: Any, code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -148,11 +163,13 @@ def batch_intake(*, api_key: ApiKey, batch: Batch, lines: Iterable[tuple[int, An
     """Check and store every line; bounded in memory (CHUNK lines at a time)."""
     budget_check(api_key=api_key)  # once for the batch: a spent budget refuses the whole upload
     report = IntakeReport()
+    digest = hashlib.sha256()
     seen: set[str] = set()
     pending: list[tuple[int, tuple[Any, ...]]] = []
     total = 0
     for number, value in lines:
         total += 1
+        _line_digest(digest, number, value)
         if total > settings.BEACON_BATCH_MAX_LINES:
             raise BatchRejected(f"A batch holds at most {settings.BEACON_BATCH_MAX_LINES} lines.", "batch_too_large")
         checked = _checked(api_key, number, value, seen)
@@ -174,6 +191,7 @@ def batch_intake(*, api_key: ApiKey, batch: Batch, lines: Iterable[tuple[int, An
         status=status,
         total_lines=total,
         line_errors=report.errors,
+        lines_sha256=digest.hexdigest(),
         in_progress_at=timezone.now() if report.accepted else None,
         finished_at=None if report.accepted else timezone.now(),
     )
@@ -187,10 +205,19 @@ def batch_intake(*, api_key: ApiKey, batch: Batch, lines: Iterable[tuple[int, An
 
 
 def batch_create(
-    *, api_key: ApiKey, priority: str, webhook_url: str, completion_hours: int, metadata: dict[str, Any]
+    *,
+    api_key: ApiKey,
+    priority: str,
+    webhook_url: str,
+    completion_hours: int,
+    metadata: dict[str, Any],
+    idempotency_key: str = "",
 ) -> Batch:
+    """A new batch, status validating. With an Idempotency-Key another upload
+    may be creating right now: the database's unique constraint decides."""
     assert api_key.project_id is not None, "API keys always carry a project"
     return Batch.objects.create(
+        idempotency_key=idempotency_key,
         organization_id=api_key.organization_id,
         project_id=api_key.project_id,
         api_key=api_key,

@@ -176,3 +176,21 @@ def test_a_batch_runs_through_a_real_worker_and_settles(api, start_worker):
     results = _results(api, batch_id)
     assert [r["custom_id"] for r in results] == [f"sku-{n}" for n in range(6)]
     assert all(r["status"] == "completed" and r["result"]["attributes"] for r in results)
+
+
+def test_a_reupload_with_the_same_idempotency_key_makes_no_second_batch_or_job(api):
+    lines = [_line("a"), _line("b")]
+    body = ("\n".join(lines) + "\n").encode()
+
+    def upload(content: bytes) -> Any:
+        return api.generic(
+            "POST", "/api/v1/batches", content, content_type="application/jsonl", HTTP_IDEMPOTENCY_KEY="catalog-7"
+        )
+
+    first = upload(body)
+    again = upload(body)
+    assert first.status_code == again.status_code == 202
+    assert again["Idempotent-Replayed"] == "true" and again.json()["data"]["id"] == first.json()["data"]["id"]
+    assert Batch.objects.count() == 1 and Job.objects.filter(batch__isnull=False).count() == 2
+    changed = upload((_line("a") + "\n" + _line("c") + "\n").encode())
+    assert changed.status_code == 409 and changed.json()["error"]["code"] == "idempotency_key_reused"
