@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -66,6 +66,38 @@ class BatchOptionsSerializer(serializers.Serializer):
         return value
 
 
+class BatchCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    inReview = serializers.IntegerField()
+    running = serializers.IntegerField()
+
+
+class BatchOutputSerializer(serializers.Serializer):
+    """Describes a batch for the schema; bodies are shaped by batch_representation."""
+
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=BatchStatus.choices)
+    priority = serializers.ChoiceField(choices=Priority.choices)
+    projectId = serializers.UUIDField()
+    metadata = serializers.DictField()
+    requestCounts = BatchCountsSerializer()
+    createdAt = serializers.DateTimeField()
+    inProgressAt = serializers.DateTimeField(allow_null=True)
+    expiresAt = serializers.DateTimeField()
+    cancellingAt = serializers.DateTimeField(allow_null=True)
+    finishedAt = serializers.DateTimeField(allow_null=True)
+    links = serializers.DictField(child=serializers.CharField())
+    lineErrors = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+BATCH_ENVELOPE = inline_serializer("BatchEnvelope", fields={"data": BatchOutputSerializer()})
+
+
 class BatchJsonSerializer(BatchOptionsSerializer):
     requests = serializers.ListField(child=serializers.JSONField(), allow_empty=False)
 
@@ -95,13 +127,14 @@ class BatchListCreateApi(GenericAPIView):
     permission_classes = [ReadViewerWriteEditor]
     parser_classes = [JSONLinesParser, NDJSONParser, BatchJSONParser]
     pagination_class = EnvelopePagination
+    serializer_class = BatchJsonSerializer  # what OPTIONS describes
 
     def get_queryset(self) -> QuerySet[Batch]:
         if getattr(self, "swagger_fake_view", False):
             return Batch.objects.none()
         return _batches(request_api_key(self.request)).order_by("-created_at", "id")
 
-    @extend_schema(operation_id="batches_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="batches_list", responses={200: BatchOutputSerializer(many=True)})
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None
@@ -119,7 +152,7 @@ class BatchListCreateApi(GenericAPIView):
             "application/json": BatchJsonSerializer,
         },
         responses={
-            202: OpenApiTypes.OBJECT,
+            202: BATCH_ENVELOPE,
             413: OpenApiResponse(description="The upload is larger than BEACON_BATCH_MAX_BYTES"),
             422: OpenApiResponse(description="Empty, too many lines, no line accepted, or bad batch options"),
         },
@@ -197,7 +230,7 @@ class BatchDetailApi(APIView):
     scope_family = "generations"
     permission_classes = [ReadViewerWriteEditor]
 
-    @extend_schema(operation_id="batches_retrieve", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="batches_retrieve", responses={200: BATCH_ENVELOPE})
     def get(self, request: Request, batch_id: UUID) -> Response:
         batch = _batch(request, batch_id)
         body = batch_representation(batch=batch)
@@ -209,7 +242,7 @@ class BatchCancelApi(APIView):
     scope_family = "generations"
     permission_classes = [ReadViewerWriteEditor]
 
-    @extend_schema(operation_id="batches_cancel", request=None, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="batches_cancel", request=None, responses={200: BATCH_ENVELOPE})
     def post(self, request: Request, batch_id: UUID) -> Response:
         batch = batch_cancel(batch=_batch(request, batch_id))
         return Response({"data": batch_representation(batch=batch)})

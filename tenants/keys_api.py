@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -74,6 +74,9 @@ class ApiKeyOutputSerializer(serializers.Serializer):
     expiresAt = serializers.DateTimeField(allow_null=True)
     revokedAt = serializers.DateTimeField(allow_null=True)
     key = serializers.CharField(required=False, help_text="The raw key: only in the answer that creates it.")
+
+
+API_KEY_ENVELOPE = inline_serializer("ApiKeyEnvelope", fields={"data": ApiKeyOutputSerializer()})
 
 
 class ApiKeyCreateSerializer(serializers.Serializer):
@@ -158,7 +161,7 @@ class ApiKeyListApi(GenericAPIView):
     @extend_schema(
         operation_id="keys_create",
         request=ApiKeyCreateSerializer,
-        responses={201: ApiKeyOutputSerializer, 403: OpenApiResponse(description="Wider than the creator's key")},
+        responses={201: API_KEY_ENVELOPE, 403: OpenApiResponse(description="Wider than the creator's key")},
     )
     def post(self, request: Request) -> Response:
         creator = request_api_key(request)
@@ -193,7 +196,7 @@ class ApiKeyDetailApi(APIView):
     scope_family = "keys"
     permission_classes = [IsAdmin]
 
-    @extend_schema(operation_id="keys_get", responses={200: ApiKeyOutputSerializer})
+    @extend_schema(operation_id="keys_get", responses={200: API_KEY_ENVELOPE})
     def get(self, request: Request, key_id: UUID) -> Response:
         return Response({"data": api_key_representation(_key_of_organization(request, key_id))})
 
@@ -210,7 +213,7 @@ class ApiKeyRotateApi(APIView):
     scope_family = "keys"
     permission_classes = [ReadViewerWriteAdmin]
 
-    @extend_schema(operation_id="keys_rotate", request=ApiKeyRotateSerializer, responses={201: ApiKeyOutputSerializer})
+    @extend_schema(operation_id="keys_rotate", request=ApiKeyRotateSerializer, responses={201: API_KEY_ENVELOPE})
     def post(self, request: Request, key_id: UUID) -> Response:
         api_key = _key_of_organization(request, key_id)
         if not api_key.is_usable():

@@ -4,7 +4,7 @@ authenticate with client credentials (`POST /api/v1/oauth/token`)."""
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from oauth2_provider.views import TokenView
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -56,6 +56,9 @@ class OAuthClientOutputSerializer(serializers.Serializer):
     clientSecret = serializers.CharField(required=False, help_text="Only in the answer that creates the client.")
 
 
+OAUTH_CLIENT_ENVELOPE = inline_serializer("OAuthClientEnvelope", fields={"data": OAuthClientOutputSerializer()})
+
+
 class OAuthClientCreateSerializer(ApiKeyCreateSerializer):
     name = serializers.CharField(max_length=200)  # required: it names the service
 
@@ -96,7 +99,7 @@ class OAuthClientListApi(GenericAPIView):
     @extend_schema(
         operation_id="oauth_clients_create",
         request=OAuthClientCreateSerializer,
-        responses={201: OAuthClientOutputSerializer},
+        responses={201: OAUTH_CLIENT_ENVELOPE},
     )
     def post(self, request: Request) -> Response:
         creator = request_api_key(request)
@@ -135,7 +138,7 @@ class OAuthClientDetailApi(APIView):
             raise NotFound()
         return client
 
-    @extend_schema(operation_id="oauth_clients_get", responses={200: OAuthClientOutputSerializer})
+    @extend_schema(operation_id="oauth_clients_get", responses={200: OAUTH_CLIENT_ENVELOPE})
     def get(self, request: Request, client_id: int) -> Response:
         return Response({"data": oauth_client_representation(self._client(request, client_id))})
 

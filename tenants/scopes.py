@@ -49,10 +49,15 @@ def scopes_parse(values: Iterable[str] | str | None) -> frozenset[Scope] | None:
     return frozenset(Scope(name) for name in names)
 
 
-def scope_for(*, family: str, method: str) -> Scope:
-    """The scope a request needs: `<family>:read` for safe methods, else `:write`."""
-    return Scope(f"{family}:{'read' if method.upper() in SAFE_METHODS else 'write'}")
+def scope_for(*, family: str, method: str) -> Scope | None:
+    """The scope a request needs: `<family>:read` for safe methods, else
+    `:write`; None when the family has no such scope (a write to a read-only
+    family such as usage: the view answers 405 to it anyway)."""
+    name = f"{family}:{'read' if method.upper() in SAFE_METHODS else 'write'}"
+    return Scope(name) if name in ALL_SCOPES else None
 
 
-def scopes_allow(granted: frozenset[str] | None, needed: Scope) -> bool:
-    return granted is None or needed in granted
+def scopes_allow(granted: frozenset[str] | None, needed: Scope | None) -> bool:
+    """Whether `granted` (None: every scope) holds `needed`; a scope that does
+    not exist is held only by a credential holding every scope."""
+    return granted is None or (needed is not None and needed in granted)

@@ -5,6 +5,7 @@ bench/api_fuzz.py runs the same with more cases per operation."""
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ pytestmark = [pytest.mark.slow]
 # example request covered none. The count moves with the link table itself
 # (renaming the links gave 1 at the same seed), so the bar is "some".
 LINKS_COVERED_AT_LEAST = 1
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
 def test_no_operation_answers_5xx_or_outside_its_schema(
@@ -32,6 +34,8 @@ def test_no_operation_answers_5xx_or_outside_its_schema(
     # Every phase (examples, coverage, fuzzing with positive and negative
     # data, stateful), a few cases per operation.
     result = subprocess.run([*base, "--max-examples", "5"], capture_output=True, text=True, timeout=600)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    (OUTPUT / "schemathesis.txt").write_text(result.stdout)  # the whole report; the assertion shows its end
     assert result.returncode == 0, result.stdout[-4000:]
     assert "Tested:" in result.stdout
     # The stateful phase again, longer: chains of calls that follow the

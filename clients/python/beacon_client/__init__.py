@@ -2,6 +2,7 @@
 errors they raise, and `verify_webhook` for receivers. The `beacon` command
 line lives in `beacon_client.cli`."""
 
+from beacon_client._batches import batch_request
 from beacon_client._http import RetryPolicy
 from beacon_client._version import __version__
 from beacon_client.async_client import AsyncBeacon
@@ -27,8 +28,13 @@ from beacon_client.errors import (
     WebhookVerificationError,
 )
 from beacon_client.models import (
+    BATCH_TERMINAL_STATUSES,
     TERMINAL_STATUSES,
     ApiKey,
+    Batch,
+    BatchLineError,
+    BatchRequestCounts,
+    BatchResult,
     Generation,
     JobEvent,
     OutputSchema,
@@ -41,12 +47,17 @@ from beacon_client.models import (
 from beacon_client.webhooks import verify_webhook
 
 __all__ = [
+    "BATCH_TERMINAL_STATUSES",
     "TERMINAL_STATUSES",
     "APIConnectionError",
     "ApiKey",
     "AsyncBeacon",
     "AuthenticationError",
     "BadRequest",
+    "Batch",
+    "BatchLineError",
+    "BatchRequestCounts",
+    "BatchResult",
     "Beacon",
     "BeaconError",
     "BudgetExhausted",
@@ -73,5 +84,6 @@ __all__ = [
     "WebhookEvent",
     "WebhookVerificationError",
     "__version__",
+    "batch_request",
     "verify_webhook",
 ]

@@ -34,6 +34,7 @@ def generation_filters(
     status: str | Iterable[str] | None,
     template_id: str | None,
     project_id: str | None,
+    batch_id: str | None,
     created_after: datetime | str | None,
     created_before: datetime | str | None,
     per_page: int | None,
@@ -41,6 +42,7 @@ def generation_filters(
     params: dict[str, Any] = {
         "templateId": template_id,
         "projectId": project_id,
+        "batchId": batch_id,
         "createdAfter": _iso(created_after),
         "createdBefore": _iso(created_before),
         "perPage": per_page,

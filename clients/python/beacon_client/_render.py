@@ -7,20 +7,22 @@ import time
 from collections.abc import Iterable
 from datetime import datetime
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.json import JSON
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from beacon_client.errors import BeaconError
-from beacon_client.models import ApiKey, Generation, JobEvent, Template
+from beacon_client.models import ApiKey, Batch, Generation, JobEvent, Template
 
 STATUS_STYLE = {
     "completed": "green",
     "failed": "red",
     "rejected": "red",
     "cancelled": "yellow",
+    "expired": "yellow",
     "reviewing": "magenta",
 }
 
@@ -137,3 +139,52 @@ def keys(items: Iterable[ApiKey]) -> Table:
             _when(key.revoked_at),
         )
     return table
+
+
+def batch(item: Batch) -> RenderableType:
+    counts = item.request_counts
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("id", item.id)
+    table.add_row("status", _status(item.status))
+    table.add_row("priority", item.priority)
+    table.add_row("lines", f"{counts.total} ({counts.accepted} accepted, {counts.invalid} invalid)")
+    table.add_row(
+        "ended",
+        f"{counts.ended} of {counts.total}: {counts.completed} completed, {counts.failed} failed, "
+        f"{counts.cancelled} cancelled",
+    )
+    table.add_row("running", f"{counts.running} ({counts.in_review} in review)")
+    table.add_row("created", _when(item.created_at))
+    table.add_row("expires", _when(item.expires_at))
+    table.add_row("finished", _when(item.finished_at))
+    for name, value in item.metadata.items():
+        table.add_row(f"metadata.{name}", str(value))
+    if not item.line_errors:
+        return table
+    errors = Table("line", "custom id", "error", title="refused lines", title_justify="left")
+    for error in item.line_errors:
+        errors.add_row(str(error.line), error.custom_id or "-", Text(f"{error.code}: {error.message}", style="red"))
+    return Group(table, errors)
+
+
+def batches(items: Iterable[Batch]) -> Table:
+    table = Table("id", "status", "priority", "lines", "ended", "created")
+    for item in items:
+        counts = item.request_counts
+        table.add_row(
+            item.id, _status(item.status), item.priority, str(counts.total), str(counts.ended), _when(item.created_at)
+        )
+    return table
+
+
+def batch_progress(console: Console) -> Progress:
+    """A wait's bar: the lines that ended (completed, failed, cancelled) of all lines."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )

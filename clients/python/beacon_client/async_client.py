@@ -38,6 +38,7 @@ from beacon_client._http import (
     should_retry_response,
 )
 from beacon_client._resources import GENERATIONS, StreamState, WaitState, sync_read_timeout
+from beacon_client.async_batches import AsyncBatches
 from beacon_client.async_resources import AsyncKeys, AsyncSchemas, AsyncTemplates, AsyncUsage, AsyncWebhookEndpoints
 from beacon_client.config import load_config
 from beacon_client.errors import error_from_response, retry_after_seconds
@@ -75,6 +76,7 @@ class AsyncBeacon:
         self.usage = AsyncUsage(self)
         self.webhook_endpoints = AsyncWebhookEndpoints(self)
         self.keys = AsyncKeys(self)
+        self.batches = AsyncBatches(self)
 
     async def __aenter__(self) -> AsyncBeacon:
         return self
@@ -93,6 +95,7 @@ class AsyncBeacon:
         url: str,
         *,
         json: Any = None,
+        content: Any = None,
         params: Params = None,
         headers: dict[str, str] | None = None,
         idempotent: bool | None = None,
@@ -100,12 +103,14 @@ class AsyncBeacon:
         timeout: float | httpx.Timeout | None = None,
     ) -> httpx.Response:
         """Send a request, retrying what the policy allows; a failed answer
-        raises its `BeaconError`. `stream=True` returns an open response to close."""
+        raises its `BeaconError`. `stream=True` returns an open response to close.
+        `content`: a body to send as it is (a re-iterable one, to be retried)."""
         safe = method in ("GET", "HEAD", "OPTIONS", "DELETE") if idempotent is None else idempotent
         request = self._http.build_request(
             method,
             url,
             json=json,
+            content=content,
             params=params,
             headers=request_headers(headers),
             timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
@@ -181,16 +186,19 @@ class AsyncGenerations:
         status: str | builtins.list[str] | None = None,
         template_id: str | None = None,
         project_id: str | None = None,
+        batch_id: str | None = None,
         created_after: datetime | str | None = None,
         created_before: datetime | str | None = None,
         per_page: int | None = None,
         limit: int | None = None,
     ) -> AsyncPageIterator[Generation]:
-        """Jobs, newest first, across as many pages as the iteration takes."""
+        """Jobs, newest first, across as many pages as the iteration takes;
+        `batch_id`: the jobs of one batch."""
         params = _payloads.generation_filters(
             status=status,
             template_id=template_id,
             project_id=project_id,
+            batch_id=batch_id,
             created_after=created_after,
             created_before=created_before,
             per_page=per_page,

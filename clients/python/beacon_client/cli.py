@@ -5,6 +5,7 @@
     beacon submit metadata_enrichment --content "Blue cotton shirt by Acme, size M" --wait
     beacon list --status failed
     beacon events <id> --follow
+    beacon batch submit products.jsonl --wait
 
 Tables for people, `--json` for scripts. An error prints its code and message
 on stderr and exits non-zero, with a code per kind of failure (`EXIT_CODES`).
@@ -21,6 +22,7 @@ import typer
 
 from beacon_client import _render
 from beacon_client._cli_admin import config_app, keys_app, templates_app
+from beacon_client._cli_batch import batch_app
 from beacon_client._cli_support import (
     EXIT_AUTH,
     EXIT_CODES,
@@ -61,6 +63,7 @@ app = typer.Typer(name="beacon", help="Beacon's generations API from the command
 app.add_typer(keys_app, name="keys")
 app.add_typer(templates_app, name="templates")
 app.add_typer(config_app, name="config")
+app.add_typer(batch_app, name="batch")
 
 
 @app.callback()

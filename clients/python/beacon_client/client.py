@@ -39,6 +39,7 @@ from beacon_client._http import (
     should_retry_response,
 )
 from beacon_client._resources import GENERATIONS, StreamState, WaitState, sync_read_timeout
+from beacon_client.batches import Batches
 from beacon_client.config import load_config
 from beacon_client.errors import error_from_response, retry_after_seconds
 from beacon_client.models import Generation, JobEvent
@@ -76,6 +77,7 @@ class Beacon:
         self.usage = UsageResource(self)
         self.webhook_endpoints = WebhookEndpoints(self)
         self.keys = Keys(self)
+        self.batches = Batches(self)
 
     def __enter__(self) -> Beacon:
         return self
@@ -94,6 +96,7 @@ class Beacon:
         url: str,
         *,
         json: Any = None,
+        content: Any = None,
         params: Params = None,
         headers: dict[str, str] | None = None,
         idempotent: bool | None = None,
@@ -101,12 +104,14 @@ class Beacon:
         timeout: float | httpx.Timeout | None = None,
     ) -> httpx.Response:
         """Send a request, retrying what the policy allows; a failed answer
-        raises its `BeaconError`. `stream=True` returns an open response to close."""
+        raises its `BeaconError`. `stream=True` returns an open response to close.
+        `content`: a body to send as it is (a re-iterable one, to be retried)."""
         safe = method in ("GET", "HEAD", "OPTIONS", "DELETE") if idempotent is None else idempotent
         request = self._http.build_request(
             method,
             url,
             json=json,
+            content=content,
             params=params,
             headers=request_headers(headers),
             timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
@@ -180,16 +185,19 @@ class Generations:
         status: str | builtins.list[str] | None = None,
         template_id: str | None = None,
         project_id: str | None = None,
+        batch_id: str | None = None,
         created_after: datetime | str | None = None,
         created_before: datetime | str | None = None,
         per_page: int | None = None,
         limit: int | None = None,
     ) -> PageIterator[Generation]:
-        """Jobs, newest first, across as many pages as the iteration takes."""
+        """Jobs, newest first, across as many pages as the iteration takes;
+        `batch_id`: the jobs of one batch."""
         params = _payloads.generation_filters(
             status=status,
             template_id=template_id,
             project_id=project_id,
+            batch_id=batch_id,
             created_after=created_after,
             created_before=created_before,
             per_page=per_page,

@@ -131,11 +131,13 @@ class ConfigurationError(BeaconError):
 
 
 class WaitTimeout(BeaconError, TimeoutError):
-    """A job did not end within the time a caller was ready to wait."""
+    """A job (or a batch: `kind`) did not end within the time a caller was
+    ready to wait; `job_id` is the id waited for."""
 
-    def __init__(self, *, job_id: str, status: str | None, stage: str | None, waited: float) -> None:
+    def __init__(self, *, job_id: str, status: str | None, stage: str | None, waited: float, kind: str = "job") -> None:
         last = f"last status {status}" + (f" (stage {stage})" if stage else "") if status else "status unknown"
-        super().__init__(f"job {job_id} did not end within {waited:.1f}s; {last}", code="wait_timeout")
+        super().__init__(f"{kind} {job_id} did not end within {waited:.1f}s; {last}", code="wait_timeout")
+        self.kind = kind
         self.job_id = job_id
         self.last_status = status
         self.last_stage = stage

@@ -7,6 +7,7 @@ request's headers:
 
     event = verify_webhook(request.body, request.headers, secret="whsec_...")
     if event.type == "generation.completed": ...
+    elif event.type.startswith("batch."): ...  # event.batch: the batch that ended
 
 During a secret rotation Beacon signs with both secrets, so a receiver that
 knows either one accepts the message. Deliveries are at least once: dedupe on
@@ -24,7 +25,7 @@ from standardwebhooks.webhooks import EmptyWebhookSecretError, Webhook
 from standardwebhooks.webhooks import WebhookVerificationError as _LibraryError
 
 from beacon_client.errors import WebhookVerificationError
-from beacon_client.models import Generation, WebhookEvent
+from beacon_client.models import Batch, Generation, WebhookEvent
 
 __all__ = ["verify_webhook"]
 
@@ -41,12 +42,15 @@ def verify_webhook(payload: bytes | str, headers: Mapping[str, str], secret: str
     except (ValueError, TypeError) as exc:  # a secret or a signature that is not base64
         raise WebhookVerificationError(f"cannot verify: {exc}", code="invalid_signature") from exc
     message: dict[str, Any] = json.loads(body)
+    event_type = str(message.get("type", ""))
+    data = message.get("data") or {}
     return WebhookEvent(
         id=lowered.get("webhook-id", ""),
-        type=str(message.get("type", "")),
+        type=event_type,
         timestamp=_time(message.get("timestamp")),
-        generation=Generation.from_api(message.get("data") or {}),
+        generation=Generation.from_api(data),
         raw=message,
+        batch=Batch.from_api(data) if event_type.startswith("batch.") else None,
     )
 
 

@@ -23,7 +23,9 @@ import httpx
 import pytest
 import redis
 from beacon_client import AsyncBeacon, Beacon
+from beacon_client.cli import app
 from django.conf import settings
+from typer.testing import CliRunner, Result
 
 from beacon.celery import app as celery_app
 from beacon.runtime.servers import free_port
@@ -120,6 +122,33 @@ def live(django_db_setup: Any) -> Iterator[LiveBeacon]:
         yield stack
 
 
+@pytest.fixture(scope="module")
+def batch_settling(live: LiveBeacon, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Celery beat beside the stack's worker, as production runs it (its own
+    process, deploy/kubernetes/base/beat.yaml): a batch ends only when beat's
+    `batches_settle` finds its jobs all ended. Every second here, not every 10 s."""
+    log = OUTPUT_DIR / f"client-beat-{time.monotonic_ns()}.log"
+    schedule = tmp_path_factory.mktemp("beat") / "celerybeat-schedule"
+    with log.open("wb") as output:
+        beat = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "beacon", "beat", "-s", str(schedule), "-l", "INFO"],
+            cwd=BASE_DIR,
+            env={**live.worker.env, "BEACON_BATCH_SETTLE_INTERVAL_SECONDS": "1"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield
+    finally:
+        beat.terminate()
+        try:
+            beat.wait(15)
+        except subprocess.TimeoutExpired:
+            beat.kill()
+            beat.wait(5)
+
+
 @pytest.fixture
 def make_key(org_factory: Callable[..., Any], transactional_db: Any) -> Iterator[Callable[..., str]]:
     """An API key of a fresh organization; the data is committed, so the
@@ -147,6 +176,27 @@ def beacon(live: LiveBeacon, make_key: Callable[..., str], scripted: Any) -> Ite
 def async_beacon(live: LiveBeacon, make_key: Callable[..., str], scripted: Any) -> AsyncBeacon:
     """The async client (open it with `async with` in the test's own loop)."""
     return AsyncBeacon(make_key(), base_url=live.url)
+
+
+@dataclass
+class BeaconCommand:
+    """`beacon ...` in-process, with an environment of its own."""
+
+    env: dict[str, str]
+    runner: CliRunner = field(default_factory=CliRunner)
+
+    def __call__(self, *args: str, **env: str) -> Result:
+        return self.runner.invoke(app, list(args), env={**self.env, **env})
+
+
+@pytest.fixture
+def beacon_cli(live: LiveBeacon, make_key: Callable[..., str], scripted: Any, tmp_path: Path) -> BeaconCommand:
+    """The live server's URL and an editor key in the environment, a config
+    file of its own, and a wide terminal (tables keep ids on one line)."""
+    config = str(tmp_path / "config.toml")
+    return BeaconCommand(
+        {"BEACON_URL": live.url, "BEACON_API_KEY": make_key(), "BEACON_CONFIG": config, "COLUMNS": "200"}
+    )
 
 
 @dataclass

@@ -1,40 +1,17 @@
 """The `beacon` command through Typer's CliRunner, against a running Beacon."""
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
 from beacon_client import Beacon
-from beacon_client.cli import EXIT_AUTH, EXIT_CONFLICT, EXIT_INVALID, EXIT_NOT_FOUND, app
-from typer.testing import CliRunner, Result
+from beacon_client.cli import EXIT_AUTH, EXIT_CONFLICT, EXIT_INVALID, EXIT_NOT_FOUND
+from typer.testing import Result
 
 from llm.scripted import scripted_responses_push
 from review.tests.factories import DESCRIPTION, product_output
 
 CONTENT = "Blue cotton shirt by Acme, size M. Machine washable."
-
-
-@dataclass
-class BeaconCommand:
-    """`beacon ...` in-process, with an environment of its own."""
-
-    env: dict[str, str]
-    runner: CliRunner = field(default_factory=CliRunner)
-
-    def __call__(self, *args: str, **env: str) -> Result:
-        return self.runner.invoke(app, list(args), env={**self.env, **env})
-
-
-@pytest.fixture
-def beacon_cli(live, make_key, scripted, tmp_path) -> BeaconCommand:
-    """The live server's URL and an editor key in the environment, a config
-    file of its own, and a wide terminal (tables keep ids on one line)."""
-    config = str(tmp_path / "config.toml")
-    return BeaconCommand(
-        {"BEACON_URL": live.url, "BEACON_API_KEY": make_key(), "BEACON_CONFIG": config, "COLUMNS": "200"}
-    )
 
 
 def _json(result: Result) -> Any:

@@ -74,3 +74,18 @@ def test_during_a_rotation_either_secret_verifies():
     body, headers = signed([new, old])
     assert len(headers["webhook-signature"].split(" ")) == 2
     assert verify_webhook(body, headers, old).generation.id == verify_webhook(body, headers, new).generation.id
+
+
+def test_a_batch_event_carries_its_batch():
+    secret = new_secret()
+    batch = {"id": JOB_ID, "status": "completed", "requestCounts": {"total": 5, "completed": 4, "failed": 1}}
+    body = json.dumps({"type": "batch.completed", "timestamp": "2026-11-29T10:42:07+00:00", "data": batch}).encode()
+    timestamp = int(time.time())
+    headers = {"webhook-id": f"msg_batch_{JOB_ID.replace('-', '')}", "webhook-timestamp": str(timestamp)}
+    headers["webhook-signature"] = webhook_sign(
+        secrets_=[secret], message_id=headers["webhook-id"], timestamp=timestamp, body=body
+    )
+    event = verify_webhook(body, headers, secret)
+    assert event.type == "batch.completed" and event.batch is not None and event.batch.id == JOB_ID
+    assert event.batch.is_terminal and event.batch.request_counts.ended == 5
+    assert verify_webhook(*signed([secret]), secret).batch is None  # a job's event has none
