@@ -45,6 +45,9 @@ def test_a_reviewer_claims_edits_and_approves_in_the_browser(api, scripted, live
 
             page.click(f"a.review-open:has-text('{str(job.id)[:8]}')")
             page.wait_for_selector("#review-task")
+            # The shortcut's handler is attached by the page's script: under
+            # load the element can be there before the script has run.
+            page.wait_for_load_state("load")
             page.keyboard.press("c")  # the claim shortcut
             page.wait_for_selector("#approve-button")
             assert page.inner_text("#task-status") == "claimed"
