@@ -194,3 +194,19 @@ def test_a_reupload_with_the_same_idempotency_key_makes_no_second_batch_or_job(a
     assert Batch.objects.count() == 1 and Job.objects.filter(batch__isnull=False).count() == 2
     changed = upload((_line("a") + "\n" + _line("c") + "\n").encode())
     assert changed.status_code == 409 and changed.json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_a_batch_job_row_is_the_row_a_single_submission_makes(api):
+    """Batch lines are written with COPY, not the ORM: every column must
+    still hold what a single submission of the same request writes."""
+    single = Job.objects.get(id=api.post("/api/v1/generations", generation_body(), format="json").json()["data"]["id"])
+    batch_id = _upload(api, [_line("same")], query="?priority=normal").json()["data"]["id"]
+    batched = Job.objects.get(batch_id=batch_id)
+    per_job = {"id", "created_at", "updated_at", "published_at", "deadline_at", "correlation_id", "options"}
+    differ = per_job | {"batch", "batch_line", "custom_id"}
+    for field in Job._meta.concrete_fields:
+        if field.name not in differ:
+            assert getattr(batched, field.attname) == getattr(single, field.attname), field.name
+    assert batched.options == {"deadlineSeconds": batched.options["deadlineSeconds"]}
+    assert batched.payload.raw and batched.events.get().data["customId"] == "same"
+    assert batched.created_at == batched.updated_at == batched.published_at
