@@ -53,6 +53,20 @@ ERROR_RESPONSES = {
 }
 
 
+# The stream is a sequence of Server-Sent Events; the schema describes one
+# (as clients and Schemathesis read a stream: event by event).
+SSE_EVENT = {
+    "type": "object",
+    "description": "One Server-Sent Event; the answer is a sequence of them, ending with `end`.",
+    "properties": {
+        "event": {"type": "string", "description": "the event's type (`end` closes the stream)"},
+        "data": {"type": "string", "description": "a JSON object"},
+        "id": {"type": "string", "description": "the event's id, for Last-Event-ID"},
+        "retry": {"type": "integer"},
+    },
+}
+
+
 class TooManyWaits(TooManyRequests):
     default_code = "too_many_waits"
 
@@ -198,7 +212,7 @@ class GenerationStreamApi(_JobLookupMixin, APIView):
     @extend_schema(
         operation_id="generations_stream",
         parameters=[OpenApiParameter("Last-Event-ID", OpenApiTypes.INT, OpenApiParameter.HEADER, required=False)],
-        responses={(200, "text/event-stream"): OpenApiTypes.STR, **ERROR_RESPONSES},
+        responses={(200, "text/event-stream"): SSE_EVENT, **ERROR_RESPONSES},
     )
     def get(self, request: Request, job_id: UUID) -> StreamingHttpResponse:
         job = self.get_job(request, job_id)
