@@ -65,7 +65,7 @@ def job_representation(*, job: Job) -> dict[str, Any]:
         "partial": bool(result and result.validation.get("partial")),
         "error": job.error,
         "cost": {
-            "usd": str(job.cost_usd),
+            "usd": f"{job.cost_usd:.6f}",  # the column's six places, also before the first read back
             "promptTokens": job.prompt_tokens,
             "completionTokens": job.completion_tokens,
         },

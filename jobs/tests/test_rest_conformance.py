@@ -202,3 +202,9 @@ def test_a_sync_wait_answers_502_when_the_provider_refuses_for_good(
     assert detail["code"] == "auth_error"
     job = client_for(key).get(answer["Location"]).json()["data"]
     assert job["id"] == detail["jobId"] and job["status"] == "failed"
+
+
+def test_the_cost_reads_the_same_in_the_submit_answer_and_later(api):
+    submitted = api.post("/api/v1/generations", generation_body(), format="json").json()["data"]
+    read = api.get(f"/api/v1/generations/{submitted['id']}").json()["data"]
+    assert submitted["cost"]["usd"] == read["cost"]["usd"] == "0.000000"
