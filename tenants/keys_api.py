@@ -116,6 +116,20 @@ def grant_check(*, creator: ApiKey, scopes: list[str], project: Project | None, 
         raise _forbidden("A project-limited key makes only keys limited to its own project (`projectOnly`: true).")
 
 
+def new_credential_project(*, creator: ApiKey, data: dict[str, Any]) -> Project | None:
+    """The project a new key or OAuth client belongs to (the body's
+    `projectId`, else the creator's when it is project-limited), once the
+    grant is known to be no wider than the creator's; 422 or 403 otherwise."""
+    project = creator.project if creator.project_only else None
+    if data["projectId"] is not None:
+        project = Project.objects.filter(id=data["projectId"], organization_id=creator.organization_id).first()
+        if project is None:
+            detail = {"field": "projectId", "message": "No such project in this organization.", "code": "invalid"}
+            raise ApiError("Unknown project.", code="validation_error", status_code=422, details=[detail])
+    grant_check(creator=creator, scopes=data["scopes"], project=project, project_only=data["projectOnly"])
+    return project
+
+
 def _created(request: Request, issued: IssuedKey) -> Response:
     location = request.build_absolute_uri(reverse("api-key-detail", args=[issued.api_key.id]))
     body = {"data": api_key_representation(issued.api_key, raw_key=issued.raw_key)}
@@ -168,15 +182,7 @@ class ApiKeyListApi(GenericAPIView):
         serializer = ApiKeyCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        project = None
-        if data["projectId"] is not None:
-            project = Project.objects.filter(id=data["projectId"], organization_id=creator.organization_id).first()
-            if project is None:
-                detail = {"field": "projectId", "message": "No such project in this organization.", "code": "invalid"}
-                raise ApiError("Unknown project.", code="validation_error", status_code=422, details=[detail])
-        elif creator.project_only:
-            project = creator.project
-        grant_check(creator=creator, scopes=data["scopes"], project=project, project_only=data["projectOnly"])
+        project = new_credential_project(creator=creator, data=data)
         issued = api_key_create(
             organization=creator.organization,
             role=data["role"],

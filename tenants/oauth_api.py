@@ -13,11 +13,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import ApiError
 from common.pagination import EnvelopePagination
 from tenants.authentication import request_api_key
-from tenants.keys_api import ApiKeyCreateSerializer, grant_check
-from tenants.models import OAuthClient, Project
+from tenants.keys_api import ApiKeyCreateSerializer, new_credential_project
+from tenants.models import OAuthClient
 from tenants.oauth import IssuedClient, oauth_client_create, oauth_client_revoke
 from tenants.permissions import IsAdmin
 
@@ -106,13 +105,7 @@ class OAuthClientListApi(GenericAPIView):
         serializer = OAuthClientCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        project = creator.project if creator.project_only else None
-        if data["projectId"] is not None:
-            project = Project.objects.filter(id=data["projectId"], organization_id=creator.organization_id).first()
-            if project is None:
-                detail = {"field": "projectId", "message": "No such project in this organization.", "code": "invalid"}
-                raise ApiError("Unknown project.", code="validation_error", status_code=422, details=[detail])
-        grant_check(creator=creator, scopes=data["scopes"], project=project, project_only=data["projectOnly"])
+        project = new_credential_project(creator=creator, data=data)
         issued = oauth_client_create(
             organization=creator.organization,
             name=data["name"],

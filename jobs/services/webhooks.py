@@ -93,12 +93,17 @@ def _signing_secrets(delivery: WebhookDelivery) -> list[str]:
     if delivery.endpoint is not None:
         endpoint = delivery.endpoint
         return live_secrets(endpoint.secret, endpoint.previous_secret, endpoint.previous_secret_expires_at)
-    owner = delivery.job if delivery.job is not None else delivery.batch
-    assert owner is not None, "a delivery is for a job or a batch"
-    project = owner.project
+    project = _owner(delivery).project
     return live_secrets(
         project.webhook_secret, project.previous_webhook_secret, project.previous_webhook_secret_expires_at
     )
+
+
+def _owner(delivery: WebhookDelivery) -> Job | Batch:
+    """What the delivery is for: a job, or a batch (the database holds exactly one)."""
+    owner = delivery.job if delivery.job is not None else delivery.batch
+    assert owner is not None, "a delivery is for a job or a batch"
+    return owner
 
 
 def deliveries_create(*, job: Job) -> list[WebhookDelivery]:
@@ -235,9 +240,7 @@ def _endpoint_gone(delivery: WebhookDelivery) -> str:
     the project let go."""
     if delivery.endpoint is not None:
         return "" if delivery.endpoint.enabled else "endpoint_disabled"
-    owner = delivery.job if delivery.job is not None else delivery.batch
-    assert owner is not None, "a delivery is for a job or a batch"
-    return "" if delivery.url == owner.webhook_url else "endpoint_deleted"
+    return "" if delivery.url == _owner(delivery).webhook_url else "endpoint_deleted"
 
 
 def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
