@@ -31,3 +31,8 @@ class JobsConfig(AppConfig):
         from safety.audit import audit_source_register
 
         audit_source_register(audit_rows)
+        # A settled provider batch request wakes the job waiting on it.
+        from jobs.services.provider_batching import on_requests_settled
+        from llm.provider_batches import requests_settled
+
+        requests_settled.connect(on_requests_settled, dispatch_uid="jobs.provider_batching")

@@ -30,6 +30,7 @@ from jobs import selectors
 from jobs.models import TERMINAL_STATUSES, Job, JobEvent
 from jobs.notifications import fallback_delay, job_changes
 from jobs.serializers import JobEventSerializer
+from jobs.token_feed import tokens_after
 
 SETTLED = {str(s) for s in TERMINAL_STATUSES} | {"reviewing"}
 EVENTS_PER_READ = 200
@@ -43,6 +44,8 @@ class _Read:
     frames: list[str]
     last_id: int
     status: str
+    piece_cursor: str = "0"
+    more: bool = False  # a full page of events: more are waiting
 
 
 def _frame(event: JobEvent) -> str:
@@ -52,10 +55,21 @@ def _frame(event: JobEvent) -> str:
 
 # Reads run on the web process's request threads (common/request_threads.py):
 # a waiter borrows a thread and its connection for one query, never holds one.
-def _read_after(job_id: str, after_id: int) -> _Read:
+def _token_frame(piece: dict[str, Any]) -> str:
+    # No `id:` line: Last-Event-ID names job events only; a reconnecting
+    # client gets the tokens it may have missed again, from the first.
+    return f"event: token\ndata: {json.dumps(piece, separators=(',', ':'))}\n\n"
+
+
+def _read_after(job_id: str, after_id: int, piece_cursor: str = "0") -> _Read:
+    # Tokens first: the pieces a generation streamed come before the event
+    # that records the generation's end.
+    pieces, piece_cursor = tokens_after(job_id, piece_cursor)
     events = list(JobEvent.objects.filter(job_id=job_id, id__gt=after_id).order_by("id")[:EVENTS_PER_READ])
     status = Job.objects.values_list("status", flat=True).get(pk=job_id)
-    return _Read([_frame(e) for e in events], events[-1].id if events else after_id, status)
+    frames = [_token_frame(piece) for piece in pieces] + [_frame(e) for e in events]
+    last_id = events[-1].id if events else after_id
+    return _Read(frames, last_id, status, piece_cursor, more=len(events) == EVENTS_PER_READ)
 
 
 def _status(job_id: str) -> str:
@@ -82,21 +96,24 @@ def job_wait(*, job_id: str, timeout: float) -> Job:
 
 
 async def job_event_stream(*, job_id: str, after_id: int = 0) -> AsyncIterator[str]:
-    """The job's events as SSE frames, oldest first, then as they happen; an
-    `end` event once the job is terminal; a comment line as a heartbeat."""
+    """The job's events as SSE frames, oldest first, then as they happen; the
+    model's tokens as `token` events while it streams (provisional: the
+    validated result is in the job's events); an `end` event once the job is
+    terminal; a comment line as a heartbeat."""
     started = time.monotonic()
     last_id = after_id
+    piece_cursor = "0"
     yield "retry: 2000\n\n"
     async with job_changes(job_id) as changed:
         while True:
-            read = await run_blocking(_read_after, job_id, last_id)
-            last_id = read.last_id
+            read = await run_blocking(_read_after, job_id, last_id, piece_cursor)
+            last_id, piece_cursor = read.last_id, read.piece_cursor
             for frame in read.frames:
                 yield frame
             if read.status in TERMINAL_STATUSES and not read.frames:
                 yield f"event: end\ndata: {json.dumps({'status': read.status})}\n\n"
                 return
-            if len(read.frames) == EVENTS_PER_READ or read.status in TERMINAL_STATUSES:
+            if read.more or read.status in TERMINAL_STATUSES:
                 # More are waiting already; or the job has ended, and one more
                 # read (nothing new, or what committed with the last change)
                 # ends the stream now rather than at the next fallback read.

@@ -90,3 +90,20 @@ def gpu_monthly_cost(
     completion = sum((k.share / total_share * k.completion_tokens for k in kinds), Decimal(0))
     hours = jobs * completion / tokens_per_second / 3600
     return hours, hours * gpu_hour_usd
+
+
+@dataclass(frozen=True)
+class BatchSaving:
+    monthly: Decimal  # the month with the deferrable share at the batch price
+    saving: Decimal
+
+
+def batch_saving(*, monthly: Decimal, deferrable_share: Decimal, price_factor: Decimal) -> BatchSaving:
+    """The month when `deferrable_share` of the work (0..1, by cost) runs
+    through provider batch APIs at `price_factor` of the online price."""
+    if not Decimal(0) <= deferrable_share <= Decimal(1):
+        raise ValueError("the deferrable share must be between 0 and 1")
+    if not Decimal(0) < price_factor <= Decimal(1):
+        raise ValueError("the batch price factor must be in (0, 1]")
+    saving = monthly * deferrable_share * (1 - price_factor)
+    return BatchSaving(monthly=monthly - saving, saving=saving)

@@ -17,6 +17,7 @@ ledger in the same transaction as the job's own update.
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,7 @@ from llm.cache import CachedOutput, cache_applies, cache_get, cache_key, cache_p
 from llm.errors import ModelError, PermanentModelError, TransientModelError
 from llm.obedient import obedient_answer
 from llm.pricing import call_cost
+from llm.prompt_cache import cache_hints
 from llm.registry import Deployment, registry
 from llm.routing import NoDeploymentError, RouteDecision, RouteRequest, route
 from llm.tokens import count_tokens
@@ -48,6 +50,9 @@ class ModelRequest:
     cache_scope: str
     deadline: float | None = None  # epoch seconds; no call starts too close to it
     cache: str = "auto"  # auto | bypass | force
+    # Called with each piece of text as the model streams it (deployments
+    # with `stream: true`); None: no streaming, one answer at the end.
+    on_token: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class Attempt:
     cached_tokens: int = 0
     cost_usd: Decimal = Decimal(0)
     latency_ms: int = 0
+    batched: bool = False  # answered through the provider's batch API
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "cost_usd": str(self.cost_usd)}
@@ -109,7 +115,7 @@ def _litellm_call(deployment: Deployment, request: ModelRequest, timeout: float)
     litellm.suppress_debug_info = True  # no "Give Feedback" banners in worker logs
     kwargs: dict[str, Any] = {
         "model": deployment.model,
-        "messages": messages_for(request.messages, system_prompt=deployment.system_prompt),
+        "messages": cache_hints(deployment, messages_for(request.messages, system_prompt=deployment.system_prompt)),
         "max_tokens": request.max_tokens,
         "temperature": request.temperature,
         "timeout": timeout,
@@ -130,7 +136,23 @@ def _litellm_call(deployment: Deployment, request: ModelRequest, timeout: float)
         response_format = response_format_for(deployment.json_mode, request.schema)
         if response_format is not None:
             kwargs["response_format"] = response_format
+        if request.on_token is not None and deployment.stream:
+            return _streamed(litellm, kwargs, request.on_token)
     return litellm.completion(**kwargs)
+
+
+def _streamed(litellm: Any, kwargs: dict[str, Any], on_token: Callable[[str], None]) -> Any:
+    """Call with `stream=True`, hand each piece to `on_token`, and return the
+    whole answer as one response (LiteLLM rebuilds it from the chunks, usage
+    included: the provider's when it sends it, else counted)."""
+    chunks = []
+    for chunk in litellm.completion(**kwargs, stream=True, stream_options={"include_usage": True}):
+        chunks.append(chunk)
+        choices = getattr(chunk, "choices", None) or []
+        piece = getattr(getattr(choices[0], "delta", None), "content", None) if choices else None
+        if piece:
+            on_token(piece)
+    return litellm.stream_chunk_builder(chunks, messages=kwargs["messages"])
 
 
 def _read(response: Any) -> tuple[str, str | None, int, int, int]:
@@ -263,7 +285,11 @@ def complete(request: ModelRequest, decision: RouteDecision | None = None) -> Co
             latency_ms = int((time.monotonic() - started) * 1000)
             breaker_record(deployment.name, ok=True)
             cost = call_cost(
-                deployment, prompt_tokens=used_prompt, completion_tokens=used_completion, latency_ms=latency_ms
+                deployment,
+                prompt_tokens=used_prompt,
+                completion_tokens=used_completion,
+                latency_ms=latency_ms,
+                cached_tokens=cached_tokens,
             )
             note(
                 "ok",

@@ -39,6 +39,7 @@ def calls_record(
             completion_tokens=attempt.completion_tokens,
             cached_tokens=attempt.cached_tokens,
             cached=attempt.outcome == ModelCall.Outcome.CACHED,
+            batched=attempt.batched,
             cost_usd=attempt.cost_usd,
             latency_ms=attempt.latency_ms,
             routing_reason=routing_reason or {},

@@ -25,10 +25,11 @@ class Behaviour:
     text: str = "{}"
     status_code: int = 200
     seconds: float = 0.0
+    cached_tokens: int = 0  # reported as usage.prompt_tokens_details.cached_tokens
 
     @classmethod
-    def ok(cls, text: str = "{}", *, seconds: float = 0.0) -> "Behaviour":
-        return cls("ok", text=text, seconds=seconds)
+    def ok(cls, text: str = "{}", *, seconds: float = 0.0, cached_tokens: int = 0) -> "Behaviour":
+        return cls("ok", text=text, seconds=seconds, cached_tokens=cached_tokens)
 
     @classmethod
     def status(cls, status_code: int) -> "Behaviour":
@@ -99,7 +100,33 @@ class LoopbackModelServer:
                 if behaviour.kind == "malformed":
                     self._send_raw(200, b'{"choices": [{"message": ')
                     return
-                self._send(200, _completion(body, behaviour.text))
+                if body.get("stream"):
+                    self._stream(body, behaviour)
+                    return
+                self._send(200, _completion(body, behaviour.text, behaviour.cached_tokens))
+
+            def _stream(self, body: dict[str, Any], behaviour: Behaviour) -> None:
+                """The answer as OpenAI streams it: Server-Sent Events, a
+                piece of content each, then the finish reason and usage."""
+                text = behaviour.text
+                whole = _completion(body, text, behaviour.cached_tokens)
+                pieces = [text[i : i + 4] for i in range(0, len(text), 4)]
+                chunks = [{"index": 0, "delta": {"role": "assistant", "content": piece}} for piece in pieces]
+                chunks.append({"index": 0, "delta": {}, "finish_reason": "stop"})
+                self.send_response(200)
+                self.send_header("content-type", "text/event-stream")
+                self.send_header("connection", "close")
+                self.end_headers()
+                for choice in chunks:
+                    event = {"id": whole["id"], "object": "chat.completion.chunk", "created": whole["created"],
+                             "model": whole["model"], "choices": [choice]}  # fmt: skip
+                    self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                    self.wfile.flush()
+                usage = {"id": whole["id"], "object": "chat.completion.chunk", "created": whole["created"],
+                         "model": whole["model"], "choices": [], "usage": whole["usage"]}  # fmt: skip
+                self.wfile.write(f"data: {json.dumps(usage)}\n\ndata: [DONE]\n\n".encode())
+                self.wfile.flush()
+                self.close_connection = True
 
             def _send(self, status: int, payload: dict[str, Any]) -> None:
                 self._send_raw(status, json.dumps(payload).encode())
@@ -122,7 +149,7 @@ class LoopbackModelServer:
             self._server.server_close()
 
 
-def _completion(request: dict[str, Any], text: str) -> dict[str, Any]:
+def _completion(request: dict[str, Any], text: str, cached_tokens: int = 0) -> dict[str, Any]:
     prompt_words = sum(len(str(message.get("content", "")).split()) for message in request.get("messages", []))
     completion_words = len(text.split())
     return {
@@ -135,5 +162,6 @@ def _completion(request: dict[str, Any], text: str) -> dict[str, Any]:
             "prompt_tokens": prompt_words,
             "completion_tokens": completion_words,
             "total_tokens": prompt_words + completion_words,
+            **({"prompt_tokens_details": {"cached_tokens": cached_tokens}} if cached_tokens else {}),
         },
     }

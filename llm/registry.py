@@ -26,6 +26,7 @@ TIERS = ("small", "large")
 QUEUES = ("llm", "gpu")
 JSON_MODES = ("llama_cpp", "openai", "none")
 STAND_INS = ("", "obedient")
+BATCH_APIS = ("", "openai")
 _PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)\}")
 
 
@@ -46,11 +47,15 @@ class Deployment:
     # Prices in USD per token; None takes LiteLLM's price map for `model`.
     input_cost_per_token: Decimal | None = None
     output_cost_per_token: Decimal | None = None
+    # A prompt token the provider's prompt cache served; None: LiteLLM's map, else the input price.
+    cached_input_cost_per_token: Decimal | None = None
     # Self-hosted: priced by GPU time, shared by the calls it serves at once.
     gpu_hour_usd: Decimal | None = None
     gpu_concurrency: int = 1
     json_mode: str = "openai"
     supports_tools: bool = False
+    # Stream tokens when the caller wants them (llama.cpp, vLLM and hosted providers all can).
+    stream: bool = True
     system_prompt: bool = True  # False: fold the system message into the first user turn
     tokenizer: str = "litellm"  # or "gguf:<path>" / "gguf:smollm2" for a local GGUF vocabulary
     queue: str = "llm"
@@ -62,6 +67,11 @@ class Deployment:
     # llm/obedient.py); evaluations and tests pin it by name, routing never picks it.
     stand_in: str = ""
     extra: dict[str, Any] = field(default_factory=dict)  # passed to LiteLLM as is
+    # The provider's batch API ("openai": /v1/files + /v1/batches at `api_base`),
+    # for jobs whose deadline can wait (llm/provider_batches.py); "" for none.
+    batch_api: str = ""
+    # What a batched call costs against an online one (OpenAI and Anthropic: half).
+    batch_price_factor: Decimal = Decimal("0.5")
 
     @property
     def resolved_api_base(self) -> str | None:
@@ -118,7 +128,13 @@ class Registry:
         return max((d.output_limit for d in candidates), default=0)
 
 
-_DECIMAL_FIELDS = {"input_cost_per_token", "output_cost_per_token", "gpu_hour_usd"}
+_DECIMAL_FIELDS = {
+    "input_cost_per_token",
+    "output_cost_per_token",
+    "cached_input_cost_per_token",
+    "gpu_hour_usd",
+    "batch_price_factor",
+}
 _KNOWN_FIELDS = {f.name for f in fields(Deployment)}
 
 
@@ -143,6 +159,12 @@ def _deployment(entry: dict[str, Any]) -> Deployment:
         raise RegistryError(f"deployment {name}: json_mode must be one of {JSON_MODES}")
     if deployment.stand_in not in STAND_INS:
         raise RegistryError(f"deployment {name}: stand_in must be one of {STAND_INS}")
+    if deployment.batch_api not in BATCH_APIS:
+        raise RegistryError(f"deployment {name}: batch_api must be one of {BATCH_APIS}")
+    if deployment.batch_api and deployment.api_base is None:
+        raise RegistryError(f"deployment {name}: a batch API needs `api_base` (where /v1/files and /v1/batches live)")
+    if not Decimal(0) < deployment.batch_price_factor <= Decimal(1):
+        raise RegistryError(f"deployment {name}: batch_price_factor must be in (0, 1]")
     if deployment.stand_in and deployment.enabled:
         raise RegistryError(f"deployment {name}: a stand-in must be disabled (it is pinned by name, never routed to)")
     if deployment.weight < 0 or deployment.context_window <= 0 or deployment.gpu_concurrency <= 0:

@@ -11,6 +11,9 @@ the decision's `reasons`):
    deployment name.
 6. The budget governor: when the organization's projected month exceeds its
    soft threshold, non-premium `large` work runs on `small`.
+7. A job whose deadline leaves at least LLM_PROVIDER_BATCH_MIN_SLACK_SECONDS
+   waits for the first candidate's batch API when it declares one
+   (`provider_batch`); the candidates stay the online route it falls back to.
 
 Then the candidates: the tier's enabled deployments whose context window fits
 the prompt, the first one drawn by weight (stable per job, so a canary split
@@ -42,6 +45,7 @@ class RouteRequest:
     override: str | None = None  # options.model: "small", "large" or a deployment name
     escalate: bool = False
     budget_level: str = "ok"  # ok | soft | hard
+    deadline_slack_seconds: float | None = None  # until the job's deadline; None: no deadline
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class RouteDecision:
     candidates: tuple[str, ...]
     reasons: tuple[str, ...]
     skipped: dict[str, str] = field(default_factory=dict)
+    # The deployment whose batch API answers first ("" for online only).
+    provider_batch: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "candidates": list(self.candidates), "reasons": list(self.reasons)}
@@ -61,6 +67,7 @@ class RouteDecision:
             candidates=tuple(data["candidates"]),
             reasons=tuple(data["reasons"]),
             skipped=dict(data.get("skipped", {})),
+            provider_batch=str(data.get("provider_batch") or ""),
         )
 
 
@@ -159,6 +166,16 @@ def route(
             "no deployment can take this call: " + "; ".join(f"{k}: {v}" for k, v in skipped.items()),
             code="context_length_exceeded" if too_small else "no_deployment_available",
         )
+    provider_batch = ""
+    slack = request.deadline_slack_seconds
+    first = candidates[0]
+    if first.batch_api and slack is not None and slack >= settings.LLM_PROVIDER_BATCH_MIN_SLACK_SECONDS:
+        provider_batch = first.name
+        reasons.append(f"deadline in {slack / 3600:.1f} h: {first.name}'s batch API first, online as fallback")
     return RouteDecision(
-        tier=tier, candidates=tuple(d.name for d in candidates), reasons=tuple(reasons), skipped=skipped
+        tier=tier,
+        candidates=tuple(d.name for d in candidates),
+        reasons=tuple(reasons),
+        skipped=skipped,
+        provider_batch=provider_batch,
     )

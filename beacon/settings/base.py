@@ -408,6 +408,9 @@ BEACON_SHED_QUEUE_DEPTH = env.int("BEACON_SHED_QUEUE_DEPTH", default=5000)
 BEACON_SYNC_TIMEOUT_SECONDS = env.float("BEACON_SYNC_TIMEOUT_SECONDS", default=30.0)
 # An SSE stream ends after this long; clients reconnect with Last-Event-ID.
 BEACON_STREAM_MAX_SECONDS = env.float("BEACON_STREAM_MAX_SECONDS", default=300.0)
+# Model tokens on the event stream as they arrive (jobs/token_feed.py), for
+# deployments that stream; provisional until validation ends.
+BEACON_STREAM_TOKENS = env.bool("BEACON_STREAM_TOKENS", default=True)
 # Open streams and sync-mode waits per organization, across every web
 # process (common/slots.py); past the cap: 429 with Retry-After. Waiting
 # costs no thread under ASGI, but each holds a socket and some memory.

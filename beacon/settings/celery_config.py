@@ -123,6 +123,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("BEACON_BATCH_SETTLE_INTERVAL_SECONDS", default=10.0),
         "options": {"queue": RECOVERY_QUEUE},
     },
+    # Deferrable calls collected into provider batches, and batches polled
+    # until they end (llm/provider_batches.py); idle when no deployment has a batch API.
+    "submit-provider-batches": {
+        "task": "llm.provider_batches_submit",
+        "schedule": env.float("LLM_PROVIDER_BATCH_SUBMIT_INTERVAL_SECONDS", default=30.0),
+    },
+    "poll-provider-batches": {
+        "task": "llm.provider_batches_poll",
+        "schedule": env.float("LLM_PROVIDER_BATCH_POLL_INTERVAL_SECONDS", default=30.0),
+    },
     "purge-idempotency-keys": {
         "task": "jobs.purge_idempotency_keys",
         "schedule": 3600.0,

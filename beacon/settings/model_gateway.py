@@ -49,3 +49,21 @@ LLM_BUDGET_CACHE_SECONDS = env.float("LLM_BUDGET_CACHE_SECONDS", default=30.0)
 BEACON_JOB_DEADLINE_SECONDS = env.int("BEACON_JOB_DEADLINE_SECONDS", default=3600)
 LLM_SCRIPTED_LATENCY_MS = env.int("LLM_SCRIPTED_LATENCY_MS", default=0)
 LLM_THREADS = env.int("LLM_THREADS", default=2)
+# Provider batch APIs (llm/provider_batches.py): a job whose deadline is at
+# least MIN_SLACK away may wait for a deployment's batch API (half price at
+# OpenAI and Anthropic). Requests are collected until SIZE of them wait or
+# the oldest waited MAX_WAIT; submitted batches are polled every POLL
+# seconds; a job still unanswered FALLBACK seconds before its deadline
+# stops waiting and runs online, so a late or expired batch never costs it
+# its deadline.
+LLM_PROVIDER_BATCH_MIN_SLACK_SECONDS = env.int("LLM_PROVIDER_BATCH_MIN_SLACK_SECONDS", default=2 * 3600)
+LLM_PROVIDER_BATCH_FALLBACK_SECONDS = env.int("LLM_PROVIDER_BATCH_FALLBACK_SECONDS", default=1800)
+LLM_PROVIDER_BATCH_SIZE = env.int("LLM_PROVIDER_BATCH_SIZE", default=1000)
+LLM_PROVIDER_BATCH_MAX_REQUESTS = env.int("LLM_PROVIDER_BATCH_MAX_REQUESTS", default=50_000)  # OpenAI's cap
+LLM_PROVIDER_BATCH_MAX_WAIT_SECONDS = env.int("LLM_PROVIDER_BATCH_MAX_WAIT_SECONDS", default=600)
+LLM_PROVIDER_BATCH_POLL_SECONDS = env.int("LLM_PROVIDER_BATCH_POLL_SECONDS", default=60)
+LLM_PROVIDER_BATCH_SUBMIT_ATTEMPTS = env.int("LLM_PROVIDER_BATCH_SUBMIT_ATTEMPTS", default=3)
+LLM_PROVIDER_BATCH_SUBMIT_TIMEOUT_SECONDS = env.int("LLM_PROVIDER_BATCH_SUBMIT_TIMEOUT_SECONDS", default=600)
+# Providers cache a prompt prefix from this many tokens (Anthropic's and
+# OpenAI's minimum); a system prompt this long carries cache hints.
+LLM_PROMPT_CACHE_MIN_TOKENS = env.int("LLM_PROMPT_CACHE_MIN_TOKENS", default=1024)

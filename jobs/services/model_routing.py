@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils import timezone
+
 from jobs.models import EventType, Job, Priority
 from jobs.services.events import event_record
 from jobs.services.job_settings import max_tokens_of, task_kind_of, tier_of
@@ -34,6 +36,9 @@ def job_route(job: Job, messages: list[dict[str, str]], *, escalate: bool) -> No
                 override=(job.options or {}).get("model"),
                 escalate=escalate,
                 budget_level=level,
+                deadline_slack_seconds=(
+                    (job.deadline_at - timezone.now()).total_seconds() if job.deadline_at else None
+                ),
             )
         )
     except ModelError as exc:

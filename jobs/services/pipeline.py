@@ -33,6 +33,7 @@ from jobs.services.job_settings import (
 from jobs.services.model_routing import budget_defers, job_route
 from jobs.services.outcomes import Outcome, answer_judge
 from jobs.services.output_checks import pii_restore
+from jobs.services.provider_batching import BatchStep, provider_batch_step
 from jobs.services.safety_checks import (
     OutputChecks,
     input_assess,
@@ -57,6 +58,7 @@ from jobs.services.stages import (
 )
 from jobs.services.webhooks import deliveries_create
 from jobs.state import Attempt, job_state_load, job_state_save
+from jobs.token_feed import TokenFeed
 from llm.cache import cache_forget
 from llm.errors import ModelError
 from llm.gateway import ModelRequest, complete
@@ -143,6 +145,8 @@ def generate_run(*, job_id: str) -> bool:
     elif state.feedback:
         messages = prompt_render(job, state, state.feedback)
     options = job.options or {}
+    # The stream shows the model's tokens as they come (provisional).
+    feed = TokenFeed(job_id=str(job.id), generation=job.generation_count) if settings.BEACON_STREAM_TOKENS else None
     request = ModelRequest(
         messages=messages,
         schema=model_schema_of(job, kind, state),
@@ -151,9 +155,18 @@ def generate_run(*, job_id: str) -> bool:
         cache_scope=str(job.organization_id),
         deadline=job.deadline_at.timestamp() if job.deadline_at else None,
         cache=str(options.get("cache") or "auto"),
+        on_token=feed,
     )
     routing = job.routing or {}
     decision = RouteDecision.from_dict(routing) if routing else None
+    batch: BatchStep | None = None
+    if decision is not None and decision.provider_batch:
+        batch = provider_batch_step(job=job, request=request, deployment_name=decision.provider_batch)
+        if batch.wait_seconds is not None:
+            stage_defer(
+                claim=claim, stage=Stage.GENERATE, seconds=batch.wait_seconds, event=batch.event, data=batch.data
+            )
+            return True
 
     def ledger(attempts: Any) -> None:
         calls_record(
@@ -168,8 +181,10 @@ def generate_run(*, job_id: str) -> bool:
 
     # A model call can take minutes; it must not pin a database connection.
     try:
-        completion = without_db_connection_if_slow(partial(complete, request, decision))
+        completion = (batch and batch.completion) or without_db_connection_if_slow(partial(complete, request, decision))
     except ModelError as exc:
+        if feed is not None:
+            feed.flush()
         ledger(exc.attempts)
         failed_cost = attempts_cost(exc.attempts)
         fallback = fallback_answer(state) if exc.permanent or exc.code in NO_MODEL_CODES else None
@@ -202,6 +217,8 @@ def generate_run(*, job_id: str) -> bool:
 
         stage_complete(claim=claim, stage=Stage.GENERATE, work=fail, started=started)
         return True
+    if feed is not None:
+        feed.flush()  # the last pieces, before the event that ends the generation
     ledger(completion.attempts)
 
     def work(job: Job) -> str:
@@ -216,6 +233,8 @@ def generate_run(*, job_id: str) -> bool:
         )
         current.repair = None
         job_state_save(job, current)
+        if batch is not None:
+            event_record(job=job, type=batch.event, data=batch.data)
         event_record(
             job=job,
             type=EventType.MODEL_CALLED,
@@ -230,6 +249,7 @@ def generate_run(*, job_id: str) -> bool:
                 "costUsd": str(completion.total_cost_usd),
                 "latencyMs": completion.latency_ms,
                 "finishReason": completion.finish_reason,
+                "batched": any(attempt.batched for attempt in completion.attempts),
                 "generation": job.generation_count,
             },
         )

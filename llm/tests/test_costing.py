@@ -4,9 +4,11 @@ import json
 from decimal import Decimal
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from llm.costing import KindProfile, Price, gpu_monthly_cost, project
+from llm.costing import BatchSaving, KindProfile, Price, batch_saving, gpu_monthly_cost, project
 
 KINDS = [
     KindProfile("a", Decimal(1), Decimal(1000), Decimal(200), "small"),
@@ -48,3 +50,20 @@ def test_the_command_reads_a_profile_and_prices_from_litellm(tmp_path):
     text = StringIO()
     call_command("cost_report", "--profile", str(profile), stdout=text)
     assert "Largest share of jobs on large that fits" in text.getvalue()
+    assert "With provider batch APIs (50% of jobs deferrable" in text.getvalue()
+
+
+def test_the_batch_saving_is_the_deferrable_share_at_the_batch_discount(tmp_path):
+    assert batch_saving(monthly=Decimal(1000), deferrable_share=Decimal("0.4"), price_factor=Decimal("0.5")) == (
+        BatchSaving(monthly=Decimal(800), saving=Decimal(200))
+    )
+    profile = tmp_path / "profile.json"
+    profile.write_text(json.dumps({"metadata_enrichment": {"prompt": 400, "completion": 120}}))
+    out = StringIO()
+    call_command("cost_report", "--profile", str(profile), "--deferrable", "0.6", "--json", stdout=out)
+    figures = json.loads(out.getvalue())
+    default = Decimal(figures["monthlyDefaultRouting"])
+    assert Decimal(figures["providerBatchSaving"]) == default * Decimal("0.6") * Decimal("0.5")
+    assert Decimal(figures["monthlyWithProviderBatches"]) == default - Decimal(figures["providerBatchSaving"])
+    with pytest.raises(CommandError, match="between 0 and 1"):
+        call_command("cost_report", "--profile", str(profile), "--deferrable", "1.5", stdout=StringIO())

@@ -67,6 +67,8 @@ class StreamState:
         return message
 
     def event_of(self, message: ServerSentEvent) -> JobEvent:
+        if message.event == "token":
+            return JobEvent.token(json.loads(message.data))
         return JobEvent.from_api(json.loads(message.data))
 
     @staticmethod

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Sum
 
-from llm.costing import KindProfile, Price, gpu_monthly_cost, project
+from llm.costing import KindProfile, Price, batch_saving, gpu_monthly_cost, project
 from llm.models import ModelCall
 from prompts.task_kinds import task_kinds
 
@@ -65,6 +65,15 @@ class Command(BaseCommand):
             help="generated tokens/s one GPU sustains across concurrent requests (an assumption unless measured)",
         )
         parser.add_argument("--gpu-replicas", type=int, default=2, help="GPUs kept on all month for availability")
+        parser.add_argument(
+            "--deferrable",
+            type=Decimal,
+            default=Decimal("0.5"),
+            help="share of jobs (0-1) whose deadline lets them wait for a provider batch API",
+        )
+        parser.add_argument(
+            "--batch-price-factor", type=Decimal, default=Decimal("0.5"), help="batch price / online price"
+        )
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -90,6 +99,14 @@ class Command(BaseCommand):
             gpu_hour_usd=options["gpu_hour"],
             tokens_per_second=options["gpu_tokens_per_second"],
         )
+        try:
+            batched = batch_saving(
+                monthly=result.monthly_default_routing,
+                deferrable_share=options["deferrable"],
+                price_factor=options["batch_price_factor"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         if options["json"]:
             self.stdout.write(
                 json.dumps(
@@ -102,6 +119,9 @@ class Command(BaseCommand):
                         "maxLargeShare": str(result.max_large_share),
                         "gpuHours": str(gpu_hours),
                         "gpuCost": str(gpu_cost),
+                        "deferrableShare": str(options["deferrable"]),
+                        "monthlyWithProviderBatches": str(batched.monthly),
+                        "providerBatchSaving": str(batched.saving),
                     }
                 )
             )
@@ -130,6 +150,11 @@ class Command(BaseCommand):
         verdict = "fits" if result.monthly_default_routing <= result.budget else "does NOT fit"
         out(f"  -> default routing {verdict} the budget")
         out(f"Largest share of jobs on large that fits: {result.max_large_share:.1%}")
+        out(
+            f"With provider batch APIs ({options['deferrable']:.0%} of jobs deferrable, at "
+            f"{options['batch_price_factor']:.0%} of the online price): {_money(batched.monthly)}/month, "
+            f"saving {_money(batched.saving)}"
+        )
         out(
             f"Self-hosted alternative: {gpu_hours:,.0f} GPU-hours of work at {_money(options['gpu_hour'])}/h "
             f"({options['gpu_tokens_per_second']} generated tokens/s per GPU) = {_money(gpu_cost)}/month"

@@ -121,6 +121,23 @@ class JobEvent:
             raw=dict(data),
         )
 
+    @classmethod
+    def token(cls, data: Mapping[str, Any]) -> JobEvent:
+        """A piece of the model's answer from the stream (`type` "token",
+        `id` 0, `data` with `text`, `generation` and `provisional`): not
+        history, and not validated; the job's own events carry the result."""
+        return cls(
+            id=0,
+            type="token",
+            from_status="",
+            to_status="",
+            stage="generate",
+            data=dict(data),
+            correlation_id="",
+            created_at=None,
+            raw=dict(data),
+        )
+
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
