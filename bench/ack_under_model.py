@@ -171,7 +171,7 @@ def _model_cpu() -> float:
     ticks = os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            if b"llama_cpp.server" not in stat.read_bytes():
+            if b"llm.llama_server" not in stat.read_bytes():
                 continue
             fields = (stat.parent / "stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / ticks

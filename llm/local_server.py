@@ -30,7 +30,7 @@ def server_command(
     return [
         sys.executable,
         "-m",
-        "llama_cpp.server",
+        "llm.llama_server",  # llama_cpp.server, reporting reused prompt tokens and streamed usage
         "--model",
         str(model_path()),
         "--model_alias",
@@ -43,6 +43,11 @@ def server_command(
         str(context),
         "--n_threads",
         str(threads),
+        # By default the server ends a streamed answer as soon as another
+        # request waits for the model (a chat UI's "stop on new prompt");
+        # a job platform's calls queue instead, each answered whole.
+        "--interrupt_requests",
+        "false",
         # Keep the evaluated prompts of recent requests in RAM and resume from
         # the longest matching prefix: with task kinds interleaved, each
         # kind's system prompt stays evaluated (one enrichment-sized call:

@@ -74,3 +74,27 @@ def test_the_readme_example_delivers_every_attribute_with_evidence_in_one_model_
         assert field["evidence"] == content[span["start"] : span["end"]] == field["value"]
     assert job.events.filter(type="model_called").count() == 1
     assert job.generation_count == 1
+
+
+def test_the_local_model_streams_its_tokens_and_reports_the_prompt_prefix_it_reused(api, start_worker, model_server):
+    """Two enrichment jobs share the kind's system prompt: the second call
+    resumes from the prefix the server still holds, and the ledger says so."""
+    from jobs.token_feed import tokens_after
+    from llm.models import ModelCall
+
+    start_worker(LLM_PROVIDER="local", LLM_API_BASE=model_server)
+    contents = ["Acme cotton T-shirt in navy blue, size L.", "Zed wool scarf in red, one size."]
+    ids = []
+    for content in contents:  # one after the other: the second finds the first's prefix
+        body = {**generation_body(content=content), "options": {"temperature": 0, "cache": "bypass"}}
+        job_id = api.post("/api/v1/generations", body, format="json").json()["data"]["id"]
+        wait_for(lambda: job_status(job_id) in {*TERMINAL, "reviewing"}, 240)  # noqa: B023 - called at once
+        ids.append(job_id)
+    for job_id in ids:
+        job = Job.objects.get(pk=job_id)
+        pieces, _ = tokens_after(job_id, "0")
+        first_generation = "".join(piece["text"] for piece in pieces if piece["generation"] == 1)
+        assert first_generation and first_generation == job_state_load(job).attempts[0].text
+    first, second = (ModelCall.objects.filter(job_id=job_id, outcome="ok").order_by("created_at")[0] for job_id in ids)
+    assert first.prompt_tokens > 0 and first.completion_tokens > 0  # streamed answers carry exact usage
+    assert 0 < second.cached_tokens < second.prompt_tokens

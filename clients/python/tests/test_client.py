@@ -205,3 +205,18 @@ def test_a_delivered_webhook_verifies_with_the_endpoints_secret(live, make_key, 
     event = verify_webhook(delivered.body, delivered.headers, endpoint.secret)
     assert event.type == "generation.completed" and event.generation.id == job.id
     assert event.generation.status == "completed" and event.id.startswith("msg_")
+
+
+def test_a_token_frame_of_the_stream_becomes_a_provisional_token_event():
+    from beacon_client._resources import StreamState
+
+    state = StreamState()
+    state.headers()
+    message = None
+    for line in ("event: token", 'data: {"generation": 1, "text": "{\\"brand", "provisional": true}', ""):
+        message = state.feed(line) or message
+    assert message is not None
+    event = state.event_of(message)
+    assert (event.type, event.id, event.stage) == ("token", 0, "generate")
+    assert event.data == {"generation": 1, "text": '{"brand', "provisional": True}
+    assert state.last_event_id is None  # a token never moves the resume point

@@ -19,5 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         command = server_command(host=options["host"], port=options["port"], threads=options["threads"])
-        # Replace this process so signals (Ctrl-C, SIGTERM) reach the server directly.
+        # Replace this process so signals (Ctrl-C, SIGTERM) reach the server
+        # directly; from the project's root, where `-m llm.llama_server` is found.
+        os.chdir(settings.BASE_DIR)
         os.execv(command[0], command)  # noqa: S606 (fixed argument list, no shell)
