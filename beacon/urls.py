@@ -9,6 +9,7 @@ from jobs.api import GenerationDetailApi, GenerationEventsApi, GenerationListCre
 from jobs.batch_api import BatchCancelApi, BatchDetailApi, BatchListCreateApi, BatchResultsApi
 from jobs.experiments import ExperimentsApi
 from jobs.graphql.api import GraphQLApi
+from jobs.legal_hold_api import LegalHoldDetailApi, LegalHoldListApi
 from jobs.validation_metrics import ValidationMetricsApi
 from jobs.webhook_api import (
     GenerationDeliveriesApi,
@@ -49,6 +50,8 @@ api_v1 = [
     path("api/v1/batches/<uuid:batch_id>", BatchDetailApi.as_view(), name="batch-detail"),
     path("api/v1/batches/<uuid:batch_id>/cancel", BatchCancelApi.as_view(), name="batch-cancel"),
     path("api/v1/batches/<uuid:batch_id>/results", BatchResultsApi.as_view(), name="batch-results"),
+    path("api/v1/legal-holds", LegalHoldListApi.as_view(), name="legal-holds"),
+    path("api/v1/legal-holds/<uuid:hold_id>", LegalHoldDetailApi.as_view(), name="legal-hold-detail"),
     path("api/v1/webhook-endpoints", WebhookEndpointListApi.as_view(), name="webhook-endpoints"),
     path("api/v1/webhook-endpoints/<uuid:endpoint_id>", WebhookEndpointDetailApi.as_view()),
     path("api/v1/webhook-endpoints/<uuid:endpoint_id>/rotate-secret", WebhookEndpointRotateApi.as_view()),

@@ -4,7 +4,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from jobs.models import DeadLetter, Job, JobEvent, JobResult, WebhookDelivery, WebhookEndpoint
+from jobs.models import DeadLetter, Job, JobEvent, JobResult, LegalHold, WebhookDelivery, WebhookEndpoint
+from jobs.services.legal_holds import legal_hold_lift, legal_hold_place
 from jobs.services.lifecycle import dead_letter_redrive
 from jobs.services.webhooks import delivery_redeliver
 
@@ -58,15 +59,20 @@ class JobAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Job._meta.fields]
     actions = ["legal_hold_place", "legal_hold_lift"]
 
-    @admin.action(description="Place on legal hold (keep the raw input past retention)")
+    @admin.action(description="Place on legal hold (nothing of the job is purged while it holds)")
     def legal_hold_place(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
-        count = queryset.update(legal_hold=True)
-        self.message_user(request, f"{count} job(s) on legal hold.", messages.SUCCESS)
+        actor = f"admin/{request.user.get_username()}"
+        for job in queryset.select_related("organization"):
+            legal_hold_place(organization=job.organization, job=job, reason="placed in admin", placed_by=actor)
+        self.message_user(request, f"{queryset.count()} job(s) on legal hold.", messages.SUCCESS)
 
-    @admin.action(description="Lift the legal hold")
+    @admin.action(description="Lift the job's own legal holds")
     def legal_hold_lift(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
-        count = queryset.update(legal_hold=False)
-        self.message_user(request, f"{count} job(s) released from legal hold.", messages.SUCCESS)
+        actor = f"admin/{request.user.get_username()}"
+        holds = LegalHold.objects.filter(job__in=queryset, lifted_at__isnull=True)
+        for hold in holds:
+            legal_hold_lift(hold=hold, lifted_by=actor)
+        self.message_user(request, f"{len(holds)} job hold(s) lifted.", messages.SUCCESS)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -129,3 +135,33 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         for delivery in queryset:
             delivery_redeliver(delivery=delivery)
         self.message_user(request, f"{queryset.count()} delivery(ies) queued again.", messages.SUCCESS)
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(admin.ModelAdmin):
+    """Holds are placed here or through the API; lifting keeps the row."""
+
+    list_display = ("placed_at", "organization", "project", "job", "reason", "placed_by", "lifted_at")
+    list_filter = ("organization",)
+    readonly_fields = ("placed_by", "placed_at", "lifted_by", "lifted_at")
+    actions = ["holds_lift"]
+
+    def save_model(self, request: HttpRequest, obj: LegalHold, form: Any, change: bool) -> None:
+        if change:
+            obj.save()
+            return
+        legal_hold_place(
+            organization=obj.organization,
+            project=obj.project,
+            job=obj.job,
+            reason=obj.reason,
+            placed_by=f"admin/{request.user.get_username()}",
+        )
+
+    @admin.action(description="Lift the selected holds")
+    def holds_lift(self, request: HttpRequest, queryset: QuerySet[LegalHold]) -> None:
+        for hold in queryset.filter(lifted_at__isnull=True):
+            legal_hold_lift(hold=hold, lifted_by=f"admin/{request.user.get_username()}")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

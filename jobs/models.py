@@ -473,3 +473,38 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} -> {self.url} ({self.status})"
+
+
+class LegalHold(models.Model):
+    """Data kept past every retention period while the hold is active.
+
+    Its scope is the whole organization (no project, no job), one project,
+    or one job. Purges and tier moves skip everything an active hold covers
+    (jobs/services/legal_holds.py). Lifting sets `lifted_at`; the row stays,
+    so the holds of the past remain on record beside the audit log."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="legal_holds")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, null=True, blank=True, related_name="legal_holds")
+    job = models.ForeignKey(Job, on_delete=models.PROTECT, null=True, blank=True, related_name="legal_holds")
+    reason = models.CharField(max_length=500)
+    placed_by = models.CharField(max_length=200)  # a key's prefix or an admin's username
+    placed_at = models.DateTimeField(auto_now_add=True)
+    lifted_by = models.CharField(max_length=200, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "lifted_at"], name="legalhold_org_active")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(job__isnull=True) | models.Q(project__isnull=True),
+                name="legalhold_one_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} hold {self.id}"
+
+    @property
+    def scope(self) -> str:
+        return "job" if self.job_id else "project" if self.project_id else "organization"

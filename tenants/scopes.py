@@ -25,6 +25,8 @@ class Scope(StrEnum):
     AUDIT_READ = "audit:read"
     KEYS_READ = "keys:read"
     KEYS_WRITE = "keys:write"
+    HOLDS_READ = "holds:read"
+    HOLDS_WRITE = "holds:write"
 
 
 ALL_SCOPES: frozenset[Scope] = frozenset(Scope)

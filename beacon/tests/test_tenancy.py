@@ -19,7 +19,8 @@ from django.urls import URLPattern
 
 from beacon.testing import client_for, generation_body
 from beacon.urls import api_v1
-from jobs.models import Batch, Job, WebhookDelivery, WebhookEndpoint
+from jobs.models import Batch, Job, LegalHold, WebhookDelivery, WebhookEndpoint
+from jobs.services.legal_holds import legal_hold_place
 from prompts.models import PromptTemplate, TemplateApproval, TemplateLabel, TemplateTest, TemplateVersion
 from prompts.services import PRODUCTION, Arm, label_set, template_create, version_create, version_transition
 from prompts.tests.factories import version_activate
@@ -42,7 +43,7 @@ PUBLIC_ROUTES = {"api/v1/health", "api/v1/health/detailed", "api/v1/schema", "ap
 LIST_ROUTES = {
     "api/v1/generations", "api/v1/webhook-endpoints", "api/v1/webhook-secret/rotate", "api/v1/templates",
     "api/v1/schemas", "api/v1/validation/metrics", "api/v1/review/metrics", "api/v1/usage", "api/v1/usage/quota",
-    "api/v1/audit-log", "api/v1/keys", "api/v1/oauth-clients", "api/v1/batches",
+    "api/v1/audit-log", "api/v1/keys", "api/v1/oauth-clients", "api/v1/batches", "api/v1/legal-holds",
 }  # fmt: skip
 # One endpoint for every object: its own case below asks for each of A's by id.
 GRAPHQL_ROUTES = {"api/v1/graphql"}
@@ -77,6 +78,7 @@ OBJECT_ROUTES = {
     "api/v1/batches/<uuid:batch_id>/results": None,
     "api/v1/keys/<uuid:key_id>/rotate": None,
     "api/v1/oauth-clients/<int:client_id>": None,
+    "api/v1/legal-holds/<uuid:hold_id>": None,
 }
 # A body that would do harm if the lookup let it through.
 BODIES: dict[str, Any] = {
@@ -120,7 +122,8 @@ def alpha(org_factory: Any) -> dict[str, Any]:
     oauth = oauth_client_create(organization=org, name="alpha-sync", role=Role.EDITOR).client
     line = json.dumps({"custom_id": "alpha-line", "body": generation_body()})
     batch = client_for(key).generic("POST", "/api/v1/batches", line, content_type="application/jsonl").json()["data"]
-    return {"org": org, "template": template, "test": test, "job_id": job_id, "endpoint": endpoint,
+    hold = legal_hold_place(organization=org, reason="alpha case", placed_by="alpha/admin")
+    return {"hold": hold, "org": org, "template": template, "test": test, "job_id": job_id, "endpoint": endpoint,
             "delivery": delivery, "key": ApiKey.objects.filter(organization=org).first(), "oauth": oauth,
             "batch_id": batch["id"]}  # fmt: skip
 
@@ -142,6 +145,7 @@ def _snapshot(org: Organization) -> str:
         list(ApiKey.objects.filter(organization=org).values("id", "revoked_at", "expires_at", "scopes")),
         list(OAuthClient.objects.filter(credential__organization=org).values("id", "application__client_id")),
         list(Batch.objects.filter(organization=org).values("id", "status")),
+        list(LegalHold.objects.filter(organization=org).values("id", "lifted_at")),
     ]
     return hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
 
@@ -177,10 +181,10 @@ def test_another_organizations_objects_are_not_found_and_stay_unchanged(alpha: d
     keys = {role: client_for(org_factory("bravo", role)[1]) for role in (Role.VIEWER, Role.EDITOR, Role.ADMIN)}
     theirs = {"job_id": alpha["job_id"], "delivery_id": alpha["delivery"].id, "endpoint_id": alpha["endpoint"].id,
               "template_id": alpha["template"].id, "test_id": alpha["test"].id, "key_id": alpha["key"].id,
-              "client_id": alpha["oauth"].id, "batch_id": alpha["batch_id"]}  # fmt: skip
+              "client_id": alpha["oauth"].id, "batch_id": alpha["batch_id"], "hold_id": alpha["hold"].id}  # fmt: skip
     nowhere = {"job_id": uuid.uuid4(), "delivery_id": 2**31 - 1, "endpoint_id": uuid.uuid4(),
                "template_id": uuid.uuid4(), "test_id": uuid.uuid4(), "key_id": uuid.uuid4(),
-               "client_id": 2**31 - 1, "batch_id": uuid.uuid4()}  # fmt: skip
+               "client_id": 2**31 - 1, "batch_id": uuid.uuid4(), "hold_id": uuid.uuid4()}  # fmt: skip
     before = _snapshot(alpha["org"])
     tried = 0
     for pattern in api_v1:
@@ -253,7 +257,8 @@ def test_graphql_answers_for_another_organizations_objects_as_for_none(alpha: di
 def test_lists_and_counts_never_include_another_organizations_rows(alpha: dict[str, Any], org_factory: Any):
     markers = [A_SLUG, A_TEMPLATE, A_SCHEMA, str(alpha["job_id"]), str(alpha["endpoint"].id),
                str(alpha["template"].id), "alpha secret input", str(alpha["key"].id), alpha["key"].prefix,
-               alpha["oauth"].application.client_id, alpha["batch_id"], "alpha-line"]  # fmt: skip
+               alpha["oauth"].application.client_id, alpha["batch_id"], "alpha-line", str(alpha["hold"].id),
+               "alpha case"]  # fmt: skip
     before = _snapshot(alpha["org"])
     for role in (Role.VIEWER, Role.EDITOR, Role.ADMIN):
         client = client_for(org_factory("bravo", role)[1])

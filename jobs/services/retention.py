@@ -1,7 +1,8 @@
 """Retention: what a finished job keeps, and for how long.
 
 Each purge is a conditional bulk UPDATE run hourly by beat, idempotent and
-safe to run twice; a job under legal hold keeps everything.
+safe to run twice; a job under legal hold (its own, its project's or its
+organization's: jobs/services/legal_holds.py) keeps everything.
 
 * The raw input and working data (encrypted; they hold the unredacted
   input) go BEACON_RAW_RETENTION_HOURS after the job ends.
@@ -27,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.models import TERMINAL_STATUSES, DeliveryStatus, EventType, JobEvent, JobPayload, JobResult, WebhookDelivery
+from jobs.services.legal_holds import unheld
 
 ENDED_DELIVERIES = (DeliveryStatus.DELIVERED, DeliveryStatus.GAVE_UP, DeliveryStatus.FAILED)
 
@@ -36,10 +38,10 @@ def payloads_purge(*, now: Any = None) -> int:
     BEACON_RAW_RETENTION_HOURS, except under legal hold; returns how many."""
     cutoff = (now or timezone.now()) - timedelta(hours=settings.BEACON_RAW_RETENTION_HOURS)
     due = JobPayload.objects.filter(
+        unheld("job__"),
         purged_at__isnull=True,
         job__status__in=list(TERMINAL_STATUSES),
         job__finished_at__lt=cutoff,
-        job__legal_hold=False,
         job__stage="done",  # a webhook still being delivered may need the job
     )
     return due.update(raw=b"", working=None, purged_at=timezone.now())
@@ -50,10 +52,11 @@ def webhook_payloads_purge(*, now: Any = None) -> int:
     BEACON_WEBHOOK_PAYLOAD_RETENTION_DAYS ago, except under legal hold."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.BEACON_WEBHOOK_PAYLOAD_RETENTION_DAYS)
     due = WebhookDelivery.objects.filter(
+        unheld("job__"),
+        job__isnull=False,  # a batch's own delivery is small and kept with the batch
         payload_purged_at__isnull=True,
         status__in=ENDED_DELIVERIES,
         created_at__lt=cutoff,
-        job__legal_hold=False,
     )
     return due.update(payload="", payload_purged_at=timezone.now())
 
@@ -67,10 +70,10 @@ def results_purge(*, now: Any = None) -> int:
         due = list(
             JobResult.objects.select_for_update(skip_locked=True)
             .filter(
+                unheld("job__"),
                 purged_at__isnull=True,
                 job__status__in=list(TERMINAL_STATUSES),
                 job__finished_at__lt=cutoff,
-                job__legal_hold=False,
             )
             .values_list("job_id", flat=True)[: settings.BEACON_RETENTION_BATCH]
         )
