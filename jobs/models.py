@@ -150,6 +150,8 @@ class Job(models.Model):
     deadline_at = models.DateTimeField(null=True, blank=True)
     # Legal hold: the raw input is kept past retention until the hold is lifted.
     legal_hold = models.BooleanField(default=False)
+    # The region of the deployment that gave the job's last model answer.
+    processed_region = models.CharField(max_length=40, blank=True)
     # The last routing decision (why this deployment), as the gateway took it.
     routing = models.JSONField(null=True, blank=True)
     correlation_id = models.CharField(max_length=64, blank=True)

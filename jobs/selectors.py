@@ -72,6 +72,7 @@ def job_representation(*, job: Job) -> dict[str, Any]:
         "routing": {"tier": job.routing.get("tier"), "reasons": job.routing.get("reasons", [])}
         if job.routing
         else None,
+        "region": job.processed_region or None,
         "latencyMs": job.stage_latency_ms,
         "generations": job.generation_count,
         "createdAt": job.created_at.isoformat() if job.created_at else None,

@@ -168,6 +168,9 @@ class GenerationSerializer(serializers.Serializer):
     error = serializers.DictField(allow_null=True)
     resultPurgedAt = serializers.DateTimeField(allow_null=True, help_text="When retention removed the result")
     cost = CostSerializer()
+    region = serializers.CharField(
+        allow_null=True, help_text="Where the model answered: the region of the deployment of its last answer."
+    )
     latencyMs = serializers.DictField(child=serializers.IntegerField())
     generations = serializers.IntegerField()
     createdAt = serializers.DateTimeField()

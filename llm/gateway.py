@@ -70,6 +70,7 @@ class Attempt:
     cost_usd: Decimal = Decimal(0)
     latency_ms: int = 0
     batched: bool = False  # answered through the provider's batch API
+    region: str = ""  # where the deployment runs
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "cost_usd": str(self.cost_usd)}
@@ -183,7 +184,12 @@ def complete(request: ModelRequest, decision: RouteDecision | None = None) -> Co
 
         def note(outcome: str, deployment: Deployment = deployment, **values: Any) -> Attempt:
             attempt = Attempt(
-                deployment=deployment.name, model=deployment.model, tier=deployment.tier, outcome=outcome, **values
+                deployment=deployment.name,
+                model=deployment.model,
+                tier=deployment.tier,
+                outcome=outcome,
+                region=deployment.region,
+                **values,
             )
             attempts.append(attempt)
             return attempt
@@ -338,6 +344,8 @@ def decision_for(request: RouteRequest) -> RouteDecision:
         return route(request, registry=registry(), is_open=breaker_is_open)
     except NoDeploymentError as exc:
         error_class = (
-            PermanentModelError if exc.code in ("context_length_exceeded", "unknown_model") else TransientModelError
+            PermanentModelError
+            if exc.code in ("context_length_exceeded", "unknown_model", "region_not_allowed")
+            else TransientModelError
         )
         raise error_class(str(exc), code=exc.code) from exc

@@ -40,6 +40,7 @@ def calls_record(
             cached_tokens=attempt.cached_tokens,
             cached=attempt.outcome == ModelCall.Outcome.CACHED,
             batched=attempt.batched,
+            region=attempt.region,
             cost_usd=attempt.cost_usd,
             latency_ms=attempt.latency_ms,
             routing_reason=routing_reason or {},

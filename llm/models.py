@@ -34,6 +34,7 @@ class ModelCall(models.Model):
     cached = models.BooleanField(default=False)
     # Answered through the provider's batch API (priced at the batch rate).
     batched = models.BooleanField(default=False)
+    region = models.CharField(max_length=40, blank=True)  # where the deployment runs
     cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=Decimal(0))
     latency_ms = models.PositiveIntegerField(default=0)
     # Why this deployment: the routing decision's tier and reasons.

@@ -124,6 +124,7 @@ def batch_completion(row: ProviderBatchRequest) -> Completion:
         cached_tokens=row.cached_tokens,
         cost_usd=cost,
         batched=True,
+        region=deployment.region,
     )
     return Completion(
         text=row.text,

@@ -59,6 +59,9 @@ class Deployment:
     system_prompt: bool = True  # False: fold the system message into the first user turn
     tokenizer: str = "litellm"  # or "gguf:<path>" / "gguf:smollm2" for a local GGUF vocabulary
     queue: str = "llm"
+    # Where the model runs (data residency): an organization that lists
+    # allowed regions is never routed to a deployment outside them.
+    region: str = "local"
     weight: int = 100
     enabled: bool = True
     timeout_seconds: float = 120.0

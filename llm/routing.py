@@ -11,6 +11,10 @@ the decision's `reasons`):
    deployment name.
 6. The budget governor: when the organization's projected month exceeds its
    soft threshold, non-premium `large` work runs on `small`.
+Deployments outside the organization's allowed regions (data residency)
+are never candidates; when none is left the call fails with
+`region_not_allowed`.
+
 7. A job whose deadline leaves at least LLM_PROVIDER_BATCH_MIN_SLACK_SECONDS
    waits for the first candidate's batch API when it declares one
    (`provider_batch`); the candidates stay the online route it falls back to.
@@ -46,6 +50,7 @@ class RouteRequest:
     escalate: bool = False
     budget_level: str = "ok"  # ok | soft | hard
     deadline_slack_seconds: float | None = None  # until the job's deadline; None: no deadline
+    allowed_regions: tuple[str, ...] = ()  # the organization's; empty: any region
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,8 @@ def route(
                 skipped[deployment.name] = f"context window {deployment.context_window} < {needed} tokens"
             elif deployment.output_limit < request.max_tokens:
                 skipped[deployment.name] = f"output limit {deployment.output_limit} < {request.max_tokens} tokens"
+            elif request.allowed_regions and deployment.region not in request.allowed_regions:
+                skipped[deployment.name] = f"region {deployment.region} is outside the organization's allowed regions"
             elif is_open(deployment.name):
                 skipped[deployment.name] = "circuit breaker open"
             else:
@@ -156,15 +163,20 @@ def route(
     if pinned is not None:
         ordered = [pinned, *(d for d in ordered if d.name != pinned.name)]
     candidates = usable(ordered)
+    if ordered and not candidates and any("allowed regions" in skipped.get(d.name, "") for d in ordered):
+        reasons.append(f"no {tier} deployment in the allowed regions ({', '.join(request.allowed_regions)})")
     other = "large" if tier == "small" else "small"
     if settings.LLM_FALLBACK_ACROSS_TIERS and not (other == "large" and request.budget_level != "ok"):
         fallbacks = usable(_weighted_order(registry.tier(other), request.routing_key))
         candidates += fallbacks
     if not candidates:
         too_small = skipped and all("context window" in why for why in skipped.values())
+        outside = skipped and all("allowed regions" in why for why in skipped.values())
+        code = (
+            "context_length_exceeded" if too_small else "region_not_allowed" if outside else "no_deployment_available"
+        )
         raise NoDeploymentError(
-            "no deployment can take this call: " + "; ".join(f"{k}: {v}" for k, v in skipped.items()),
-            code="context_length_exceeded" if too_small else "no_deployment_available",
+            "no deployment can take this call: " + "; ".join(f"{k}: {v}" for k, v in skipped.items()), code=code
         )
     provider_batch = ""
     slack = request.deadline_slack_seconds

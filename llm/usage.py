@@ -23,6 +23,7 @@ GROUPS = {
     "model": "deployment",
     "project": "project__slug",
     "apiKey": "job__api_key_id",
+    "region": "region",
 }
 MAX_DAYS = 366
 

@@ -40,6 +40,9 @@ class Organization(models.Model):
     monthly_budget_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     # The highest customer tier its jobs run at (a project may set its own, lower or higher).
     customer_tier = models.CharField(max_length=10, choices=CustomerTier.choices, default=CustomerTier.STANDARD)
+    # Data residency: the regions (deployments' `region` in llm/deployments.yaml)
+    # its jobs' data may be sent to. Empty: any.
+    allowed_regions = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

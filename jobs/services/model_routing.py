@@ -36,6 +36,7 @@ def job_route(job: Job, messages: list[dict[str, str]], *, escalate: bool) -> No
                 override=(job.options or {}).get("model"),
                 escalate=escalate,
                 budget_level=level,
+                allowed_regions=tuple(job.organization.allowed_regions or ()),
                 deadline_slack_seconds=(
                     (job.deadline_at - timezone.now()).total_seconds() if job.deadline_at else None
                 ),

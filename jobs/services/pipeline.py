@@ -226,6 +226,7 @@ def generate_run(*, job_id: str) -> bool:
         job.prompt_tokens += completion.prompt_tokens
         job.completion_tokens += completion.completion_tokens
         job.cost_usd += completion.total_cost_usd
+        job.processed_region = completion.attempts[-1].region if completion.attempts else job.processed_region
         current = job_state_load(job)
         # The answer to a repair call consumes the request.
         current.attempts.append(
