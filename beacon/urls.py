@@ -9,6 +9,7 @@ from jobs.api import GenerationDetailApi, GenerationEventsApi, GenerationListCre
 from jobs.batch_api import BatchCancelApi, BatchDetailApi, BatchListCreateApi, BatchResultsApi
 from jobs.experiments import ExperimentsApi
 from jobs.graphql.api import GraphQLApi
+from jobs.history_api import GenerationDiffApi, GenerationHistoryApi
 from jobs.legal_hold_api import LegalHoldDetailApi, LegalHoldListApi
 from jobs.validation_metrics import ValidationMetricsApi
 from jobs.webhook_api import (
@@ -44,6 +45,8 @@ api_v1 = [
     path("api/v1/generations/<uuid:job_id>", GenerationDetailApi.as_view(), name="generation-detail"),
     path("api/v1/generations/<uuid:job_id>/events", GenerationEventsApi.as_view(), name="generation-events"),
     path("api/v1/generations/<uuid:job_id>/stream", GenerationStreamApi.as_view(), name="generation-stream"),
+    path("api/v1/generations/<uuid:job_id>/history", GenerationHistoryApi.as_view(), name="generation-history"),
+    path("api/v1/generations/<uuid:job_id>/diff", GenerationDiffApi.as_view(), name="generation-diff"),
     path("api/v1/generations/<uuid:job_id>/webhook-deliveries", GenerationDeliveriesApi.as_view()),
     path("api/v1/webhook-deliveries/<int:delivery_id>/redeliver", WebhookRedeliverApi.as_view()),
     path("api/v1/batches", BatchListCreateApi.as_view(), name="batches"),

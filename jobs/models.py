@@ -273,6 +273,7 @@ class EventType(StrEnum):
     BUDGET_DEFERRED = "budget_deferred"
     MODEL_CALLED = "model_called"
     MODEL_FALLBACK = "model_fallback"
+    MODEL_FAILED = "model_failed"
     PROVIDER_BATCH_QUEUED = "provider_batch_queued"
     PROVIDER_BATCH_WAITING = "provider_batch_waiting"
     PROVIDER_BATCH_ANSWERED = "provider_batch_answered"

@@ -52,6 +52,8 @@ OBJECT_ROUTES = {
     "api/v1/generations/<uuid:job_id>": None,
     "api/v1/generations/<uuid:job_id>/events": None,
     "api/v1/generations/<uuid:job_id>/stream": None,
+    "api/v1/generations/<uuid:job_id>/history": None,
+    "api/v1/generations/<uuid:job_id>/diff": None,
     "api/v1/generations/<uuid:job_id>/webhook-deliveries": None,
     "api/v1/webhook-deliveries/<int:delivery_id>/redeliver": None,
     "api/v1/webhook-endpoints/<uuid:endpoint_id>": None,

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from common import correlation
-from jobs.models import EventType, Job, JobEvent
+from jobs.models import TERMINAL_STATUSES, EventType, Job, JobEvent, Status
 from jobs.notifications import job_changed_notify
 
 
@@ -30,12 +30,27 @@ def event_record(*, job: Job, type: EventType, data: dict[str, Any] | None = Non
 
 
 def job_transition(*, job: Job, name: str, data: dict[str, Any] | None = None, save: bool = True) -> JobEvent:
-    """Apply transition `name` (e.g. "start_preparing"); raises TransitionNotAllowed."""
+    """Apply transition `name` (e.g. "start_preparing"); raises TransitionNotAllowed.
+
+    The event also carries the times and the error code the transition
+    fixes (`startedAt` entering preparing, `finishedAt` and `errorCode`
+    ending), so the event log alone rebuilds them (jobs/services/history.py);
+    callers set them on the job before the transition."""
     assert transaction.get_connection().in_atomic_block, "job_transition must run inside a transaction"
     from_status = job.status
     getattr(job, name)()
     if save:
         job.save()
+    facts: dict[str, Any] = {}
+    if job.status == Status.PREPARING and job.started_at is not None:
+        facts["startedAt"] = job.started_at.isoformat()
+    if job.status in TERMINAL_STATUSES:
+        facts["finishedAt"] = job.finished_at.isoformat() if job.finished_at else None
+        facts["errorCode"] = (job.error or {}).get("code")
     return event_record(
-        job=job, type=EventType.STATUS_CHANGED, data=data, from_status=from_status, to_status=job.status
+        job=job,
+        type=EventType.STATUS_CHANGED,
+        data={**(data or {}), **facts},
+        from_status=from_status,
+        to_status=job.status,
     )

@@ -20,11 +20,13 @@ def job_cancel(*, job_id: str, reason: str = "cancelled by producer") -> Job:
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
         was_in_review = job.status == Status.REVIEWING
+        if job.is_terminal:
+            raise Conflict(f"The job is already {job.status} and cannot be cancelled.", code="invalid_state")
+        job.finished_at = timezone.now()  # before the transition, whose event records it
         try:
             job_transition(job=job, name="cancel", save=False, data={"reason": reason, "stage": job.stage})
         except TransitionNotAllowed as exc:
             raise Conflict(f"The job is already {job.status} and cannot be cancelled.", code="invalid_state") from exc
-        job.finished_at = timezone.now()
         stage_set(job=job, stage=terminal_stage(job))
         job.save()
         if was_in_review:

@@ -84,8 +84,8 @@ def prepare_run(*, job_id: str) -> bool:
     )
 
     def work(job: Job) -> str:
+        job_mark_started(job)  # before the transition, whose event records it
         job_transition(job=job, name="start_preparing", save=False)
-        job_mark_started(job)
         checks = early or input_assess(job, task_kind_of(job))
         job_state_save(job, input_record(job, checks))
         return Stage.ASSEMBLE
@@ -199,7 +199,9 @@ def generate_run(*, job_id: str) -> bool:
                 current.attempts.append(Attempt(text=json.dumps(fallback), fallback=True))
                 job_state_save(job, current)
                 event_record(
-                    job=job, type=EventType.MODEL_FALLBACK, data={"code": code, "generation": job.generation_count}
+                    job=job,
+                    type=EventType.MODEL_FALLBACK,
+                    data={"code": code, "generation": job.generation_count, "costUsd": str(failed_cost)},
                 )
                 return Stage.VALIDATE
 
@@ -213,6 +215,7 @@ def generate_run(*, job_id: str) -> bool:
 
         def fail(job: Job) -> str:
             job.cost_usd += failed_cost
+            event_record(job=job, type=EventType.MODEL_FAILED, data={"code": code, "costUsd": str(failed_cost)})
             raise error
 
         stage_complete(claim=claim, stage=Stage.GENERATE, work=fail, started=started)

@@ -195,7 +195,8 @@ def stage_release(*, claim: Claim, stage: str, error: StageError, cost_usd: Deci
         # if that message is lost, so push its clock to after the backoff.
         job.published_at = timezone.now() + timedelta(seconds=settings.BEACON_RETRY_BACKOFF_MAX)
         job.cost_usd += cost_usd
-        event_record(job=job, type=EventType.STAGE_RETRY, data={"attempt": job.stage_attempt, "error": error.code})
+        data = {"attempt": job.stage_attempt, "error": error.code, "costUsd": str(cost_usd)}
+        event_record(job=job, type=EventType.STAGE_RETRY, data=data)
         job.save(update_fields=["lease_expires_at", "published_at", "cost_usd", "updated_at"])
 
 

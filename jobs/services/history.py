@@ -1,0 +1,138 @@
+"""A job as it was at any time, rebuilt from its event log alone.
+
+The event log is append-only and every fact below is written in an event
+when it changes (jobs/services/events.py adds the times and error code to
+status events), so replaying the events up to a time gives the job's status,
+stage, cost, tokens, generations and times then. A test replays every job of
+a pipeline run and compares the result with the stored row.
+
+`output_versions` lists the outputs a job had, in order: each model answer
+(from the job's working state, while retention keeps it), the validated
+result, and a reviewer's edit (the review's decision event says whether the
+reviewer changed it). `output_diff` compares two of them field by field.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from jobs.models import EventType, Job, JobEvent, Stage, Status
+from jobs.state import job_state_load
+
+# Events whose data carries a cost the job was charged.
+COSTED = (EventType.MODEL_CALLED, EventType.MODEL_FALLBACK, EventType.MODEL_FAILED, EventType.STAGE_RETRY)
+# A generation (a claim of the generate stage) ends in one of these, or is
+# given back for a retry (a transient error, a lease that ran out).
+GENERATION_ENDS = (EventType.MODEL_CALLED, EventType.MODEL_FALLBACK, EventType.MODEL_FAILED)
+GENERATION_RETRIES = (EventType.STAGE_RETRY, EventType.LEASE_EXPIRED)
+
+
+def job_history_at(*, job: Job, at: datetime) -> dict[str, Any]:
+    events = list(JobEvent.objects.filter(job=job, created_at__lte=at).order_by("id"))
+    state: dict[str, Any] = {
+        "id": str(job.id),
+        "at": at.isoformat(),
+        "existed": bool(events),
+        "status": None,
+        "stage": None,
+        "generations": 0,
+        "promptTokens": 0,
+        "completionTokens": 0,
+        "costUsd": Decimal(0),
+        "startedAt": None,
+        "finishedAt": None,
+        "errorCode": None,
+        "resultPurged": False,
+        "events": len(events),
+        "lastEventId": events[-1].id if events else None,
+    }
+    for event in events:
+        data = event.data or {}
+        state["stage"] = event.stage or state["stage"]
+        if event.type == EventType.SUBMITTED:
+            state["status"] = Status.QUEUED
+        elif event.type == EventType.STATUS_CHANGED:
+            state["status"] = event.to_status
+            if "startedAt" in data:
+                state["startedAt"] = data["startedAt"]
+            if event.to_status == Status.QUEUED:  # a re-drive starts over
+                state["finishedAt"] = state["errorCode"] = None
+            if "finishedAt" in data:
+                state["finishedAt"], state["errorCode"] = data["finishedAt"], data.get("errorCode")
+        elif event.type == EventType.MODEL_CALLED:
+            state["promptTokens"] += int(data.get("promptTokens") or 0)
+            state["completionTokens"] += int(data.get("completionTokens") or 0)
+        if event.type in GENERATION_ENDS or (event.type in GENERATION_RETRIES and event.stage == Stage.GENERATE):
+            state["generations"] += 1
+        elif event.type == EventType.RESULT_PURGED:
+            state["resultPurged"] = True
+        if event.type in COSTED:
+            state["costUsd"] += Decimal(str(data.get("costUsd") or 0))
+    state["costUsd"] = f"{state['costUsd']:.6f}"
+    return state
+
+
+@dataclass(frozen=True)
+class OutputVersion:
+    name: str  # model:1, model:2, ..., validated, reviewed
+    source: str  # model | repair | fallback | validated | reviewer
+    at: str | None
+    output: Any
+
+
+def output_versions(*, job: Job) -> list[OutputVersion]:
+    versions: list[OutputVersion] = []
+    answered = list(
+        JobEvent.objects.filter(job=job, type__in=[EventType.MODEL_CALLED, EventType.MODEL_FALLBACK])
+        .order_by("id")
+        .values_list("created_at", flat=True)
+    )
+    payload = getattr(job, "payload", None)
+    attempts = job_state_load(job).attempts if payload is not None and payload.purged_at is None else []
+    for number, attempt in enumerate(attempts, start=1):
+        source = "fallback" if attempt.fallback else "repair" if attempt.repair else "model"
+        when = answered[number - 1].isoformat() if number <= len(answered) else None
+        versions.append(OutputVersion(f"model:{number}", source, when, _parsed(attempt.text)))
+    result = getattr(job, "result", None)
+    if result is not None and result.purged_at is None and result.output is not None:
+        decided = JobEvent.objects.filter(job=job, type=EventType.REVIEW_DECIDED).order_by("-id").first()
+        validated = (
+            JobEvent.objects.filter(job=job, type__in=[EventType.DECIDED, EventType.PARTIALLY_ACCEPTED])
+            .order_by("-id")
+            .first()
+        )
+        edited = decided is not None and bool((decided.data or {}).get("edited"))
+        if edited and decided is not None:
+            versions.append(OutputVersion("reviewed", "reviewer", decided.created_at.isoformat(), result.output))
+        else:
+            when = validated.created_at.isoformat() if validated else None
+            versions.append(OutputVersion("validated", "validated", when, result.output))
+    return versions
+
+
+def _parsed(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def output_diff(before: Any, after: Any, path: str = "") -> list[dict[str, Any]]:
+    """Field-level changes from `before` to `after` (JSON values): each
+    `{"path", "op": "add" | "remove" | "change", "from", "to"}`."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        changes: list[dict[str, Any]] = []
+        for key in sorted(set(before) | set(after), key=str):
+            where = f"{path}/{key}"
+            if key not in before:
+                changes.append({"path": where, "op": "add", "from": None, "to": after[key]})
+            elif key not in after:
+                changes.append({"path": where, "op": "remove", "from": before[key], "to": None})
+            else:
+                changes += output_diff(before[key], after[key], where)
+        return changes
+    if before != after:
+        return [{"path": path or "/", "op": "change", "from": before, "to": after}]
+    return []
