@@ -1,10 +1,21 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from jobs.models import DeadLetter, Job, JobEvent, JobResult, LegalHold, WebhookDelivery, WebhookEndpoint
+from jobs.models import (
+    DataSubjectErasure,
+    DeadLetter,
+    Job,
+    JobEvent,
+    JobResult,
+    LegalHold,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from jobs.services.data_subjects import subject_erase
 from jobs.services.legal_holds import legal_hold_lift, legal_hold_place
 from jobs.services.lifecycle import dead_letter_redrive
 from jobs.services.webhooks import delivery_redeliver
@@ -162,6 +173,70 @@ class LegalHoldAdmin(admin.ModelAdmin):
     def holds_lift(self, request: HttpRequest, queryset: QuerySet[LegalHold]) -> None:
         for hold in queryset.filter(lifted_at__isnull=True):
             legal_hold_lift(hold=hold, lifted_by=f"admin/{request.user.get_username()}")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ErasureForm(forms.ModelForm):
+    """The identifiers are hashed to find the jobs and never stored."""
+
+    identifiers = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One e-mail address, phone number or name per line; matched by keyed hash, not stored.",
+    )
+
+    class Meta:
+        model = DataSubjectErasure
+        fields = ["organization", "reference"]
+
+
+@admin.register(DataSubjectErasure)
+class DataSubjectErasureAdmin(admin.ModelAdmin):
+    """Adding one carries out the erasure (jobs/services/data_subjects.py);
+    the row is its record and cannot be changed or deleted."""
+
+    form = ErasureForm
+    list_display = ("created_at", "organization", "reference", "requested_by", "erased_count", "held_count")
+    list_filter = ("organization",)
+
+    @admin.display(description="erased")
+    def erased_count(self, obj: DataSubjectErasure) -> int:
+        return len(obj.erased_jobs)
+
+    @admin.display(description="kept by a hold")
+    def held_count(self, obj: DataSubjectErasure) -> int:
+        return len(obj.held_jobs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("organization", "reference", "requested_by", "erased_jobs", "held_jobs") if obj else ()
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm  # the record: no identifiers to enter
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: DataSubjectErasure, form: Any, change: bool) -> None:
+        if change:
+            return
+        identifiers = [line.strip() for line in form.cleaned_data["identifiers"].splitlines() if line.strip()]
+        erasure = subject_erase(
+            organization=obj.organization,
+            identifiers=identifiers,
+            reference=obj.reference,
+            requested_by=f"admin/{request.user.get_username()}",
+        )
+        obj.pk = erasure.record.pk
+        obj.id = erasure.record.id
+        obj._state.adding = False
+        self.message_user(
+            request,
+            f"{len(erasure.erased)} job(s) erased, {len(erasure.held)} kept under legal hold.",
+            messages.SUCCESS,
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

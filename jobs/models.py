@@ -295,6 +295,7 @@ class EventType(StrEnum):
     REVIEW_RELEASED = "review_released"
     REVIEW_DECIDED = "review_decided"
     RESULT_PURGED = "result_purged"
+    SUBJECT_ERASED = "subject_erased"
 
 
 class JobEvent(models.Model):
@@ -511,3 +512,39 @@ class LegalHold(models.Model):
     @property
     def scope(self) -> str:
         return "job" if self.job_id else "project" if self.project_id else "organization"
+
+
+class SubjectIdentifier(models.Model):
+    """A keyed hash of a personal identifier the prepare stage redacted from a
+    job's input (an e-mail address, a phone number, a name), so a data-subject
+    request can find the subject's jobs although stored text holds only
+    placeholders. The value itself is never stored (jobs/services/data_subjects.py)."""
+
+    id = models.BigAutoField(primary_key=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="subject_identifiers")
+    label = models.CharField(max_length=32)  # the placeholder's kind: EMAIL, PHONE, PERSON, ...
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "digest"], name="subjectid_org_digest")]
+
+    def __str__(self) -> str:
+        return f"{self.label} of {self.job_id}"
+
+
+class DataSubjectErasure(models.Model):
+    """The record of an erasure: which jobs lost what, for whom (by reference,
+    never by identifier), and which a legal hold kept."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=200)  # the request's ticket or case number
+    requested_by = models.CharField(max_length=200)
+    erased_jobs = models.JSONField(default=list)
+    held_jobs = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"erasure {self.reference}"

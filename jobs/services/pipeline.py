@@ -20,6 +20,7 @@ from django.utils import timezone
 from jobs.models import EventType, Job, JobResult, Stage
 from jobs.ports import review_port
 from jobs.services.answers import NO_MODEL_CODES, fallback_answer, nothing_delivered
+from jobs.services.data_subjects import subject_identifiers_record
 from jobs.services.events import event_record, job_transition
 from jobs.services.job_settings import (
     max_tokens_of,
@@ -87,7 +88,9 @@ def prepare_run(*, job_id: str) -> bool:
         job_mark_started(job)  # before the transition, whose event records it
         job_transition(job=job, name="start_preparing", save=False)
         checks = early or input_assess(job, task_kind_of(job))
-        job_state_save(job, input_record(job, checks))
+        state = input_record(job, checks)
+        job_state_save(job, state)
+        subject_identifiers_record(job=job, pii=state.pii)  # for data-subject requests
         return Stage.ASSEMBLE
 
     return inline_stage_run(job_id=job_id, stage=Stage.PREPARE, work=work)
