@@ -65,3 +65,16 @@ def streamed_text(response: Any) -> str:
         return b"".join([part async for part in response.streaming_content])
 
     return async_to_sync(collect)().decode()
+
+
+def jobs_age(job_ids: list[str], delta: Any) -> None:
+    """Move ended jobs `delta` (a timedelta) into the past: their end and the
+    retention times stamped from it, as if they had ended that much earlier."""
+    from django.db.models import F
+
+    from jobs.models import Job
+
+    stamps = ("finished_at", "raw_purge_at", "result_purge_at", "webhook_payload_purge_at", "events_purge_at",
+              "model_calls_purge_at")  # fmt: skip
+    for stamp in stamps:
+        Job.objects.filter(pk__in=job_ids, **{f"{stamp}__isnull": False}).update(**{stamp: F(stamp) - delta})

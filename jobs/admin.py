@@ -12,6 +12,7 @@ from jobs.models import (
     JobEvent,
     JobResult,
     LegalHold,
+    RetentionPolicy,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -240,3 +241,20 @@ class DataSubjectErasureAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(admin.ModelAdmin):
+    """Retention as data: new terms apply to jobs that end from now on
+    (`manage.py retention_restamp` applies them to ended jobs)."""
+
+    list_display = (
+        "__str__",
+        "raw_input_hours",
+        "result_days",
+        "webhook_payload_days",
+        "event_days",
+        "model_call_days",
+        "updated_at",
+    )
+    list_filter = ("organization", "task_kind", "customer_tier")

@@ -152,6 +152,15 @@ class Job(models.Model):
     legal_hold = models.BooleanField(default=False)
     # The region of the deployment that gave the job's last model answer.
     processed_region = models.CharField(max_length=40, blank=True)
+    # When retention removes each part, fixed when the job ends from the
+    # retention policies then in force (jobs/services/retention.py). Empty on
+    # jobs that ended before policies existed (the settings' windows apply);
+    # empty for events and model calls means they are kept.
+    raw_purge_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    result_purge_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    webhook_payload_purge_at = models.DateTimeField(null=True, blank=True)
+    events_purge_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    model_calls_purge_at = models.DateTimeField(null=True, blank=True)
     # The last routing decision (why this deployment), as the gateway took it.
     routing = models.JSONField(null=True, blank=True)
     correlation_id = models.CharField(max_length=64, blank=True)
@@ -548,3 +557,42 @@ class DataSubjectErasure(models.Model):
 
     def __str__(self) -> str:
         return f"erasure {self.reference}"
+
+
+class RetentionPolicy(models.Model):
+    """How long a job's parts are kept, as data: per organization (empty: the
+    platform's default for all), task kind and customer tier (empty: any).
+    A job takes, part by part, the value of the most specific policy that
+    sets it (organization over task kind over customer tier), else the
+    settings' window; events and model calls are kept unless a policy says."""
+
+    id = models.BigAutoField(primary_key=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="retention_policies"
+    )
+    task_kind = models.CharField(max_length=64, blank=True)
+    customer_tier = models.CharField(max_length=10, blank=True)
+    raw_input_hours = models.PositiveIntegerField(null=True, blank=True)
+    result_days = models.PositiveIntegerField(null=True, blank=True)
+    webhook_payload_days = models.PositiveIntegerField(null=True, blank=True)
+    event_days = models.PositiveIntegerField(null=True, blank=True)
+    model_call_days = models.PositiveIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True, help_text="Why: the regulation or contract it follows.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "task_kind", "customer_tier"],
+                name="retention_policy_unique_scope",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = [str(self.organization or "platform"), self.task_kind or "any kind", self.customer_tier or "any tier"]
+        return "retention: " + " / ".join(scope)
+
+    @property
+    def specificity(self) -> int:
+        return 4 * (self.organization_id is not None) + 2 * bool(self.task_kind) + bool(self.customer_tier)

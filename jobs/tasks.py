@@ -163,6 +163,16 @@ def purge_results() -> int:
     return retention.results_purge()
 
 
+@shared_task(name="jobs.purge_events")
+def purge_events() -> int:
+    return retention.events_purge()
+
+
+@shared_task(name="jobs.purge_model_calls")
+def purge_model_calls() -> int:
+    return retention.model_calls_purge()
+
+
 @shared_task(name="jobs.batch_dispatch", acks_late=True)
 def batch_dispatch(batch_id: str) -> int:
     return batches.batch_dispatch(batch_id=batch_id)

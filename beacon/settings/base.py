@@ -227,6 +227,9 @@ BEACON_WEBHOOK_PAYLOAD_RETENTION_DAYS = env.int("BEACON_WEBHOOK_PAYLOAD_RETENTIO
 BEACON_RESULT_RETENTION_DAYS = env.int("BEACON_RESULT_RETENTION_DAYS", default=365)
 # Results purged per run (each gets an event; the hourly run takes the rest).
 BEACON_RETENTION_BATCH = env.int("BEACON_RETENTION_BATCH", default=5000)
+# Retention policies (RetentionPolicy rows, jobs/services/retention_policies.py)
+# are read at each job's end; a process keeps them this long.
+BEACON_RETENTION_POLICY_CACHE_SECONDS = env.int("BEACON_RETENTION_POLICY_CACHE_SECONDS", default=60)
 # Stripe keeps idempotency keys for 24 hours; so do we, at least.
 BEACON_IDEMPOTENCY_TTL_HOURS = env.int("BEACON_IDEMPOTENCY_TTL_HOURS", default=24)
 # Batches (jobs/services/batches.py): lines per upload, the upload's size,

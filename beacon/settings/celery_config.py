@@ -149,6 +149,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.purge_results",
         "schedule": 3600.0,
     },
+    # Only jobs whose retention policy ends their events or ledger rows.
+    "purge-events": {
+        "task": "jobs.purge_events",
+        "schedule": 3600.0,
+    },
+    "purge-model-calls": {
+        "task": "jobs.purge_model_calls",
+        "schedule": 3600.0,
+    },
     # Live metrics per template version against their thresholds; may roll back.
     "evaluation-monitors": {
         "task": "evals.run_monitors",

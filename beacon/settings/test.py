@@ -9,6 +9,7 @@ SECRET_KEY = "beacon-test-suite-only"  # noqa: S105 - used by the tests alone
 
 # Tests move labels and add schema versions and expect the next request to see them.
 BEACON_INTAKE_CACHE_SECONDS = 0
+BEACON_RETENTION_POLICY_CACHE_SECONDS = 0
 # The audit sample picks random jobs for review; a test picks its own.
 BEACON_REVIEW_SAMPLING = False
 # Webhooks go to public addresses only; the tests' receivers listen on

@@ -13,6 +13,7 @@ from django.db import transaction
 from common import correlation
 from jobs.models import TERMINAL_STATUSES, EventType, Job, JobEvent, Status
 from jobs.notifications import job_changed_notify
+from jobs.services.retention_policies import retention_stamp
 
 
 def event_record(*, job: Job, type: EventType, data: dict[str, Any] | None = None, **fields: str) -> JobEvent:
@@ -39,6 +40,8 @@ def job_transition(*, job: Job, name: str, data: dict[str, Any] | None = None, s
     assert transaction.get_connection().in_atomic_block, "job_transition must run inside a transaction"
     from_status = job.status
     getattr(job, name)()
+    if job.status in TERMINAL_STATUSES:
+        retention_stamp(job)  # when each part of the ended job goes
     if save:
         job.save()
     facts: dict[str, Any] = {}

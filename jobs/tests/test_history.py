@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from beacon.testing import generation_body, job_run_inline
+from beacon.testing import generation_body, job_run_inline, jobs_age
 from jobs.models import Job, JobEvent
 from jobs.services import pipeline, retention
 from jobs.services.history import job_history_at
@@ -89,7 +89,7 @@ def test_every_job_of_a_pipeline_run_rebuilds_to_its_stored_row(api, scripted, s
     settings.BEACON_RESULT_RETENTION_DAYS = 1
     ids["purged"] = _submit(api, generation_body(content="Green linen dress by Ola"), cache="bypass")
     job_run_inline(ids["purged"])
-    Job.objects.filter(pk=ids["purged"]).update(finished_at=timezone.now() - timedelta(days=2))
+    jobs_age([ids["purged"]], timedelta(days=2))
     retention.results_purge()
 
     statuses = {}

@@ -4,9 +4,8 @@ through the API by organization admins, on record, and kept by every purge."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
-from beacon.testing import client_for, generation_body, job_run_inline
+from beacon.testing import client_for, generation_body, job_run_inline, jobs_age
 from jobs.models import Job, LegalHold
 from jobs.services import retention
 from tenants.models import AuditLog, Role
@@ -27,7 +26,7 @@ def _finished(client, count: int) -> list[str]:
         job_id = client.post("/api/v1/generations", generation_body(), format="json").json()["data"]["id"]
         job_run_inline(job_id)
         ids.append(job_id)
-    Job.objects.filter(pk__in=ids).update(finished_at=timezone.now() - timedelta(days=400))
+    jobs_age(ids, timedelta(days=400))
     return ids
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from beacon.testing import generation_body, job_run_inline
+from beacon.testing import generation_body, job_run_inline, jobs_age
 from jobs.models import Job, JobEvent, WebhookDelivery
 from jobs.services import retention
 from jobs.services.webhooks import delivery_attempt
@@ -30,7 +30,7 @@ def test_raw_input_is_purged_after_retention_except_under_legal_hold(api, script
     settings.BEACON_RAW_RETENTION_HOURS = 1
     kept, purged = _finished_jobs(api, 2)
     Job.objects.filter(pk=kept).update(legal_hold=True)
-    Job.objects.filter(pk__in=[kept, purged]).update(finished_at=timezone.now() - timedelta(hours=2))
+    jobs_age([kept, purged], timedelta(hours=2))
     assert retention.payloads_purge() == 1
     payload = Job.objects.get(pk=purged).payload
     assert bytes(payload.raw) == b"" and payload.working is None and payload.purged_at is not None
@@ -43,7 +43,7 @@ def test_results_are_purged_after_retention_with_an_event_and_legal_hold_keeps_t
     settings.BEACON_RESULT_RETENTION_DAYS = 30
     kept, purged, recent = _finished_jobs(api, 3)
     Job.objects.filter(pk=kept).update(legal_hold=True)
-    Job.objects.filter(pk__in=[kept, purged]).update(finished_at=timezone.now() - timedelta(days=31))
+    jobs_age([kept, purged], timedelta(days=31))
     events_before = JobEvent.objects.filter(job_id=purged).count()
     assert retention.results_purge() == 1
     answer = api.get(f"/api/v1/generations/{purged}").json()["data"]
@@ -67,6 +67,7 @@ def test_a_delivered_webhook_body_is_emptied_after_retention_and_cannot_be_redel
     delivery_attempt(delivery_id=delivery.id)
     assert WebhookDelivery.objects.get(id=delivery.id).status == "delivered" and len(handler.received) == 1
     WebhookDelivery.objects.filter(job_id__in=[old, pending]).update(created_at=timezone.now() - timedelta(days=8))
+    jobs_age([old, pending], timedelta(days=8))
     assert retention.webhook_payloads_purge() == 1  # the undelivered one still needs its body
     emptied = WebhookDelivery.objects.get(id=delivery.id)
     assert emptied.payload == "" and emptied.payload_purged_at is not None and emptied.log  # the log stays
@@ -77,3 +78,67 @@ def test_a_delivered_webhook_body_is_emptied_after_retention_and_cannot_be_redel
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "invalid_state"
     assert len(handler.received) == 1
     assert retention.webhook_payloads_purge() == 0
+
+
+def test_retention_is_data_the_most_specific_policy_wins_part_by_part(api, scripted, org_factory):
+    from jobs.models import RetentionPolicy
+    from jobs.services.retention_policies import retention_for
+
+    org, _ = org_factory("acme")
+    RetentionPolicy.objects.create(result_days=90, event_days=400)  # the platform's default
+    RetentionPolicy.objects.create(organization=org, result_days=30)
+    RetentionPolicy.objects.create(organization=org, task_kind="metadata_enrichment", raw_input_hours=2)
+    (job_id,) = _finished_jobs(api, 1)
+    job = Job.objects.get(pk=job_id)
+    terms = retention_for(job)
+    assert (terms.raw_input_hours, terms.result_days, terms.event_days) == (2, 30, 400)
+    assert terms.webhook_payload_days == 30 and terms.model_call_days is None  # settings; kept
+    # Stamped when the job ended.
+    assert job.finished_at is not None and job.raw_purge_at == job.finished_at + timedelta(hours=2)
+    assert job.result_purge_at == job.finished_at + timedelta(days=30)
+    assert job.events_purge_at == job.finished_at + timedelta(days=400) and job.model_calls_purge_at is None
+
+
+def test_stamped_times_drive_every_purge_events_and_ledger_included(api, scripted, org_factory):
+    from jobs.models import RetentionPolicy
+    from llm.models import ModelCall
+
+    org, _ = org_factory("acme")
+    RetentionPolicy.objects.create(organization=org, raw_input_hours=1, result_days=1, event_days=1, model_call_days=1)
+    gone, held = _finished_jobs(api, 2)
+    Job.objects.filter(pk=held).update(legal_hold=True)
+    assert ModelCall.objects.filter(job_id=gone).exists()
+    later = timezone.now() + timedelta(days=2)
+    assert retention.payloads_purge(now=later) == 1
+    assert retention.results_purge(now=later) == 1
+    assert retention.model_calls_purge(now=later) >= 1
+    assert retention.events_purge(now=later) == 1
+    assert not JobEvent.objects.filter(job_id=gone).exists() and JobEvent.objects.filter(job_id=held).exists()
+    assert not ModelCall.objects.filter(job_id=gone).exists() and ModelCall.objects.filter(job_id=held).exists()
+    assert Job.objects.filter(pk=gone).exists()  # the job row stays
+    assert retention.events_purge(now=later) == 0  # done once
+
+
+def test_the_event_log_still_refuses_deletes_outside_the_purge(api, scripted):
+    from django.db import transaction
+
+    (job_id,) = _finished_jobs(api, 1)
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        JobEvent.objects.filter(job_id=job_id).delete()
+
+
+def test_restamping_applies_new_terms_to_ended_jobs(api, scripted, org_factory):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from jobs.models import RetentionPolicy
+
+    org, _ = org_factory("acme")
+    (job_id,) = _finished_jobs(api, 1)
+    RetentionPolicy.objects.create(organization=org, result_days=7)
+    out = StringIO()
+    call_command("retention_restamp", "--org", "acme", stdout=out)
+    job = Job.objects.get(pk=job_id)
+    assert "1 job(s) stamped" in out.getvalue() and job.finished_at is not None
+    assert job.result_purge_at == job.finished_at + timedelta(days=7)
