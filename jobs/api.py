@@ -19,12 +19,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common import correlation
-from common.api import TooManyRequests
+from common.api import ApiError, TooManyRequests
 from common.pagination import EnvelopePagination
 from common.slots import Slot, SlotRefused, slot_release, slot_take
 from jobs import selectors
 from jobs.filters import GenerationFilter
-from jobs.models import Job
+from jobs.models import Job, StorageTier
 from jobs.serializers import (
     GenerationEnvelopeSerializer,
     GenerationRequestSerializer,
@@ -34,6 +34,7 @@ from jobs.serializers import (
 )
 from jobs.services.generations import generation_check, generation_submit
 from jobs.services.lifecycle import job_cancel
+from jobs.services.tiers import ArchiveError, job_document
 from jobs.streaming import SlottedStream, SyncWaitResponse, job_event_stream, job_wait
 from tenants.authentication import request_api_key
 from tenants.permissions import ReadViewerWriteEditor
@@ -84,6 +85,20 @@ def _wait_slot(*, kind: str, organization_id: object, limit: int, hold_seconds: 
             retry_after=slot.retry_after,
         )
     return slot
+
+
+TIER_HEADER = "Beacon-Storage-Tier"
+
+
+def _warm_document(job: Job) -> dict[str, Any]:
+    try:
+        return job_document(job)
+    except ArchiveError as exc:
+        raise ApiError(
+            "The job's archived result cannot be read right now; try again later.",
+            code="archive_unavailable",
+            status_code=503,
+        ) from exc
 
 
 class _JobLookupMixin:
@@ -182,7 +197,13 @@ class GenerationDetailApi(_JobLookupMixin, APIView):
     )
     def get(self, request: Request, job_id: UUID) -> Response:
         job = self.get_job(request, job_id)
-        return Response({"data": selectors.job_representation(job=job)})
+        if job.storage_tier == StorageTier.WARM:
+            # From object storage: the job as it was when it moved (it had ended).
+            response = Response({"data": _warm_document(job)["job"]})
+        else:
+            response = Response({"data": selectors.job_representation(job=job)})
+        response[TIER_HEADER] = job.storage_tier
+        return response
 
     @extend_schema(operation_id="generations_cancel", responses={204: None, **ERROR_RESPONSES})
     def delete(self, request: Request, job_id: UUID) -> Response:
@@ -239,5 +260,10 @@ class GenerationEventsApi(_JobLookupMixin, APIView):
     @extend_schema(operation_id="generations_events", responses={200: JobEventListSerializer, **ERROR_RESPONSES})
     def get(self, request: Request, job_id: UUID) -> Response:
         job = self.get_job(request, job_id)
-        events: Any = selectors.job_events(job=job)
-        return Response({"data": JobEventSerializer(events, many=True).data})
+        if job.storage_tier == StorageTier.WARM:
+            response = Response({"data": _warm_document(job)["events"]})
+        else:
+            events: Any = selectors.job_events(job=job)
+            response = Response({"data": JobEventSerializer(events, many=True).data})
+        response[TIER_HEADER] = job.storage_tier
+        return response

@@ -2,9 +2,11 @@ import contextlib
 import uuid
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
-from jobs.models import Job, Status
+from jobs.models import Job, JobArchive, Status, StorageTier
 
 
 class GenerationFilter(django_filters.FilterSet):
@@ -19,10 +21,25 @@ class GenerationFilter(django_filters.FilterSet):
     batchId = django_filters.UUIDFilter(field_name="batch_id")
     createdAfter = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     createdBefore = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    q = django_filters.CharFilter(
+        method="text_filter",
+        max_length=200,
+        help_text="Words of the (redacted) output, hot or warm: PostgreSQL full-text search",
+    )
 
     class Meta:
         model = Job
         fields: list[str] = []
+
+    def text_filter(self, queryset: QuerySet[Job], name: str, value: str) -> QuerySet[Job]:
+        """Warm jobs by their archive's stored vector; hot ones by their
+        output's text, vectorized on the fly (the hot set is the recent one)."""
+        query = SearchQuery(value, config="simple", search_type="websearch")
+        hot = Job.objects.annotate(text=SearchVector(Cast("result__output", TextField()), config="simple")).filter(
+            text=query, storage_tier=StorageTier.HOT
+        )
+        warm = JobArchive.objects.filter(search=query)
+        return queryset.filter(Q(id__in=hot.values("id")) | Q(id__in=warm.values("job_id")))
 
     def template_filter(self, queryset: QuerySet[Job], name: str, value: str) -> QuerySet[Job]:
         """What `templateId` named at submission: a kind, a template's name or its UUID."""

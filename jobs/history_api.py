@@ -17,7 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import ApiError
-from jobs.api import ERROR_RESPONSES, _JobLookupMixin
+from jobs.api import ERROR_RESPONSES, _JobLookupMixin, _warm_document
+from jobs.models import StorageTier
 from jobs.services.history import job_history_at, output_diff, output_versions
 
 HISTORY = inline_serializer(
@@ -86,7 +87,9 @@ class GenerationHistoryApi(_JobLookupMixin, APIView):
     )
     def get(self, request: Request, job_id: UUID) -> Response:
         job = self.get_job(request, job_id)
-        return Response({"data": job_history_at(job=job, at=_time(request.query_params.get("at"), "at"))})
+        at = _time(request.query_params.get("at"), "at")
+        archived = _warm_document(job)["events"] if job.storage_tier == StorageTier.WARM else None
+        return Response({"data": job_history_at(job=job, at=at, archived=archived)})
 
 
 class GenerationDiffApi(_JobLookupMixin, APIView):

@@ -11,6 +11,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django_fsm import FSMField, transition
 
@@ -161,6 +163,8 @@ class Job(models.Model):
     webhook_payload_purge_at = models.DateTimeField(null=True, blank=True)
     events_purge_at = models.DateTimeField(null=True, blank=True, db_index=True)
     model_calls_purge_at = models.DateTimeField(null=True, blank=True)
+    # hot: all in PostgreSQL; warm: result and events in object storage (JobArchive).
+    storage_tier = models.CharField(max_length=8, default="hot", db_index=True)
     # The last routing decision (why this deployment), as the gateway took it.
     routing = models.JSONField(null=True, blank=True)
     correlation_id = models.CharField(max_length=64, blank=True)
@@ -596,3 +600,30 @@ class RetentionPolicy(models.Model):
     @property
     def specificity(self) -> int:
         return 4 * (self.organization_id is not None) + 2 * bool(self.task_kind) + bool(self.customer_tier)
+
+
+class StorageTier(models.TextChoices):
+    HOT = "hot"  # everything in PostgreSQL
+    WARM = "warm"  # result and events in object storage; searchable metadata here
+
+
+class JobArchive(models.Model):
+    """Where a warm job's result and events are: one compressed JSON
+    document in the archive storage, its checksum, and what stays searchable
+    (full text of the redacted output, so finding a warm job needs no scan
+    of the archive and no search engine)."""
+
+    job = models.OneToOneField(Job, on_delete=models.PROTECT, primary_key=True, related_name="archive")
+    tier = models.CharField(max_length=8, choices=StorageTier.choices, default=StorageTier.WARM)
+    key = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveIntegerField()
+    events = models.PositiveIntegerField()
+    search = SearchVectorField(null=True)
+    moved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [GinIndex(fields=["search"], name="jobarchive_search")]
+
+    def __str__(self) -> str:
+        return f"{self.tier} archive of {self.job_id}"

@@ -18,7 +18,7 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from common.correlation import log_context_bind
 from common.queues import HIGH_SUFFIX
-from jobs.services import batches, pipeline, recovery, retention, webhooks
+from jobs.services import batches, pipeline, recovery, retention, tiers, webhooks
 from jobs.services.publishing import stage_message_send, stages_chained
 from jobs.services.stages import TransientStageError, job_fail_by_id
 from jobs.stage_table import STAGE_TABLE, StageSpec
@@ -161,6 +161,11 @@ def purge_webhook_payloads() -> int:
 @shared_task(name="jobs.purge_results")
 def purge_results() -> int:
     return retention.results_purge()
+
+
+@shared_task(name="jobs.tiers_move_warm")
+def tiers_move_warm() -> int:
+    return tiers.jobs_move_warm()
 
 
 @shared_task(name="jobs.purge_events")

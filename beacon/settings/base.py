@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -230,6 +231,26 @@ BEACON_RETENTION_BATCH = env.int("BEACON_RETENTION_BATCH", default=5000)
 # Retention policies (RetentionPolicy rows, jobs/services/retention_policies.py)
 # are read at each job's end; a process keeps them this long.
 BEACON_RETENTION_POLICY_CACHE_SECONDS = env.int("BEACON_RETENTION_POLICY_CACHE_SECONDS", default=60)
+# Storage tiers (jobs/services/tiers.py): a job ended this many days ago moves
+# its result and events to object storage (the "archive" storage below), its
+# searchable metadata staying in PostgreSQL; 0 turns the move off.
+BEACON_WARM_AFTER_DAYS = env.int("BEACON_WARM_AFTER_DAYS", default=90)
+BEACON_TIER_BATCH = env.int("BEACON_TIER_BATCH", default=1000)
+# The archive: the local filesystem under .beacon/ by default; in production
+# an S3-compatible store, e.g. BEACON_ARCHIVE_BACKEND=storages.backends.s3.S3Storage
+# with AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL and credentials (django-storages).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "archive": {
+        "BACKEND": env.str("BEACON_ARCHIVE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": (
+            {"location": env.str("BEACON_ARCHIVE_DIR", default=str(RUNTIME_DIR / "archive"))}
+            if env.str("BEACON_ARCHIVE_BACKEND", default="FileSystemStorage").endswith("FileSystemStorage")
+            else {}
+        ),
+    },
+}
 # Stripe keeps idempotency keys for 24 hours; so do we, at least.
 BEACON_IDEMPOTENCY_TTL_HOURS = env.int("BEACON_IDEMPOTENCY_TTL_HOURS", default=24)
 # Batches (jobs/services/batches.py): lines per upload, the upload's size,

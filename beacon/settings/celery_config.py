@@ -149,6 +149,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.purge_results",
         "schedule": 3600.0,
     },
+    # Ended jobs past BEACON_WARM_AFTER_DAYS move to object storage (jobs/services/tiers.py).
+    "move-jobs-warm": {
+        "task": "jobs.tiers_move_warm",
+        "schedule": 3600.0,
+    },
     # Only jobs whose retention policy ends their events or ledger rows.
     "purge-events": {
         "task": "jobs.purge_events",

@@ -2,6 +2,8 @@
 otherwise (a test that needs the other value sets it itself). Workers the
 tests start get these too (DJANGO_SETTINGS_MODULE is inherited)."""
 
+import tempfile
+
 from beacon.settings.base import *  # noqa: F403
 
 # The suite's own key: fixed, so every test process derives the same secrets.
@@ -10,6 +12,8 @@ SECRET_KEY = "beacon-test-suite-only"  # noqa: S105 - used by the tests alone
 # Tests move labels and add schema versions and expect the next request to see them.
 BEACON_INTAKE_CACHE_SECONDS = 0
 BEACON_RETENTION_POLICY_CACHE_SECONDS = 0
+# Each test run archives into a directory of its own.
+STORAGES["archive"]["OPTIONS"] = {"location": tempfile.mkdtemp(prefix="beacon-archive-")}  # noqa: F405
 # The audit sample picks random jobs for review; a test picks its own.
 BEACON_REVIEW_SAMPLING = False
 # Webhooks go to public addresses only; the tests' receivers listen on

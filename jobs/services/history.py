@@ -29,8 +29,36 @@ GENERATION_ENDS = (EventType.MODEL_CALLED, EventType.MODEL_FALLBACK, EventType.M
 GENERATION_RETRIES = (EventType.STAGE_RETRY, EventType.LEASE_EXPIRED)
 
 
-def job_history_at(*, job: Job, at: datetime) -> dict[str, Any]:
-    events = list(JobEvent.objects.filter(job=job, created_at__lte=at).order_by("id"))
+@dataclass(frozen=True)
+class ArchivedEvent:
+    """An event as a warm job's archive document holds it (jobs/services/tiers.py)."""
+
+    id: int
+    type: str
+    to_status: str
+    stage: str
+    data: dict[str, Any]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, event: dict[str, Any]) -> "ArchivedEvent":
+        return cls(
+            id=event["id"],
+            type=event["type"],
+            to_status=event["toStatus"],
+            stage=event["stage"],
+            data=event["data"] or {},
+            created_at=datetime.fromisoformat(event["createdAt"]),
+        )
+
+
+def job_history_at(*, job: Job, at: datetime, archived: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The job at `at`; `archived`: a warm job's events from its archive document."""
+    events: list[Any]
+    if archived is not None:
+        events = [e for e in map(ArchivedEvent.of, archived) if e.created_at <= at]
+    else:
+        events = list(JobEvent.objects.filter(job=job, created_at__lte=at).order_by("id"))
     state: dict[str, Any] = {
         "id": str(job.id),
         "at": at.isoformat(),
