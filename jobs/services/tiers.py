@@ -27,8 +27,9 @@ import gzip
 import hashlib
 import json
 import logging
-from datetime import timedelta
-from typing import Any, cast
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -41,7 +42,6 @@ from django.utils import timezone
 from common.text import strings_of
 from jobs.models import TERMINAL_STATUSES, Job, JobArchive, JobEvent, JobResult, StorageTier
 from jobs.selectors import job_representation
-from jobs.serializers import JobEventSerializer
 from jobs.services.legal_holds import unheld
 from jobs.services.retention import EVENTS_PURGE_FLAG
 from jobs.state import job_state_load
@@ -64,23 +64,38 @@ def _key(job: Job) -> str:
 
 
 def _event_data(event: JobEvent) -> dict[str, Any]:
-    # The events API's own shape, so a warm job's events read the same.
-    return cast(dict[str, Any], JobEventSerializer(event).data)
+    """The events API's own shape (JobEventSerializer's, written out: a
+    serializer per event is most of a move's time), so a warm job's events
+    read the same."""
+    created = timezone.localtime(event.created_at, UTC).isoformat()
+    return {
+        "id": event.id,
+        "type": event.type,
+        "fromStatus": event.from_status,
+        "toStatus": event.to_status,
+        "stage": event.stage,
+        "data": event.data,
+        "correlationId": event.correlation_id,
+        "createdAt": created[:-6] + "Z" if created.endswith("+00:00") else created,
+    }
 
 
-def job_document_build(job: Job) -> dict[str, Any]:
-    result = JobResult.objects.filter(job=job).first()
+def job_document_build(job: Job, events: list[JobEvent] | None = None) -> dict[str, Any]:
+    """The warm document of a job (`events`: already read, in id order)."""
+    result = getattr(job, "result", None)
     payload = getattr(job, "payload", None)
     answers = (
         [attempt.text for attempt in job_state_load(job).attempts]
         if payload is not None and payload.purged_at is None
         else []
     )
+    if events is None:
+        events = list(JobEvent.objects.filter(job=job).order_by("id"))
     return {
         "version": DOCUMENT_VERSION,
         "job": job_representation(job=job),
         "result": {"output": result.output, "validation": result.validation} if result is not None else None,
-        "events": [_event_data(e) for e in JobEvent.objects.filter(job=job).order_by("id")],
+        "events": [_event_data(e) for e in events],
         "modelAnswers": answers,  # redacted like every stored prompt and answer
     }
 
@@ -90,9 +105,19 @@ def _encode(document: dict[str, Any]) -> bytes:
     return gzip.compress(raw, compresslevel=6, mtime=0)
 
 
-def job_move_warm(job: Job) -> bool:
-    """Move one ended hot job warm; False when it is not movable now."""
-    document = job_document_build(job)
+@dataclass(frozen=True)
+class _Written:
+    job_id: Any
+    key: str
+    sha256: str
+    size: int
+    events: int
+    text: str
+
+
+def _write(job: Job, events: list[JobEvent]) -> _Written:
+    """Write a job's document and read it back; raises ArchiveError or OSError."""
+    document = job_document_build(job, events)
     blob = _encode(document)
     digest = hashlib.sha256(blob).hexdigest()
     key = _key(job)
@@ -105,38 +130,53 @@ def job_move_warm(job: Job) -> bool:
             storage.delete(saved)
             raise ArchiveError(f"the archive returned other bytes for {saved}; the job stays hot")
     text = " ".join(value for _, value in strings_of((document["result"] or {}).get("output")))
+    return _Written(job.pk, saved, digest, len(blob), len(events), text)
+
+
+def _thin(written: list[_Written]) -> int:
+    """In one transaction: the jobs still hot and unheld (locked) get their
+    archive row, lose their result and events, and turn warm. Documents
+    whose job changed meanwhile are deleted again."""
+    by_id = {w.job_id: w for w in written}
     with transaction.atomic():
-        locked = (
+        locked = set(
             Job.objects.select_for_update(skip_locked=True)
-            .filter(unheld(), pk=job.pk, storage_tier=StorageTier.HOT)
-            .first()
+            .filter(unheld(), pk__in=list(by_id), storage_tier=StorageTier.HOT)
+            .values_list("pk", flat=True)
         )
-        if locked is None:
-            storage.delete(saved)
-            return False
-        JobArchive.objects.create(
-            job=locked,
-            key=saved,
-            sha256=digest,
-            size_bytes=len(blob),
-            events=len(document["events"]),
-            search=SearchVector(Value(text), config="simple"),
+        for job_id in set(by_id) - locked:
+            archive_storage().delete(by_id[job_id].key)
+        if not locked:
+            return 0
+        JobArchive.objects.bulk_create(
+            JobArchive(
+                job_id=w.job_id,
+                key=w.key,
+                sha256=w.sha256,
+                size_bytes=w.size,
+                events=w.events,
+                search=SearchVector(Value(w.text), config="simple"),
+            )
+            for w in written
+            if w.job_id in locked
         )
-        JobResult.objects.filter(job=locked).update(output=None, validation={})
+        JobResult.objects.filter(job_id__in=locked).update(output=None, validation={})
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config(%s, 'on', true)", [EVENTS_PURGE_FLAG])
-            JobEvent.objects.filter(job=locked).delete()
+            JobEvent.objects.filter(job_id__in=locked).delete()
             cursor.execute("SELECT set_config(%s, 'off', true)", [EVENTS_PURGE_FLAG])
-        Job.objects.filter(pk=locked.pk).update(storage_tier=StorageTier.WARM)
-    return True
+        Job.objects.filter(pk__in=locked).update(storage_tier=StorageTier.WARM)
+    return len(locked)
 
 
-def jobs_move_warm(*, now: Any = None, limit: int | None = None) -> int:
-    """Move the due hot jobs warm, oldest first; returns how many moved."""
+def jobs_move_warm(*, now: Any = None, limit: int | None = None, chunk: int = 200) -> int:
+    """Move the due hot jobs warm, oldest first, `chunk` at a time (their
+    documents written and verified, then one transaction thins them all);
+    returns how many moved."""
     if settings.BEACON_WARM_AFTER_DAYS <= 0:
         return 0
     now = now or timezone.now()
-    due = (
+    due = list(
         Job.objects.filter(
             unheld(),
             storage_tier=StorageTier.HOT,
@@ -144,16 +184,35 @@ def jobs_move_warm(*, now: Any = None, limit: int | None = None) -> int:
             stage="done",
             finished_at__lt=now - timedelta(days=settings.BEACON_WARM_AFTER_DAYS),
         )
-        .select_related("payload")
-        .order_by("finished_at")[: limit or settings.BEACON_TIER_BATCH]
+        .order_by("finished_at")
+        .values_list("pk", flat=True)[: limit or settings.BEACON_TIER_BATCH]
     )
     moved = 0
-    for job in due:
-        try:
-            moved += job_move_warm(job)
-        except (ArchiveError, OSError) as exc:
-            logger.warning("job %s stays hot: %s", job.id, exc)
+    for start in range(0, len(due), chunk):
+        ids = due[start : start + chunk]
+        jobs = Job.objects.filter(pk__in=ids).select_related("result", "payload")
+        events: dict[Any, list[JobEvent]] = {job_id: [] for job_id in ids}
+        for event in JobEvent.objects.filter(job_id__in=ids).order_by("job_id", "id"):
+            events[event.job_id].append(event)
+        written = []
+        for job in jobs:
+            try:
+                written.append(_write(job, events[job.pk]))
+            except (ArchiveError, OSError) as exc:
+                logger.warning("job %s stays hot: %s", job.pk, exc)
+        if written:
+            moved += _thin(written)
     return moved
+
+
+def job_move_warm(job: Job) -> bool:
+    """Move one ended hot job warm now; False when it is not movable."""
+    try:
+        written = _write(job, list(JobEvent.objects.filter(job=job).order_by("id")))
+    except (ArchiveError, OSError) as exc:
+        logger.warning("job %s stays hot: %s", job.pk, exc)
+        return False
+    return _thin([written]) == 1
 
 
 def job_document(job: Job) -> dict[str, Any]:
