@@ -1,0 +1,58 @@
+"""Beacon's job models: the job and what hangs off it (core.py), and the
+data lifecycle's models (lifecycle.py). Imported from here, as before the split."""
+
+from jobs.models.core import (
+    BATCH_TERMINAL,
+    NON_TERMINAL_STATUSES,
+    TERMINAL_STATUSES,
+    Batch,
+    BatchStatus,
+    DeadLetter,
+    DeliveryStatus,
+    EventType,
+    IdempotencyRecord,
+    Job,
+    JobEvent,
+    JobPayload,
+    JobResult,
+    Priority,
+    Stage,
+    Status,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from jobs.models.lifecycle import (
+    DataSubjectErasure,
+    JobArchive,
+    LegalHold,
+    RetentionPolicy,
+    StorageTier,
+    SubjectIdentifier,
+)
+
+__all__ = [
+    "BATCH_TERMINAL",
+    "NON_TERMINAL_STATUSES",
+    "TERMINAL_STATUSES",
+    "Batch",
+    "BatchStatus",
+    "DataSubjectErasure",
+    "DeadLetter",
+    "DeliveryStatus",
+    "EventType",
+    "IdempotencyRecord",
+    "Job",
+    "JobArchive",
+    "JobEvent",
+    "JobPayload",
+    "JobResult",
+    "LegalHold",
+    "Priority",
+    "RetentionPolicy",
+    "Stage",
+    "Status",
+    "StorageTier",
+    "SubjectIdentifier",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]
