@@ -11,6 +11,7 @@ from jobs.experiments import ExperimentsApi
 from jobs.graphql.api import GraphQLApi
 from jobs.history_api import GenerationDiffApi, GenerationHistoryApi
 from jobs.legal_hold_api import LegalHoldDetailApi, LegalHoldListApi
+from jobs.trash_api import TrashListApi, TrashRestoreApi
 from jobs.validation_metrics import ValidationMetricsApi
 from jobs.webhook_api import (
     GenerationDeliveriesApi,
@@ -54,6 +55,8 @@ api_v1 = [
     path("api/v1/batches/<uuid:batch_id>/cancel", BatchCancelApi.as_view(), name="batch-cancel"),
     path("api/v1/batches/<uuid:batch_id>/results", BatchResultsApi.as_view(), name="batch-results"),
     path("api/v1/legal-holds", LegalHoldListApi.as_view(), name="legal-holds"),
+    path("api/v1/trash", TrashListApi.as_view(), name="trash"),
+    path("api/v1/trash/<str:kind>/<str:object_id>/restore", TrashRestoreApi.as_view(), name="trash-restore"),
     path("api/v1/legal-holds/<uuid:hold_id>", LegalHoldDetailApi.as_view(), name="legal-hold-detail"),
     path("api/v1/webhook-endpoints", WebhookEndpointListApi.as_view(), name="webhook-endpoints"),
     path("api/v1/webhook-endpoints/<uuid:endpoint_id>", WebhookEndpointDetailApi.as_view()),

@@ -1,5 +1,6 @@
 """Storage tiers at volume: age synthetic ended jobs, move them hot -> warm
-and a sample back, with throughput and database size before and after.
+-> cold and a sample back from each tier, with throughput and database size
+before and after.
 
     python -m beacon.runtime bench -- .venv/bin/python bench/tiers.py [--jobs 100000] [--restore 2000]
 
@@ -8,8 +9,9 @@ Each synthetic job looks like a completed enrichment: a job row, a result
 eight events. They are written in bulk (this measures the move, not intake),
 then moved by the same service beat runs (`jobs_move_warm`, batches of
 BEACON_TIER_BATCH) to the archive storage (the filesystem under .beacon/
-unless BEACON_ARCHIVE_BACKEND says otherwise). Printed: jobs moved per
-second, restored per second, the jobs tables' size in PostgreSQL before and
+unless BEACON_ARCHIVE_BACKEND says otherwise). The jobs ended over twelve
+months, so the cold move writes one archive (or a few parts) per month.
+Printed: jobs moved per second each way, the jobs tables' size in PostgreSQL before and
 after (pg_total_relation_size, after VACUUM FULL so freed pages count), and
 the archive's size. The synthetic jobs are deleted at the end.
 """
@@ -44,9 +46,9 @@ def seed(count: int) -> str:
 
     organization = organization_ensure(slug="bench-tiers")
     project = project_ensure(organization=organization, slug="default")
-    ended = timezone.now() - timedelta(days=200)
     chunk = 2000
     for start in range(0, count, chunk):
+        ended = timezone.now() - timedelta(days=400 + 365 * start // count)  # twelve months, in order
         jobs = [
             Job(
                 id=uuid.uuid4(),
@@ -108,7 +110,8 @@ def main() -> None:
     from django.db.models import Sum
     from django.test.utils import override_settings
 
-    from jobs.models import Job, JobArchive, JobEvent, JobResult
+    from jobs.models import ColdArchive, Job, JobArchive, JobEvent, JobResult
+    from jobs.services.cold_tier import job_restore_warm, jobs_move_cold
     from jobs.services.tiers import archive_storage, job_restore_hot, jobs_move_warm
 
     started = time.monotonic()
@@ -136,7 +139,38 @@ def main() -> None:
         job_restore_hot(job)
     restore_seconds = time.monotonic() - started
     print(
-        f"restored hot: {len(sample):,} jobs in {restore_seconds:.1f} s = {len(sample) / restore_seconds:,.0f} jobs/s"
+        f"restored hot from warm: {len(sample):,} jobs in {restore_seconds:.1f} s"
+        f" = {len(sample) / restore_seconds:,.0f} jobs/s"
+    )
+
+    with override_settings(BEACON_COLD_AFTER_DAYS=30):
+        started = time.monotonic()
+        cold_moved = 0
+        while batch := jobs_move_cold():
+            cold_moved += batch
+        cold_seconds = time.monotonic() - started
+    print(f"moved cold: {cold_moved:,} jobs in {cold_seconds:.1f} s = {cold_moved / cold_seconds:,.0f} jobs/s")
+    parts = ColdArchive.objects.filter(organization_id=organization_id)
+    cold_bytes = parts.aggregate(b=Sum("size_bytes"))["b"] or 0
+    months = parts.values("month").distinct().count()
+    print(
+        f"cold: {mib(cold_bytes)} in {parts.count()} archive part(s) over {months} months"
+        f" ({cold_bytes / max(cold_moved, 1):,.0f} bytes per job, tar.gz with manifest)"
+    )
+    cold_tables = table_sizes()
+    print("cold: " + ", ".join(f"{t} {mib(cold_tables.get(t, 0))}" for t in TABLES)
+          + f"; total {mib(sum(cold_tables.values()))}")  # fmt: skip
+    # A restore reads and checks the whole monthly archive, so it is slow per
+    # job; an operator restores the few jobs a request names.
+    cold_sample = list(mine.filter(storage_tier="cold")[: max(1, args.restore // 100)])
+    started = time.monotonic()
+    for job in cold_sample:
+        job_restore_warm(job)
+        job_restore_hot(job)
+    cold_restore_seconds = time.monotonic() - started
+    print(
+        f"restored hot from cold: {len(cold_sample):,} jobs in {cold_restore_seconds:.1f} s"
+        f" = {cold_restore_seconds / max(len(cold_sample), 1):.2f} s per job"
     )
 
     # Clean up: the archive objects, then the rows (events through the purge's door).
@@ -145,10 +179,15 @@ def main() -> None:
     from jobs.services.retention import EVENTS_PURGE_FLAG
 
     storage = archive_storage()
-    for key in JobArchive.objects.filter(job__organization_id=organization_id).values_list("key", flat=True):
+    for key in JobArchive.objects.filter(job__organization_id=organization_id, tier="warm").values_list(
+        "key", flat=True
+    ):
+        storage.delete(key)
+    for key in parts.values_list("key", flat=True):
         storage.delete(key)
     with transaction.atomic():
         JobArchive.objects.filter(job__organization_id=organization_id).delete()
+        parts.delete()
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config(%s, 'on', true)", [EVENTS_PURGE_FLAG])
             JobEvent.objects.filter(job__organization_id=organization_id).delete()

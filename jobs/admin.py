@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from common.api import ApiError
+from common.soft_delete import trash_restore_action
 from jobs.models import (
     DataSubjectErasure,
     DeadLetter,
@@ -19,6 +21,7 @@ from jobs.models import (
 from jobs.services.data_subjects import subject_erase
 from jobs.services.legal_holds import legal_hold_lift, legal_hold_place
 from jobs.services.lifecycle import dead_letter_redrive
+from jobs.services.trash import TrashKind, trash_put
 from jobs.services.webhooks import delivery_redeliver
 
 
@@ -63,13 +66,24 @@ class JobEventInline(admin.TabularInline):
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
     list_display = ("id", "task_kind", "status", "stage", "organization", "priority", "created_at", "finished_at")
-    list_filter = ("status", "task_kind", "stage", "priority", "organization")
+    list_filter = ("status", "task_kind", "stage", "priority", "organization", "storage_tier", "deleted_at")
     search_fields = ("id", "correlation_id")
     date_hierarchy = "created_at"
     inlines = [JobResultInline, JobEventInline]
     # Status changes only through transitions (services); nothing here is editable.
     readonly_fields = [f.name for f in Job._meta.fields]
-    actions = ["legal_hold_place", "legal_hold_lift"]
+    actions = ["legal_hold_place", "legal_hold_lift", "trash_put", trash_restore_action]
+
+    @admin.action(description="Move to the trash (ended jobs; restorable for the grace period)")
+    def trash_put(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        actor = f"admin/{request.user.get_username()}"
+        moved = 0
+        for job in queryset:
+            try:
+                moved += trash_put(kind=TrashKind.JOB, obj=job, by=actor)
+            except ApiError as exc:
+                self.message_user(request, f"{job.id}: {exc.detail}", messages.WARNING)
+        self.message_user(request, f"{moved} job(s) moved to the trash.", messages.SUCCESS)
 
     @admin.action(description="Place on legal hold (nothing of the job is purged while it holds)")
     def legal_hold_place(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
@@ -125,7 +139,8 @@ class DeadLetterAdmin(admin.ModelAdmin):
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
     list_display = ("url", "project", "enabled", "event_types", "disabled_reason", "created_at")
-    list_filter = ("enabled",)
+    list_filter = ("enabled", "deleted_at")
+    actions = [trash_restore_action]
     # The secret is never shown here: it is given once, by the API, on creation and rotation.
     exclude = ("secret", "previous_secret")
     readonly_fields = ("previous_secret_expires_at", "disabled_reason", "created_at", "updated_at")

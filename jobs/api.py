@@ -35,7 +35,7 @@ from jobs.serializers import (
 from jobs.services.generations import generation_check, generation_submit
 from jobs.services.lifecycle import job_cancel
 from jobs.services.tiers import ArchiveError, job_document
-from jobs.streaming import SlottedStream, SyncWaitResponse, job_event_stream, job_wait
+from jobs.streaming import SlottedStream, SyncWaitResponse, archived_event_stream, job_event_stream, job_wait
 from tenants.authentication import request_api_key
 from tenants.permissions import ReadViewerWriteEditor
 
@@ -90,7 +90,17 @@ def _wait_slot(*, kind: str, organization_id: object, limit: int, hold_seconds: 
 TIER_HEADER = "Beacon-Storage-Tier"
 
 
-def _warm_document(job: Job) -> dict[str, Any]:
+def archived_document(job: Job) -> dict[str, Any]:
+    """A warm job's archive document; a cold job answers 410 with its status
+    and the command that restores it (jobs/services/cold_tier.py)."""
+    if job.storage_tier == StorageTier.COLD:
+        command = f"python manage.py storage_tiers restore --job {job.id}"
+        raise ApiError(
+            f"The job ended {job.status} and is in the cold archive; an operator restores it with `{command}`.",
+            code="job_archived",
+            status_code=410,
+            details=[{"field": "status", "message": job.status}, {"field": "restore", "message": command}],
+        )
     try:
         return job_document(job)
     except ArchiveError as exc:
@@ -197,9 +207,9 @@ class GenerationDetailApi(_JobLookupMixin, APIView):
     )
     def get(self, request: Request, job_id: UUID) -> Response:
         job = self.get_job(request, job_id)
-        if job.storage_tier == StorageTier.WARM:
+        if job.storage_tier != StorageTier.HOT:
             # From object storage: the job as it was when it moved (it had ended).
-            response = Response({"data": _warm_document(job)["job"]})
+            response = Response({"data": archived_document(job)["job"]})
         else:
             response = Response({"data": selectors.job_representation(job=job)})
         response[TIER_HEADER] = job.storage_tier
@@ -239,6 +249,11 @@ class GenerationStreamApi(_JobLookupMixin, APIView):
         job = self.get_job(request, job_id)
         last = request.headers.get("Last-Event-ID", "0")
         after_id = int(last) if last.isdecimal() else 0
+        events: Any = (
+            job_event_stream(job_id=str(job.id), after_id=after_id)
+            if job.storage_tier == StorageTier.HOT
+            else archived_event_stream(events=archived_document(job)["events"], status=job.status, after_id=after_id)
+        )
         slot = _wait_slot(
             kind="streams",
             organization_id=job.organization_id,
@@ -246,7 +261,7 @@ class GenerationStreamApi(_JobLookupMixin, APIView):
             hold_seconds=settings.BEACON_STREAM_MAX_SECONDS + 30,
         )
         response = StreamingHttpResponse(
-            SlottedStream(job_event_stream(job_id=str(job.id), after_id=after_id), slot),
+            SlottedStream(events, slot),
             content_type="text/event-stream",
         )
         response["Cache-Control"] = "no-cache"
@@ -260,8 +275,8 @@ class GenerationEventsApi(_JobLookupMixin, APIView):
     @extend_schema(operation_id="generations_events", responses={200: JobEventListSerializer, **ERROR_RESPONSES})
     def get(self, request: Request, job_id: UUID) -> Response:
         job = self.get_job(request, job_id)
-        if job.storage_tier == StorageTier.WARM:
-            response = Response({"data": _warm_document(job)["events"]})
+        if job.storage_tier != StorageTier.HOT:
+            response = Response({"data": archived_document(job)["events"]})
         else:
             events: Any = selectors.job_events(job=job)
             response = Response({"data": JobEventSerializer(events, many=True).data})

@@ -36,7 +36,7 @@ class GenerationFilter(django_filters.FilterSet):
         output's text, vectorized on the fly (the hot set is the recent one)."""
         query = SearchQuery(value, config="simple", search_type="websearch")
         hot = Job.objects.annotate(text=SearchVector(Cast("result__output", TextField()), config="simple")).filter(
-            text=query, storage_tier=StorageTier.HOT
+            text=query, storage_tier=StorageTier.HOT, result__deleted_at__isnull=True
         )
         warm = JobArchive.objects.filter(search=query)
         return queryset.filter(Q(id__in=hot.values("id")) | Q(id__in=warm.values("job_id")))

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import ApiError
-from jobs.api import ERROR_RESPONSES, _JobLookupMixin, _warm_document
+from jobs.api import ERROR_RESPONSES, _JobLookupMixin, archived_document
 from jobs.models import StorageTier
 from jobs.services.history import job_history_at, output_diff, output_versions
 
@@ -88,7 +88,7 @@ class GenerationHistoryApi(_JobLookupMixin, APIView):
     def get(self, request: Request, job_id: UUID) -> Response:
         job = self.get_job(request, job_id)
         at = _time(request.query_params.get("at"), "at")
-        archived = _warm_document(job)["events"] if job.storage_tier == StorageTier.WARM else None
+        archived = archived_document(job)["events"] if job.storage_tier != StorageTier.HOT else None
         return Response({"data": job_history_at(job=job, at=at, archived=archived)})
 
 
@@ -109,7 +109,8 @@ class GenerationDiffApi(_JobLookupMixin, APIView):
     )
     def get(self, request: Request, job_id: UUID) -> Response:
         job = self.get_job(request, job_id)
-        versions = output_versions(job=job)
+        document = archived_document(job) if job.storage_tier != StorageTier.HOT else None
+        versions = output_versions(job=job, document=document)
         by_name = {version.name: version for version in versions}
         names = [version.name for version in versions]
         first = request.query_params.get("from") or (names[0] if names else None)

@@ -68,6 +68,7 @@ def _organization_admin(request: Request) -> ApiKey:
 class LegalHoldListApi(GenericAPIView):
     scope_family = "holds"
     permission_classes = [IsAdmin]
+    queryset = LegalHold.objects.none()  # for the schema; get() scopes to the caller's organization
     pagination_class = EnvelopePagination
     serializer_class = LegalHoldOutputSerializer
 
@@ -90,7 +91,9 @@ class LegalHoldListApi(GenericAPIView):
         values = body.validated_data
         project = job = None
         if "projectId" in values:
-            project = Project.objects.filter(organization_id=api_key.organization_id, pk=values["projectId"]).first()
+            project = Project.objects.filter(
+                organization_id=api_key.organization_id, pk=values["projectId"], deleted_at__isnull=True
+            ).first()
             if project is None:
                 raise NotFound("No project with that id in this organization.")
         if "jobId" in values:

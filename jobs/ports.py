@@ -29,6 +29,8 @@ class ReviewPort:
     task_create: Callable[..., Any]
     # (job_id, reason) -> how many open tasks were withdrawn
     withdraw: Callable[..., int]
+    # (job_ids) -> how many tasks had their copies of the output emptied (a purge)
+    forget: Callable[..., int]
 
 
 _review: list[ReviewPort] = []

@@ -12,7 +12,8 @@ from tenants.models import ApiKey, Organization
 
 
 def jobs_for_organization(*, organization: Organization) -> QuerySet[Job]:
-    return Job.objects.filter(organization=organization).select_related("result")
+    """The organization's jobs, less those in the trash (jobs/services/trash.py)."""
+    return Job.objects.filter(organization=organization, deleted_at__isnull=True).select_related("result")
 
 
 def jobs_visible_to(*, api_key: ApiKey) -> QuerySet[Job]:
@@ -48,6 +49,8 @@ def _result(job: Job) -> JobResult | None:
 def job_representation(*, job: Job) -> dict[str, Any]:
     """The job as the API and webhooks show it."""
     result = _result(job)
+    deleted_at = result.deleted_at if result is not None else None
+    shown = result if result is not None and deleted_at is None else None
     return {
         "id": str(job.id),
         "status": job.status,
@@ -58,11 +61,12 @@ def job_representation(*, job: Job) -> dict[str, Any]:
         "batchId": str(job.batch_id) if job.batch_id else None,
         "customId": job.custom_id or None,
         "priority": job.priority,
-        "result": result.output if result is not None and job.status == "completed" else None,
+        "result": shown.output if shown is not None and job.status == "completed" else None,
         "resultPurgedAt": result.purged_at.isoformat() if result is not None and result.purged_at else None,
-        "validation": result.validation if result is not None else None,
+        "resultDeletedAt": deleted_at.isoformat() if deleted_at else None,  # in the trash: restorable
+        "validation": shown.validation if shown is not None else None,
         # Some fields failed grounding and were dropped (or, for generated text, flagged).
-        "partial": bool(result and result.validation.get("partial")),
+        "partial": bool(shown and shown.validation.get("partial")),
         "error": job.error,
         "cost": {
             "usd": f"{job.cost_usd:.6f}",  # the column's six places, also before the first read back

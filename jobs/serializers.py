@@ -167,6 +167,9 @@ class GenerationSerializer(serializers.Serializer):
     validation = serializers.DictField(allow_null=True)
     error = serializers.DictField(allow_null=True)
     resultPurgedAt = serializers.DateTimeField(allow_null=True, help_text="When retention removed the result")
+    resultDeletedAt = serializers.DateTimeField(
+        allow_null=True, help_text="When the result was moved to the trash (restorable: /api/v1/trash)"
+    )
     cost = CostSerializer()
     region = serializers.CharField(
         allow_null=True, help_text="Where the model answered: the region of the deployment of its last answer."

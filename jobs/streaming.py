@@ -53,6 +53,17 @@ def _frame(event: JobEvent) -> str:
     return f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n"
 
 
+async def archived_event_stream(*, events: list[dict[str, Any]], status: str, after_id: int = 0) -> AsyncIterator[str]:
+    """A warm job's events (from its archive document, in the events API's
+    shape) as the same SSE frames, then `end`: it ended before it moved."""
+    yield "retry: 2000\n\n"
+    for event in events:
+        if event["id"] > after_id:
+            data = json.dumps(event, separators=(",", ":"), default=str)
+            yield f"id: {event['id']}\nevent: {event['type']}\ndata: {data}\n\n"
+    yield f"event: end\ndata: {json.dumps({'status': status})}\n\n"
+
+
 # Reads run on the web process's request threads (common/request_threads.py):
 # a waiter borrows a thread and its connection for one query, never holds one.
 def _token_frame(piece: dict[str, Any]) -> str:

@@ -18,7 +18,7 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from common.correlation import log_context_bind
 from common.queues import HIGH_SUFFIX
-from jobs.services import batches, pipeline, recovery, retention, tiers, webhooks
+from jobs.services import batches, cold_tier, pipeline, recovery, retention, tiers, trash, webhooks
 from jobs.services.publishing import stage_message_send, stages_chained
 from jobs.services.stages import TransientStageError, job_fail_by_id
 from jobs.stage_table import STAGE_TABLE, StageSpec
@@ -166,6 +166,16 @@ def purge_results() -> int:
 @shared_task(name="jobs.tiers_move_warm")
 def tiers_move_warm() -> int:
     return tiers.jobs_move_warm()
+
+
+@shared_task(name="jobs.tiers_move_cold")
+def tiers_move_cold() -> int:
+    return cold_tier.jobs_move_cold()
+
+
+@shared_task(name="jobs.trash_purge")
+def trash_purge() -> dict[str, int]:
+    return trash.trash_purge()
 
 
 @shared_task(name="jobs.purge_events")

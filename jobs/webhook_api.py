@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from common.api import UnprocessableEntity, created
 from jobs import selectors
 from jobs.models import WebhookDelivery, WebhookEndpoint
+from jobs.services.trash import TrashKind, trash_put
 from jobs.services.webhooks import (
     BATCH_EVENT_TYPES,
     EVENT_TYPES,
@@ -27,7 +28,7 @@ from jobs.services.webhooks import (
     project_secret_rotate,
 )
 from safety.ssrf import UnsafeUrl
-from tenants.authentication import request_api_key
+from tenants.authentication import request_actor, request_api_key
 from tenants.models import Project
 from tenants.permissions import IsAdmin, IsEditor, IsViewer, ReadViewerWriteAdmin
 
@@ -88,7 +89,9 @@ def _project(request: Request) -> Project:
 
 
 def _endpoint(request: Request, endpoint_id: UUID) -> WebhookEndpoint:
-    endpoint = WebhookEndpoint.objects.filter(id=endpoint_id, project=_project(request)).first()
+    endpoint = WebhookEndpoint.objects.filter(
+        id=endpoint_id, project=_project(request), deleted_at__isnull=True
+    ).first()
     if endpoint is None:
         raise NotFound()
     return endpoint
@@ -104,7 +107,7 @@ class WebhookEndpointListApi(APIView):
 
     @extend_schema(operation_id="webhook_endpoints_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
-        endpoints = WebhookEndpoint.objects.filter(project=_project(request))
+        endpoints = WebhookEndpoint.objects.filter(project=_project(request), deleted_at__isnull=True)
         return Response({"data": [endpoint_data(e) for e in endpoints]})
 
     @extend_schema(
@@ -151,7 +154,9 @@ class WebhookEndpointDetailApi(APIView):
 
     @extend_schema(operation_id="webhook_endpoints_delete", responses={204: None})
     def delete(self, request: Request, endpoint_id: UUID) -> Response:
-        _endpoint(request, endpoint_id).delete()  # its deliveries stay, for the record
+        # To the trash: restorable for the grace period, purged after it; its
+        # deliveries stay, for the record.
+        trash_put(kind=TrashKind.WEBHOOK_ENDPOINT, obj=_endpoint(request, endpoint_id), by=request_actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -10,6 +10,10 @@ class ReviewConfig(AppConfig):
         # Jobs reaches review only through this port (jobs/ports.py).
         from jobs.ports import ReviewPort, review_port_register
         from review.risk import risk_assess
-        from review.services import review_task_create, review_withdraw
+        from review.services import review_forget, review_task_create, review_withdraw
 
-        review_port_register(ReviewPort(assess=risk_assess, task_create=review_task_create, withdraw=review_withdraw))
+        review_port_register(
+            ReviewPort(
+                assess=risk_assess, task_create=review_task_create, withdraw=review_withdraw, forget=review_forget
+            )
+        )

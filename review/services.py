@@ -164,6 +164,13 @@ def review_withdraw(*, job_id: Any, reason: str) -> int:
     )
 
 
+def review_forget(*, job_ids: list[Any]) -> int:
+    """Empty the tasks' copies of the model's and the delivered output (the
+    job's content was purged: a deleted job past its grace period). The
+    decision, reasons and reviewer stay, for the record."""
+    return ReviewTask.objects.filter(job_id__in=job_ids).update(model_output=None, final_output=None, note="")
+
+
 def review_escalate_overdue() -> int:
     """Beat: overdue tasks rise in priority and are announced (webhook and a
     log line) at most once per BEACON_REVIEW_ESCALATION_MINUTES each."""

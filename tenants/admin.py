@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from common.soft_delete import trash_restore_action
 from tenants.models import ApiKey, AuditCheckpoint, AuditLog, OAuthClient, Organization, Project
 
 
@@ -15,8 +16,9 @@ class OrganizationAdmin(admin.ModelAdmin):
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ("slug", "organization", "name", "created_at")
-    list_filter = ("organization",)
+    list_filter = ("organization", "deleted_at")
     exclude = ("webhook_secret", "previous_webhook_secret")
+    actions = [trash_restore_action]
 
 
 @admin.register(ApiKey)
@@ -32,7 +34,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
         "revoked_at",
         "last_used_at",
     )
-    list_filter = ("role", "project_only", "organization")
+    list_filter = ("role", "project_only", "organization", "deleted_at")
+    actions = [trash_restore_action]
     # The hash is useless to a person and the raw key is never stored.
     exclude = ("key_hash",)
     readonly_fields = ("prefix", "last_used_at", "created_at")

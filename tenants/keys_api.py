@@ -122,7 +122,9 @@ def new_credential_project(*, creator: ApiKey, data: dict[str, Any]) -> Project 
     grant is known to be no wider than the creator's; 422 or 403 otherwise."""
     project = creator.project if creator.project_only else None
     if data["projectId"] is not None:
-        project = Project.objects.filter(id=data["projectId"], organization_id=creator.organization_id).first()
+        project = Project.objects.filter(
+            id=data["projectId"], organization_id=creator.organization_id, deleted_at__isnull=True
+        ).first()
         if project is None:
             detail = {"field": "projectId", "message": "No such project in this organization.", "code": "invalid"}
             raise ApiError("Unknown project.", code="validation_error", status_code=422, details=[detail])
@@ -138,7 +140,7 @@ def _created(request: Request, issued: IssuedKey) -> Response:
 
 def _key_of_organization(request: Request, key_id: UUID) -> ApiKey:
     caller = request_api_key(request)
-    keys = ApiKey.objects.filter(organization_id=caller.organization_id)
+    keys = ApiKey.objects.filter(organization_id=caller.organization_id, deleted_at__isnull=True)
     project_id = caller.project_scope_id()
     if project_id is not None:
         keys = keys.filter(project_id=project_id)
@@ -160,7 +162,7 @@ class ApiKeyListApi(GenericAPIView):
         if getattr(self, "swagger_fake_view", False):
             return ApiKey.objects.none()
         caller = request_api_key(self.request)
-        keys = ApiKey.objects.filter(organization_id=caller.organization_id)
+        keys = ApiKey.objects.filter(organization_id=caller.organization_id, deleted_at__isnull=True)
         project_id = caller.project_scope_id()
         if project_id is not None:
             keys = keys.filter(project_id=project_id)

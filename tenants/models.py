@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from common.soft_delete import SoftDeletable
+
 
 class RateTier(models.TextChoices):
     """API requests per minute per organization (tenants/rate_limits.py)."""
@@ -49,7 +51,7 @@ class Organization(models.Model):
         return self.slug
 
 
-class Project(models.Model):
+class Project(SoftDeletable):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="projects")
     slug = models.SlugField(max_length=64)
@@ -80,7 +82,7 @@ class Role(models.TextChoices):
 ROLE_RANK = {Role.VIEWER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
 
 
-class ApiKey(models.Model):
+class ApiKey(SoftDeletable):
     """An API key. Only its SHA-256 is stored; the raw key is shown once.
 
     A plain SHA-256 is enough (no bcrypt): keys carry 256 bits of randomness,
@@ -131,8 +133,10 @@ class ApiKey(models.Model):
 
     def is_usable(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
-        if self.revoked_at is not None:
+        if self.revoked_at is not None or self.deleted_at is not None:
             return False
+        if self.project is not None and self.project.deleted_at is not None:
+            return False  # a key of a project in the trash works again if the project is restored
         return self.expires_at is None or self.expires_at > now
 
     def has_role(self, role: str) -> bool:

@@ -27,6 +27,8 @@ class Scope(StrEnum):
     KEYS_WRITE = "keys:write"
     HOLDS_READ = "holds:read"
     HOLDS_WRITE = "holds:write"
+    TRASH_READ = "trash:read"
+    TRASH_WRITE = "trash:write"
 
 
 ALL_SCOPES: frozenset[Scope] = frozenset(Scope)

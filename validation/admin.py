@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from common.soft_delete import trash_restore_action
 from validation.models import OutputSchema, SchemaComponent, SchemaVersion
 
 
@@ -20,6 +21,7 @@ class OutputSchemaAdmin(admin.ModelAdmin):
     list_display = ("name", "organization", "created_at")
     list_filter = (("organization", admin.EmptyFieldListFilter),)
     inlines = [SchemaVersionInline]
+    actions = [trash_restore_action]
 
 
 @admin.register(SchemaVersion)

@@ -19,7 +19,7 @@ from tenants.authentication import request_actor, request_api_key
 from tenants.permissions import IsEditor, ReadViewerWriteEditor
 from validation.models import OutputSchema, SchemaVersion
 from validation.registry import schema_lookup, schemas_visible
-from validation.schemas import SchemaRegistryError, next_minor, schema_fork, schema_version_create
+from validation.schemas import SchemaRegistryError, next_minor, schema_delete, schema_fork, schema_version_create
 
 
 # --- the output schema registry -------------------------------------------------
@@ -91,7 +91,7 @@ class SchemaWriteSerializer(serializers.Serializer):
 
 
 def _schema_error(exc: SchemaRegistryError) -> ApiError:
-    status_code = 409 if exc.code in ("conflict", "incompatible_schema") else 422
+    status_code = 409 if exc.code in ("conflict", "incompatible_schema", "schema_in_use") else 422
     return ApiError(exc.message, code=exc.code, status_code=status_code, details=exc.details)
 
 
@@ -156,6 +156,14 @@ class SchemaListApi(APIView):
             raise ApiError("`name` is required.", code="validation_error", status_code=422)
         organization = request_api_key(request).organization
         existing = schema_lookup(organization_id=organization.id, name=data["name"])
+        trashed = OutputSchema.objects.filter(organization=organization, name=data["name"], deleted_at__isnull=False)
+        if trashed.exists():
+            raise ApiError(
+                f"a schema named {data['name']!r} is in the trash; restore it (POST /api/v1/trash/schema/"
+                f"{trashed.first().pk}/restore) or choose another name",  # type: ignore[union-attr]
+                code="conflict",
+                status_code=409,
+            )
         if existing is not None:
             hint = "; fork it to have your own" if existing.is_platform else ""
             raise ApiError(f"a schema named {data['name']!r} exists{hint}", code="conflict", status_code=409)
@@ -192,6 +200,16 @@ class SchemaDetailApi(APIView):
         serializer = SchemaWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return _new_version(request, schema, serializer.validated_data, default_version=next_minor(schema))
+
+    @extend_schema(operation_id="schemas_delete", responses={204: None})
+    def delete(self, request: Request, name: str) -> Response:
+        """Move the schema to the trash: restorable for the grace period (POST
+        /api/v1/trash/schema/:id/restore), purged after it."""
+        try:
+            schema_delete(schema=_schema(request, name, write=True), deleted_by=request_actor(request))
+        except SchemaRegistryError as exc:
+            raise _schema_error(exc) from exc
+        return Response(status=204)
 
 
 class SchemaVersionApi(APIView):

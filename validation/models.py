@@ -11,6 +11,7 @@ import uuid
 from django.db import models
 
 from common.immutable import ImmutableContent, ImmutableContentError
+from common.soft_delete import SoftDeletable
 
 COMPONENT_PREFIX = "urn:beacon:component:"
 
@@ -47,7 +48,7 @@ class SchemaComponent(models.Model):
         return f"{COMPONENT_PREFIX}{self.name}"
 
 
-class OutputSchema(models.Model):
+class OutputSchema(SoftDeletable):
     """An organization's schema, or (organization empty) a platform default
     that every organization reads and only platform operators change."""
 

@@ -17,7 +17,10 @@ from validation.schemas import schema_validator
 
 
 def schemas_visible(*, organization_id: Any) -> QuerySet[OutputSchema]:
-    return OutputSchema.objects.filter(Q(organization_id=organization_id) | Q(organization__isnull=True))
+    """The organization's schemas and the platform's, less those in the trash."""
+    return OutputSchema.objects.filter(
+        Q(organization_id=organization_id) | Q(organization__isnull=True), deleted_at__isnull=True
+    )
 
 
 def schema_lookup(*, organization_id: Any, name: str) -> OutputSchema | None:

@@ -18,6 +18,7 @@ from jsonschema.exceptions import SchemaError
 from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 
+from common.soft_delete import soft_delete
 from validation.models import COMPONENT_PREFIX, OutputSchema, SchemaComponent, SchemaVersion
 from validation.rules import RuleError, rules_compile
 
@@ -170,6 +171,21 @@ def schema_pinned_by_active(schema: OutputSchema) -> list[str]:
         "template_versions__template__name", "template_versions__version"
     )
     return sorted({f"{name}@{number}" for name, number in pins})
+
+
+def schema_delete(*, schema: OutputSchema, deleted_by: str) -> bool:
+    """Move an organization's schema to the trash (common/soft_delete.py):
+    refused while an active template version pins one of its versions, whose
+    jobs would lose their schema. Jobs that ran on it keep their version."""
+    if schema.is_platform:
+        raise SchemaRegistryError("a platform schema is not deleted through an organization", code="conflict")
+    pinned = schema_pinned_by_active(schema)
+    if pinned:
+        raise SchemaRegistryError(
+            f"active template versions pin {schema.name!r}: {', '.join(pinned)}; retire them first",
+            code="schema_in_use",
+        )
+    return soft_delete(schema, by=deleted_by)
 
 
 def next_minor(schema: OutputSchema) -> str:

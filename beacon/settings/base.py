@@ -208,6 +208,8 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI's assets come from the installed sidecar package, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Two components have a `kind` field with their own choices: name the trash's.
+    "ENUM_NAME_OVERRIDES": {"TrashKindEnum": "jobs.services.trash.KIND_CHOICES"},
     # Links from each create to the operations that take what it created
     # (beacon/openapi.py), after the default enum hook.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "beacon.openapi.openapi_links"],
@@ -236,6 +238,15 @@ BEACON_RETENTION_POLICY_CACHE_SECONDS = env.int("BEACON_RETENTION_POLICY_CACHE_S
 # searchable metadata staying in PostgreSQL; 0 turns the move off.
 BEACON_WARM_AFTER_DAYS = env.int("BEACON_WARM_AFTER_DAYS", default=90)
 BEACON_TIER_BATCH = env.int("BEACON_TIER_BATCH", default=1000)
+# A warm job ended this many days ago goes cold: into its organization's
+# monthly compressed archive (a tar.gz with a manifest of checksums); reading
+# it needs `manage.py storage_tiers restore`. 0 turns the move off.
+BEACON_COLD_AFTER_DAYS = env.int("BEACON_COLD_AFTER_DAYS", default=365)
+# Warm jobs taken per cold run (one archive part per organization and month).
+BEACON_COLD_BATCH = env.int("BEACON_COLD_BATCH", default=10000)
+# Soft delete (jobs/services/trash.py): what is deleted can be restored for
+# this many days, then beat purges it for good.
+BEACON_TRASH_GRACE_DAYS = env.int("BEACON_TRASH_GRACE_DAYS", default=30)
 # The archive: the local filesystem under .beacon/ by default; in production
 # an S3-compatible store, e.g. BEACON_ARCHIVE_BACKEND=storages.backends.s3.S3Storage
 # with AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL and credentials (django-storages).

@@ -154,6 +154,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.tiers_move_warm",
         "schedule": 3600.0,
     },
+    # Warm jobs past BEACON_COLD_AFTER_DAYS join their month's cold archive (jobs/services/cold_tier.py).
+    "move-jobs-cold": {
+        "task": "jobs.tiers_move_cold",
+        "schedule": 86400.0,
+    },
+    # What stayed in the trash past BEACON_TRASH_GRACE_DAYS (jobs/services/trash.py).
+    "purge-trash": {
+        "task": "jobs.trash_purge",
+        "schedule": 3600.0,
+    },
     # Only jobs whose retention policy ends their events or ledger rows.
     "purge-events": {
         "task": "jobs.purge_events",

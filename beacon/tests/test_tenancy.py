@@ -44,6 +44,7 @@ LIST_ROUTES = {
     "api/v1/generations", "api/v1/webhook-endpoints", "api/v1/webhook-secret/rotate", "api/v1/templates",
     "api/v1/schemas", "api/v1/validation/metrics", "api/v1/review/metrics", "api/v1/usage", "api/v1/usage/quota",
     "api/v1/audit-log", "api/v1/keys", "api/v1/oauth-clients", "api/v1/batches", "api/v1/legal-holds",
+    "api/v1/trash",
 }  # fmt: skip
 # One endpoint for every object: its own case below asks for each of A's by id.
 GRAPHQL_ROUTES = {"api/v1/graphql"}
@@ -81,6 +82,7 @@ OBJECT_ROUTES = {
     "api/v1/keys/<uuid:key_id>/rotate": None,
     "api/v1/oauth-clients/<int:client_id>": None,
     "api/v1/legal-holds/<uuid:hold_id>": None,
+    "api/v1/trash/<str:kind>/<str:object_id>/restore": None,
 }
 # A body that would do harm if the lookup let it through.
 BODIES: dict[str, Any] = {
@@ -140,7 +142,7 @@ def _snapshot(org: Organization) -> str:
         list(TemplateTest.objects.filter(organization=org).values("id", "golden")),
         list(OutputSchema.objects.filter(organization=org).values()),
         SchemaVersion.objects.filter(schema__organization=org).count(),
-        list(Job.objects.filter(organization=org).values("id", "status")),
+        list(Job.objects.filter(organization=org).values("id", "status", "deleted_at")),
         list(WebhookEndpoint.objects.filter(project__organization=org).values()),
         list(WebhookDelivery.objects.filter(job__organization=org).values("id", "status", "attempts")),
         list(Project.objects.filter(organization=org).values("webhook_secret")),
@@ -159,7 +161,7 @@ def _url(route: str, values: dict[str, Any], *, name: str | None, action: str) -
         "<uuid:endpoint_id>": values["endpoint_id"], "<uuid:template_id>": values["template_id"],
         "<uuid:test_id>": values["test_id"], "<str:version>": "1.1.0", "<str:action>": action,
         "<slug:name>": name or "", "<uuid:key_id>": values["key_id"], "<int:client_id>": values["client_id"],
-        "<uuid:batch_id>": values["batch_id"],
+        "<uuid:batch_id>": values["batch_id"], "<str:kind>": "job", "<str:object_id>": values["job_id"],
     }.items():  # fmt: skip
         path = path.replace(placeholder, str(value))
     return "/" + path + ("?from=1.0.0&to=1.1.0" if route.endswith("/diff") else "")

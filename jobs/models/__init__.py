@@ -22,6 +22,7 @@ from jobs.models.core import (
     WebhookEndpoint,
 )
 from jobs.models.lifecycle import (
+    ColdArchive,
     DataSubjectErasure,
     JobArchive,
     LegalHold,
@@ -36,6 +37,7 @@ __all__ = [
     "TERMINAL_STATUSES",
     "Batch",
     "BatchStatus",
+    "ColdArchive",
     "DataSubjectErasure",
     "DeadLetter",
     "DeliveryStatus",

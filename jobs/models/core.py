@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 from django_fsm import FSMField, transition
 
+from common.soft_delete import SoftDeletable
 from tenants.models import ApiKey, Organization, Project
 
 
@@ -116,7 +117,7 @@ class Batch(models.Model):
         return f"batch {self.id} ({self.status})"
 
 
-class Job(models.Model):
+class Job(SoftDeletable):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="jobs")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="jobs")
@@ -163,6 +164,10 @@ class Job(models.Model):
     model_calls_purge_at = models.DateTimeField(null=True, blank=True)
     # hot: all in PostgreSQL; warm: result and events in object storage (JobArchive).
     storage_tier = models.CharField(max_length=8, default="hot", db_index=True)
+    # Soft delete (deleted_at, from SoftDeletable): set when the trash's grace
+    # period ended and the job's content was purged; the row stays, empty, so
+    # usage and invoices still add up (jobs/services/trash.py).
+    content_purged_at = models.DateTimeField(null=True, blank=True)
     # The last routing decision (why this deployment), as the gateway took it.
     routing = models.JSONField(null=True, blank=True)
     correlation_id = models.CharField(max_length=64, blank=True)
@@ -359,7 +364,7 @@ class JobPayload(models.Model):
         return f"payload of {self.job_id}"
 
 
-class JobResult(models.Model):
+class JobResult(SoftDeletable):
     job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="result")
     output = models.JSONField(null=True, blank=True)
     validation = models.JSONField(default=dict, blank=True)
@@ -410,7 +415,7 @@ class DeadLetter(models.Model):
         return f"dead letter {self.id} ({self.stage}: {self.error_code})"
 
 
-class WebhookEndpoint(models.Model):
+class WebhookEndpoint(SoftDeletable):
     """Where a project's job events are delivered, besides any per-job
     `webhookUrl`. Signed with its own secret; a rotation keeps the previous
     secret signing too until `previous_secret_expires_at`, so receivers can

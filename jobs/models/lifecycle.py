@@ -125,6 +125,32 @@ class RetentionPolicy(models.Model):
 class StorageTier(models.TextChoices):
     HOT = "hot"  # everything in PostgreSQL
     WARM = "warm"  # result and events in object storage; searchable metadata here
+    COLD = "cold"  # in the organization's monthly archive; restore before reading
+
+
+class ColdArchive(models.Model):
+    """One monthly compressed archive of an organization's cold jobs: a
+    tar.gz of their warm documents plus `manifest.json` (each member's job id
+    and SHA-256). A month whose jobs go cold over several runs gets several
+    parts; an archive is never rewritten."""
+
+    id = models.BigAutoField(primary_key=True)
+    organization = models.ForeignKey("tenants.Organization", on_delete=models.PROTECT, related_name="cold_archives")
+    month = models.CharField(max_length=7)  # YYYY-MM of the jobs' end
+    part = models.PositiveIntegerField()
+    key = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.BigIntegerField()
+    jobs = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "month", "part"], name="cold_archive_part_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"cold archive {self.key}"
 
 
 class JobArchive(models.Model):
@@ -141,6 +167,12 @@ class JobArchive(models.Model):
     events = models.PositiveIntegerField()
     search = SearchVectorField(null=True)
     moved_at = models.DateTimeField(auto_now_add=True)
+    # Cold: the monthly archive holding the document, and its member name there
+    # (`key` and `sha256` still name the warm document it was made from).
+    cold_archive = models.ForeignKey(
+        ColdArchive, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    member = models.CharField(max_length=100, blank=True)
 
     class Meta:
         indexes = [GinIndex(fields=["search"], name="jobarchive_search")]

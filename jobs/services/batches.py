@@ -379,7 +379,8 @@ def batch_results(*, batch: Batch) -> Iterator[bytes]:
         while pending_error is not None and pending_error["line"] < (job.batch_line or 0):
             yield _error_line(pending_error)
             pending_error = next(errors, None)
-        result = job.result.output if job.status == Status.COMPLETED and hasattr(job, "result") else None
+        shown = job.status == Status.COMPLETED and hasattr(job, "result") and job.result.deleted_at is None
+        result = job.result.output if shown and job.deleted_at is None else None  # none from the trash
         yield _jsonl(
             custom_id=job.custom_id,
             line=job.batch_line,

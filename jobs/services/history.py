@@ -110,33 +110,58 @@ class OutputVersion:
     output: Any
 
 
-def output_versions(*, job: Job) -> list[OutputVersion]:
-    versions: list[OutputVersion] = []
-    answered = list(
-        JobEvent.objects.filter(job=job, type__in=[EventType.MODEL_CALLED, EventType.MODEL_FALLBACK])
-        .order_by("id")
-        .values_list("created_at", flat=True)
-    )
+def _answers(job: Job) -> list[tuple[str, str]]:
+    """(source, text) of each model answer, while retention keeps them."""
     payload = getattr(job, "payload", None)
-    attempts = job_state_load(job).attempts if payload is not None and payload.purged_at is None else []
-    for number, attempt in enumerate(attempts, start=1):
-        source = "fallback" if attempt.fallback else "repair" if attempt.repair else "model"
-        when = answered[number - 1].isoformat() if number <= len(answered) else None
-        versions.append(OutputVersion(f"model:{number}", source, when, _parsed(attempt.text)))
-    result = getattr(job, "result", None)
-    if result is not None and result.purged_at is None and result.output is not None:
-        decided = JobEvent.objects.filter(job=job, type=EventType.REVIEW_DECIDED).order_by("-id").first()
-        validated = (
-            JobEvent.objects.filter(job=job, type__in=[EventType.DECIDED, EventType.PARTIALLY_ACCEPTED])
-            .order_by("-id")
-            .first()
+    if payload is None or payload.purged_at is not None:
+        return []
+    return [
+        ("fallback" if a.fallback else "repair" if a.repair else "model", a.text) for a in job_state_load(job).attempts
+    ]
+
+
+def _archived_answers(document: dict[str, Any]) -> list[tuple[str, str]]:
+    # Version 1 documents hold the texts alone.
+    return [
+        ("model", answer) if isinstance(answer, str) else (answer["source"], answer["text"])
+        for answer in document.get("modelAnswers", [])
+    ]
+
+
+def output_versions(*, job: Job, document: dict[str, Any] | None = None) -> list[OutputVersion]:
+    """The job's outputs in order; `document`: a warm job's archive document
+    (its events, answers and result are there, not in PostgreSQL)."""
+    events: list[Any]
+    if document is not None:
+        events = [ArchivedEvent.of(e) for e in document["events"]]
+        answers = _archived_answers(document)
+        stored = document.get("result") or {}
+        output = stored.get("output")
+    else:
+        events = list(JobEvent.objects.filter(job=job).order_by("id"))
+        answers = _answers(job)
+        result = getattr(job, "result", None)
+        output = result.output if result is not None and result.purged_at is None else None
+    answered = [e.created_at for e in events if e.type in (EventType.MODEL_CALLED, EventType.MODEL_FALLBACK)]
+    versions = [
+        OutputVersion(
+            f"model:{number}",
+            source,
+            answered[number - 1].isoformat() if number <= len(answered) else None,
+            _parsed(text),
         )
-        edited = decided is not None and bool((decided.data or {}).get("edited"))
-        if edited and decided is not None:
-            versions.append(OutputVersion("reviewed", "reviewer", decided.created_at.isoformat(), result.output))
+        for number, (source, text) in enumerate(answers, start=1)
+    ]
+    if output is not None:
+        decided = next((e for e in reversed(events) if e.type == EventType.REVIEW_DECIDED), None)
+        validated = next(
+            (e for e in reversed(events) if e.type in (EventType.DECIDED, EventType.PARTIALLY_ACCEPTED)), None
+        )
+        if decided is not None and (decided.data or {}).get("edited"):
+            versions.append(OutputVersion("reviewed", "reviewer", decided.created_at.isoformat(), output))
         else:
             when = validated.created_at.isoformat() if validated else None
-            versions.append(OutputVersion("validated", "validated", when, result.output))
+            versions.append(OutputVersion("validated", "validated", when, output))
     return versions
 
 

@@ -48,7 +48,7 @@ from jobs.state import job_state_load
 
 logger = logging.getLogger(__name__)
 
-DOCUMENT_VERSION = 1
+DOCUMENT_VERSION = 2  # 2: model answers carry their source (model, repair, fallback)
 
 
 class ArchiveError(Exception):
@@ -59,7 +59,7 @@ def archive_storage() -> Any:
     return storages["archive"]
 
 
-def _key(job: Job) -> str:
+def warm_key(job: Job) -> str:
     return f"warm/{job.organization_id}/{job.finished_at:%Y-%m}/{job.id}.json.gz"
 
 
@@ -85,7 +85,10 @@ def job_document_build(job: Job, events: list[JobEvent] | None = None) -> dict[s
     result = getattr(job, "result", None)
     payload = getattr(job, "payload", None)
     answers = (
-        [attempt.text for attempt in job_state_load(job).attempts]
+        [
+            {"text": a.text, "source": "fallback" if a.fallback else "repair" if a.repair else "model"}
+            for a in job_state_load(job).attempts
+        ]
         if payload is not None and payload.purged_at is None
         else []
     )
@@ -100,7 +103,7 @@ def job_document_build(job: Job, events: list[JobEvent] | None = None) -> dict[s
     }
 
 
-def _encode(document: dict[str, Any]) -> bytes:
+def encode_document(document: dict[str, Any]) -> bytes:
     raw = json.dumps(document, separators=(",", ":"), default=str).encode()
     return gzip.compress(raw, compresslevel=6, mtime=0)
 
@@ -118,9 +121,9 @@ class _Written:
 def _write(job: Job, events: list[JobEvent]) -> _Written:
     """Write a job's document and read it back; raises ArchiveError or OSError."""
     document = job_document_build(job, events)
-    blob = _encode(document)
+    blob = encode_document(document)
     digest = hashlib.sha256(blob).hexdigest()
-    key = _key(job)
+    key = warm_key(job)
     storage = archive_storage()
     if storage.exists(key):
         storage.delete(key)  # a half-done earlier try: write it again
@@ -180,6 +183,7 @@ def jobs_move_warm(*, now: Any = None, limit: int | None = None, chunk: int = 20
         Job.objects.filter(
             unheld(),
             storage_tier=StorageTier.HOT,
+            deleted_at__isnull=True,  # the trash purges it; archiving it first would only be undone
             status__in=list(TERMINAL_STATUSES),
             stage="done",
             finished_at__lt=now - timedelta(days=settings.BEACON_WARM_AFTER_DAYS),

@@ -112,7 +112,7 @@ def deliveries_create(*, job: Job) -> list[WebhookDelivery]:
     message_id = f"msg_{job.id.hex}_{job.status}"
     body = webhook_payload(job=job).decode()
     urls: list[tuple[str, WebhookEndpoint | None]] = [(job.webhook_url, None)] if job.webhook_url else []
-    for subscribed in WebhookEndpoint.objects.filter(project_id=job.project_id, enabled=True):
+    for subscribed in WebhookEndpoint.objects.filter(project_id=job.project_id, enabled=True, deleted_at__isnull=True):
         if not subscribed.event_types or event_type in subscribed.event_types:
             urls.append((subscribed.url, subscribed))
     created = []
@@ -165,7 +165,9 @@ def batch_deliveries_create(*, batch: Batch, body: dict[str, object]) -> list[We
     message_id = f"msg_{batch.id.hex}_{batch.status}"
     payload = json.dumps({"type": event_type, "timestamp": timezone.now().isoformat(), "data": body}, default=str)
     urls: list[tuple[str, WebhookEndpoint | None]] = [(batch.webhook_url, None)] if batch.webhook_url else []
-    for subscribed in WebhookEndpoint.objects.filter(project_id=batch.project_id, enabled=True):
+    for subscribed in WebhookEndpoint.objects.filter(
+        project_id=batch.project_id, enabled=True, deleted_at__isnull=True
+    ):
         if event_type in (subscribed.event_types or []):
             urls.append((subscribed.url, subscribed))
     created = []
@@ -188,7 +190,10 @@ def batch_deliveries_create(*, batch: Batch, body: dict[str, object]) -> list[We
 
 
 def webhooks_wanted(job: Job) -> bool:
-    return bool(job.webhook_url) or WebhookEndpoint.objects.filter(project_id=job.project_id, enabled=True).exists()
+    return (
+        bool(job.webhook_url)
+        or WebhookEndpoint.objects.filter(project_id=job.project_id, enabled=True, deleted_at__isnull=True).exists()
+    )
 
 
 def _claim(delivery_id: int) -> WebhookDelivery | None:
@@ -239,6 +244,8 @@ def _endpoint_gone(delivery: WebhookDelivery) -> str:
     with the project's secret, it would otherwise keep going to a receiver
     the project let go."""
     if delivery.endpoint is not None:
+        if delivery.endpoint.deleted_at is not None:
+            return "endpoint_deleted"  # in the trash: a restore brings later events, not these
         return "" if delivery.endpoint.enabled else "endpoint_disabled"
     return "" if delivery.url == _owner(delivery).webhook_url else "endpoint_deleted"
 

@@ -115,4 +115,4 @@ def test_the_command_moves_and_reports(api, scripted):
     assert "2 job(s) moved warm" in out.getvalue()
     out = StringIO()
     call_command("storage_tiers", "status", stdout=out)
-    assert "warm" in out.getvalue() and "archive:" in out.getvalue()
+    assert "warm" in out.getvalue() and "warm documents:" in out.getvalue() and "cold archives:" in out.getvalue()
