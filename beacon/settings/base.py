@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "jobs",
     "review",
     "evals",
+    "studio",
 ]
 
 MIDDLEWARE = [
