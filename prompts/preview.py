@@ -64,9 +64,12 @@ def preview_render(
     execute: bool,
     organization_id: Any,
     created_by: str = "",
+    route: str | None = None,
 ) -> dict[str, Any]:
     """`organization_id` is the caller's: the preview renders with its fence
-    token, and an executed test is its own (kept as its data)."""
+    token, and an executed test is its own (kept as its data). `route`: a
+    tier or a deployment name for the run (the router's `options.model`);
+    None: the version's tier."""
     resolved = template_resolve(
         template_id=str(template.id), selector=selector, parameters=parameters, organization_id=organization_id
     )
@@ -126,7 +129,9 @@ def preview_render(
         )
 
     try:
-        completion, report = version_execute(version=version, kind=kind, messages=messages, input_tokens=input_tokens)
+        completion, report = version_execute(
+            version=version, kind=kind, messages=messages, input_tokens=input_tokens, route=route
+        )
     except ModelError as exc:
         ledger(exc.attempts)
         raise
@@ -200,8 +205,11 @@ def _tier(version: Any, kind: Any) -> str:
     return str(version.metadata.get("tier") or kind.tier)
 
 
-def version_execute(*, version: Any, kind: Any, messages: list[dict[str, str]], input_tokens: int) -> tuple[Any, Any]:
-    """Generate with the version's settings through the gateway, then validate."""
+def version_execute(
+    *, version: Any, kind: Any, messages: list[dict[str, str]], input_tokens: int, route: str | None = None
+) -> tuple[Any, Any]:
+    """Generate with the version's settings through the gateway, then validate
+    (`route`: a tier or deployment that overrides the version's tier)."""
     max_tokens = int(version.metadata.get("maxTokens") or kind.max_tokens)
     decision = decision_for(
         RouteRequest(
@@ -210,6 +218,7 @@ def version_execute(*, version: Any, kind: Any, messages: list[dict[str, str]], 
             input_tokens=input_tokens,
             max_tokens=max_tokens,
             routing_key=f"test:{version.id}",
+            override=route or None,
         )
     )
     completion = complete(

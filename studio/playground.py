@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from evals.models import EvalDataset, EvalItem
+from llm.registry import registry
 from prompts.models import PromptTemplate, TemplateVersion
 from prompts.preview import preview_render
 from prompts.task_kinds import TaskKind
@@ -71,9 +72,16 @@ def draft_preview(*, draft: Draft, parameters: dict[str, Any], organization_id: 
 
 
 def version_preview(
-    *, template: PromptTemplate, version: TemplateVersion, parameters: dict[str, Any], execute: bool, workspace: Any
+    *,
+    template: PromptTemplate,
+    version: TemplateVersion,
+    parameters: dict[str, Any],
+    execute: bool,
+    workspace: Any,
+    route: str = "",
 ) -> dict[str, Any]:
-    """preview_render of a stored version; with `execute`, a captured run."""
+    """preview_render of a stored version; with `execute`, a captured run
+    on `route` (a tier or a deployment; empty: the version's tier)."""
     return preview_render(
         template=template,
         selector=version.version,
@@ -81,7 +89,15 @@ def version_preview(
         execute=execute,
         organization_id=workspace.organization.id,
         created_by=workspace.actor,
+        route=route or None,
     )
+
+
+def route_choices() -> list[tuple[str, str]]:
+    """What a run may be sent to: the version's own tier, either tier, or one
+    enabled deployment of the registry."""
+    choices = [("", "the version's tier"), ("small", "small tier"), ("large", "large tier")]
+    return choices + [(d.name, f"{d.name} ({d.tier})") for d in registry().enabled()]
 
 
 @dataclass(frozen=True)

@@ -80,3 +80,12 @@ def test_fenced_segments_set_the_data_apart():
         ("text", "Say:\n"), ("marker", "<<DATA_AB12>>"), ("data", "\nhello\n"), ("marker", "<</DATA_AB12>>"),
         ("text", "\nend"),
     ]  # fmt: skip
+
+
+def test_a_run_goes_to_the_route_chosen_and_an_unknown_route_is_refused(editor, own_template, scripted):
+    version = own_template.versions.get()
+    post(editor, own_template, source=version.version, action="run", route="local-large")
+    assert TemplateTest.objects.get(version=version).deployment == "local-large"
+    refused = post(editor, own_template, source=version.version, action="run", route="somebody-elses-model")
+    assert refused.status_code == 422 and b"Unknown route" in refused.content
+    assert TemplateTest.objects.filter(version=version).count() == 1

@@ -15,7 +15,15 @@ from llm.errors import ModelError
 from prompts.models import TemplateTest
 from prompts.task_kinds import task_kinds
 from studio.editor import json_field
-from studio.playground import SAMPLE, dataset_records, draft_preview, fenced_segments, run_inspection, version_preview
+from studio.playground import (
+    SAMPLE,
+    dataset_records,
+    draft_preview,
+    fenced_segments,
+    route_choices,
+    run_inspection,
+    version_preview,
+)
 from studio.selectors import draft_of, run_of, runs_of
 from studio.services import test_golden_mark
 from studio.views import is_htmx, page, studio_page
@@ -51,7 +59,11 @@ def playground(request: HttpRequest, workspace: Workspace, template_id: UUID) ->
         source = versions[0].version
     parameters_text = str(request.POST.get("parameters") or json.dumps(SAMPLE, indent=2))
     record_id = str(request.POST.get("record", ""))
+    routes = route_choices()
+    route = str(request.POST.get("route", ""))
     context: dict[str, Any] = {
+        "routes": routes,
+        "route": route,
         "template": template,
         "kind": kind,
         "draft": draft,
@@ -62,7 +74,10 @@ def playground(request: HttpRequest, workspace: Workspace, template_id: UUID) ->
         "workspace": workspace,
     }
     if request.method == "POST":
-        context.update(_submit(request, workspace, template, kind, draft, source, record_id, parameters_text))
+        if route not in {value for value, _ in routes}:
+            context.update({"error": f"Unknown route {route!r}: choose a tier or a listed deployment.", "status": 422})
+        else:
+            context.update(_submit(request, workspace, template, kind, draft, source, record_id, parameters_text))
         parameters_text = context.pop("parameters_text", parameters_text)
     context["parameters_text"] = parameters_text
     context["runs"] = runs_of(template, workspace)
@@ -99,7 +114,12 @@ def _submit(
                 editor_required(workspace)
             version = version_for(template, source)
             result = version_preview(
-                template=template, version=version, parameters=parameters, execute=execute, workspace=workspace
+                template=template,
+                version=version,
+                parameters=parameters,
+                execute=execute,
+                workspace=workspace,
+                route=str(request.POST.get("route", "")),
             )
     except DomainError as exc:
         details = [f"{d.get('field', '')}: {d.get('message', '')}" for d in exc.details]
