@@ -12,8 +12,11 @@ SECRET_KEY = "beacon-test-suite-only"  # noqa: S105 - used by the tests alone
 # Tests move labels and add schema versions and expect the next request to see them.
 BEACON_INTAKE_CACHE_SECONDS = 0
 BEACON_RETENTION_POLICY_CACHE_SECONDS = 0
-# Each test run archives into a directory of its own.
-STORAGES["archive"]["OPTIONS"] = {"location": tempfile.mkdtemp(prefix="beacon-archive-")}  # noqa: F405
+# Each test run archives into a directory of its own; a real worker a test
+# starts is given the test's directory (BEACON_TEST_ARCHIVE_DIR), to share it.
+STORAGES["archive"]["OPTIONS"] = {  # noqa: F405
+    "location": env.str("BEACON_TEST_ARCHIVE_DIR", default="") or tempfile.mkdtemp(prefix="beacon-archive-")  # noqa: F405
+}
 # The audit sample picks random jobs for review; a test picks its own.
 BEACON_REVIEW_SAMPLING = False
 # Webhooks go to public addresses only; the tests' receivers listen on

@@ -13,8 +13,10 @@ from io import StringIO
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db.models import F
 
-from beacon.testing import generation_body, job_run_inline, jobs_age, streamed_text
+from beacon.celery import app
+from beacon.testing import generation_body, job_run_inline, jobs_age, streamed_text, wait_for, wait_terminal
 from jobs.models import ColdArchive, Job, JobArchive, JobEvent
 from jobs.services import cold_tier, tiers
 from jobs.services.legal_holds import legal_hold_place
@@ -144,3 +146,30 @@ def test_a_warm_job_streams_its_archived_events_and_lists_its_output_versions(ap
     )
     later = streamed_text(resumed)
     assert [int(line[4:]) for line in later.splitlines() if line.startswith("id: ")] == ids[-1:]
+
+
+@pytest.mark.slow
+def test_tier_moves_and_the_trash_purge_run_as_beat_tasks_on_a_real_worker(api, start_worker):
+    """The lifecycle's beat tasks through a real worker, broker and database:
+    warm, then cold, then a restore; a deleted job skips the tiers and is
+    purged after its grace period."""
+    start_worker(LLM_PROVIDER="scripted", BEACON_TEST_ARCHIVE_DIR=tiers.archive_storage().location)
+    kept, deleted = (api.post("/api/v1/generations", generation_body(), format="json").json()["data"]["id"]
+                     for _ in range(2))  # fmt: skip
+    assert wait_terminal(kept) == wait_terminal(deleted) == "completed"
+    output = api.get(f"/api/v1/generations/{kept}").json()["data"]["result"]
+    jobs_age([kept, deleted], timedelta(days=400))
+    api.post("/api/v1/trash", {"kind": "job", "id": deleted}, format="json")
+    Job.objects.filter(pk=deleted).update(deleted_at=F("deleted_at") - timedelta(days=31))
+
+    app.send_task("jobs.tiers_move_warm")
+    wait_for(lambda: Job.objects.get(pk=kept).storage_tier == "warm", 30, message="the warm move")
+    app.send_task("jobs.tiers_move_cold")
+    wait_for(lambda: Job.objects.get(pk=kept).storage_tier == "cold", 30, message="the cold move")
+    app.send_task("jobs.trash_purge")
+    wait_for(lambda: Job.objects.get(pk=deleted).content_purged_at, 30, message="the trash purge")
+    assert Job.objects.get(pk=deleted).storage_tier == "hot"  # never archived: it was in the trash
+    assert api.get(f"/api/v1/generations/{kept}").status_code == 410
+
+    call_command("storage_tiers", "restore", "--job", kept, stdout=StringIO())
+    assert api.get(f"/api/v1/generations/{kept}").json()["data"]["result"] == output
