@@ -9,6 +9,7 @@ screenshotted into docs/images/studio-*.png for docs/studio.md.
 The model here is the scripted one (in-process, deterministic): the
 playground against the real local model is studio/tests/test_real_model.py."""
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from beacon.testing import generation_body, job_run_inline
+from llm.scripted import scripted_responses_push
 from prompts.golden import golden_run_execute
 from prompts.models import GoldenRun, LabelMove, PromptTemplate, TemplateTest, TemplateVersion
 from prompts.services import template_fork
@@ -29,6 +31,12 @@ IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 PASSWORD = "studio-browser-pass"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 TYPO = " {{ custmer }}"
+# What the scripted model answers to the run on 2.1.0 (which becomes golden)
+# and to the golden test's re-run on 2.2.0: the diff shows the change.
+ANSWER_2_1 = {"attributes": {k: {"value": v} for k, v in
+              {"brand": "Acme", "colour": "Blue", "material": None, "size": "M"}.items()}}  # fmt: skip
+ANSWER_2_2 = {"attributes": {k: {"value": v} for k, v in
+              {"brand": "Acme", "colour": "Blue", "material": "cotton", "size": "M"}.items()}}  # fmt: skip
 
 pytestmark = pytest.mark.slow
 
@@ -122,6 +130,7 @@ def test_a_prompt_engineer_edits_runs_and_ships_a_template_in_the_browser(api, s
             page.click("#version-button")
             page.wait_for_selector("h1:has-text('2.1.0')")
             page.goto(f"{base}/studio/templates/{template.id}/playground/?source=2.1.0")
+            scripted_responses_push(json.dumps(ANSWER_2_1))
             page.click("#run-button")
             page.wait_for_selector("#run-summary")
             assert "valid" in page.inner_text("#run-summary")
@@ -141,8 +150,11 @@ def test_a_prompt_engineer_edits_runs_and_ships_a_template_in_the_browser(api, s
             page.fill("#version_number", "2.2.0")
             page.click("#version-button")
             page.wait_for_selector("#golden-rerun")
+            scripted_responses_push(json.dumps(ANSWER_2_2))
             page.click("#golden-rerun")
             page.wait_for_selector(".golden-diff")
+            changed = page.locator(".golden-diff tr:has-text('attributes.material.value')").inner_text()
+            assert "cotton" in changed and "same" not in changed
             accessible(page, "version page")
             page.goto(f"{base}/studio/templates/{template.id}/diff/?from=2.1.0&to=2.2.0")
             page.wait_for_selector("ins:has-text('Name the brand first.')")
