@@ -157,6 +157,12 @@ def product_query(parameters: dict[str, Any]) -> Counter[str]:
     return query
 
 
+def product_languages(parameters: dict[str, Any]) -> frozenset[str]:
+    """The languages a product's words are matched in: its locale's and English."""
+    language = str(parameters.get("locale") or "en").split("-")[0].lower()
+    return frozenset({"en", language})
+
+
 def product_category_attributes(parameters: dict[str, Any]) -> tuple[str | None, tuple[str, ...] | None]:
     """The product's Shopify category and its attributes (Beacon names), by
     retrieval over the whole Shopify taxonomy; (None, None) without the data."""
@@ -177,7 +183,7 @@ def taxonomy_ranking(
     best first (prompts/taxonomy_index.py); without a taxonomy, from the
     `builtin` list."""
     index = _index(taxonomy.id, taxonomy.imported_at.isoformat()) if taxonomy is not None else builtin_index(builtin)
-    ranked = index.rank(product_query(parameters), limit)
+    ranked = index.rank(product_query(parameters), limit, product_languages(parameters))
     # Fill up with top-level categories (then any), so a text with no match
     # still gets choices.
     chosen = {path for path, _ in ranked}

@@ -61,8 +61,18 @@ K1, B = 1.2, 0.75
 LINE = re.compile(r"^(?P<gid>\S+)\s*:\s*(?P<path>.+?)\s*$")
 
 
+# Plurals in -ves whose singular ends in -f or -fe ("scarves" is a scarf);
+# other -ves words ("gloves", "sleeves", "olives") lose their "s" as usual.
+F_PLURALS = {
+    "scarves": "scarf", "shelves": "shelf", "knives": "knife", "leaves": "leaf", "halves": "half",
+    "wolves": "wolf", "loaves": "loaf", "calves": "calf", "hooves": "hoof", "wives": "wife", "lives": "life",
+}  # fmt: skip
+
+
 def stem(word: str) -> str:
     """A plural's singular, roughly ("shirts" -> "shirt", "dresses" -> "dress")."""
+    if word in F_PLURALS:
+        return F_PLURALS[word]
     if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -134,13 +144,17 @@ class TaxonomyIndex:
     postings: dict[str, list[tuple[int, int]]]  # term -> (document, count)
     lengths: list[int]
     idf: dict[str, float]
+    languages: list[str]  # document -> its language ("en" for the taxonomy's own paths)
 
     @property
     def average_length(self) -> float:
         return sum(self.lengths) / max(1, len(self.lengths))
 
-    def rank(self, query: Counter[str], limit: int) -> list[tuple[str, float]]:
-        """The best `limit` categories with their BM25 scores, best first."""
+    def rank(self, query: Counter[str], limit: int, languages: frozenset[str] | None = None) -> list[tuple[str, float]]:
+        """The best `limit` categories with their BM25 scores, best first;
+        `languages`: only documents in these (None: all). A word of one
+        language is often another's ("red" is Spanish for network), so a
+        product is matched in its own language and English."""
         scores: dict[int, float] = defaultdict(float)
         average = self.average_length
         for term, wanted in query.items():
@@ -148,6 +162,8 @@ class TaxonomyIndex:
             if weight is None:
                 continue
             for document, count in self.postings[term]:
+                if languages is not None and self.languages[document] not in languages:
+                    continue
                 saturation = count * (K1 + 1) / (count + K1 * (1 - B + B * self.lengths[document] / average))
                 scores[document] += weight * saturation * wanted
         best: dict[int, float] = {}
@@ -161,6 +177,7 @@ class TaxonomyIndex:
 def index_build(categories: list[str]) -> TaxonomyIndex:
     documents: list[tuple[int, list[str]]] = [(owner, path_terms(path)) for owner, path in enumerate(categories)]
     trust = [NAMED] * len(documents)
+    languages = ["en"] * len(documents)
     by_path = {path: owner for owner, path in enumerate(categories)}
     by_leaf: dict[str, list[int]] = defaultdict(list)
     for owner, path in enumerate(categories):
@@ -171,9 +188,10 @@ def index_build(categories: list[str]) -> TaxonomyIndex:
         if found is None:
             continue
         owner, belief = found
-        for path in paths.values():
+        for language, path in paths.items():
             documents.append((owner, path_terms(path)))
             trust.append(belief)
+            languages.append(language)
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     frequency: Counter[str] = Counter()
     for number, (_, terms) in enumerate(documents):
@@ -190,6 +208,7 @@ def index_build(categories: list[str]) -> TaxonomyIndex:
         dict(postings),
         [len(terms) for _, terms in documents],
         idf,
+        languages,
     )
 
 

@@ -16,9 +16,12 @@ from prompts.taxonomy import (
     demo_taxonomy_ensure,
     parse_shopify_text,
     parse_shopify_yaml,
+    product_languages,
+    product_query,
     taxonomy_candidates,
     taxonomy_import,
 )
+from prompts.taxonomy_index import index_build, shopify_paths
 from safety.encryption import decrypt_json
 from tenants.models import Organization
 
@@ -130,3 +133,26 @@ def test_confidence_follows_the_calibration_table_when_there_is_one(tmp_path, mo
         assert taxonomy.taxonomy_confidence("B", ranking, "A") == round(0.1 + 0.4 * 0.1 / 0.5, 3)
     finally:
         taxonomy.calibration_points.cache_clear()
+
+
+def test_a_product_is_matched_in_its_own_language_and_a_scarf_is_a_scarf(tmp_path, settings):
+    """ "Red" is Spanish for a network: an English listing must not match the
+    Spanish vocabulary, and "scarves" is the plural of "scarf"."""
+    for language, lines in {
+        "en": ["gid://shopify/TaxonomyCategory/aa-2 : Apparel & Accessories > Clothing Accessories > Scarves & Shawls",
+               "gid://shopify/TaxonomyCategory/el-1 : Electronics > Networking"],
+        "es": ["gid://shopify/TaxonomyCategory/aa-2 : Ropa y accesorios > Accesorios de ropa > Bufandas y chales",
+               "gid://shopify/TaxonomyCategory/el-1 : Electrónica > Equipos de red"],
+    }.items():  # fmt: skip
+        folder = tmp_path / "dist" / language
+        folder.mkdir(parents=True)
+        (folder / "categories.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings.BEACON_SHOPIFY_TAXONOMY_DIR = tmp_path
+    shopify_paths.cache_clear()
+    index = index_build(["Apparel & Accessories > Clothing Accessories", "Electronics > Networking"])
+    english = {"content": "Red wool scarf by Nord", "locale": "en-US"}
+    ranked = index.rank(product_query(english), 2, product_languages(english))
+    assert ranked == [("Apparel & Accessories > Clothing Accessories", ranked[0][1])]
+    spanish = {"content": "Equipo de red", "locale": "es-ES"}
+    assert index.rank(product_query(spanish), 1, product_languages(spanish))[0][0] == "Electronics > Networking"
+    shopify_paths.cache_clear()
