@@ -39,7 +39,14 @@ from beacon_client._http import (
 )
 from beacon_client._resources import GENERATIONS, StreamState, WaitState, sync_read_timeout
 from beacon_client.async_batches import AsyncBatches
-from beacon_client.async_resources import AsyncKeys, AsyncSchemas, AsyncTemplates, AsyncUsage, AsyncWebhookEndpoints
+from beacon_client.async_resources import (
+    AsyncKeys,
+    AsyncSchemas,
+    AsyncTemplates,
+    AsyncTrash,
+    AsyncUsage,
+    AsyncWebhookEndpoints,
+)
 from beacon_client.config import load_config
 from beacon_client.errors import error_from_response, retry_after_seconds
 from beacon_client.models import Generation, JobEvent
@@ -76,6 +83,7 @@ class AsyncBeacon:
         self.usage = AsyncUsage(self)
         self.webhook_endpoints = AsyncWebhookEndpoints(self)
         self.keys = AsyncKeys(self)
+        self.trash = AsyncTrash(self)
         self.batches = AsyncBatches(self)
 
     async def __aenter__(self) -> AsyncBeacon:

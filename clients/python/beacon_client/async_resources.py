@@ -12,7 +12,7 @@ import httpx
 
 from beacon_client import _payloads
 from beacon_client._resources import is_uuid, template_by_name
-from beacon_client.models import ApiKey, OutputSchema, Template, Usage, WebhookEndpoint
+from beacon_client.models import ApiKey, OutputSchema, Template, TrashItem, Usage, WebhookEndpoint
 from beacon_client.pagination import AsyncPageIterator, Params
 
 T = TypeVar("T")
@@ -135,3 +135,24 @@ class AsyncKeys:
 
     async def revoke(self, key_id: str) -> None:
         await self._client.request("DELETE", f"/api/v1/keys/{key_id}")
+
+
+class AsyncTrash:
+    """Soft delete: what is deleted can be restored for the server's grace
+    period (30 days by default), then it is purged."""
+
+    def __init__(self, client: AsyncTransport) -> None:
+        self._client = client
+
+    async def list(self) -> builtins.list[TrashItem]:
+        return [TrashItem.from_api(item) for item in (await self._client.get_json("/api/v1/trash"))["data"]]
+
+    async def put(self, kind: str, object_id: str) -> TrashItem:
+        """Move a job, result (by its job's id), schema, webhookEndpoint, project or key to the trash."""
+        response = await self._client.request("POST", "/api/v1/trash", json={"kind": kind, "id": object_id})
+        return TrashItem.from_api(response.json()["data"])
+
+    async def restore(self, kind: str, object_id: str) -> TrashItem:
+        """Take it back out; `Gone` (410) once the grace period has ended."""
+        response = await self._client.request("POST", f"/api/v1/trash/{kind}/{object_id}/restore")
+        return TrashItem.from_api({"label": "", **response.json()["data"]})

@@ -44,7 +44,7 @@ from beacon_client.config import load_config
 from beacon_client.errors import error_from_response, retry_after_seconds
 from beacon_client.models import Generation, JobEvent
 from beacon_client.pagination import PageIterator, Params
-from beacon_client.resources import Keys, Schemas, Templates, UsageResource, WebhookEndpoints
+from beacon_client.resources import Keys, Schemas, Templates, Trash, UsageResource, WebhookEndpoints
 from beacon_client.sse import ServerSentEvent
 
 __all__ = ["Beacon"]
@@ -77,6 +77,7 @@ class Beacon:
         self.usage = UsageResource(self)
         self.webhook_endpoints = WebhookEndpoints(self)
         self.keys = Keys(self)
+        self.trash = Trash(self)
         self.batches = Batches(self)
 
     def __enter__(self) -> Beacon:

@@ -97,6 +97,11 @@ class InvalidState(Conflict):
     """409 `invalid_state`: for instance a cancel of a job that already ended."""
 
 
+class Gone(BeaconError):
+    """410: a job in the cold archive (`job_archived`, with the restore command
+    in `details`), or a restore from the trash after its grace period."""
+
+
 class ValidationError(BeaconError):
     """422: the request is well-formed but its content is invalid; `details`
     name each field (`{"field", "message", "code"}`)."""
@@ -161,6 +166,7 @@ _BY_STATUS: dict[int, type[BeaconError]] = {
     403: PermissionDenied,
     404: NotFound,
     409: Conflict,
+    410: Gone,
     413: BadRequest,
     415: BadRequest,
     422: ValidationError,

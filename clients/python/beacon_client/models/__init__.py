@@ -14,7 +14,7 @@ from beacon_client.models.batches import (
     BatchResult,
 )
 from beacon_client.models.generations import TERMINAL_STATUSES, Cost, Generation, JobEvent, Page, WebhookEvent
-from beacon_client.models.organization import ApiKey, OutputSchema, Template, Usage, WebhookEndpoint
+from beacon_client.models.organization import ApiKey, OutputSchema, Template, TrashItem, Usage, WebhookEndpoint
 
 __all__ = [
     "BATCH_TERMINAL_STATUSES",
@@ -30,6 +30,7 @@ __all__ = [
     "OutputSchema",
     "Page",
     "Template",
+    "TrashItem",
     "Usage",
     "WebhookEndpoint",
     "WebhookEvent",

@@ -110,6 +110,31 @@ class WebhookEndpoint:
 
 
 @dataclass(frozen=True)
+class TrashItem:
+    """A row in the trash: restorable until `restorable_until`, purged after."""
+
+    kind: str  # job | result | schema | webhookEndpoint | project | key
+    id: str
+    label: str
+    deleted_at: datetime | None
+    deleted_by: str
+    restorable_until: datetime | None
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> TrashItem:
+        return cls(
+            kind=str(data["kind"]),
+            id=str(data["id"]),
+            label=str(data.get("label") or ""),
+            deleted_at=time_of(data.get("deletedAt")),
+            deleted_by=str(data.get("deletedBy") or ""),
+            restorable_until=time_of(data.get("restorableUntil")),
+            raw=dict(data),
+        )
+
+
+@dataclass(frozen=True)
 class ApiKey:
     id: str
     name: str
