@@ -9,6 +9,7 @@ masked, so the report does not become a PII leak of its own.
 """
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +29,14 @@ def _mask(value: str) -> str:
     return value[:2] + "*" * max(0, len(value) - 4) + value[-2:] if len(value) > 4 else "*" * len(value)
 
 
+# Times Beacon writes itself (event data, JSON log lines): their seconds and
+# microseconds ("49.691881") read as a phone number to the recognizer.
+ISO_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+
+
 def scan_text(where: str, text: str) -> list[Finding]:
     cleaned = PLACEHOLDER.sub(" ", text)  # placeholders are what redaction leaves, not PII
+    cleaned = ISO_TIME.sub(lambda match: " " * len(match.group()), cleaned)
     return [Finding(where, r.entity_type, _mask(cleaned[r.start : r.end])) for r in detect(cleaned)]
 
 

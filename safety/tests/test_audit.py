@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from beacon.testing import generation_body
 from jobs.models import Job, JobEvent
 from jobs.services import pipeline
+from safety.audit import scan_text
 
 pytestmark = pytest.mark.django_db
 CONTENT = "Review by Mr. John Baker (john.baker@example.com), call +1 415 555 0100."
@@ -41,3 +42,12 @@ def test_planted_pii_is_found_in_tables_and_logs(api, scripted, tmp_path):
     assert "jobs_jobevent#" in report and "EMAIL_ADDRESS ja" in report and "jane.doe@example.com" not in report
     assert f"{log}:2: CREDIT_CARD" in report
     assert Job.objects.filter(pk=job_id).exists()
+
+
+def test_the_times_beacon_writes_are_not_phone_numbers():
+    """A status event's `startedAt` ("...T20:57:49.691881+00:00") once read as
+    a phone number, depending on the clock's microseconds."""
+    assert scan_text("e", '{"startedAt": "2026-11-30T20:57:49.691881+00:00"}') == []
+    assert scan_text("log", "2026-11-30 20:57:49.691881Z job failed") == []
+    found = scan_text("e", '{"startedAt": "2026-11-30T20:57:49.691881+00:00", "who": "jane.doe@example.com"}')
+    assert [f.entity for f in found] == ["EMAIL_ADDRESS"]
