@@ -35,8 +35,9 @@ from jobs.services.output_checks import (
 from jobs.state import JobState, RepairRequest
 from prompts.task_kinds import TaskKind
 from validation.grounding import GroundingReport
-from validation.output import ValidationReport, output_validate
+from validation.output import ValidationReport, output_validate, schema_errors
 from validation.rules import RuleResult
+from validation.tidy import generation_tidied
 
 
 class Outcome(StrEnum):
@@ -83,7 +84,16 @@ class Judgement:
 def answer_checked(job: Job, kind: TaskKind, state: JobState) -> Judgement:
     """Parse and check the last answer; the outcome is ACCEPT or, for now, FAIL."""
     last = state.last_attempt
-    report = output_validate(text=last.text, validator=model_validator_of(job, kind, state))
+    validator = model_validator_of(job, kind, state)
+    report = output_validate(text=last.text, validator=validator)
+    if kind.output_kind == "generation" and report.parse_pass is not None and report.refusal is None:
+        # Form faults (a repeated bullet, an SEO line over its limit) are
+        # fixed here rather than by another model call (validation/tidy.py).
+        tidied, changes = generation_tidied(report.parsed, validator.schema)
+        if changes:
+            report.parsed, report.parse_changes = tidied, [*report.parse_changes, *changes]
+            report.errors = schema_errors(tidied, validator)
+            report.valid = not report.errors
     if last.repair and report.parse_pass is not None:
         report.parse_pass = "repaired"  # noqa: S105 - a pass name, not a secret
         report.parse_changes.append("a repair call to the small tier restated the output as JSON")

@@ -174,6 +174,29 @@ def test_invented_sentences_and_bullets_are_cut_from_the_first_answer(api, scrip
     assert not job.events.filter(type="remediation").exists()
 
 
+def test_form_faults_are_tidied_without_another_model_call(api, scripted):
+    # A repeated bullet point, an SEO description over its 160 characters
+    # and a title in capitals: fixed by Beacon, listed, no second call.
+    job_id = _submit(api, "product_description", content=DESCRIPTION)
+    long_meta = "A blue cotton shirt by Acme in size M. " + "Machine washable at 30 degrees, with a button collar. " * 3
+    answer = _product(
+        title="ACME BLUE COTTON SHIRT",
+        bullet_points=["Blue cotton", "Size M", "blue cotton"],
+        seo={"meta_title": "Acme blue cotton shirt", "meta_description": long_meta},
+    )
+    scripted_responses_push(answer)
+    job_run_inline(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.generation_count == 1 and not job.events.filter(type="remediation").exists()
+    output = job.result.output or {}
+    assert output["title"] == "Acme Blue Cotton Shirt"
+    assert output["bullet_points"] == ["Blue cotton", "Size M"]
+    assert len(output["seo"]["meta_description"]) <= 160 and output["seo"]["meta_description"].endswith(".")
+    changes = job.result.validation["parseChanges"]
+    assert "bullet_points[2]: repeats an earlier item, dropped" in changes
+    assert "title: written in capitals, recased" in changes
+
+
 def test_a_title_still_claiming_what_the_input_lacks_goes_to_review(api, scripted):
     # A title is one claim and cannot be cut: the model is asked again, and
     # after the last generation the copy is kept, flagged, and a reviewer
