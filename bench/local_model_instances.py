@@ -67,7 +67,18 @@ def measure(bases: list[str], calls: int, max_tokens: int) -> tuple[float, float
 
 
 def server(port: int, threads: int) -> list[str]:
-    return ["nice", "-n", "19", sys.executable, "manage.py", "llm_serve", "--port", str(port), "--threads", str(threads)]
+    return [
+        "nice",
+        "-n",
+        "19",
+        sys.executable,
+        "manage.py",
+        "llm_serve",
+        "--port",
+        str(port),
+        "--threads",
+        str(threads),
+    ]
 
 
 def main() -> None:
