@@ -15,10 +15,9 @@ and prints calls per second, alternating the builds for a few rounds:
 """
 
 import argparse
-import statistics
 import sys
 
-from local_model_instances import measure, server
+from local_model_instances import measure, report, server
 from stack import BASE_DIR, processes, wait_http
 
 PORT = 8880
@@ -40,13 +39,7 @@ def main() -> None:
                 wait_http(f"http://127.0.0.1:{PORT}/v1/models", timeout=180)
                 results[name].append(measure([f"http://127.0.0.1:{PORT}"], args.calls, args.max_tokens))
     print(f"{args.calls} calls per round, {args.rounds} rounds, up to {args.max_tokens} tokens out, 2 threads")
-    for name in builds:
-        per_round = ", ".join(f"{rate:.2f}" for rate, _ in results[name])
-        rate = statistics.median(r for r, _ in results[name])
-        tokens = statistics.median(t for _, t in results[name])
-        print(f"  {name:10} {rate:5.2f} calls/s ({per_round}), {tokens:6.1f} tokens/s out")
-    ratio = statistics.median(r for r, _ in results["other"]) / statistics.median(r for r, _ in results["installed"])
-    print(f"  other / installed: x{ratio:.2f}")
+    report({"installed": "installed build", "other": "other build"}, results)
 
 
 if __name__ == "__main__":

@@ -105,13 +105,19 @@ def main() -> None:
         "many": f"{args.instances} servers x 1 thread",
     }
     print(f"{args.calls} calls per round, {args.rounds} rounds, up to {args.max_tokens} tokens out")
+    report(labels, results)
+
+
+def report(labels: dict[str, str], results: dict[str, list[tuple[float, float]]]) -> None:
+    """Each layout's median calls/s (every round's too) and the second over the first."""
     for key, label in labels.items():
         per_round = ", ".join(f"{rate:.2f}" for rate, _ in results[key])
         rate = statistics.median(r for r, _ in results[key])
         tokens = statistics.median(t for _, t in results[key])
         print(f"  {label:24} {rate:5.2f} calls/s ({per_round}), {tokens:6.1f} tokens/s out")
-    ratio = statistics.median(r for r, _ in results["many"]) / statistics.median(r for r, _ in results["one"])
-    print(f"  {labels['many']} / {labels['one']}: x{ratio:.2f}")
+    first, second = labels
+    ratio = statistics.median(r for r, _ in results[second]) / statistics.median(r for r, _ in results[first])
+    print(f"  {labels[second]} / {labels[first]}: x{ratio:.2f}")
 
 
 if __name__ == "__main__":
