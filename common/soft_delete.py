@@ -15,7 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.db import models
+from django.dispatch import Signal
 from django.utils import timezone
+
+# Sent with the row's model as sender after a row moves into or out of the
+# trash: both write with `update()`, which sends no post_save, and some apps
+# keep derived state that must drop the row (tenants' key cache).
+trash_changed = Signal()
 
 
 class RestoreWindowClosed(Exception):
@@ -53,6 +59,8 @@ def soft_delete(obj: SoftDeletable, *, by: str, now: datetime | None = None) -> 
         .update(deleted_at=now or timezone.now(), deleted_by=by[:200])
     )
     obj.refresh_from_db(fields=["deleted_at", "deleted_by"])
+    if updated:
+        trash_changed.send(sender=type(obj), instance=obj)
     return updated == 1
 
 
@@ -70,6 +78,8 @@ def soft_restore(obj: SoftDeletable, *, now: datetime | None = None) -> bool:
         type(obj)._default_manager.filter(pk=obj.pk, deleted_at=obj.deleted_at).update(deleted_at=None, deleted_by="")
     )
     obj.refresh_from_db(fields=["deleted_at", "deleted_by"])
+    if updated:
+        trash_changed.send(sender=type(obj), instance=obj)
     return updated == 1
 
 

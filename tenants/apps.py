@@ -16,3 +16,6 @@ class TenantsConfig(AppConfig):
 
         user_login_failed.connect(login_failure_record, dispatch_uid="beacon-login-failures")
         command_audit_install()
+        from tenants.key_cache import key_cache_signals_connect
+
+        key_cache_signals_connect()

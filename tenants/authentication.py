@@ -12,9 +12,9 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from common.correlation import log_context_bind
+from tenants.key_cache import api_key_authenticate
 from tenants.models import ApiKey
 from tenants.oauth import api_key_for_access_token
-from tenants.selectors import api_key_by_raw
 from tenants.services import KEY_PREFIX
 
 
@@ -47,7 +47,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Use `Authorization: Bearer <api key or access token>`.")
         raw = raw.strip()
         if raw.startswith(KEY_PREFIX):
-            api_key = api_key_by_raw(raw_key=raw)
+            api_key = api_key_authenticate(raw_key=raw)
             if api_key is None:
                 raise exceptions.AuthenticationFailed("The API key is invalid, expired or revoked.")
         else:

@@ -372,6 +372,10 @@ BEACON_STAGE_CHAINING = env.bool("BEACON_STAGE_CHAINING", default=True)
 # Intake caches template labels and schema versions per process for 5 s (a
 # label move is seen within that); 0 turns the cache off (tests do).
 BEACON_INTAKE_CACHE_SECONDS = env.int("BEACON_INTAKE_CACHE_SECONDS", default=5)
+# Authenticated API keys are kept per process this long, and dropped at once
+# when any key, project or organization changes (tenants/key_cache.py); 0
+# reads every request's key from the database (tests do).
+BEACON_API_KEY_CACHE_SECONDS = env.int("BEACON_API_KEY_CACHE_SECONDS", default=30)
 # Taxonomy tagging offers a job at most this many categories (prompts/taxonomy.py).
 BEACON_TAXONOMY_CANDIDATES = env.int("BEACON_TAXONOMY_CANDIDATES", default=30)
 # Taxonomy tagging: the model chooses among the retrieval's best few paths.

@@ -11,6 +11,7 @@ SECRET_KEY = "beacon-test-suite-only"  # noqa: S105 - used by the tests alone
 
 # Tests move labels and add schema versions and expect the next request to see them.
 BEACON_INTAKE_CACHE_SECONDS = 0
+BEACON_API_KEY_CACHE_SECONDS = 0
 BEACON_RETENTION_POLICY_CACHE_SECONDS = 0
 # Each test run archives into a directory of its own; a real worker a test
 # starts is given the test's directory (BEACON_TEST_ARCHIVE_DIR), to share it.
