@@ -58,6 +58,7 @@ def start_stack(port: int, log: Path) -> tuple[subprocess.Popen[bytes], str]:
         "BEACON_RATE_LIMITS": "false",
         "BEACON_RUNTIME_DIR": str(BASE_DIR / ".beacon" / "bench-ack"),
     }
+    log.parent.mkdir(parents=True, exist_ok=True)  # absent on a fresh clone
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "beacon.runtime", "run"],
