@@ -5,6 +5,10 @@ import re
 import unicodedata
 from typing import Any
 
+# What PII redaction (safety/pii.py) leaves where it removed a value:
+# `<PERSON_1>`, `<EMAIL_2>`. Extraction must never take one for the caller's text.
+REDACTION_PLACEHOLDER = re.compile(r"<([A-Z_]+)_(\d+)>")
+
 LOOK_ALIKES = str.maketrans(
     # Cyrillic and Greek letters that look Latin (written as escapes so the
     # source shows what they are), and typographic quotes, dashes, spaces.

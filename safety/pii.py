@@ -42,6 +42,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
 
+from common.text import REDACTION_PLACEHOLDER
 from safety.names import person_names
 
 tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
@@ -77,7 +78,7 @@ LABELS = {
 }
 # Presidio scores a bare phone number 0.4 (higher with context words nearby).
 MIN_SCORE = 0.4
-PLACEHOLDER = re.compile(r"<([A-Z_]+)_(\d+)>")
+PLACEHOLDER = REDACTION_PLACEHOLDER
 
 NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
 PERSON_PATTERNS = [

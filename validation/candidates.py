@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from common.text import REDACTION_PLACEHOLDER
 from validation.evidence import InputIndex, Span, fold_value
 from validation.lexicons import attribute_key, lexicon
 from validation.quantities import QUANTITY
@@ -105,6 +106,19 @@ def _after_key(index: InputIndex, span: Span, keys: tuple[str, ...]) -> bool:
     return any(before.endswith(key) for key in keys) or span.field.split(".")[-1].lower() in keys
 
 
+def _inside_compound(index: InputIndex, span: Span) -> bool:
+    """Whether the span is joined by a hyphen to a word or number around it:
+    part of a code ("SHR-104-100"), a chemical name ("PEG-115M"), a product
+    name ("Classic-Clear") or a compound word ("double-twist"), not a value
+    the listing states."""
+    text = next(t for name, t, _, _ in index.texts if name == span.field)
+    before = text[max(0, span.start - 2) : span.start]
+    after = text[span.end : span.end + 2]
+    return (len(before) == 2 and before[1] == "-" and before[0].isalnum()) or (
+        len(after) == 2 and after[0] == "-" and after[1].isalnum()
+    )
+
+
 def _lexicon_candidates(
     index: InputIndex, spec: AttributeSpec, values: tuple[str, ...], source: str
 ) -> list[Candidate]:
@@ -112,6 +126,8 @@ def _lexicon_candidates(
     found = []
     for known in values:
         for span in index.find_all(known, limit=3):
+            if _inside_compound(index, span):
+                continue
             short = len(known) <= SHORT_LETTER_SIZE and spec.key == "size"
             cued = _after_key(index, span, keys)
             if short and not (cued and span.text.isupper()):
@@ -198,6 +214,8 @@ def _size_candidates(index: InputIndex) -> list[Candidate]:
             if match[2] == "%":
                 continue
             span = Span(name, match.start(), match.end(), match.group(0))
+            if _inside_compound(index, span):
+                continue
             cued = _after_key(index, span, KEY_NAMES["size"])
             found.append(Candidate(span.text, span, "pattern", 0.85 if cued else 0.6))
     found += [Candidate(v, s, "pattern", 0.9) for v, s in _spans_of(index, SIZE_AFTER_WORD, "size")]
@@ -223,6 +241,9 @@ def candidates_propose(parameters: dict[str, Any], specs: list[AttributeSpec]) -
             if name.lower() == f"product.attributes.{spec.key}" and text.strip():
                 found.append(Candidate(text.strip(), Span(name, 0, len(text), text), "product_field", 1.0))
         # Strongest cue first; among equals, the one written first.
+        # A redacted input's placeholder ("<PERSON_1>'s") stands for text the
+        # caller wrote and Beacon removed: never a value to deliver.
+        found = [c for c in found if not REDACTION_PLACEHOLDER.search(c.value)]
         found.sort(key=lambda c: (-c.score, c.span.field != "content", c.span.start))
         unique: dict[str, Candidate] = {}
         for candidate in found:

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from common.text import LOOK_ALIKES
+from common.text import LOOK_ALIKES, REDACTION_PLACEHOLDER
 from validation.quantities import QUANTITY, quantities, quantity_supported
 
 EDGE_PUNCTUATION = " \t\n.,;:!?\"'()[]"
@@ -112,6 +112,8 @@ class InputIndex:
         quantity equal to it after unit conversion; None when neither."""
         if value is None or isinstance(value, bool):
             return None
+        if REDACTION_PLACEHOLDER.search(str(value)):
+            return None  # Beacon's own redaction mark stands where the caller's text was
         found = self.find_all(value, limit=1)
         if found:
             return found[0]

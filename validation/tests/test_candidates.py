@@ -94,3 +94,31 @@ def test_a_free_answer_not_in_the_input_has_no_evidence():
     output = extraction_output({"style": "Victorian"}, plan, parameters)
     assert output["attributes"]["style"]["evidence"] is None
     assert extraction_output({"style": "sturdy"}, plan, parameters)["attributes"]["style"]["evidence"] == "sturdy"
+
+
+@pytest.mark.parametrize(
+    ("content", "attribute", "value"),
+    [
+        ("Style Code SHR-105-104-100 In the Box 3 Shorts", "size", "100 In"),
+        ("Ingredients: PEG-115M, Calcium Carbonate", "size", "115M"),
+        ("Gel nettoyant pour mains Classic-Clear. 500 ml.", "colour", "Clear"),
+        ("The innovative double-twist mechanism of this pen", "size", "double"),
+    ],
+)
+def test_a_value_joined_by_a_hyphen_to_the_words_around_it_is_not_a_candidate(content, attribute, value):
+    found = candidates_propose({"content": content, "locale": "en-US"}, [AttributeSpec(attribute)])
+    assert value.lower() not in [v.lower() for v in found.values(attribute)]
+
+
+def test_a_value_standing_on_its_own_beside_a_hyphenated_word_is_still_proposed():
+    found = candidates_propose(
+        {"content": "Non-slip yoga mat, 6 mm, purple", "locale": "en-US"}, [AttributeSpec("colour")]
+    )
+    assert "purple" in [v.lower() for v in found.values("colour")]
+
+
+def test_a_redaction_placeholder_is_never_a_candidate_or_evidence():
+    parameters = {"content": "Handmade soap by <PERSON_1>'s workshop, lavender", "locale": "en-US"}
+    found = candidates_propose(parameters, [AttributeSpec("brand")])
+    assert not any("<PERSON_1>" in v for v in found.values("brand"))
+    assert InputIndex(parameters).locate("<PERSON_1>'s") is None
