@@ -20,6 +20,7 @@ reviewer's screen) can highlight exactly what the value rests on.
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from common.text import LOOK_ALIKES, REDACTION_PLACEHOLDER
@@ -28,6 +29,7 @@ from validation.quantities import QUANTITY, quantities, quantity_supported
 EDGE_PUNCTUATION = " \t\n.,;:!?\"'()[]"
 
 
+@lru_cache(maxsize=8192)  # a text repeats few distinct characters; folding each is the costly part
 def fold_char(char: str) -> str:
     decomposed = unicodedata.normalize("NFKD", char.translate(LOOK_ALIKES))
     kept = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -52,7 +54,12 @@ def fold(text: str) -> tuple[str, list[int]]:
 
 
 def fold_value(value: Any) -> str:
-    folded, _ = fold(str(value))
+    return _fold_text(str(value))
+
+
+@lru_cache(maxsize=32768)  # lexicon values are looked up in every extraction job
+def _fold_text(text: str) -> str:
+    folded, _ = fold(text)
     return folded.strip(EDGE_PUNCTUATION)
 
 
@@ -95,8 +102,8 @@ class InputIndex:
 
     def find_all(self, value: Any, *, limit: int = 20) -> list[Span]:
         wanted = fold_value(value)
-        if not wanted:
-            return []
+        if not wanted or not any(wanted in folded for _, _, folded, _ in self.texts):
+            return []  # most lexicon values are nowhere in the input: no pattern to build
         pattern = re.compile(r"(?<!\w)" + re.escape(wanted) + r"(?!\w)")
         spans = []
         for name, text, folded, where in self.texts:

@@ -32,10 +32,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.correlation import correlation_id, log_context_bind
+from common.immutable import immutable_cached
 from jobs.models import DeadLetter, EventType, Job, Stage
 from jobs.services.events import event_record, job_transition
 from jobs.services.publishing import stage_publish_on_commit
 from jobs.services.webhooks import webhooks_wanted
+from prompts.models import TemplateVersion
+from validation.models import SchemaVersion
 
 logger = logging.getLogger(__name__)
 
@@ -69,15 +72,24 @@ def stage_is_due(job: Job, stage: str, now: Any = None) -> bool:
     return job.lease_expires_at is None or job.lease_expires_at <= (now or timezone.now())
 
 
+def _job_read(job_id: str, *, lock: bool) -> Job | None:
+    """The job with its payload in one query (most stages read it), and its
+    template and schema versions from the process's cache of immutable
+    versions: stages read only their content, and joining them cost every
+    stage's statement a third of its compilation. No ordering: one row."""
+    jobs = Job.objects.select_for_update(of=("self",)) if lock else Job.objects
+    job = next(iter(jobs.select_related("payload").filter(pk=job_id).order_by()[:1]), None)
+    if job is not None:
+        if job.prompt_version_id:
+            job.prompt_version = immutable_cached(TemplateVersion, job.prompt_version_id)
+        if job.output_schema_version_id:
+            job.output_schema_version = immutable_cached(SchemaVersion, job.output_schema_version_id)
+    return job
+
+
 def _lock(job_id: str) -> Job | None:
-    # The payload comes in the same query (most stages read it), but only the
-    # job row is locked: it is the one every stage and the reaper contend on.
-    job = (
-        Job.objects.select_for_update(of=("self",))
-        .select_related("payload", "prompt_version", "output_schema_version")
-        .filter(pk=job_id)
-        .first()
-    )
+    # Only the job row is locked: it is the one every stage and the reaper contend on.
+    job = _job_read(job_id, lock=True)
     if job is not None:
         log_context_bind(job_id=job.id, org=job.organization_id)
         if job.correlation_id:
@@ -126,7 +138,7 @@ def stage_assess_unlocked(*, job_id: str, stage: str, assess: Callable[[Job], T]
     call) before its lock: on a plain read of the job, in no transaction.
     None when the stage is not due (the locked run will say so again). The
     locked work uses the result only if what it assessed is unchanged."""
-    job = Job.objects.select_related("payload", "prompt_version", "output_schema_version").filter(pk=job_id).first()
+    job = _job_read(job_id, lock=False)
     if job is None or not stage_is_due(job, stage):
         return None
     return assess(job)
