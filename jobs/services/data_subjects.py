@@ -61,10 +61,13 @@ def subject_digest(value: str) -> str:
     return hmac.new(key, subject_normal_form(value).encode(), hashlib.sha256).hexdigest()
 
 
-def subject_identifiers_record(*, job: Job, pii: dict[str, Any] | None) -> int:
-    """Hash each value the redactor replaced (its `mapping`: placeholder -> value)."""
+def subject_identifiers_record(*, job: Job, pii: dict[str, Any] | None, first_prepare: bool) -> int:
+    """Hash each value the redactor replaced (its `mapping`: placeholder -> value).
+    A re-driven job prepares again and replaces what its first prepare wrote;
+    on the first there is nothing to replace (a prepare that died rolled back)."""
     mapping = (pii or {}).get("mapping") or {}
-    SubjectIdentifier.objects.filter(job=job).delete()  # a re-driven job prepares again
+    if not first_prepare:
+        SubjectIdentifier.objects.filter(job=job).delete()
     rows = [
         SubjectIdentifier(
             organization_id=job.organization_id,

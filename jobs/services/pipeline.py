@@ -85,12 +85,14 @@ def prepare_run(*, job_id: str) -> bool:
     )
 
     def work(job: Job) -> str:
+        first_prepare = job.started_at is None  # never reset: a re-driven job prepares again
         job_mark_started(job)  # before the transition, whose event records it
         job_transition(job=job, name="start_preparing", save=False)
         checks = early or input_assess(job, task_kind_of(job))
         state = input_record(job, checks)
         job_state_save(job, state)
-        subject_identifiers_record(job=job, pii=state.pii)  # for data-subject requests
+        # For data-subject requests.
+        subject_identifiers_record(job=job, pii=state.pii, first_prepare=first_prepare)
         return Stage.ASSEMBLE
 
     return inline_stage_run(job_id=job_id, stage=Stage.PREPARE, work=work)
@@ -275,12 +277,19 @@ def validate_run(*, job_id: str) -> bool:
         state = job_state_load(job)
         judged = answer_judge(job, kind, state)
         last = state.last_attempt
-        # Under the job's lock: no one else creates this row meanwhile.
-        result = JobResult.objects.filter(job=job).first() or JobResult(job=job)
-        result.validation = judged.validation(generation=job.generation_count, fallback=last.fallback)
-        if judged.outcome in (Outcome.ACCEPT, Outcome.PARTIAL):
-            result.output = judged.output
-        result.save(force_insert=result._state.adding)  # one INSERT, not an UPDATE that misses first
+        # One statement whether or not an earlier generation wrote the row; an
+        # answer not accepted leaves the output an earlier one stored.
+        usable = judged.outcome in (Outcome.ACCEPT, Outcome.PARTIAL)
+        result = JobResult(
+            job=job, validation=judged.validation(generation=job.generation_count, fallback=last.fallback)
+        )
+        result.output = judged.output if usable else None
+        JobResult.objects.bulk_create(
+            [result],
+            update_conflicts=True,
+            unique_fields=["job"],
+            update_fields=["validation", "updated_at", *(["output"] if usable else [])],
+        )
         if judged.outcome == Outcome.ACCEPT:
             return Stage.DECIDE
         if last.cache_key:

@@ -134,3 +134,20 @@ def test_an_operator_erases_from_admin_without_the_identifier_being_stored(plant
     assert record.reference == "DSR-19" and set(record.erased_jobs) == {jobs["jane"], jobs["jane_again"]}
     assert record.requested_by == "admin/ops"
     assert "jane.doe" not in json.dumps(list(DataSubjectErasure.objects.values()), default=str)
+
+
+def test_a_redriven_job_prepares_again_without_doubling_its_identifiers(org_factory, scripted):
+    from jobs.models import DeadLetter
+    from jobs.services.lifecycle import dead_letter_redrive
+
+    _, key = org_factory("acme")
+    body = generation_body("moderation_summary", content=JANE)
+    job_id = client_for(key).post("/api/v1/generations", body, format="json").json()["data"]["id"]
+    scripted_responses_push("nope", "still nope", "not even now")  # three unusable answers: dead-lettered
+    job_run_inline(job_id)
+    first = sorted(SubjectIdentifier.objects.filter(job_id=job_id).values_list("label", "digest"))
+    assert {label for label, _ in first} >= {"EMAIL", "PHONE"}
+    dead_letter_redrive(dead_letter_id=DeadLetter.objects.get(job_id=job_id).id)
+    scripted_responses_push(json.dumps({"verdict": "allow", "summary": "A review of a kettle."}))
+    job_run_inline(job_id)
+    assert sorted(SubjectIdentifier.objects.filter(job_id=job_id).values_list("label", "digest")) == first
