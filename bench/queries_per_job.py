@@ -1,10 +1,10 @@
 """Database queries per job: what one job costs PostgreSQL.
 
-Submits jobs through the service layer and runs their stages in this
-process, one after another (the scripted, zero-latency model), counting
-the SQL statements of the submission and of each stage, transaction
-control (BEGIN/COMMIT/SAVEPOINT) left out. The stage functions are the ones
-the Celery tasks call; what the task wrapper adds is not counted.
+Submits jobs through the service layer and runs their stage tasks in this
+process, one after another (the scripted, zero-latency model; the tasks'
+own code, with the inline stages each runs after its own, but no broker
+and no worker), counting the SQL statements of the submission and of each
+task, transaction control (BEGIN/COMMIT/SAVEPOINT) left out.
 
     python -m beacon.runtime bench -- .venv/bin/python bench/queries_per_job.py
 """
@@ -30,13 +30,14 @@ def measure(jobs: int) -> tuple[float, float, dict[str, float]]:
 
     from beacon.celery import app
     from jobs.models import Job
-    from jobs.services import pipeline
-    from jobs.stage_table import STAGE_TABLE
+    from jobs.tasks import STAGE_TASKS
     from tenants.selectors import api_key_by_raw
 
     key = api_key_by_raw(raw_key=api_key())
     assert key is not None
-    runners = {spec.stage: getattr(pipeline, spec.runner) for spec in STAGE_TABLE}
+    # The stage tasks' own code, called in this process (no broker, no
+    # worker): a task runs the inline stages after its own (chaining).
+    runners = {stage: task for stage, task in STAGE_TASKS.items()}
     intake, whole, per_stage = [], [], Counter[str]()
     for i in range(jobs):
         with CaptureQueriesContext(connection) as submitted:
@@ -48,7 +49,7 @@ def measure(jobs: int) -> tuple[float, float, dict[str, float]]:
             if stage not in runners:
                 break
             with CaptureQueriesContext(connection) as ran:
-                runners[stage](job_id=str(job.id))
+                runners[stage](str(job.id))
             count = _statements(ran.captured_queries)
             per_stage[stage] += count
             total += count
@@ -67,7 +68,7 @@ def main() -> None:
     print(
         f"queries per job ({args.jobs} metadata_enrichment jobs, median): submission {intake:.0f}, stages {stages:.0f}"
     )
-    print("  per stage (mean): " + ", ".join(f"{s} {n:.1f}" for s, n in per_stage.items()))
+    print("  per task (mean): " + ", ".join(f"{s} {n:.1f}" for s, n in per_stage.items()))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """CPU of one job's stages, in process, and where it goes.
 
 Submits metadata_enrichment jobs through the service layer and runs their
-stages in this process one after another (the scripted, zero-latency
-model), timing each stage function with the thread's CPU clock: the work
-a Celery worker does per job, without the task wrapper and the broker.
+stage tasks in this process one after another (the scripted, zero-latency
+model; each task runs the inline stages after its own), timing each task
+with the thread's CPU clock: the work a Celery worker does per job, without
+the broker and the worker's own loop. A task is named by its first stage.
 With --profile, a cProfile of all stages is printed (cumulative time, the
 top functions).
 
@@ -34,13 +35,14 @@ def main() -> None:
 
     from beacon.celery import app
     from jobs.models import Job
-    from jobs.services import pipeline
-    from jobs.stage_table import STAGE_TABLE
+    from jobs.tasks import STAGE_TASKS
     from tenants.selectors import api_key_by_raw
 
     key = api_key_by_raw(raw_key=api_key())
     assert key is not None
-    runners = {spec.stage: getattr(pipeline, spec.runner) for spec in STAGE_TABLE}
+    # The stage tasks' own code, called in this process (no broker, no
+    # worker): a task runs the inline stages after its own (chaining).
+    runners = {stage: task for stage, task in STAGE_TASKS.items()}
     cpu: dict[str, list[float]] = defaultdict(list)
     whole: list[float] = []
     profiler = cProfile.Profile(time.thread_time)  # CPU, not waits on PostgreSQL
@@ -55,7 +57,7 @@ def main() -> None:
             if counted and args.profile:
                 profiler.enable()
             started = time.thread_time()
-            runners[stage](job_id=str(job.id))
+            runners[stage](str(job.id))
             spent = (time.thread_time() - started) * 1000
             if counted and args.profile:
                 profiler.disable()
@@ -65,7 +67,7 @@ def main() -> None:
         if counted:
             whole.append(total)
     app.control.purge()  # the stages' messages: this process ran them already
-    print(f"stage CPU per job ({args.jobs} metadata_enrichment jobs, thread CPU, median ms)")
+    print(f"stage task CPU per job ({args.jobs} metadata_enrichment jobs, thread CPU, median ms)")
     for stage, values in cpu.items():
         print(f"  {stage:<10} {statistics.median(values):6.1f}")
     print(f"  {'whole job':<10} {statistics.median(whole):6.1f}")

@@ -10,6 +10,7 @@ claimed and handed over; the work each stage delegates lives beside it
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -35,6 +36,7 @@ from jobs.services.model_routing import budget_defers, job_route
 from jobs.services.outcomes import Outcome, answer_judge
 from jobs.services.output_checks import pii_restore
 from jobs.services.provider_batching import BatchStep, provider_batch_step
+from jobs.services.publishing import stage_chained_here
 from jobs.services.safety_checks import (
     OutputChecks,
     input_assess,
@@ -95,21 +97,22 @@ def prepare_run(*, job_id: str) -> bool:
         subject_identifiers_record(job=job, pii=state.pii, first_prepare=first_prepare)
         return Stage.ASSEMBLE
 
-    return inline_stage_run(job_id=job_id, stage=Stage.PREPARE, work=work)
+    return inline_stage_run(job_id=job_id, stage=Stage.PREPARE, work=work, follow=_followed)
 
 
 # --- assemble ---------------------------------------------------------------
-def assemble_run(*, job_id: str) -> bool:
-    def work(job: Job) -> str:
-        job_transition(job=job, name="start_assembling", save=False)
-        state = state_planned(job, task_kind_of(job), job_state_load(job))
-        state.messages = prompt_render(job, state)
-        state.attempts = []
-        job_state_save(job, state)
-        job_route(job, state.messages, escalate=False)
-        return Stage.GENERATE
+def assemble_work(job: Job) -> str:
+    job_transition(job=job, name="start_assembling", save=False)
+    state = state_planned(job, task_kind_of(job), job_state_load(job))
+    state.messages = prompt_render(job, state)
+    state.attempts = []
+    job_state_save(job, state)
+    job_route(job, state.messages, escalate=False)
+    return Stage.GENERATE
 
-    return inline_stage_run(job_id=job_id, stage=Stage.ASSEMBLE, work=work)
+
+def assemble_run(*, job_id: str) -> bool:
+    return inline_stage_run(job_id=job_id, stage=Stage.ASSEMBLE, work=assemble_work)
 
 
 # --- generate ---------------------------------------------------------------
@@ -330,81 +333,105 @@ def validate_run(*, job_id: str) -> bool:
             code="output_invalid",
         )
 
-    return inline_stage_run(job_id=job_id, stage=Stage.VALIDATE, work=work)
+    return inline_stage_run(job_id=job_id, stage=Stage.VALIDATE, work=work, follow=_followed)
 
 
 # --- decide -----------------------------------------------------------------
+def _decide_assess(job: Job) -> OutputChecks:
+    kind = task_kind_of(job)
+    state = job_state_load(job)
+    result = JobResult.objects.get(job=job)
+    validator = output_validator_of(job, kind, state)
+    return output_assess(kind, result.output, state, validator.is_valid)
+
+
 def decide_run(*, job_id: str) -> bool:
-    def assess(job: Job) -> OutputChecks:
-        kind = task_kind_of(job)
-        state = job_state_load(job)
-        result = JobResult.objects.get(job=job)
-        validator = output_validator_of(job, kind, state)
-        return output_assess(kind, result.output, state, validator.is_valid)
-
     # As in prepare: a content-policy service is asked before the row lock.
-    early = stage_assess_unlocked(job_id=job_id, stage=Stage.DECIDE, assess=assess) if policy_remote() else None
+    early = stage_assess_unlocked(job_id=job_id, stage=Stage.DECIDE, assess=_decide_assess) if policy_remote() else None
+    return inline_stage_run(job_id=job_id, stage=Stage.DECIDE, work=partial(decide_work, early=early), follow=_followed)
 
-    def work(job: Job) -> str:
-        kind = task_kind_of(job)
-        state = job_state_load(job)
-        result = JobResult.objects.get(job=job)
-        # What was assessed before the lock still holds unless the output changed since.
-        checks = early
-        if checks is None or checks.output != result.output:
-            validator = output_validator_of(job, kind, state)
-            checks = output_assess(kind, result.output, state, validator.is_valid)
-        scan = output_record(job, checks)
-        if scan.action == "block":
-            rules = sorted({f.rule for f in scan.findings if f.action == "block"})
-            raise StageError(f"the output failed the safety scan ({', '.join(rules)})", code="unsafe_output")
-        if scan.stripped:
-            result.output = scan.output
-            result.save(update_fields=["output", "updated_at"])
-        reasons = list(state.review_reasons)
-        reasons += [{"reason": f.rule, "path": f.path} for f in scan.findings if f.action == "review"]
-        disagreement = precheck_disagreement(state, result.output, (result.validation or {}).get("answer"))
-        if disagreement:
-            reasons.append(disagreement)
-        if nothing_delivered(kind.output_kind, result.output):
-            reasons.append({"reason": "nothing_delivered", "dropped": (result.validation or {}).get("dropped", [])})
-        assessment = review_port().assess(
-            job_id=job.id,
-            kind_name=kind.name,
-            safety_reasons=reasons,
-            output=result.output,
-            validation=result.validation or {},
-            customer_tier=job.customer_tier,
-            in_experiment=label_in_experiment(job),
-        )
-        if assessment.needs_review:
-            # A person looks before anything is delivered.
-            review_port().task_create(job=job, assessment=assessment, output=result.output)
-            job_transition(job=job, name="send_to_review", save=False, data=assessment.as_dict())
-            return Stage.REVIEW
-        event_record(job=job, type=EventType.DECIDED, data={"route": "auto_approve", **assessment.as_dict()})
-        return Stage.FINALIZE
 
-    return inline_stage_run(job_id=job_id, stage=Stage.DECIDE, work=work)
+def decide_work(job: Job, early: OutputChecks | None = None) -> str:
+    """Risk routing: review, or on to finalize. `early` is what a remote
+    content policy said before the lock (None: assessed here)."""
+    kind = task_kind_of(job)
+    state = job_state_load(job)
+    result = JobResult.objects.get(job=job)
+    # What was assessed before the lock still holds unless the output changed since.
+    checks = early
+    if checks is None or checks.output != result.output:
+        validator = output_validator_of(job, kind, state)
+        checks = output_assess(kind, result.output, state, validator.is_valid)
+    scan = output_record(job, checks)
+    if scan.action == "block":
+        rules = sorted({f.rule for f in scan.findings if f.action == "block"})
+        raise StageError(f"the output failed the safety scan ({', '.join(rules)})", code="unsafe_output")
+    if scan.stripped:
+        result.output = scan.output
+        result.save(update_fields=["output", "updated_at"])
+    reasons = list(state.review_reasons)
+    reasons += [{"reason": f.rule, "path": f.path} for f in scan.findings if f.action == "review"]
+    disagreement = precheck_disagreement(state, result.output, (result.validation or {}).get("answer"))
+    if disagreement:
+        reasons.append(disagreement)
+    if nothing_delivered(kind.output_kind, result.output):
+        reasons.append({"reason": "nothing_delivered", "dropped": (result.validation or {}).get("dropped", [])})
+    assessment = review_port().assess(
+        job_id=job.id,
+        kind_name=kind.name,
+        safety_reasons=reasons,
+        output=result.output,
+        validation=result.validation or {},
+        customer_tier=job.customer_tier,
+        in_experiment=label_in_experiment(job),
+    )
+    if assessment.needs_review:
+        # A person looks before anything is delivered.
+        review_port().task_create(job=job, assessment=assessment, output=result.output)
+        job_transition(job=job, name="send_to_review", save=False, data=assessment.as_dict())
+        return Stage.REVIEW
+    event_record(job=job, type=EventType.DECIDED, data={"route": "auto_approve", **assessment.as_dict()})
+    return Stage.FINALIZE
 
 
 # --- finalize ---------------------------------------------------------------
 
 
-def finalize_run(*, job_id: str) -> bool:
-    def work(job: Job) -> str:
-        if task_kind_of(job).restore_pii:
-            pii_restore(job)
-        job.finished_at = timezone.now()
-        job_transition(
-            job=job,
-            name="complete",
-            save=False,
-            data={"costUsd": str(job.cost_usd), "generations": job.generation_count},
-        )
-        return terminal_stage(job)
+def finalize_work(job: Job) -> str:
+    if task_kind_of(job).restore_pii:
+        pii_restore(job)
+    job.finished_at = timezone.now()
+    job_transition(
+        job=job,
+        name="complete",
+        save=False,
+        data={"costUsd": str(job.cost_usd), "generations": job.generation_count},
+    )
+    return terminal_stage(job)
 
-    return inline_stage_run(job_id=job_id, stage=Stage.FINALIZE, work=work)
+
+def finalize_run(*, job_id: str) -> bool:
+    return inline_stage_run(job_id=job_id, stage=Stage.FINALIZE, work=finalize_work)
+
+
+# --- stages a task runs in its own transaction ---------------------------------
+
+# The work of the inline stages that follow another on the same queue.
+FOLLOWING: dict[str, Callable[[Job], str]] = {
+    Stage.ASSEMBLE: assemble_work,
+    Stage.DECIDE: decide_work,
+    Stage.FINALIZE: finalize_work,
+}
+
+
+def _followed(job: Job, stage: str) -> Callable[[Job], str] | None:
+    """The work of `stage` when the running task may run it in the same
+    transaction as the stage before (jobs/services/publishing.py)."""
+    if stage == Stage.DECIDE and policy_remote():
+        return None  # its remote call runs before its own lock: the task runs it after the commit
+    if not stage_chained_here(job=job, stage=stage):
+        return None
+    return FOLLOWING.get(stage)
 
 
 # --- deliver ----------------------------------------------------------------

@@ -7,12 +7,15 @@ sweeper publishes it again later: nothing acknowledged is lost.
 
 Chained stages: inside a stage task (`stages_chained`), a next stage that
 runs inline on the same queue (prepare -> assemble, validate -> decide ->
-finalize) is not sent through the broker; once the transaction commits, it
-is handed back to the task, which runs it at once in the same worker: the
-same stage function, with its own transaction and due check. The row says
-the same as for a sent message (the stage due, `published_at` now), so a
-worker that dies between two chained stages leaves a job that the sweeper
-publishes again, as it does after a lost message.
+finalize) is not sent through the broker. Most run at once in the same
+transaction, on the job row already locked (`inline_stage_run`'s `follow`,
+jobs/services/stages.py): one lock, one save and one commit for the task's
+stages. One that cannot (decide, when a remote content policy is asked
+before its lock) is handed back to the task once the transaction commits,
+and the task runs that stage's function, with its own transaction and due
+check. The row then says the same as for a sent message (the stage due,
+`published_at` now), so a worker that dies between two such stages leaves a
+job that the sweeper publishes again, as it does after a lost message.
 """
 
 import logging
@@ -81,18 +84,26 @@ def stage_message_send(*, job_id: str, stage: str, queue: str | None = None, pri
     app.send_task(task_name, args=[job_id], queue=queue or queue_for(default_queue, priority))
 
 
+def stage_chained_here(*, job: Job, stage: str) -> bool:
+    """Whether the running stage task takes `stage` on itself: an inline
+    stage on the task's own queue, with chaining on."""
+    chain = _chain.get()
+    return chain is not None and stage in INLINE_STAGES and stage_queue(stage, job.routing) == chain.queue
+
+
 def stage_publish_on_commit(*, job: Job, stage: str) -> None:
     """Mark `stage` due on the (unsaved) job and send its message after commit."""
     if stage not in STAGE_TASKS:
         return
     job.published_at = timezone.now()
-    queue = stage_queue(stage, job.routing)
     chain = _chain.get()
-    if chain is not None and stage in INLINE_STAGES and queue == chain.queue:
+    if chain is not None and stage_chained_here(job=job, stage=stage):
         # Handed to the running task once committed; dropped with a rollback.
         transaction.on_commit(lambda: chain.due.append(stage))
         return
-    message_send_on_commit(job_id=str(job.id), stage=stage, queue=queue_for(queue, job.priority))
+    message_send_on_commit(
+        job_id=str(job.id), stage=stage, queue=queue_for(stage_queue(stage, job.routing), job.priority)
+    )
 
 
 def message_send_on_commit(*, job_id: str, stage: str, queue: str) -> None:

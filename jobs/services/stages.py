@@ -11,7 +11,9 @@ Two shapes of stage:
 * Inline stages (prepare, assemble, validate, decide, finalize) do their work
   inside one transaction holding the row lock. A worker that dies mid-stage
   rolls the transaction back; the duplicate that waited on the lock sees the
-  stage already advanced and returns.
+  stage already advanced and returns. The inline stages one task runs in a
+  row (prepare -> assemble, validate -> decide -> finalize) share that
+  transaction and that lock.
 * Leased stages (generate, deliver) do slow network I/O that must not hold a
   lock or a connection. They claim the stage with a lease and a fencing token
   (`stage_attempt`) in one short transaction, do the call with no connection
@@ -98,19 +100,21 @@ def _lock(job_id: str) -> Job | None:
     return job
 
 
-def stage_set(*, job: Job, stage: str) -> None:
+def stage_set(*, job: Job, stage: str, publish: bool = True) -> None:
     """The one writer of `job.stage` (a test holds every other module to it):
     `stage` becomes due, any lease ends, and its message goes out once the
-    caller's transaction commits. The caller saves the job."""
+    caller's transaction commits (not when the caller runs that stage itself
+    before committing). The caller saves the job."""
     job.stage = stage
     job.lease_expires_at = None
-    stage_publish_on_commit(job=job, stage=stage)
+    if publish:
+        stage_publish_on_commit(job=job, stage=stage)
 
 
-def stage_handover(*, job: Job, stage: str, next_stage: str, started: float) -> None:
+def stage_handover(*, job: Job, stage: str, next_stage: str, started: float, publish: bool = True) -> None:
     """Record the finished stage and make `next_stage` due (caller saves)."""
     job.stage_latency_ms = {**job.stage_latency_ms, stage: int((time.monotonic() - started) * 1000)}
-    stage_set(job=job, stage=next_stage)
+    stage_set(job=job, stage=next_stage, publish=publish)
 
 
 def terminal_stage(job: Job) -> str:
@@ -118,8 +122,20 @@ def terminal_stage(job: Job) -> str:
     return Stage.DELIVER if webhooks_wanted(job) else Stage.DONE
 
 
-def inline_stage_run(*, job_id: str, stage: str, work: Callable[[Job], str]) -> bool:
+Work = Callable[[Job], str]
+
+
+def inline_stage_run(
+    *, job_id: str, stage: str, work: Work, follow: Callable[[Job, str], Work | None] | None = None
+) -> bool:
     """Run an inline stage; `work` mutates the locked job and returns the next stage.
+
+    `follow(job, next_stage)` may give the next stage's work, which then runs
+    at once on the same locked job, in the same transaction (chained stages,
+    jobs/services/publishing.py), and so on: one lock, one save and one commit
+    for them all. A permanent error fails the job at the stage that raised
+    it, keeping the stages before; any other error rolls them all back and
+    the task retries, or dead-letters the job, at its own stage.
 
     Returns False when the message was a duplicate and nothing ran.
     """
@@ -129,7 +145,18 @@ def inline_stage_run(*, job_id: str, stage: str, work: Callable[[Job], str]) -> 
         if job is None or not stage_is_due(job, stage):
             logger.info("stage %s for job %s not due; duplicate delivery ignored", stage, job_id)
             return False
-        _work_then_handover(job=job, stage=stage, work=work, started=started, attempts=1)
+        while True:
+            next_stage = _stage_work(job=job, stage=stage, work=work, attempts=1)
+            if next_stage is None:
+                break
+            following = follow(job, next_stage) if follow is not None else None
+            stage_handover(job=job, stage=stage, next_stage=next_stage, started=started, publish=following is None)
+            if following is None:
+                break
+            stage, work, started = next_stage, following, time.monotonic()
+            log_context_bind(stage=stage)  # its log lines name their own stage
+            logger.info("stage %s of job %s runs in the same transaction as the one before", stage, job_id)
+        job.save()
     return True
 
 
@@ -144,18 +171,16 @@ def stage_assess_unlocked(*, job_id: str, stage: str, assess: Callable[[Job], T]
     return assess(job)
 
 
-def _work_then_handover(*, job: Job, stage: str, work: Callable[[Job], str], started: float, attempts: int) -> None:
-    """Run a stage's work on the locked job, then hand over to the next stage,
-    or fail the job on a permanent error. Transient errors propagate."""
+def _stage_work(*, job: Job, stage: str, work: Work, attempts: int) -> str | None:
+    """Run a stage's work on the locked job: the next stage, or None when a
+    permanent error failed the job. Transient errors propagate."""
     try:
-        next_stage = work(job)
+        return work(job)
     except StageError as exc:
         if not exc.permanent:
             raise
         job_fail(job=job, stage=stage, error=exc, attempts=attempts)
-    else:
-        stage_handover(job=job, stage=stage, next_stage=next_stage, started=started)
-    job.save()
+        return None
 
 
 @dataclass(frozen=True)
@@ -182,7 +207,7 @@ def stage_claim(*, job_id: str, stage: str, lease_seconds: int, on_claim: Callab
         return Claim(job=job, token=job.stage_attempt)
 
 
-def stage_complete(*, claim: Claim, stage: str, work: Callable[[Job], str], started: float) -> bool:
+def stage_complete(*, claim: Claim, stage: str, work: Work, started: float) -> bool:
     """Finish a leased stage if this worker still holds it (fencing token)."""
     with transaction.atomic():
         job = _lock(str(claim.job.id))
@@ -191,7 +216,10 @@ def stage_complete(*, claim: Claim, stage: str, work: Callable[[Job], str], star
             return False
         if job.is_terminal and stage != Stage.DELIVER:
             return False
-        _work_then_handover(job=job, stage=stage, work=work, started=started, attempts=job.stage_attempt)
+        next_stage = _stage_work(job=job, stage=stage, work=work, attempts=job.stage_attempt)
+        if next_stage is not None:
+            stage_handover(job=job, stage=stage, next_stage=next_stage, started=started)
+        job.save()
     return True
 
 
