@@ -83,7 +83,12 @@ def run_start(
     task_kinds_only: list[str] | None = None,
     created_by: str = "",
     split: str = "",
+    exclude_runs: list[EvalRun] | None = None,
 ) -> EvalRun:
+    """A run of `dataset`'s items (a split, some kinds, a stratified sample
+    of them), created with its items pending. Items of `exclude_runs` are
+    left out before the sample is drawn, so a fresh sample shares no item
+    with an earlier one."""
     if route not in ROUTES and route not in {d.name for d in registry().deployments}:
         # A deployment name pins it, the obedient stand-in included (docs/models.md).
         raise DatasetError(f"route must be one of {', '.join(ROUTES)} or a deployment's name")
@@ -95,6 +100,9 @@ def run_start(
         items = [i for i in items if parts.get(i.key) == split]
     if task_kinds_only:
         items = [i for i in items if i.task_kind in task_kinds_only]
+    if exclude_runs:
+        seen = set(EvalResult.objects.filter(run__in=exclude_runs).values_list("item_id", flat=True))
+        items = [i for i in items if i.id not in seen]
     if sample and sample < len(items):
         chosen = {i.id for i in stratified_sample(dataset, size=sample, minimum=1, seed=seed, among=items)}
         items = [i for i in items if i.id in chosen]

@@ -133,3 +133,23 @@ def test_a_run_with_no_worker_stops_with_a_clear_resumable_error(db):
         run_execute(run=run, poll_seconds=0.05, stall_seconds=0.3)
     run.refresh_from_db()
     assert run.status == "failed" and run.results.filter(job_id__isnull=False).count() == 1
+
+
+def test_a_fresh_sample_leaves_out_the_items_of_an_earlier_run(db):
+    dataset = golden(items=12)
+    earlier = run_start(dataset=dataset, template="production", sample=5, seed=2)
+    fresh = run_start(dataset=dataset, template="production", sample=5, seed=2, exclude_runs=[earlier])
+    earlier_items = set(earlier.results.values_list("item_id", flat=True))
+    fresh_items = set(fresh.results.values_list("item_id", flat=True))
+    assert len(earlier_items) == 5 and len(fresh_items) == 5
+    assert not earlier_items & fresh_items
+    rest = run_start(dataset=dataset, template="production", exclude_runs=[earlier, fresh])
+    assert set(rest.results.values_list("item_id", flat=True)) == set(dataset.items.values_list("id", flat=True)) - (
+        earlier_items | fresh_items
+    )
+
+
+def test_excluding_a_run_that_does_not_exist_is_a_clear_error(db):
+    golden(items=2)
+    with pytest.raises(CommandError, match="no run not-a-run to exclude"):
+        call_command("eval", "run", "--dataset", "golden", "--template", "production", "--exclude-run", "not-a-run")

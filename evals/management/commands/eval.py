@@ -19,6 +19,7 @@ Runs:
 
 import json
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,14 @@ from evals.sources import SourceMissing
 from evals.splits import SPLITS
 
 ADVERSARIAL_SET = Path(settings.BASE_DIR) / "safety" / "data" / "adversarial" / "cases.jsonl"
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 class Command(BaseCommand):
@@ -94,6 +103,13 @@ class Command(BaseCommand):
             choices=SPLITS,
             default="",
             help="the development or test part (evals/splits.py; golden or adversarial)",
+        )
+        running.add_argument(
+            "--exclude-run",
+            action="append",
+            dest="exclude_runs",
+            metavar="RUN_ID",
+            help="leave out the items of this earlier run (a fresh sample that shares none of them)",
         )
         running.add_argument("--concurrency", type=int, default=2, help="jobs in flight at once")
         running.add_argument("--gate", action="store_true", help="exit 3 when a launch gate fails")
@@ -195,6 +211,12 @@ class Command(BaseCommand):
         else:
             if not options["dataset"] or not options["template"]:
                 raise CommandError("give --dataset and --template (or --resume RUN_ID)")
+            excluded = []
+            for run_id in options["exclude_runs"] or []:
+                earlier = EvalRun.objects.filter(id=run_id).first() if _is_uuid(run_id) else None
+                if earlier is None:
+                    raise CommandError(f"no run {run_id} to exclude")
+                excluded.append(earlier)
             run = run_start(
                 dataset=dataset_get(options["dataset"], options["version"]),
                 template=options["template"],
@@ -204,6 +226,7 @@ class Command(BaseCommand):
                 task_kinds_only=options["task_kinds"],
                 created_by="manage.py eval run",
                 split=options["split"],
+                exclude_runs=excluded,
             )
         self.stderr.write(
             f"run {run.id}: {run.dataset} {run.template}/{run.route}, {run.results.count()} items "
