@@ -153,3 +153,16 @@ def test_excluding_a_run_that_does_not_exist_is_a_clear_error(db):
     golden(items=2)
     with pytest.raises(CommandError, match="no run not-a-run to exclude"):
         call_command("eval", "run", "--dataset", "golden", "--template", "production", "--exclude-run", "not-a-run")
+
+
+def test_a_malformed_or_unknown_run_id_is_a_clear_error_for_every_action(db):
+    for args in (
+        ("run", "--resume", "not-a-run"),
+        ("rescore", "not-a-run"),
+        ("report", "not-a-run", "--out", "/dev/null"),
+        ("compare", "not-a-run", "00000000-0000-0000-0000-000000000000"),
+    ):
+        with pytest.raises(CommandError, match="no run not-a-run"):
+            call_command("eval", *args)
+    with pytest.raises(CommandError, match="no run 00000000-0000-0000-0000-000000000000"):
+        call_command("eval", "rescore", "00000000-0000-0000-0000-000000000000")

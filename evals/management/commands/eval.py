@@ -41,12 +41,15 @@ from evals.splits import SPLITS
 ADVERSARIAL_SET = Path(settings.BASE_DIR) / "safety" / "data" / "adversarial" / "cases.jsonl"
 
 
-def _is_uuid(value: str) -> bool:
+def _run_named(run_id: str, what: str = "") -> EvalRun:
+    """The run with this id; a clear error for an unknown or malformed one."""
     try:
-        uuid.UUID(value)
+        run = EvalRun.objects.select_related("dataset").filter(id=uuid.UUID(run_id)).first()
     except ValueError:
-        return False
-    return True
+        run = None
+    if run is None:
+        raise CommandError(f"no run {run_id}{what}")
+    return run
 
 
 class Command(BaseCommand):
@@ -205,18 +208,11 @@ class Command(BaseCommand):
 
     def _run(self, options: dict[str, Any]) -> None:
         if options["resume"]:
-            run = EvalRun.objects.select_related("dataset").filter(id=options["resume"]).first()
-            if run is None:
-                raise CommandError(f"no run {options['resume']}")
+            run = _run_named(options["resume"])
         else:
             if not options["dataset"] or not options["template"]:
                 raise CommandError("give --dataset and --template (or --resume RUN_ID)")
-            excluded = []
-            for run_id in options["exclude_runs"] or []:
-                earlier = EvalRun.objects.filter(id=run_id).first() if _is_uuid(run_id) else None
-                if earlier is None:
-                    raise CommandError(f"no run {run_id} to exclude")
-                excluded.append(earlier)
+            excluded = [_run_named(run_id, " to exclude") for run_id in options["exclude_runs"] or []]
             run = run_start(
                 dataset=dataset_get(options["dataset"], options["version"]),
                 template=options["template"],
@@ -255,17 +251,10 @@ class Command(BaseCommand):
             raise CommandError(f"launch gate failed: {', '.join(failed)}", returncode=3)
 
     def _compare(self, options: dict[str, Any]) -> None:
-        runs = {r: EvalRun.objects.filter(id=r).first() for r in (options["run_a"], options["run_b"])}
-        missing = [r for r, run in runs.items() if run is None]
-        if missing:
-            raise CommandError(f"no run {', '.join(missing)}")
-        self.stdout.write(runs_compare(*runs.values()))  # type: ignore[arg-type]
+        self.stdout.write(runs_compare(_run_named(options["run_a"]), _run_named(options["run_b"])))
 
     def _rescore(self, options: dict[str, Any]) -> None:
-        run = EvalRun.objects.filter(id=options["run"]).first()
-        if run is None:
-            raise CommandError(f"no run {options['run']}")
-        run = run_rescore(run=run)
+        run = run_rescore(run=_run_named(options["run"]))
         self.stdout.write(f"run {run.id}: {run.results.count()} items graded again")
 
     def _fewshot(self, options: dict[str, Any]) -> None:
@@ -273,8 +262,5 @@ class Command(BaseCommand):
         self.stdout.write(f"few-shot examples from the development part: {json.dumps(counts)}")
 
     def _report(self, options: dict[str, Any]) -> None:
-        run = EvalRun.objects.filter(id=options["run"]).first()
-        if run is None:
-            raise CommandError(f"no run {options['run']}")
-        Path(options["out"]).write_text(run_report(run), encoding="utf-8")
+        Path(options["out"]).write_text(run_report(_run_named(options["run"])), encoding="utf-8")
         self.stdout.write(options["out"])
