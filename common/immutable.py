@@ -1,12 +1,12 @@
 """Models whose content never changes once saved (prompt and schema versions)."""
 
-import threading
-from collections import OrderedDict
+import math
 from typing import Any, ClassVar, TypeVar
 
 from django.db import models
 
 from common.hashing import content_hash
+from common.ttl_cache import ttl_cache
 
 
 class ImmutableContentError(Exception):
@@ -37,27 +37,12 @@ class ImmutableContent(models.Model):
 
 M = TypeVar("M", bound=ImmutableContent)
 
-# (model label, primary key) -> instance, least recently used first.
-_SAVED: OrderedDict[tuple[str, Any], Any] = OrderedDict()
-_SAVED_MAX = 1024
-_SAVED_LOCK = threading.Lock()  # web threads share the process
 
-
+@ttl_cache(seconds=math.inf, maxsize=1024)
 def immutable_cached(model: type[M], pk: Any) -> M:
-    """A saved version read once per process and then kept: its content
-    fields never change, so every later read is a copy of the first. Only the
-    content fields (and the id) may be read from what this returns; a field
-    outside them (a version's status) may be stale. Raises the model's
-    DoesNotExist like `get`."""
-    key = (model._meta.label, pk)
-    with _SAVED_LOCK:
-        found = _SAVED.get(key)
-        if found is not None:
-            _SAVED.move_to_end(key)
-            return found
-    found = model._default_manager.get(pk=pk)
-    with _SAVED_LOCK:
-        _SAVED[key] = found
-        while len(_SAVED) > _SAVED_MAX:
-            _SAVED.popitem(last=False)
-    return found
+    """A saved version read once per process and then kept (the 1,024 most
+    recently read): its content fields never change, so every later read is
+    a copy of the first. Only the content fields (and the id) may be read
+    from what this returns; a field outside them (a version's status) may be
+    stale. Raises the model's DoesNotExist like `get`, and keeps nothing then."""
+    return model._default_manager.get(pk=pk)
