@@ -37,7 +37,7 @@ def measure(jobs: int) -> tuple[float, float, dict[str, float]]:
     assert key is not None
     # The stage tasks' own code, called in this process (no broker, no
     # worker): a task runs the inline stages after its own (chaining).
-    runners = {stage: task for stage, task in STAGE_TASKS.items()}
+    runners = STAGE_TASKS
     intake, whole, per_stage = [], [], Counter[str]()
     for i in range(jobs):
         with CaptureQueriesContext(connection) as submitted:

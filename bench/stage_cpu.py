@@ -42,7 +42,7 @@ def main() -> None:
     assert key is not None
     # The stage tasks' own code, called in this process (no broker, no
     # worker): a task runs the inline stages after its own (chaining).
-    runners = {stage: task for stage, task in STAGE_TASKS.items()}
+    runners = STAGE_TASKS
     cpu: dict[str, list[float]] = defaultdict(list)
     whole: list[float] = []
     profiler = cProfile.Profile(time.thread_time)  # CPU, not waits on PostgreSQL

@@ -101,7 +101,7 @@ def _spans_of(index: InputIndex, pattern: re.Pattern[str], group: str) -> list[t
 
 def _after_key(index: InputIndex, span: Span, keys: tuple[str, ...]) -> bool:
     """Whether the text just before the span names the attribute."""
-    text = next(t for name, t, _, _ in index.texts if name == span.field)
+    text = index.text_of(span.field)
     before = fold_value(text[max(0, span.start - 24) : span.start]).rstrip(" :-")
     return any(before.endswith(key) for key in keys) or span.field.split(".")[-1].lower() in keys
 
@@ -111,7 +111,7 @@ def _inside_compound(index: InputIndex, span: Span) -> bool:
     part of a code ("SHR-104-100"), a chemical name ("PEG-115M"), a product
     name ("Classic-Clear") or a compound word ("double-twist"), not a value
     the listing states."""
-    text = next(t for name, t, _, _ in index.texts if name == span.field)
+    text = index.text_of(span.field)
     before = text[max(0, span.start - 2) : span.start]
     after = text[span.end : span.end + 2]
     return (len(before) == 2 and before[1] == "-" and before[0].isalnum()) or (

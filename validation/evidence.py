@@ -100,6 +100,10 @@ class InputIndex:
     def __init__(self, parameters: dict[str, Any]) -> None:
         self.texts = [(name, text, *fold(text)) for name, text in input_texts(parameters) if text]
 
+    def text_of(self, field: str) -> str:
+        """The original text of one input field (a span's `field`)."""
+        return next(text for name, text, _, _ in self.texts if name == field)
+
     def find_all(self, value: Any, *, limit: int = 20) -> list[Span]:
         wanted = fold_value(value)
         if not wanted or not any(wanted in folded for _, _, folded, _ in self.texts):
