@@ -35,6 +35,8 @@ from stack import BASE_DIR, api_key, celery_worker, processes, setup_django, wai
 from evals.clean_records import clean_records
 
 CASES = BASE_DIR / "safety" / "data" / "adversarial" / "cases.jsonl"
+# Written 2026-12-01 apart from every layer (bench/adversarial_fresh.py), split by wording.
+FRESH_CASES = BASE_DIR / "safety" / "data" / "adversarial" / "fresh.jsonl"
 LLM_PORT = 8794
 
 
@@ -156,29 +158,31 @@ def wait_all(ids: list[str], timeout: float) -> None:
     print()
 
 
-def adversarial_cases(every: int, limit: int, split: str = "all", offset: int = 0) -> list[dict]:
-    """Every `every`-th case of a part of the set (`split`: dev, test or all;
-    evals/splits.py): the file cycles techniques and languages, then
-    encodings, so a stride keeps the mix."""
-    from evals.splits import adversarial_split
+def adversarial_cases(every: int, limit: int, split: str = "all", offset: int = 0, which: str = "main") -> list[dict]:
+    """Every `every`-th case of a part of a set (`which`: main or fresh;
+    `split`: dev, test or all; evals/splits.py): the files cycle techniques
+    and languages, then encodings, so a stride keeps the mix."""
+    from evals.splits import adversarial_split, fresh_split
 
-    cases = [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines()]
+    path, split_of = (FRESH_CASES, fresh_split) if which == "fresh" else (CASES, adversarial_split)
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     if split != "all":
-        parts = adversarial_split(cases)
+        parts = split_of(cases)
         cases = [case for case in cases if parts[case["id"]] == split]
     return cases[offset::every][:limit]
 
 
-def input_only(every: int, limit: int, split: str) -> None:
+def input_only(every: int, limit: int, split: str, which: str, misses: bool) -> None:
     """The input layers alone on the adversarial set (no model): what they
-    would block, sanitize or flag under each case's task kind."""
+    would block, sanitize or flag under each case's task kind; `misses`
+    prints every case they let through (for a development part only)."""
     from django.conf import settings
 
     from prompts.task_kinds import task_kinds
     from safety.classifier import classify
     from safety.injection import injection_decision, parameters_text, scan_parameters
 
-    cases = adversarial_cases(every, limit, split)
+    cases = adversarial_cases(every, limit, split, which=which)
     outcomes: dict[str, Counter[str]] = defaultdict(Counter)
     for case in cases:
         rules = scan_parameters(case["parameters"]).score
@@ -192,6 +196,9 @@ def input_only(every: int, limit: int, split: str) -> None:
             outcomes[f"{field}={case[field]}"][action] += 1
         outcomes["all"][action] += 1
         outcomes["layer"][layer.strip("+") or "none"] += 1
+        if misses and action == "allow":
+            print(f"  missed {case['id']} {case['technique']}/{case['language']}/{case['encoding']}/{case['carrier']}")
+            print(f"    {parameters_text(case['parameters'])[-400:]!r}")
     print(f"input layers on {len(cases)} adversarial cases (action per the case's task kind):")
     for name, counter in sorted(outcomes.items(), key=lambda item: (item[0] != "all", item[0])):
         print(f"  {name:28s} {dict(counter)}")
@@ -201,7 +208,7 @@ def run_pipeline(args: argparse.Namespace) -> None:
     from tenants.selectors import api_key_by_raw
 
     mode, model = args.mode, args.model
-    cases = adversarial_cases(args.every, args.limit, args.split, args.offset)
+    cases = adversarial_cases(args.every, args.limit, args.split, args.offset, args.set)
     if args.ids:
         wanted = set(args.ids.read_text().split())
         cases = [case for case in cases if case["id"] in wanted]
@@ -251,7 +258,8 @@ def run_pipeline(args: argparse.Namespace) -> None:
         for j, c in case_jobs
     ]
     clean_rows = [outcome(j, None) for j in clean_ids]
-    label = f"{mode}, model {model or 'local'}, split {args.split}, spotlighting {args.spotlighting or 'per kind'}"
+    spotlighting = args.spotlighting or "per kind"
+    label = f"{mode}, model {model or 'local'}, set {args.set}, split {args.split}, spotlighting {spotlighting}"
     report(label, rows, clean_rows, time.monotonic() - started)
     if args.out:
         args.out.write_text(json.dumps({"mode": mode, "model": model, "cases": rows, "clean": clean_rows}, indent=1))
@@ -335,6 +343,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2, help="processes of the default-queue worker")
     parser.add_argument("--out", type=Path, help="write per-case outcomes as JSON here")
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all", help="a part of the set")
+    parser.add_argument("--set", choices=("main", "fresh"), default="main", help="cases.jsonl or fresh.jsonl")
+    parser.add_argument("--misses", action="store_true", help="with --input-only: print each case let through")
     parser.add_argument("--model", choices=("", "obedient"), default="", help="obedient: pin the stand-in")
     parser.add_argument(
         "--spotlighting", choices=("", "fence", "datamark"), default="", help="BEACON_SPOTLIGHTING for the workers"
@@ -345,7 +355,7 @@ def main() -> None:
     if args.clean_only:
         clean_only(args.clean_limit)
     elif args.input_only:
-        input_only(args.every, args.limit, args.split)
+        input_only(args.every, args.limit, args.split, args.set, args.misses)
     else:
         run_pipeline(args)
 

@@ -87,3 +87,24 @@ def adversarial_split(cases: Iterable[dict]) -> dict[str, str]:
     for case in blind:
         split[case["id"]] = turn[(case["technique"], case["language"])]
     return split
+
+
+def fresh_split(cases: Iterable[dict]) -> dict[str, str]:
+    """The fresh adversarial set's cases (safety/data/adversarial/fresh.jsonl,
+    bench/adversarial_fresh.py, written apart from every layer) ->
+    {case id: "dev" | "test"}, frozen before any layer was tuned on them.
+
+    Split by written wording (a case's `phrasing`), not by case: within each
+    technique its phrasings take turns by salted hash, the first to the test
+    part, so every technique lies in both parts and a rule written for a
+    development wording is measured on wordings it was not written for.
+    """
+    cases = list(cases)
+    phrasings: dict[str, set[str]] = defaultdict(set)
+    for case in cases:
+        phrasings[case["technique"]].add(case["phrasing"])
+    turn: dict[str, str] = {}
+    for members in phrasings.values():
+        for position, phrasing in enumerate(sorted(members, key=lambda p: _rank(f"fresh:{p}"))):
+            turn[phrasing] = SPLITS[(position + 1) % 2]
+    return {case["id"]: turn[case["phrasing"]] for case in cases}

@@ -5,7 +5,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from evals.splits import adversarial_split, splits_assign
+from evals.splits import adversarial_split, fresh_split, splits_assign
 
 ADVERSARIAL_CASES = Path(__file__).resolve().parents[2] / "safety" / "data" / "adversarial" / "cases.jsonl"
 
@@ -76,3 +76,32 @@ def test_a_blind_phrasing_lies_in_one_part_and_the_tuned_on_cases_are_developmen
     assert all(len(sides) == 1 for sides in by_phrasing.values())
     assert all(parts[f"adv-{n:04d}"] == "dev" for n in range(1, 375))
     assert {parts[c["id"]] for c in cases if "held-out" in c["provenance"]} == {"test"}
+
+
+# The fresh set's test part (bench/adversarial_fresh.py, written 2026-12-01
+# apart from every layer), frozen before any layer was tuned on its
+# development part.
+FRESH_CASES = ADVERSARIAL_CASES.with_name("fresh.jsonl")
+FRESH_TEST_CASES = 614
+FRESH_TEST_DIGEST = "fa9224e9ee9843f79c2073777dbb8fbb05c08fafb82305573a395c146fffdff9"
+
+
+def test_the_fresh_test_part_is_frozen():
+    cases = [json.loads(line) for line in FRESH_CASES.read_text(encoding="utf-8").splitlines()]
+    parts = fresh_split(cases)
+    test = [case for case in cases if parts[case["id"]] == "test"]
+    text = "".join(json.dumps(case, sort_keys=True, ensure_ascii=False) for case in test)
+    assert len(test) == FRESH_TEST_CASES
+    assert hashlib.sha256(text.encode()).hexdigest() == FRESH_TEST_DIGEST
+
+
+def test_a_fresh_wording_lies_in_one_part_and_every_technique_in_both():
+    cases = [json.loads(line) for line in FRESH_CASES.read_text(encoding="utf-8").splitlines()]
+    parts = fresh_split(cases)
+    by_phrasing: dict[str, set[str]] = {}
+    by_technique: dict[str, set[str]] = {}
+    for case in cases:
+        by_phrasing.setdefault(case["phrasing"], set()).add(parts[case["id"]])
+        by_technique.setdefault(case["technique"], set()).add(parts[case["id"]])
+    assert all(len(sides) == 1 for sides in by_phrasing.values())
+    assert all(sides == {"dev", "test"} for sides in by_technique.values())
