@@ -7,9 +7,17 @@ shifted through the alphabet, so a decoded view that reads as words is a
 finding of its own (`hidden_text`), whatever it says: a rule needs no
 phrasing of the attack to catch it.
 
-Decoders: base64, base32, hex, percent-encoding, Unicode tag characters,
-Morse, Braille, the NATO spelling alphabet, reversed lines, Caesar shifts
-(rot13 among them), l33tspeak and s p a c e d letters.
+Decoders: base64, base32, hex, binary and decimal character codes,
+percent-encoding, Unicode tag characters, Morse, Braille, the NATO spelling
+alphabet, reversed and upside-down lines, Caesar shifts (rot13 among them),
+Atbash, ROT47, a Vigenère cipher whose key the text states, l33tspeak,
+s p a c e d letters and letters joined by one repeated symbol (l.i.k.e or
+l🍀i🍀k🍀e), and the first words of consecutive lines (an acrostic).
+
+Text that only a byte encoding (base64, base32, hex, binary, decimal codes)
+shows is hidden text in any language: a run of those that decodes to
+words is concealment, whatever the words are. The letter ciphers are hidden
+text when a line reads as English only after them.
 """
 
 import base64
@@ -24,6 +32,20 @@ from safety.names import gazetteer
 BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
 BASE32_RUN = re.compile(r"\b[A-Z2-7]{16,}={0,6}")
 HEX_RUN = re.compile(r"\b(?:[0-9a-fA-F]{2}[\s:]?){10,}")
+BINARY_RUN = re.compile(r"\b(?:[01]{8}[\s,]+){5,}[01]{8}\b")
+DECIMAL_RUN = re.compile(r"(?<![\d.,])(?:\d{2,7}[ ,]+){7,}\d{2,7}(?![\d.,])")
+# One symbol (not a letter, digit or space) repeated between the letters of words.
+JOINED_BY_SYMBOL = re.compile(r"\w([^\w\s])(?:\w\1){2,}\w")
+UPSIDE_DOWN = str.maketrans(
+    "ɐqɔpǝɟƃɥᴉɾʞlɯuodbɹsʇnʌʍxʎz∀ꓭƆꓷƎℲ⅁HIſꓘ˥WNOԀΌꓤSꓕꓵΛMX⅄Z0ƖᄅƐㄣϛ9ㄥ86¡¿˙'",  # noqa: RUF001 - turned letters
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!?.,",
+)
+UPSIDE_DOWN_LETTERS = re.compile("[ɐɔǝɟƃɥᴉɹʇʌʍʎɯʞ]")
+# A key the text states for its cipher ("Vigenere cipher, key COPPER").
+CIPHER_KEY = re.compile(
+    r"(?i)\b(?:key|schlüssel|clé|clave|chiave|chave|sleutel|klucz|nyckel|nøgle|avain|anahtar|ключ)\b\W{0,3}([a-z]{3,16})\b"
+)
+LINE_HEAD = re.compile("^\\s*([^\\s\u2013\u2014-]+)\\s+[\u2013\u2014-]\\s", re.MULTILINE)
 PERCENT_RUN = re.compile(r"(?:[^\s%]*%[0-9a-fA-F]{2}){3,}[^\s%]*")
 TAG = re.compile("[\U000e0020-\U000e007e]")
 MORSE_RUN = re.compile(r"(?:[.\-\u2022\u2013]{1,6}[ /|]+){5,}[.\-\u2022\u2013]{1,6}")
@@ -57,6 +79,9 @@ NATO = {
     "seven": "7", "eight": "8", "nine": "9", "niner": "9", "dash": "-", "hyphen": "-",
 }  # fmt: skip
 NATO_RUN = re.compile(r"(?i)\b(?:(?:" + "|".join(map(re.escape, NATO)) + r")[\s,]+){4,}(?:" + "|".join(NATO) + r")\b")
+ATBASH = str.maketrans(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", "zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA"
+)
 READABLE = 0.6  # the share of a view's words that are English words for it to read as text
 
 
@@ -67,6 +92,17 @@ def word_share(text: str) -> float:
         return 0.0
     known = gazetteer()
     return sum(known.is_word(w) for w in words) / len(words)
+
+
+def reads_as_text(decoded: str) -> bool:
+    """Decoded bytes that read as words in any script: English by the
+    dictionary, other languages as runs of letters between spaces."""
+    if word_share(decoded) >= READABLE:
+        return True
+    words = decoded.split()
+    lettered = [w for w in words if sum(ch.isalpha() for ch in w) >= 2]
+    letters = sum(ch.isalpha() for ch in decoded)
+    return len(lettered) >= 4 and letters >= 0.6 * len(decoded.replace(" ", ""))
 
 
 def _bytes_text(raw: bytes) -> str | None:
@@ -98,6 +134,17 @@ def _encoded(text: str) -> Iterator[tuple[str, str]]:
         decoded = _bytes_text(bytes.fromhex(digits[: len(digits) // 2 * 2]))
         if decoded:
             yield "hex", decoded
+    for run in BINARY_RUN.findall(text):
+        groups = re.findall(r"[01]{8}", run)
+        decoded = _bytes_text(bytes(int(group, 2) for group in groups))
+        if decoded:
+            yield "binary", decoded
+    for run in DECIMAL_RUN.findall(text):
+        codes = [int(code) for code in re.findall(r"\d+", run)]
+        if all(32 <= code <= 0x10FFFF for code in codes):
+            decoded = "".join(map(chr, codes))
+            if decoded.isprintable():
+                yield "decimal-codes", decoded
     for run in PERCENT_RUN.findall(text):
         if "://" not in run and "www." not in run:  # a link's own escapes are not hidden text
             yield "url-encoded", unquote(run)
@@ -109,8 +156,6 @@ def _encoded(text: str) -> Iterator[tuple[str, str]]:
         yield "morse", " ".join("".join(MORSE.get(code, "") for code in word.split()) for word in words)
     for run in BRAILLE_RUN.findall(text):
         yield "braille", "".join(BRAILLE.get(ord(ch) - 0x2800, " ") for ch in run)
-    for run in NATO_RUN.findall(text):
-        yield "nato", "".join(NATO[word.lower()] for word in re.split(r"[\s,]+", run.strip()))
 
 
 def _caesar(text: str, shift: int) -> str:
@@ -124,14 +169,83 @@ def _caesar(text: str, shift: int) -> str:
     return "".join(turn(ch) for ch in text)
 
 
+def _reads_english(text: str) -> bool:
+    """Stricter than word_share for a cipher's output: at least four words of
+    three letters or more, most of them English (short letter runs read as
+    words by chance in the garbage a wrong cipher makes)."""
+    words = [w for w in LETTER_WORD.findall(text) if len(w) >= 3]
+    return len(words) >= 4 and word_share(" ".join(words)) >= READABLE
+
+
+def _atbash(text: str) -> str:
+    return text.translate(ATBASH)
+
+
+def _rot47(text: str) -> str:
+    return "".join(chr(33 + (ord(ch) - 33 + 47) % 94) if 33 <= ord(ch) <= 126 else ch for ch in text)
+
+
+def _vigenere(text: str, key: str) -> str:
+    """Decrypted with `key`, advancing on letters only, as the cipher is written by hand."""
+    shifts = [ord(ch) - 97 for ch in key.lower()]
+    out, position = [], 0
+    for ch in text:
+        if ch.isascii() and ch.isalpha():
+            base = 97 if ch.islower() else 65
+            out.append(chr((ord(ch) - base - shifts[position % len(shifts)]) % 26 + base))
+            position += 1
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _keyed(text: str) -> Iterator[tuple[str, str, bool]]:
+    """Each line after a stated cipher key, decrypted with it."""
+    for match in CIPHER_KEY.finditer(text):
+        rest = text[match.end() :].split("\n", 1)[0]
+        rest = rest.split(")", 1)[1] if ")" in rest[:80] else rest
+        if len(LETTER_WORD.findall(rest)) >= 3:
+            decoded = _vigenere(rest, match[1])
+            yield "vigenere", decoded, word_share(decoded) >= READABLE
+
+
+def _upside_down(text: str) -> str:
+    return "\n".join(line[::-1].translate(UPSIDE_DOWN) for line in text.splitlines())
+
+
+def _joined_by_symbol(text: str) -> str:
+    """Letters joined by one repeated symbol, rejoined: the symbol dropped
+    between word characters, the wider gaps left as the spaces between words."""
+    for match in JOINED_BY_SYMBOL.finditer(text):
+        symbol = re.escape(match[1])
+        text = re.sub(rf"(?<=\w){symbol}(?=\w)", "", text)
+    return re.sub(r"  +", " ", text)
+
+
+def _line_heads(text: str) -> str:
+    """The first word of each line that reads "word — gloss": an acrostic of words."""
+    return " ".join(LINE_HEAD.findall(text))
+
+
 def _rewritten_lines(text: str) -> Iterator[tuple[str, str]]:
-    """Sentences that read as English only backwards or shifted through the alphabet."""
+    """Sentences that read as English only backwards, through a cipher or
+    shifted through the alphabet."""
     for sentence in (part for line in text.splitlines() for part in SENTENCE_END.split(line)):
-        if len(LETTER_WORD.findall(sentence)) < 4 or word_share(sentence) >= 0.3:
+        if len(sentence.split()) < 4 or word_share(sentence) >= 0.3:
+            continue
+        if len(LETTER_WORD.findall(sentence)) < 4:
+            # Too few letters to shift: ROT47 writes most letters as digits and signs.
+            if _reads_english(_rot47(sentence)):
+                yield "rot47", _rot47(sentence)
             continue
         backwards = sentence[::-1]
         if word_share(backwards) >= READABLE:
             yield "reversed", backwards
+            continue
+        ciphers = (("atbash", _atbash(sentence)), ("rot47", _rot47(sentence)))
+        rewritten = next(((name, view) for name, view in ciphers if _reads_english(view)), None)
+        if rewritten:
+            yield rewritten
             continue
         for shift in range(1, 26):
             shifted = _caesar(sentence, shift)
@@ -143,8 +257,9 @@ def _rewritten_lines(text: str) -> Iterator[tuple[str, str]]:
 def decoded_views(text: str) -> list[tuple[str, str, bool]]:
     """(layer, decoded text, hidden) for each view of `text` worth scanning;
     `hidden` marks a view that an encoding concealed and that reads as text."""
-    views = [(layer, decoded, word_share(decoded) >= READABLE) for layer, decoded in _encoded(text)]
+    views = [(layer, decoded, reads_as_text(decoded)) for layer, decoded in _encoded(text)]
     views += [(layer, decoded, True) for layer, decoded in _rewritten_lines(text)]
+    views += list(_keyed(text))
     # Whole-text views for the rules, in any language: rot13, and every line backwards.
     views.append(("rot13", codecs.decode(text, "rot13"), False))
     views.append(("reversed", "\n".join(line[::-1] for line in text.splitlines()), False))
@@ -152,7 +267,24 @@ def decoded_views(text: str) -> list[tuple[str, str, bool]]:
     leet = LEET_WORD.sub(lambda m: m.group(0).translate(LEET_BACK), text)
     if leet != text:
         views.append(("leetspeak", leet, False))
+    if NATO_RUN.search(text):
+        # Spelled out in place and in capitals (spelling spells codes), so the
+        # order around the code is read with it; not hidden text by itself:
+        # "one, two, three, four, five" spells too.
+        spelled = NATO_RUN.sub(
+            lambda m: "".join(NATO[w.lower()] for w in re.split(r"[\s,]+", m[0].strip())).upper(), text
+        )
+        views.append(("nato", spelled, False))
     joined = SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
     if joined != text:
         views.append(("spaced", joined, False))
+    if JOINED_BY_SYMBOL.search(text):
+        rejoined = _joined_by_symbol(text)
+        views.append(("joined-by-symbol", rejoined, word_share(rejoined) > word_share(text) + 0.2))
+    if len(UPSIDE_DOWN_LETTERS.findall(text)) >= 8:
+        turned = _upside_down(text)
+        views.append(("upside-down", turned, word_share(turned) > word_share(text) + 0.2))
+    heads = _line_heads(text)
+    if len(heads.split()) >= 5:
+        views.append(("line-heads", heads, False))
     return views
