@@ -4,8 +4,8 @@
 The proposed rules and the rules in force are both run, with the classifier
 beside them as in production, on:
 
-- the adversarial set's frozen test part (evals/splits.py), which no rule
-  was written against: the share of attacks the input layers flag or block
+- the adversarial sets' frozen test parts (evals/splits.py: the first
+  set's, and the fresh set's), which no rule was written against: the share of attacks the input layers flag or block
   may not fall by more than BEACON_PATTERN_GATE_MAX_RECALL_DROP;
 - clean product records (evals/clean_records.py, read in place from
   ../shared/data; without them, the synthetic product rows of the
@@ -21,22 +21,26 @@ from django.conf import settings
 
 from evals.clean_records import clean_records
 from evals.metrics import wilson
-from evals.splits import adversarial_split
+from evals.splits import adversarial_split, fresh_split
 from safety.classifier import classify
 from safety.injection import injection_decision, parameters_text, scan_parameters
 from safety.patterns import Compiled, GateResult, active_patterns, patterns_compiled
 
 SAFETY_DATA = Path(__file__).resolve().parents[1] / "safety" / "data"
 ADVERSARIAL_CASES = SAFETY_DATA / "adversarial" / "cases.jsonl"
+FRESH_CASES = SAFETY_DATA / "adversarial" / "fresh.jsonl"
 # Without the product records: the classifier corpus's synthetic product rows
 # (its written clean rows are hard negatives, made to look like attacks).
 CLEAN_CORPUS = SAFETY_DATA / "injection_corpus" / "beacon_synthetic_benign.jsonl"
 
 
 def _blind_inputs() -> list[dict[str, Any]]:
-    cases = [json.loads(line) for line in ADVERSARIAL_CASES.read_text(encoding="utf-8").splitlines()]
-    parts = adversarial_split(cases)
-    return [case["parameters"] for case in cases if parts[case["id"]] == "test"]
+    inputs = []
+    for path, split in ((ADVERSARIAL_CASES, adversarial_split), (FRESH_CASES, fresh_split)):
+        cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        parts = split(cases)
+        inputs += [case["parameters"] for case in cases if parts[case["id"]] == "test"]
+    return inputs
 
 
 def _clean_inputs() -> tuple[str, list[dict[str, Any]]]:
