@@ -137,6 +137,8 @@ def adversarial_rows(cases: Iterable[dict[str, Any]]) -> Iterator[str]:
                         "carrier": case["carrier"],
                         "locale": case["parameters"]["locale"],
                         "tier": case["parameters"].get("customer_tier", "standard"),
+                        # The fresh set is split by written wording (evals/splits.py).
+                        **({"phrasing": case["phrasing"]} if "phrasing" in case else {}),
                     },
                     "provenance": "synthetic",
                     "source": {"builder": case["provenance"]},

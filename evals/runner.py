@@ -28,7 +28,7 @@ from evals.models import DatasetKind, EvalDataset, EvalItem, EvalResult, EvalRun
 from evals.run_metrics import rates_from, run_metrics
 from evals.sampling import stratified_sample
 from evals.scoring import item_grades, job_outcome
-from evals.splits import SPLITS, adversarial_split, splits_assign
+from evals.splits import SPLITS, adversarial_split, fresh_split, splits_assign
 from jobs.models import TERMINAL_STATUSES, Job, JobResult, Status
 from jobs.services.lifecycle import job_cancel
 from jobs.services.submission import job_submit
@@ -67,9 +67,12 @@ def _versions(selector: str, kinds: list[str]) -> dict[str, dict[str, str]]:
 
 
 def _split_parts(dataset: EvalDataset, items: list[EvalItem]) -> dict[str, str]:
-    """{item key: "dev" | "test"}: the adversarial set's frozen split, else the golden set's."""
+    """{item key: "dev" | "test"}: the adversarial sets' frozen splits, else the golden set's."""
     if dataset.kind == DatasetKind.ADVERSARIAL:
-        return adversarial_split({"id": i.key, "provenance": i.source.get("builder", ""), **i.tags} for i in items)
+        cases = [{"id": i.key, "provenance": i.source.get("builder", ""), **i.tags} for i in items]
+        fresh = [case for case in cases if "fresh" in case["provenance"]]
+        first = [case for case in cases if "fresh" not in case["provenance"]]
+        return {**adversarial_split(first), **fresh_split(fresh)}
     return splits_assign(((i.task_kind, i.key) for i in items), golden_split_groups())
 
 

@@ -2,12 +2,16 @@
 increase, export round-trips, the adversarial set imports whole."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from evals.datasets import DatasetError, dataset_export, dataset_get, dataset_import
 from evals.models import EvalItem
+from evals.splits import fresh_split
+
+FRESH_CASES = Path(__file__).resolve().parents[2] / "safety" / "data" / "adversarial" / "fresh.jsonl"
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +77,18 @@ def test_a_run_on_the_adversarial_test_part_takes_its_frozen_cases_pinned_to_a_d
     assert len(keys) == 1009 and "adv-1624" in keys and "adv-0001" not in keys
     with pytest.raises(DatasetError, match="deployment's name"):
         run_start(dataset=dataset, template="production", split="test", route="nonesuch")
+
+
+def test_the_fresh_adversarial_set_imports_and_runs_its_frozen_test_part(capsys):
+    from evals.models import EvalDataset
+    from evals.runner import run_start
+
+    call_command("eval", "import", "--dataset", "fresh", "--kind", "adversarial", "--from-adversarial-set", "--fresh")
+    refused = {"fresh-0095", "fresh-0168", "fresh-1021"}  # a field longer than the API takes
+    assert "left out 3 case(s) the API refuses as input: fresh-0095, fresh-0168, fresh-1021" in capsys.readouterr().out
+    dataset = EvalDataset.objects.get(name="fresh")
+    assert dataset.items.count() == 1200 - 3
+    run = run_start(dataset=dataset, template="production", split="test", route="obedient")
+    keys = set(run.results.values_list("item__key", flat=True))
+    cases = [json.loads(line) for line in FRESH_CASES.read_text(encoding="utf-8").splitlines()]
+    assert keys == {key for key, part in fresh_split(cases).items() if part == "test"} - refused

@@ -2,7 +2,7 @@
 
 Datasets:
   eval import --dataset NAME --kind golden|adversarial FILE.jsonl [--description TEXT]
-  eval import --dataset NAME --kind adversarial --from-adversarial-set [--blind-only]   (safety/data/adversarial)
+  eval import --dataset NAME --kind adversarial --from-adversarial-set [--blind-only | --fresh]  (safety/data/...)
   eval import --dataset NAME --kind history FILE --from-review-export
   eval import --dataset golden --kind golden --golden [--data-dir DIR]     (labels + public records)
   eval golden-labels [--data-dir DIR]      rewrite evals/data/golden/labels.jsonl from the records
@@ -37,8 +37,10 @@ from evals.runner import run_execute, run_rescore, run_start
 from evals.sampling import history_rows, stratified_sample
 from evals.sources import SourceMissing
 from evals.splits import SPLITS
+from prompts.task_kinds import task_kinds
 
 ADVERSARIAL_SET = Path(settings.BASE_DIR) / "safety" / "data" / "adversarial" / "cases.jsonl"
+FRESH_ADVERSARIAL_SET = ADVERSARIAL_SET.with_name("fresh.jsonl")
 
 
 def _run_named(run_id: str, what: str = "") -> EvalRun:
@@ -67,6 +69,11 @@ class Command(BaseCommand):
             "--blind-only",
             action="store_true",
             help="with --from-adversarial-set: only the cases no layer was tuned on",
+        )
+        importing.add_argument(
+            "--fresh",
+            action="store_true",
+            help="with --from-adversarial-set: the fresh set (fresh.jsonl), written apart from every layer",
         )
         importing.add_argument(
             "--from-review-export", action="store_true", help="FILE is reviewed past jobs as review_export writes them"
@@ -145,7 +152,18 @@ class Command(BaseCommand):
 
     def _import(self, options: dict[str, Any]) -> None:
         if options["from_adversarial_set"]:
-            cases = [json.loads(line) for line in ADVERSARIAL_SET.read_text(encoding="utf-8").splitlines() if line]
+            source = FRESH_ADVERSARIAL_SET if options["fresh"] else ADVERSARIAL_SET
+            cases = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line]
+            # A case the API would refuse (a field over its length limit) never becomes a job.
+            kinds = task_kinds()
+            refused = {
+                c["id"] for c in cases if any(kinds[c["task_kind"]].input_validator.iter_errors(c["parameters"]))
+            }
+            if refused:
+                self.stdout.write(
+                    f"left out {len(refused)} case(s) the API refuses as input: {', '.join(sorted(refused))}"
+                )
+                cases = [case for case in cases if case["id"] not in refused]
             if options["blind_only"]:
                 cases = [case for case in cases if "blind" in case["provenance"]]
             lines: Any = adversarial_rows(cases)
