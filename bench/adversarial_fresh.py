@@ -52,10 +52,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-try:
-    from bench.adversarial_encodings import encode as held_out_encode
-except ImportError:  # run as a script: bench/ itself is on sys.path
-    from adversarial_encodings import encode as held_out_encode
+from adversarial_encodings import encode as held_out_encode  # bench/ is on sys.path when run
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "safety" / "data" / "adversarial" / "fresh.jsonl"
