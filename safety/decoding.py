@@ -10,7 +10,7 @@ phrasing of the attack to catch it.
 Decoders: base64, base32, hex, binary and decimal character codes,
 percent-encoding, Unicode tag characters, Morse, Braille, the NATO spelling
 alphabet, reversed and upside-down lines, Caesar shifts (rot13 among them),
-Atbash, ROT47, a Vigenère cipher whose key the text states, l33tspeak,
+Atbash, ROT47, a Vigenère cipher whose key the text states, Pig Latin, l33tspeak,
 s p a c e d letters and letters joined by one repeated symbol (l.i.k.e or
 l🍀i🍀k🍀e), and the first words of consecutive lines (an acrostic).
 
@@ -222,15 +222,54 @@ def _joined_by_symbol(text: str) -> str:
     return re.sub(r"  +", " ", text)
 
 
+PIG_LATIN_WORD = re.compile(r"\b[A-Za-z]+ay\b")
+PIG_LATIN_SHARE = 0.5  # of a sentence's words of three letters or more: not English, ending in "ay"
+
+
+def _pig_latin_shaped(sentence: str) -> bool:
+    """Most words end in "ay" and are not English words ("ethay", "oductpray"):
+    product text in any language never reads so (English has its "day",
+    "gray" and "display", which are words)."""
+    words = [w.lower() for w in LETTER_WORD.findall(sentence) if len(w) >= 3]
+    known = gazetteer()
+    pig = sum(w.endswith("ay") and not known.is_word(w) for w in words)
+    return len(words) >= 4 and pig >= PIG_LATIN_SHARE * len(words)
+
+
+def _pig_latin_word(word: str) -> str:
+    """One word back from Pig Latin: "ethay" -> "the", "outputway" -> "output".
+    The consonants moved to the end are not marked, so each way of moving
+    them back is tried, the whole cluster first (as the game moves it), and
+    an English word is preferred; otherwise one consonant goes back, the
+    commonest case, which keeps other languages readable enough for the
+    classifier."""
+    lower = word.lower()
+    stem = lower[:-2]
+    trailing = len(stem) - len(stem.rstrip("bcdfghjklmnpqrstvwxyz"))
+    moved = [stem[-k:] + stem[:-k] for k in range(trailing, 0, -1)]
+    # A word that began with a vowel only gained "way" (or "yay").
+    vowel_first = [lower[:-3]] if lower.endswith(("way", "yay")) and lower[:1] in "aeiou" else []
+    candidates = vowel_first + moved
+    known = gazetteer()
+    return next((c for c in candidates if len(c) > 1 and known.is_word(c)), moved[-1] if moved else stem)
+
+
+def _pig_latin(sentence: str) -> str:
+    return PIG_LATIN_WORD.sub(lambda m: _pig_latin_word(m.group(0)), sentence)
+
+
 def _line_heads(text: str) -> str:
     """The first word of each line that reads "word — gloss": an acrostic of words."""
     return " ".join(LINE_HEAD.findall(text))
 
 
 def _rewritten_lines(text: str) -> Iterator[tuple[str, str]]:
-    """Sentences that read as English only backwards, through a cipher or
-    shifted through the alphabet."""
+    """Sentences in Pig Latin, and sentences that read as English only
+    backwards, through a cipher or shifted through the alphabet."""
     for sentence in (part for line in text.splitlines() for part in SENTENCE_END.split(line)):
+        if _pig_latin_shaped(sentence):
+            yield "pig-latin", _pig_latin(sentence)
+            continue
         if len(sentence.split()) < 4 or word_share(sentence) >= 0.3:
             continue
         if len(LETTER_WORD.findall(sentence)) < 4:
