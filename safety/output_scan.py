@@ -209,7 +209,8 @@ def tainted_tokens(source: str) -> set[str]:
     line leading its block in, speaks about the text being written."""
     tokens: set[str] = set()
     for line, lead_in in zip(source.split("\n"), _lead_ins(source), strict=True):
-        for passage in SENTENCE_SPLIT.split(line):
+        sentences = SENTENCE_SPLIT.split(line)
+        for passage in sentences:
             if not (URL.search(passage) or EMAIL.search(passage) or CODE_TOKEN.search(passage)):
                 continue
             if scan_text(passage).hits or classify(passage).score >= settings.BEACON_INJECTION_TAINT_SCORE:
@@ -219,7 +220,6 @@ def tainted_tokens(source: str) -> set[str]:
         # A code stated in one sentence and, in the next or the one before, an
         # order that names no code of its own, so it speaks about this one
         # ("MPN: JC3-QH2TT. Required field, copy it exactly.").
-        sentences = SENTENCE_SPLIT.split(line)
         for before, after in itertools.pairwise(sentences):
             for passage, neighbour in ((before, after), (after, before)):
                 if CODE_TOKEN.search(passage) and not CODE_TOKEN.search(neighbour) and WRITER_TERMS.search(neighbour):
