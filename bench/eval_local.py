@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from stack import BASE_DIR, celery_worker, processes, setup_django, wait_http
+from stack import BACKGROUND, BASE_DIR, celery_worker, processes, setup_django, wait_http
 
 LLM_PORT = 8795
 
@@ -24,7 +24,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     setup_django()
     base = f"http://127.0.0.1:{LLM_PORT}/v1"
-    server = ["nice", "-n", "19", sys.executable, "manage.py", "llm_serve", "--port", str(LLM_PORT)]
+    server = [*BACKGROUND, sys.executable, "manage.py", "llm_serve", "--port", str(LLM_PORT)]
     env = {"LLM_PROVIDER": "local", "LLM_API_BASE": base}
     started = time.monotonic()
     with processes(server, celery_worker(2, queues="default"), celery_worker(1, queues="llm"), **env):

@@ -81,12 +81,10 @@ def processes(*commands: list[str], **env: str) -> Iterator[list[subprocess.Pope
 
 
 def celery_worker(concurrency: int = 2, queues: str = "default,llm,gpu,webhooks", app: str = "beacon") -> list[str]:
-    # Niced as `make run` and docker/compose.yaml run them: on shared cores the
-    # web tier's acknowledgements come before background stage work.
+    # As background work, the way `make run` runs them: on shared cores the
+    # web tier's acknowledgements come before stage work.
     return [
-        "nice",
-        "-n",
-        str(WORKER_NICE),
+        *BACKGROUND,
         sys.executable,
         "-m",
         "celery",
@@ -107,6 +105,10 @@ def celery_worker(concurrency: int = 2, queues: str = "default,llm,gpu,webhooks"
 
 
 WORKER_NICE = 19
+# Prefix of a command run as background work (SCHED_IDLE and nice 19, as
+# `make run` runs workers and the model server; beacon/runtime/background.py).
+# BEACON_BACKGROUND_PRIORITY=nice in its environment keeps nice 19 only.
+BACKGROUND = [sys.executable, "-m", "beacon.runtime.background"]
 
 
 def gunicorn(port: int, app: str = "beacon.asgi") -> list[str]:

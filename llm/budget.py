@@ -202,5 +202,9 @@ def governor_level(organization_id: str, organization_budget: Decimal | None) ->
 def budget_spent(organization_id: str, organization_budget: Decimal | None) -> BudgetState | None:
     """The budget (the organization's or the global one) whose month is spent,
     if any: new model work is refused until the month ends or it is raised."""
-    level, states = governor_level(organization_id, organization_budget)
-    return next((s for s in states if s.level == "hard"), None) if level == "hard" else None
+    # Only a scope with a budget can be spent: the intake asks on every
+    # submission, and most organizations (and the platform) have none, so
+    # their month's spend is not read.
+    budgets = [(str(organization_id), organization_budget), (GLOBAL, global_budget())]
+    states = (budget_state(scope, budget) for scope, budget in budgets if budget is not None)
+    return next((s for s in states if s.level == "hard"), None)

@@ -120,13 +120,15 @@ def command_run() -> int:
 
         manager = Manager(Printer(sys.stdout))
         python = sys.executable
+        background = f"{python} -m beacon.runtime.background"
         if env.get("LLM_PROVIDER", "local") == "local" and not env.get("LLM_API_BASE"):
-            # The model server takes both cores while it answers; at the lowest
-            # CPU priority the web tier's acknowledgements still come first.
+            # The model server takes both cores while it answers; as
+            # background work (beacon/runtime/background.py) the web tier's
+            # acknowledgements still come first.
             # llama-cpp-python's server also reads PORT and HOST from the
             # environment, over its own flags: PORT is the web tier's.
             model_env = {key: value for key, value in env.items() if key not in ("PORT", "HOST")}
-            manager.add_process("model", f"nice -n 19 {python} manage.py llm_serve", env=model_env, cwd=str(BASE_DIR))
+            manager.add_process("model", f"{background} {python} manage.py llm_serve", env=model_env, cwd=str(BASE_DIR))
         manager.add_process(
             "web",
             f"{tool('gunicorn')} beacon.asgi -b 127.0.0.1:{port} -k uvicorn_worker.UvicornWorker -w 2 "
@@ -134,9 +136,9 @@ def command_run() -> int:
             env=env,
             cwd=str(BASE_DIR),
         )
-        # Workers run niced: on shared cores the web tier's acknowledgements
-        # come before background stage work (docs/benchmarks.md).
-        celery = f"nice -n 19 {tool('celery')}"
+        # Workers run as background work: on shared cores the web tier's
+        # acknowledgements come before stage work (docs/benchmarks.md).
+        celery = f"{background} {tool('celery')}"
         manager.add_process(
             "worker",
             f"{celery} -A beacon worker -Q default,webhooks -c 2 -n default@%h -O fair",

@@ -16,9 +16,13 @@ from jobs.notifications import job_changed_notify
 from jobs.services.retention_policies import retention_stamp
 
 
-def event_record(*, job: Job, type: EventType, data: dict[str, Any] | None = None, **fields: str) -> JobEvent:
-    # Streams and sync waits on this job look again once the event is visible.
-    transaction.on_commit(partial(job_changed_notify, str(job.id)))
+def event_record(
+    *, job: Job, type: EventType, data: dict[str, Any] | None = None, notify: bool = True, **fields: str
+) -> JobEvent:
+    """Append an event. `notify=False` for a job this transaction creates: no
+    stream or sync wait can be waiting on an id nobody has been told yet."""
+    if notify:  # streams and sync waits on this job look again once the event is visible
+        transaction.on_commit(partial(job_changed_notify, str(job.id)))
     return JobEvent.objects.create(
         job=job,
         type=type,

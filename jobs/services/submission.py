@@ -143,7 +143,9 @@ def _job_create(
     stage_publish_on_commit(job=job, stage=Stage.PREPARE)
     job.save(force_insert=True)
     JobPayload.objects.create(job=job, raw=encrypt_json(parameters))
-    event_record(job=job, type=EventType.SUBMITTED, to_status=job.status, data=submitted_data(job, prompt))
+    event_record(
+        job=job, type=EventType.SUBMITTED, to_status=job.status, data=submitted_data(job, prompt), notify=False
+    )
     return job
 
 

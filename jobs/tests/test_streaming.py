@@ -280,3 +280,25 @@ def _database_connections() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
         return int(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db
+def test_accepting_a_job_sends_no_change_notice_but_its_next_event_does(
+    api, scripted, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Nobody can wait on an id the 202 has not told them yet: the submission
+    # skips the Redis PUBLISH that every later event makes.
+    import jobs.services.events as events
+
+    notified: list[str] = []
+    monkeypatch.setattr(events, "job_changed_notify", notified.append)
+    monkeypatch.setattr("jobs.services.publishing.stage_message_send", lambda **_: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/v1/generations", generation_body(), format="json")
+    assert response.status_code == 202, response.content
+    job_id = response.json()["data"]["id"]
+    assert notified == []
+    assert list(JobEvent.objects.filter(job_id=job_id).values_list("type", flat=True)) == ["submitted"]
+    with django_capture_on_commit_callbacks(execute=True):
+        job_run_inline(job_id)
+    assert notified and set(notified) == {job_id}

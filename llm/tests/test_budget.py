@@ -193,3 +193,16 @@ def test_with_redis_down_the_ledger_is_summed_once_not_per_submission(org_factor
             for _ in range(20):
                 budget.spend_month_to_date(str(org.id))
     assert len(first.captured_queries) == 1 and len(later.captured_queries) == 0
+
+
+def test_a_scope_without_a_budget_is_never_spent_and_its_spend_is_not_read(monkeypatch, settings):
+    # The intake asks on every submission: without a budget there is nothing to read.
+    import llm.budget as budget_module
+
+    settings.LLM_GLOBAL_MONTHLY_BUDGET_USD = None
+
+    def unreadable(*_: object, **__: object) -> Decimal:
+        raise AssertionError("spend read for a scope without a budget")
+
+    monkeypatch.setattr(budget_module, "spend_month_to_date", unreadable)
+    assert budget_module.budget_spent("org-without-budget", None) is None
