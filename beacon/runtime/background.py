@@ -37,7 +37,7 @@ def main(argv: list[str]) -> None:
     if not argv:
         raise SystemExit("usage: python -m beacon.runtime.background COMMAND [ARGS...]")
     background_priority()
-    os.execvp(argv[0], argv)
+    os.execvp(argv[0], argv)  # noqa: S606 - the command line make run builds, run as given
 
 
 if __name__ == "__main__":

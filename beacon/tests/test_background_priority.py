@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_the_nice_only_setting_keeps_the_ordinary_class_at_nice_19():
 
 
 def test_make_run_starts_workers_and_the_model_server_as_background_work():
-    source = open(os.path.join(os.path.dirname(__file__), "..", "runtime", "__main__.py")).read()
+    source = (Path(__file__).parents[1] / "runtime" / "__main__.py").read_text()
     assert 'background = f"{python} -m beacon.runtime.background"' in source
-    assert 'f"{background} {tool(\'celery\')}"' in source
+    assert "f\"{background} {tool('celery')}\"" in source
     assert 'f"{background} {python} manage.py llm_serve"' in source
