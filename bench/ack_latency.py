@@ -18,6 +18,8 @@ and the ratios of Beacon's p95 to the bare insert's.
 log's middlewares (bench/settings_without_audit.py) then one with them, and
 prints both sides' medians of p50 and p95 and their ratio: the cost of the
 audit log against a bare baseline measured in the same run.
+`--compare-background N` does the same for the worker's CPU priority: nice
+19 only, then SCHED_IDLE as make run starts it (beacon/runtime/background.py).
 """
 
 import argparse
@@ -41,6 +43,8 @@ BODY = {
 
 BENCH_DIR = Path(__file__).resolve().parent
 WITHOUT_AUDIT = {"DJANGO_SETTINGS_MODULE": "settings_without_audit", "PYTHONPATH": str(BENCH_DIR)}
+# The worker at nice 19 only, as make run ran it before beacon/runtime/background.py.
+NICE_ONLY = {"BEACON_BACKGROUND_PRIORITY": "nice"}
 BARE_TABLE_DDL = "CREATE TABLE IF NOT EXISTS bench_bare_insert (id bigserial PRIMARY KEY, body jsonb NOT NULL)"
 
 
@@ -151,12 +155,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--compare-without-audit", type=int, default=0, metavar="ROUNDS")
+    parser.add_argument("--compare-background", type=int, default=0, metavar="ROUNDS")
     args = parser.parse_args()
 
     setup_django()
     key = api_key()
     run = {"rate": args.rate, "seconds": args.seconds, "warmup": args.warmup}
-    if not args.compare_without_audit:
+    if not (args.compare_without_audit or args.compare_background):
         runs = ack_table(key, **run)
         print(f"ack latency: open loop at {args.rate:.0f}/s for {args.seconds:.0f} s")
         for name, result in runs.items():
@@ -165,20 +170,32 @@ def main() -> None:
         for name in ("workers stopped", "workers draining"):
             print(f"  p95 {name} / bare insert: x{runs[name].p95 / bare:.2f}")
         return
-    sides: dict[str, list[tuple[float, float]]] = {"without audit": [], "with audit": []}
-    for round_ in range(1, args.compare_without_audit + 1):
-        for side, env in (("without audit", WITHOUT_AUDIT), ("with audit", {})):
-            result = measure(key, env=env, **run)
-            sides[side].append((result.p50, result.p95))
-            print(f"round {round_} {side:13s} ({result.achieved:.1f}/s): {line(result.latencies, result.errors)}")
+    if args.compare_without_audit:
+        compare(key, {"without audit": WITHOUT_AUDIT, "with audit": {}}, rounds=args.compare_without_audit, **run)
+    if args.compare_background:
+        sides = {"workers at nice 19": NICE_ONLY, "workers SCHED_IDLE": {}}
+        compare(key, sides, rounds=args.compare_background, **run)
+
+
+def compare(key: str, sides: dict[str, dict[str, str]], *, rounds: int, **run: float) -> None:
+    """Alternate the servings of `sides` (name -> environment), all with a
+    worker draining, for `rounds` rounds; print each run, both sides'
+    medians of p50 and p95 and the second side's ratio to the first."""
+    results: dict[str, list[tuple[float, float]]] = {side: [] for side in sides}
+    for round_ in range(1, rounds + 1):
+        for side, env in sides.items():
+            result = measure(key, env=env, rate=run["rate"], seconds=run["seconds"], warmup=int(run["warmup"]))
+            results[side].append((result.p50, result.p95))
+            print(f"round {round_} {side:18s} ({result.achieved:.1f}/s): {line(result.latencies, result.errors)}")
     medians = {
-        side: (statistics.median(p[0] for p in runs), statistics.median(p[1] for p in runs))
-        for side, runs in sides.items()
+        side: (statistics.median(p[0] for p in values), statistics.median(p[1] for p in values))
+        for side, values in results.items()
     }
     for side, (p50, p95) in medians.items():
-        print(f"{side:13s} median of {args.compare_without_audit} runs: p50 {p50:.1f} ms  p95 {p95:.1f} ms")
-    base, audited = medians["without audit"], medians["with audit"]
-    print(f"with/without: p50 x{audited[0] / base[0]:.2f}  p95 x{audited[1] / base[1]:.2f}")
+        print(f"{side:18s} median of {rounds} runs: p50 {p50:.1f} ms  p95 {p95:.1f} ms")
+    before, after = sides
+    (p50_before, p95_before), (p50_after, p95_after) = medians[before], medians[after]
+    print(f"{after} / {before}: p50 x{p50_after / p50_before:.2f}  p95 x{p95_after / p95_before:.2f}")
 
 
 if __name__ == "__main__":
