@@ -18,6 +18,7 @@ import argparse
 import itertools
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -49,14 +50,18 @@ def start_stack(port: int, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     # Rate limits off: the clients submit far more than a standard tier's
     # 100 a minute, and a 429 is not the acknowledgement being measured.
     # Its own runtime folder: the thousands of jobs it submits must not land
-    # in the developer's `make run` data (.beacon/).
+    # in the developer's `make run` data (.beacon/). Emptied first: the jobs
+    # an earlier run accepted would still be queued in front of the feeder's,
+    # and the model would not finish one of them for a long time.
+    runtime_dir = BASE_DIR / ".beacon" / "bench-ack"
+    shutil.rmtree(runtime_dir, ignore_errors=True)
     env = {
         **os.environ,
         "PORT": str(port),
         "FLOWER_PORT": str(free_port()),
         "PYTHONUNBUFFERED": "1",
         "BEACON_RATE_LIMITS": "false",
-        "BEACON_RUNTIME_DIR": str(BASE_DIR / ".beacon" / "bench-ack"),
+        "BEACON_RUNTIME_DIR": str(runtime_dir),
     }
     log.parent.mkdir(parents=True, exist_ok=True)  # absent on a fresh clone
     with log.open("wb") as out:
