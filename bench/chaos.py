@@ -31,7 +31,7 @@ from typing import Any
 
 import httpx
 import redis
-from stack import BASE_DIR, WORKER_NICE, gunicorn, wait_http
+from stack import BACKGROUND, BASE_DIR, gunicorn, wait_http
 
 from beacon.runtime.servers import EmbeddedPostgres, free_port
 
@@ -124,7 +124,7 @@ class Fleet:
         self.commands: dict[str, list[str]] = {}
 
     def start(self, name: str, arguments: list[str]) -> None:
-        command = ["nice", "-n", str(WORKER_NICE), sys.executable, "-m", "celery", "-A", "beacon", *arguments]
+        command = [*BACKGROUND, sys.executable, "-m", "celery", "-A", "beacon", *arguments]
         self.commands[name] = command
         self.processes[name] = subprocess.Popen(
             command,

@@ -63,7 +63,7 @@ from netns_hosts import (
     network_create,
     require_root,
 )
-from stack import BASE_DIR, WORKER_NICE, api_key, celery_worker, gunicorn, wait_http
+from stack import BACKGROUND, BASE_DIR, api_key, celery_worker, gunicorn, wait_http
 
 LOGS = BASE_DIR / "test-output" / "chaos-hosts"
 WEB_PORT = 8000
@@ -411,7 +411,7 @@ def run(args: Any, root: Path) -> int:
     hook = f"http://{DRIVER_ADDRESS}:{receiver.server_port}/hook"
     serve = gunicorn(WEB_PORT)
     serve[serve.index("-b") + 1] = f"{web.address}:{WEB_PORT}"
-    beat = ["nice", "-n", str(WORKER_NICE), sys.executable, "-m", "celery", "-A", "beacon", "beat"]
+    beat = [*BACKGROUND, sys.executable, "-m", "celery", "-A", "beacon", "beat"]
     beat += ["-l", "WARNING", "--schedule", str(root / "beat-schedule")]
     web.start(serve, env=env, log=LOGS / "web.log", cwd=BASE_DIR)
     web.start(beat, env=env, log=LOGS / "beat.log", cwd=BASE_DIR)

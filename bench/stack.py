@@ -104,7 +104,6 @@ def celery_worker(concurrency: int = 2, queues: str = "default,llm,gpu,webhooks"
     ]
 
 
-WORKER_NICE = 19
 # Prefix of a command run as background work (SCHED_IDLE and nice 19, as
 # `make run` runs workers and the model server; beacon/runtime/background.py).
 # BEACON_BACKGROUND_PRIORITY=nice in its environment keeps nice 19 only.

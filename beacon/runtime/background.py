@@ -1,6 +1,6 @@
 """`python -m beacon.runtime.background COMMAND...`: run COMMAND as background work.
 
-On shared cores (`make run`, one host of compose) the web tier's
+On shared cores (`make run`, the benches) the web tier's
 acknowledgements must come before stage work and the model server. `nice -n
 19` alone does not guarantee it: the scheduler lets a niced task that is
 running finish a slice before a waking web thread gets the core, and at 100
@@ -10,8 +10,8 @@ still takes every cycle nobody else wants, so throughput is not lost when
 the web tier is quiet. Where SCHED_IDLE does not exist (macOS), nice 19 is
 what is left.
 
-`BEACON_BACKGROUND_PRIORITY=nice` keeps nice 19 only (the comparison in
-bench/ack_latency.py `--background nice`).
+`BEACON_BACKGROUND_PRIORITY=nice` keeps nice 19 only (the other side of
+bench/ack_latency.py `--compare-background`).
 """
 
 import contextlib
@@ -21,16 +21,12 @@ import sys
 NICE = 19
 
 
-def background_priority(policy: str | None = None) -> str:
-    """Lower this process (and what it starts) to background priority; returns
-    what was applied: "idle" (SCHED_IDLE and nice 19) or "nice"."""
-    policy = policy or os.environ.get("BEACON_BACKGROUND_PRIORITY", "idle")
+def background_priority() -> None:
+    """Lower this process, and what it starts, to background priority."""
     os.nice(max(0, NICE - os.nice(0)))
-    if policy == "idle" and hasattr(os, "SCHED_IDLE"):
+    if os.environ.get("BEACON_BACKGROUND_PRIORITY", "idle") == "idle" and hasattr(os, "SCHED_IDLE"):
         with contextlib.suppress(OSError):  # a sandbox may refuse; nice 19 stays
             os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-            return "idle"
-    return "nice"
 
 
 def main(argv: list[str]) -> None:
