@@ -192,9 +192,14 @@ def _budget_changed(*, instance: Any, **kwargs: Any) -> None:
     _BUDGETS.pop(str(instance.pk), None)
 
 
+def _scopes(organization_id: str, organization_budget: Decimal | None) -> list[tuple[str, Decimal | None]]:
+    """The budgets a piece of model work answers to: its organization's and the global one."""
+    return [(str(organization_id), organization_budget), (GLOBAL, global_budget())]
+
+
 def governor_level(organization_id: str, organization_budget: Decimal | None) -> tuple[str, list[BudgetState]]:
     """The stricter of the organization's and the global level, with both states."""
-    states = [budget_state(str(organization_id), organization_budget), budget_state(GLOBAL, global_budget())]
+    states = [budget_state(scope, budget) for scope, budget in _scopes(organization_id, organization_budget)]
     level = max((s.level for s in states), key=LEVELS.index)
     return level, states
 
@@ -205,6 +210,6 @@ def budget_spent(organization_id: str, organization_budget: Decimal | None) -> B
     # Only a scope with a budget can be spent: the intake asks on every
     # submission, and most organizations (and the platform) have none, so
     # their month's spend is not read.
-    budgets = [(str(organization_id), organization_budget), (GLOBAL, global_budget())]
-    states = (budget_state(scope, budget) for scope, budget in budgets if budget is not None)
+    scopes = _scopes(organization_id, organization_budget)
+    states = (budget_state(scope, budget) for scope, budget in scopes if budget is not None)
     return next((s for s in states if s.level == "hard"), None)
